@@ -1,0 +1,150 @@
+/** CreateAlias, GetAlias, UpdateAlias, ListAliases, DeleteAlias with weighted routing (lambda-wire §9.4). */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { functionArn, type Alias, type FunctionRecord } from '../../lambda/model.js';
+import { ValidationException, violation } from '../errors.js';
+import { empty, json, type Route } from '../protocols/rest-json.js';
+import type { LambdaApiDeps } from './deps.js';
+import { fnNotFound, InvalidParameterValueException, ResourceConflictException, ResourceNotFoundException } from './errors.js';
+import { body, checkRevision, getRecord } from './functions.js';
+import { parseFunctionRef, type FunctionRef } from './identifiers.js';
+import { aliasConfiguration } from './shapes.js';
+import { parseInput } from './validate.js';
+
+const ALIAS_PATTERN = '(?!^[0-9]+$)([a-zA-Z0-9-_]+)';
+const Routing = z.object({ AdditionalVersionWeights: z.record(z.string(), z.number()).optional() }).optional();
+const CreateInput = z.object({ Name: z.string(), FunctionVersion: z.string(), Description: z.string().optional(), RoutingConfig: Routing });
+const UpdateInput = z.object({
+  FunctionVersion: z.string().optional(),
+  Description: z.string().optional(),
+  RoutingConfig: Routing,
+  RevisionId: z.string().optional(),
+});
+
+function checkAliasName(name: string): void {
+  if (name.length < 1 || name.length > 128 || /^[0-9]+$/.test(name) || !/^[a-zA-Z0-9-_]+$/.test(name)) {
+    throw ValidationException.constraint(name, 'name', `Member must satisfy regular expression pattern: ${ALIAS_PATTERN}`);
+  }
+}
+
+/** Checks a routing configuration against the function's versions, in AWS's order and words. */
+function checkRouting(rec: FunctionRecord, primary: string, weights: Record<string, number> | undefined): void {
+  if (primary !== '$LATEST' && !rec.versions[primary]) throw fnNotFound(functionArn(rec, primary));
+  if (!weights || Object.keys(weights).length === 0) return;
+  const entries = Object.entries(weights);
+  const shown = `{${entries.map(([k, v]) => `${k}=${v.toFixed(1)}`).join(', ')}}`;
+  if (entries.some(([k]) => !/^[0-9]+$/.test(k))) {
+    throw ValidationException.constraint(shown, 'routingConfig.additionalVersionWeights', 'Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [0-9]+]');
+  }
+  if (entries.some(([, w]) => w < 0 || w > 1)) {
+    throw new ValidationException([violation(shown, 'routingConfig.additionalVersionWeights',
+      'Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]')]);
+  }
+  if (entries.length > 1) throw new InvalidParameterValueException('Number of items in AdditionalVersionWeights cannot be greater than 1');
+  if (primary === '$LATEST') throw new InvalidParameterValueException('$LATEST is not supported for an alias pointing to more than 1 version');
+  for (const [v] of entries) {
+    if (v === primary) {
+      throw new InvalidParameterValueException(`Invalid function version ${v}. Function version ${v} is already included in routing configuration.`);
+    }
+    if (!rec.versions[v]) throw fnNotFound(functionArn(rec, v));
+  }
+}
+
+const aliasRef = (p: Record<string, string>, req: Parameters<Route['handler']>[0]): FunctionRef =>
+  parseFunctionRef(p.FunctionName!, req.caller, { kind: 'function', allowQualifier: false });
+
+export function aliasRoutes(deps: LambdaApiDeps): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/2015-03-31/functions/{FunctionName}/aliases',
+      handler: async (req, p) => {
+        const ref = aliasRef(p, req);
+        const input = parseInput(CreateInput, body(req));
+        checkAliasName(input.Name);
+        await getRecord(deps, ref);
+        const out = await deps.store.update(ref, (cur) => {
+          if (cur.aliases[input.Name]) throw new ResourceConflictException(`Alias already exists: ${functionArn(cur, input.Name)}`);
+          const weights = input.RoutingConfig?.AdditionalVersionWeights;
+          checkRouting(cur, input.FunctionVersion, weights);
+          const alias: Alias = {
+            name: input.Name,
+            functionVersion: input.FunctionVersion,
+            description: input.Description ?? '',
+            ...(weights && Object.keys(weights).length ? { additionalVersionWeights: weights } : {}),
+            revisionId: randomUUID(),
+          };
+          return { record: { ...cur, aliases: { ...cur.aliases, [alias.name]: alias } }, result: alias };
+        });
+        if (!out) throw fnNotFound(functionArn(ref));
+        return json(201, aliasConfiguration(ref, out.result));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/2015-03-31/functions/{FunctionName}/aliases',
+      handler: async (req, p) => {
+        const rec = await getRecord(deps, aliasRef(p, req));
+        const version = req.query.get('FunctionVersion');
+        const aliases = Object.values(rec.aliases)
+          .filter((a) => !version || a.functionVersion === version)
+          .sort((a, b) => a.name.localeCompare(b.name));
+        return json(200, { Aliases: aliases.map((a) => aliasConfiguration(rec, a)) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/2015-03-31/functions/{FunctionName}/aliases/{Name}',
+      handler: async (req, p) => {
+        const rec = await getRecord(deps, aliasRef(p, req));
+        const alias = rec.aliases[p.Name!];
+        if (!alias) throw new ResourceNotFoundException(`Cannot find alias arn: ${functionArn(rec, p.Name)}`);
+        return json(200, aliasConfiguration(rec, alias));
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/2015-03-31/functions/{FunctionName}/aliases/{Name}',
+      handler: async (req, p) => {
+        const ref = aliasRef(p, req);
+        const input = parseInput(UpdateInput, body(req));
+        await getRecord(deps, ref);
+        const out = await deps.store.update(ref, (cur) => {
+          const existing = cur.aliases[p.Name!];
+          if (!existing) throw new ResourceNotFoundException(`Alias not found: ${functionArn(cur, p.Name)}`);
+          checkRevision(input.RevisionId, existing.revisionId, 'GetFunction');
+          const functionVersion = input.FunctionVersion ?? existing.functionVersion;
+          const weights = input.RoutingConfig ? input.RoutingConfig.AdditionalVersionWeights : existing.additionalVersionWeights;
+          checkRouting(cur, functionVersion, weights);
+          const alias: Alias = {
+            name: existing.name,
+            functionVersion,
+            description: input.Description ?? existing.description,
+            ...(weights && Object.keys(weights).length ? { additionalVersionWeights: weights } : {}),
+            revisionId: randomUUID(),
+          };
+          return { record: { ...cur, aliases: { ...cur.aliases, [alias.name]: alias } }, result: alias };
+        });
+        if (!out) throw fnNotFound(functionArn(ref));
+        return json(200, aliasConfiguration(ref, out.result));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/2015-03-31/functions/{FunctionName}/aliases/{Name}',
+      handler: async (req, p) => {
+        const ref = aliasRef(p, req);
+        await getRecord(deps, ref);
+        await deps.store.update(ref, (cur) => {
+          if (!cur.aliases[p.Name!]) return { record: cur, result: undefined };
+          const aliases = { ...cur.aliases };
+          delete aliases[p.Name!];
+          const eventInvokeConfigs = { ...cur.eventInvokeConfigs };
+          delete eventInvokeConfigs[p.Name!];
+          return { record: { ...cur, aliases, eventInvokeConfigs }, result: undefined };
+        });
+        return empty(204);
+      },
+    },
+  ];
+}

@@ -1,0 +1,245 @@
+/** CreateFunction, GetFunction(Configuration), ListFunctions, Update*, DeleteFunction. */
+import { randomUUID } from 'node:crypto';
+import { CodePackageError } from '../../lambda/code/package.js';
+import { lambdaTimestamp, type FunctionConfig, type FunctionRecord } from '../../lambda/model.js';
+import { versionOf } from '../../lambda/resolve.js';
+import { AwsError } from '../errors.js';
+import { empty, json, parseJsonBody, type Route } from '../protocols/rest-json.js';
+import type { AwsRequest } from '../request.js';
+import type { LambdaApiDeps } from './deps.js';
+import {
+  fnNotFound,
+  InvalidParameterValueException,
+  InvalidRequestContentException,
+  PreconditionFailedException,
+  RequestEntityTooLargeException,
+  ResourceConflictException,
+} from './errors.js';
+import { parseFunctionRef, type FunctionRef } from './identifiers.js';
+import { functionConfiguration } from './shapes.js';
+import { checkCodeSource, checkConfig, CreateFunctionInput, parseInput, UpdateCodeInput, UpdateConfigInput } from './validate.js';
+import { publish } from './versions.js';
+
+const ZIP_LIMIT = 52_428_800;
+
+export const body = (req: AwsRequest) =>
+  parseJsonBody(req, (reason) => new InvalidRequestContentException(`Could not parse request body into json: ${reason}`));
+
+export async function getRecord(deps: LambdaApiDeps, ref: FunctionRef): Promise<FunctionRecord> {
+  const rec = await deps.store.get(ref);
+  if (!rec) throw fnNotFound(`arn:aws:lambda:${ref.region}:${ref.accountId}:function:${ref.name}`);
+  return rec;
+}
+
+export function checkRevision(expected: string | undefined, actual: string, what = 'GetFunction'): void {
+  if (expected !== undefined && expected !== actual) {
+    throw new PreconditionFailedException(
+      `The Revision Id provided does not match the latest Revision Id. Call the ${what}/GetAlias API to retrieve the latest Revision Id`,
+    );
+  }
+}
+
+async function storeCode(deps: LambdaApiDeps, zipBase64: string) {
+  const zip = Buffer.from(zipBase64, 'base64');
+  if (zip.length > ZIP_LIMIT) throw new RequestEntityTooLargeException(`Zipped size must be smaller than ${ZIP_LIMIT} bytes`);
+  try {
+    return await deps.code.save(zip);
+  } catch (e) {
+    if (e instanceof CodePackageError) {
+      throw e.status === 413 ? new RequestEntityTooLargeException(e.message) : new InvalidParameterValueException(e.message);
+    }
+    throw e;
+  }
+}
+
+export function functionRoutes(deps: LambdaApiDeps): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/2015-03-31/functions',
+      handler: async (req) => {
+        const input = parseInput(CreateFunctionInput, body(req));
+        checkConfig({ ...input });
+        if (!input.Role) throw new InvalidParameterValueException('The role defined for the function cannot be assumed by Lambda.');
+        if (!input.Runtime) throw new InvalidParameterValueException('Runtime must be specified for Zip package type.');
+        if (!input.Handler) throw new InvalidParameterValueException('Handler must be specified for Zip package type.');
+        const zip = checkCodeSource(input.Code, input.PackageType);
+        const ref = parseFunctionRef(input.FunctionName, req.caller, { kind: 'function', allowQualifier: false });
+        const code = await storeCode(deps, zip);
+        const latest: FunctionConfig = {
+          runtime: input.Runtime,
+          handler: input.Handler,
+          role: input.Role,
+          timeout: input.Timeout ?? 3,
+          memorySize: input.MemorySize ?? 128,
+          environment: input.Environment?.Variables,
+          description: input.Description ?? '',
+          architectures: input.Architectures ?? ['x86_64'],
+          ephemeralStorage: input.EphemeralStorage?.Size ?? 512,
+          ...code,
+          lastModified: lambdaTimestamp(),
+          revisionId: randomUUID(),
+        };
+        const rec: FunctionRecord = {
+          accountId: ref.accountId, region: ref.region, name: ref.name, latest,
+          versions: {}, lastPublished: 0, aliases: {}, eventInvokeConfigs: {}, tags: input.Tags ?? {},
+        };
+        if (!(await deps.store.create(rec))) throw new ResourceConflictException(`Function already exist: ${ref.name}`);
+        if (input.Publish) {
+          const out = await deps.store.update(ref, (cur) => publish(cur, undefined));
+          const v = out!.result;
+          return json(201, { ...functionConfiguration(ref, latest, '$LATEST', false), Version: v.version });
+        }
+        return json(201, functionConfiguration(ref, latest, '$LATEST', false));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/2015-03-31/functions',
+      handler: async (req) => {
+        const max = Number(req.query.get('MaxItems') ?? 50);
+        if (!Number.isInteger(max) || max < 1 || max > 10000) {
+          throw new AwsError('ValidationException', `1 validation error detected: Value '${req.query.get('MaxItems')}' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 10000`);
+        }
+        const marker = req.query.get('Marker') ?? undefined;
+        const after = marker ? Buffer.from(marker, 'base64url').toString('utf8') : undefined;
+        const recs = await deps.store.list(req.caller.accountId, req.caller.region, after, max + 1);
+        const page = recs.slice(0, max);
+        return json(200, {
+          Functions: page.map((r) => functionConfiguration(r, r.latest, '$LATEST', false)),
+          ...(recs.length > max ? { NextMarker: Buffer.from(page.at(-1)!.name).toString('base64url') } : {}),
+        });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/2015-03-31/functions/{FunctionName}',
+      handler: async (req, p) => {
+        const ref = parseFunctionRef(p.FunctionName!, req.caller, { qualifier: req.query.get('Qualifier') });
+        const rec = await getRecord(deps, ref);
+        const v = resolveStored(rec, ref);
+        const config = v.version === '$LATEST' && !ref.qualifier
+          ? functionConfiguration(rec, v.config, '$LATEST', false)
+          : functionConfiguration(rec, v.config, v.version, true);
+        return json(200, {
+          Configuration: config,
+          Code: { RepositoryType: 'S3', Location: `${endpointOf(req)}/_pglambda/code/${v.config.codeId}.zip` },
+          ...(Object.keys(rec.tags).length ? { Tags: rec.tags } : {}),
+          ...(rec.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: rec.reservedConcurrency } } : {}),
+        });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/2015-03-31/functions/{FunctionName}/configuration',
+      handler: async (req, p) => {
+        const ref = parseFunctionRef(p.FunctionName!, req.caller, { qualifier: req.query.get('Qualifier') });
+        const rec = await getRecord(deps, ref);
+        const v = resolveStored(rec, ref);
+        return json(200, functionConfiguration(rec, v.config, v.version, Boolean(ref.qualifier)));
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/2015-03-31/functions/{FunctionName}/configuration',
+      handler: async (req, p) => {
+        const ref = parseFunctionRef(p.FunctionName!, req.caller, { kind: 'function', allowQualifier: false });
+        const input = parseInput(UpdateConfigInput, body(req));
+        checkConfig(input);
+        await getRecord(deps, ref);
+        const out = await deps.store.update(ref, (cur) => {
+          checkRevision(input.RevisionId, cur.latest.revisionId);
+          const l = cur.latest;
+          const latest: FunctionConfig = {
+            ...l,
+            runtime: input.Runtime ?? l.runtime,
+            handler: input.Handler ?? l.handler,
+            role: input.Role ?? l.role,
+            timeout: input.Timeout ?? l.timeout,
+            memorySize: input.MemorySize ?? l.memorySize,
+            description: input.Description ?? l.description,
+            environment: input.Environment ? input.Environment.Variables ?? {} : l.environment,
+            ephemeralStorage: input.EphemeralStorage?.Size ?? l.ephemeralStorage,
+            lastModified: lambdaTimestamp(),
+            revisionId: randomUUID(),
+          };
+          return { record: { ...cur, latest }, result: latest };
+        });
+        if (!out) throw fnNotFound(`arn:aws:lambda:${ref.region}:${ref.accountId}:function:${ref.name}`);
+        return json(200, functionConfiguration(ref, out.result, '$LATEST', false));
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/2015-03-31/functions/{FunctionName}/code',
+      handler: async (req, p) => {
+        const ref = parseFunctionRef(p.FunctionName!, req.caller, { kind: 'function', allowQualifier: false });
+        const input = parseInput(UpdateCodeInput, body(req));
+        if (input.Architectures) checkConfig({ Architectures: input.Architectures });
+        const zip = checkCodeSource(input);
+        await getRecord(deps, ref);
+        const code = await storeCode(deps, zip);
+        const out = await deps.store.update(ref, (cur) => {
+          checkRevision(input.RevisionId, cur.latest.revisionId);
+          const latest: FunctionConfig = {
+            ...cur.latest, ...code,
+            architectures: input.Architectures ?? cur.latest.architectures,
+            lastModified: lambdaTimestamp(),
+            revisionId: randomUUID(),
+          };
+          let record: FunctionRecord = { ...cur, latest };
+          let version = '$LATEST';
+          if (input.Publish) {
+            const published = publish(record, undefined);
+            record = published.record;
+            version = published.result.version;
+          }
+          return { record, result: { latest, version } };
+        });
+        if (!out) throw fnNotFound(`arn:aws:lambda:${ref.region}:${ref.accountId}:function:${ref.name}`);
+        return json(200, { ...functionConfiguration(ref, out.result.latest, '$LATEST', false), Version: out.result.version });
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/2015-03-31/functions/{FunctionName}',
+      handler: async (req, p) => {
+        const ref = parseFunctionRef(p.FunctionName!, req.caller, { qualifier: req.query.get('Qualifier') });
+        await getRecord(deps, ref);
+        const q = ref.qualifier;
+        if (q === '$LATEST') throw new InvalidParameterValueException('$LATEST version cannot be deleted without deleting the function.');
+        if (q !== undefined && !/^[0-9]+$/.test(q)) throw new InvalidParameterValueException('Deletion of aliases is not currently supported.');
+        const out = await deps.store.update(ref, (cur) => {
+          if (q === undefined) return { record: null, result: undefined };
+          if (!cur.versions[q]) throw fnNotFound(`arn:aws:lambda:${ref.region}:${ref.accountId}:function:${ref.name}:${q}`);
+          const refs = Object.values(cur.aliases)
+            .filter((a) => a.functionVersion === q || (a.additionalVersionWeights && q in a.additionalVersionWeights))
+            .map((a) => a.name);
+          if (refs.length) {
+            throw new ResourceConflictException(`Unable to delete version because the following aliases reference it: [${refs.join(', ')}]`);
+          }
+          const versions = { ...cur.versions };
+          delete versions[q];
+          const eventInvokeConfigs = { ...cur.eventInvokeConfigs };
+          delete eventInvokeConfigs[q];
+          return { record: { ...cur, versions, eventInvokeConfigs }, result: undefined };
+        });
+        if (!out) throw fnNotFound(`arn:aws:lambda:${ref.region}:${ref.accountId}:function:${ref.name}`);
+        return empty(204);
+      },
+    },
+  ];
+}
+
+/** GetFunction* accept versions and aliases; an alias reports the version it points at. */
+function resolveStored(rec: FunctionRecord, ref: FunctionRef) {
+  const q = ref.qualifier;
+  const target = q === undefined ? '$LATEST' : rec.aliases[q]?.functionVersion ?? q;
+  const v = versionOf(rec, target);
+  if (!v) throw fnNotFound(`arn:aws:lambda:${rec.region}:${rec.accountId}:function:${rec.name}:${q}`);
+  return v;
+}
+
+function endpointOf(req: AwsRequest): string {
+  return `http://${req.headers.host ?? '127.0.0.1'}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * Function identifiers in every form AWS accepts (lambda-wire §2): `name`, `name:qualifier`,
+ * `123456789012:function:name[:q]`, `region:123456789012:function:name`, and full ARNs.
+ */
+import { ValidationException, violation } from '../errors.js';
+import type { CallerContext } from '../request.js';
+import { InvalidParameterValueException, ResourceNotFoundException } from './errors.js';
+
+const REGION = String.raw`(?:eusc-)?[a-z]{2}(?:(?:-gov)|(?:-iso(?:[a-z]?)))?-[a-z]+-\d{1}`;
+
+/** Patterns from the model, used verbatim in ValidationException messages. */
+export const NAMESPACED_PATTERN =
+  String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:|(((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?))(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?`;
+export const FUNCTION_NAME_PATTERN =
+  String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`;
+
+const PARSE = new RegExp(
+  String.raw`^(?:arn:aws[a-zA-Z-]*:lambda:(${REGION}):(\d{12}):function:|(?:(${REGION}):)?(?:(\d{12}):)?(?:function:)?)([a-zA-Z0-9-_.]+)(?::(\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$`,
+);
+
+export interface FunctionRef {
+  accountId: string;
+  region: string;
+  name: string;
+  qualifier?: string;
+}
+
+export type IdentifierKind = 'namespaced' | 'function';
+
+/**
+ * Resolves an identifier against the caller and an optional `Qualifier` parameter. A qualifier
+ * carried by the name must agree with the parameter; an ARN for another region is not reachable.
+ */
+export function parseFunctionRef(
+  raw: string,
+  caller: CallerContext,
+  opts: { qualifier?: string | null; kind?: IdentifierKind; allowQualifier?: boolean } = {},
+): FunctionRef {
+  const kind = opts.kind ?? 'namespaced';
+  const max = kind === 'namespaced' ? 256 : 140;
+  const pattern = kind === 'namespaced' ? NAMESPACED_PATTERN : FUNCTION_NAME_PATTERN;
+  if (raw.length < 1 || raw.length > max) {
+    throw new ValidationException([
+      violation(raw, 'functionName', `Member must have length ${raw.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${max}`}`),
+    ]);
+  }
+  const m = PARSE.exec(raw);
+  if (!m || (kind === 'function' && m[5]!.includes('.'))) {
+    throw ValidationException.constraint(raw, 'functionName', `Member must satisfy regular expression pattern: ${pattern}`);
+  }
+  const region = m[1] ?? m[3] ?? caller.region;
+  const accountId = m[2] ?? m[4] ?? caller.accountId;
+  const name = m[5]!;
+  const derived = m[6];
+  const param = opts.qualifier ?? undefined;
+  if (derived !== undefined && param !== undefined && derived !== param) {
+    throw new InvalidParameterValueException('The derived qualifier from the function name does not match the specified qualifier.');
+  }
+  if (region !== caller.region) {
+    throw new ResourceNotFoundException(`Functions from '${region}' are not reachable in this region ('${caller.region}')`);
+  }
+  const qualifier = derived ?? param;
+  if (qualifier !== undefined && opts.allowQualifier === false) {
+    throw new InvalidParameterValueException(`Unsupported qualifier in function name: ${raw}`);
+  }
+  return { accountId, region, name, qualifier };
+}

@@ -1,0 +1,30 @@
+/** The Lambda service: its REST-JSON routes, one file per resource. */
+import { AwsError } from '../errors.js';
+import { RestJsonRouter } from '../protocols/rest-json.js';
+import type { AwsRequest, AwsService } from '../request.js';
+import { aliasRoutes } from './aliases.js';
+import { concurrencyRoutes } from './concurrency.js';
+import type { LambdaApiDeps } from './deps.js';
+import { eventInvokeConfigRoutes } from './event-invoke-config.js';
+import { functionRoutes } from './functions.js';
+import { invokeRoutes } from './invoke.js';
+import { tagRoutes } from './tags.js';
+import { versionRoutes } from './versions.js';
+
+export function lambdaService(deps: LambdaApiDeps): AwsService {
+  const router = new RestJsonRouter([
+    ...functionRoutes(deps),
+    ...versionRoutes(deps),
+    ...aliasRoutes(deps),
+    ...concurrencyRoutes(deps),
+    ...eventInvokeConfigRoutes(deps),
+    ...tagRoutes(deps),
+    ...invokeRoutes(deps),
+  ]);
+  return {
+    signingName: 'lambda',
+    matches: (req: AwsRequest) => router.matchesPath(req.rawPath),
+    handle: (req: AwsRequest) =>
+      router.dispatch(req, () => new AwsError('UnknownOperationException', `pglambda does not implement ${req.method} ${req.rawPath}`, 404)),
+  };
+}

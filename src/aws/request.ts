@@ -1,0 +1,41 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Who is calling and where: derived once from the request's SigV4 credential scope. */
+export interface CallerContext {
+  requestId: string;
+  accountId: string;
+  region: string;
+  accessKeyId: string;
+  /** The service name the request was signed for, when it was signed. */
+  signedService?: string;
+}
+
+export interface AwsRequest {
+  method: string;
+  /** Percent-encoded path as sent, without the query string. */
+  rawPath: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  caller: CallerContext;
+}
+
+export interface AwsResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+}
+
+export function header(req: AwsRequest, name: string): string | undefined {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** A service module: adding IAM, STS or RDS is adding one of these. */
+export interface AwsService {
+  /** SigV4 signing name, e.g. `lambda`, `iam`. */
+  readonly signingName: string;
+  /** Whether an unsigned or ambiguously signed request belongs to this service (REST path match). */
+  matches(req: AwsRequest): boolean;
+  handle(req: AwsRequest): Promise<AwsResponse>;
+}

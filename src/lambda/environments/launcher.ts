@@ -1,0 +1,89 @@
+/**
+ * How each runtime's process is started, and the environment Lambda gives it (lambda-wire §7).
+ * Memory is bounded without cgroups: Node's heap flag, an address-space limit (prlimit) for Python
+ * and `provided`, and a resident-size watchdog in the environment for all of them.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface LaunchSpec {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+export interface LaunchInput {
+  runtime: string;
+  handler: string;
+  functionName: string;
+  version: string;
+  memorySize: number;
+  timeout: number;
+  region: string;
+  codeDir: string;
+  runtimeApi: string;
+  logStreamName: string;
+  userEnv: Record<string, string>;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The repository (or installed package) root: dist/src/lambda/environments → four levels up. */
+const packageRoot = resolve(here, '..', '..', '..', '..');
+const nodeBootstrap = join(packageRoot, 'dist', 'src', 'runtime', 'node', 'bootstrap.js');
+const pythonBootstrap = join(packageRoot, 'src', 'runtime', 'python', 'bootstrap.py');
+/** Our node_modules, so handlers can import the AWS SDK v3 clients we ship, as on AWS. */
+export const sharedNodeModules = join(packageRoot, 'node_modules');
+
+/** Address-space headroom above the configured memory: shared libraries and thread stacks are mapped, not used. */
+const ADDRESS_SPACE_HEADROOM_MB = 256;
+
+export function launchSpec(i: LaunchInput): LaunchSpec {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    ...i.userEnv,
+    _HANDLER: i.handler,
+    AWS_REGION: i.region,
+    AWS_DEFAULT_REGION: i.region,
+    AWS_LAMBDA_FUNCTION_NAME: i.functionName,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(i.memorySize),
+    AWS_LAMBDA_FUNCTION_VERSION: i.version,
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${i.functionName}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: i.logStreamName,
+    AWS_LAMBDA_RUNTIME_API: i.runtimeApi,
+    LAMBDA_TASK_ROOT: i.codeDir,
+    LAMBDA_RUNTIME_DIR: dirname(i.runtime.startsWith('python') ? pythonBootstrap : nodeBootstrap),
+  };
+  if (i.credentials) {
+    env.AWS_ACCESS_KEY_ID = i.credentials.accessKeyId;
+    env.AWS_SECRET_ACCESS_KEY = i.credentials.secretAccessKey;
+    env.AWS_SESSION_TOKEN = i.credentials.sessionToken;
+  }
+  if (i.runtime.startsWith('nodejs')) {
+    env.AWS_EXECUTION_ENV = `AWS_Lambda_${i.runtime}`;
+    env.NODE_PATH = [join(i.codeDir, 'node_modules'), sharedNodeModules, i.codeDir].join(':');
+    // Lambda's own Node bootstrap gives the heap about 90% of the function's memory.
+    const heap = Math.max(16, Math.floor(i.memorySize * 0.9));
+    return { command: process.execPath, args: [`--max-old-space-size=${heap}`, nodeBootstrap], env, cwd: i.codeDir };
+  }
+  const limit = ['--as=' + String((i.memorySize + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024), '--'];
+  if (i.runtime.startsWith('python')) {
+    env.AWS_EXECUTION_ENV = `AWS_Lambda_${i.runtime}`;
+    env.PYTHONPATH = dirname(pythonBootstrap);
+    env.PYTHONUNBUFFERED = '1';
+    env.LC_CTYPE = 'C.UTF-8';
+    return { command: 'prlimit', args: [...limit, pythonCommand(), '-u', pythonBootstrap], env, cwd: i.codeDir };
+  }
+  return { command: 'prlimit', args: [...limit, join(i.codeDir, 'bootstrap')], env, cwd: i.codeDir };
+}
+
+let python: string | undefined;
+function pythonCommand(): string {
+  python ??= ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p)) ?? 'python3';
+  return python;
+}

@@ -1,0 +1,116 @@
+/**
+ * Hands out execution environments: a warm idle one of the same version first, else a new one
+ * while the machine-wide cap allows, else it evicts the longest-idle environment of another
+ * version, else the caller waits for one to be released. Idle environments are reaped.
+ */
+import { ExecutionEnvironment, type EnvironmentConfig } from './execution-environment.js';
+
+export interface PoolOptions {
+  /** Processes this machine may run at once, across all functions. */
+  maxEnvironments: number;
+  /** How long an idle environment is kept warm. */
+  idleMs: number;
+}
+
+interface Entry {
+  key: string;
+  env: ExecutionEnvironment;
+  leased: boolean;
+  retired: boolean;
+}
+
+export class EnvironmentPool {
+  private readonly entries = new Set<Entry>();
+  private waiters: Array<() => void> = [];
+  private readonly reaper: NodeJS.Timeout;
+
+  constructor(private readonly opts: PoolOptions) {
+    this.reaper = setInterval(() => this.reap(), Math.max(50, Math.min(opts.idleMs / 4, 10_000))).unref();
+  }
+
+  async acquire(key: string, config: EnvironmentConfig): Promise<Entry> {
+    for (;;) {
+      let idle: Entry | undefined;
+      for (const e of this.entries) {
+        if (e.key === key && !e.leased && !e.retired && e.env.state !== 'stopped') {
+          // Prefer the most recently used: it is the warmest.
+          if (!idle || e.env.lastUsed > idle.env.lastUsed) idle = e;
+        }
+      }
+      if (idle) {
+        idle.leased = true;
+        return idle;
+      }
+      if (this.entries.size >= this.opts.maxEnvironments) this.evictOne();
+      if (this.entries.size < this.opts.maxEnvironments) {
+        const entry: Entry = { key, env: undefined as unknown as ExecutionEnvironment, leased: true, retired: false };
+        this.entries.add(entry);
+        try {
+          entry.env = await ExecutionEnvironment.start(config, () => this.remove(entry));
+        } catch (err) {
+          this.remove(entry);
+          throw err;
+        }
+        return entry;
+      }
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  release(entry: Entry): void {
+    entry.leased = false;
+    if (entry.retired) entry.env.stop();
+    this.wakeOne();
+  }
+
+  /** Environments whose key fails the test stop now if idle, or when released. */
+  retire(stillValid: (key: string) => boolean): void {
+    for (const e of this.entries) {
+      if (stillValid(e.key)) continue;
+      e.retired = true;
+      if (!e.leased) e.env.stop();
+    }
+  }
+
+  /** Live environments per key (for tests and `pglambda` status output). */
+  census(): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    for (const e of this.entries) {
+      if (e.env?.pid === undefined) continue;
+      out.set(e.key, [...(out.get(e.key) ?? []), e.env.pid]);
+    }
+    return out;
+  }
+
+  shutdown(): void {
+    clearInterval(this.reaper);
+    for (const e of [...this.entries]) e.env?.stop();
+    this.entries.clear();
+  }
+
+  private evictOne(): void {
+    let victim: Entry | undefined;
+    for (const e of this.entries) {
+      if (e.leased) continue;
+      if (!victim || e.env.lastUsed < victim.env.lastUsed) victim = e;
+    }
+    victim?.env.stop();
+  }
+
+  private remove(entry: Entry): void {
+    if (this.entries.delete(entry)) this.wakeOne();
+  }
+
+  private wakeOne(): void {
+    this.waiters.shift()?.();
+  }
+
+  private reap(): void {
+    const cutoff = Date.now() - this.opts.idleMs;
+    for (const e of this.entries) {
+      if (!e.leased && e.env && e.env.state !== 'starting' && e.env.lastUsed < cutoff) e.env.stop();
+    }
+  }
+}
+
+export type PoolEntry = Entry;

@@ -1,0 +1,108 @@
+/**
+ * Runs queued Event invocations with Lambda's asynchronous semantics: function errors retried
+ * (MaximumRetryAttempts, default 2, with a growing delay), throttles requeued without counting,
+ * events past MaximumEventAgeInSeconds dropped, and destination records sent.
+ */
+import { FunctionNotFoundError, ThrottledError } from '../errors.js';
+import { functionArn } from '../model.js';
+import type { FunctionStore } from '../store/function-store.js';
+import { destinationRecord, destinationTarget, type Condition } from './destinations.js';
+import type { Claim, EventQueue } from './event-queue.js';
+import type { Invoker, InvokeResult } from './invoker.js';
+
+export interface EventWorkerOptions {
+  /** Events run at once by this process. */
+  concurrency: number;
+  /** Delay before retry n is n × this (Lambda: about a minute, then two). */
+  retryBaseMs: number;
+  /** Delay before a throttled event is tried again. */
+  throttleDelayMs: number;
+}
+
+const DEFAULT_MAX_AGE_S = 21_600;
+const DEFAULT_RETRIES = 2;
+const POLL_MS = 500;
+
+export class EventWorker {
+  private stopping = false;
+  private slots: Promise<void>[] = [];
+
+  constructor(
+    private readonly queue: EventQueue,
+    private readonly invoker: Invoker,
+    private readonly store: FunctionStore,
+    private readonly opts: EventWorkerOptions,
+  ) {}
+
+  start(): void {
+    for (let i = 0; i < this.opts.concurrency; i++) this.slots.push(this.slot());
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.slots);
+  }
+
+  private async slot(): Promise<void> {
+    while (!this.stopping) {
+      let claim: Claim | null = null;
+      try {
+        claim = await this.queue.claim();
+      } catch (err) {
+        if (!this.stopping) console.error('pglambda: event queue unavailable', (err as Error).message);
+      }
+      if (!claim) {
+        await this.queue.waitForWork(POLL_MS);
+        continue;
+      }
+      await this.process(claim).catch((err) => console.error('pglambda: event invocation failed', err));
+    }
+  }
+
+  private async process(claim: Claim): Promise<void> {
+    const e = claim.event;
+    const rec = await this.store.get(e.fn);
+    if (!rec) return claim.done();
+    const qualifier = e.qualifier ?? '$LATEST';
+    const config = rec.eventInvokeConfigs[qualifier];
+    const maxAge = config?.maximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_S;
+    const maxRetries = config?.maximumRetryAttempts ?? DEFAULT_RETRIES;
+    const send = async (condition: Condition, attempts: number, result?: InvokeResult) => {
+      const dest = condition === 'Success' ? config?.destinationConfig.onSuccess : config?.destinationConfig.onFailure;
+      if (!dest) return;
+      const record = destinationRecord({
+        requestId: e.id, functionArn: functionArn(rec, qualifier), condition,
+        approximateInvokeCount: attempts, requestPayload: e.payload, result,
+      });
+      const target = destinationTarget(dest);
+      await this.queue.enqueue(target.fn, target.qualifier, Buffer.from(JSON.stringify(record)));
+    };
+
+    if (Date.now() - e.enqueuedAt.getTime() > maxAge * 1000) {
+      await send('EventAgeExceeded', e.attempts);
+      return claim.done();
+    }
+    if (rec.reservedConcurrency === 0) {
+      await send('ZeroReservedConcurrency', e.attempts);
+      return claim.done();
+    }
+    let result: InvokeResult;
+    try {
+      result = await this.invoker.invoke({ fn: e.fn, qualifier: e.qualifier, payload: e.payload, requestId: e.id });
+    } catch (err) {
+      if (err instanceof FunctionNotFoundError) return claim.done();
+      if (!(err instanceof ThrottledError)) console.error('pglambda: event invocation could not run', err);
+      return claim.retryAt(this.opts.throttleDelayMs, false, { error: (err as Error).message });
+    }
+    const attempts = e.attempts + 1;
+    if (!result.functionError) {
+      await send('Success', attempts, result);
+      return claim.done();
+    }
+    if (attempts <= maxRetries) {
+      return claim.retryAt(this.opts.retryBaseMs * attempts, true, { errorType: result.errorType });
+    }
+    await send('RetriesExhausted', attempts, result);
+    return claim.done();
+  }
+}

@@ -1,0 +1,75 @@
+/** The Lambda domain's data, as pglambda stores it (AWS's wire shapes are built from these). */
+
+export interface FunctionConfig {
+  runtime: string;
+  handler: string;
+  role: string;
+  timeout: number;
+  memorySize: number;
+  environment?: Record<string, string>;
+  description: string;
+  architectures: string[];
+  ephemeralStorage: number;
+  codeSha256: string;
+  codeSize: number;
+  /** Hex SHA-256 of the zip: names the extracted code folder, shared by versions with equal code. */
+  codeId: string;
+  lastModified: string;
+  revisionId: string;
+}
+
+export interface PublishedVersion extends FunctionConfig {
+  version: string;
+}
+
+export interface Alias {
+  name: string;
+  functionVersion: string;
+  description: string;
+  /** Extra version → weight (0..1), AWS allows one entry. */
+  additionalVersionWeights?: Record<string, number>;
+  revisionId: string;
+}
+
+export interface DestinationConfig {
+  onSuccess?: string;
+  onFailure?: string;
+}
+
+export interface EventInvokeConfig {
+  maximumRetryAttempts?: number;
+  maximumEventAgeInSeconds?: number;
+  destinationConfig: DestinationConfig;
+  lastModified: number;
+}
+
+/** One function with everything hanging off it; stored as one row so updates are atomic. */
+export interface FunctionRecord {
+  accountId: string;
+  region: string;
+  name: string;
+  latest: FunctionConfig;
+  versions: Record<string, PublishedVersion>;
+  lastPublished: number;
+  aliases: Record<string, Alias>;
+  reservedConcurrency?: number;
+  /** Keyed by qualifier (`$LATEST`, a version or an alias). */
+  eventInvokeConfigs: Record<string, EventInvokeConfig>;
+  tags: Record<string, string>;
+}
+
+export interface FunctionKey {
+  accountId: string;
+  region: string;
+  name: string;
+}
+
+export function functionArn(k: FunctionKey, qualifier?: string): string {
+  const base = `arn:aws:lambda:${k.region}:${k.accountId}:function:${k.name}`;
+  return qualifier ? `${base}:${qualifier}` : base;
+}
+
+export function lambdaTimestamp(d = new Date()): string {
+  // Lambda's LastModified form: 2019-08-14T22:26:11.234+0000
+  return d.toISOString().replace('Z', '+0000');
+}

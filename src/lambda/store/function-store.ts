@@ -1,0 +1,100 @@
+/**
+ * Functions persist in PostgreSQL; reads are served from memory because the invoke path resolves a
+ * function on every call. Writes go through `update`, which locks the row, applies a pure change and
+ * refreshes the cache after commit.
+ */
+import type { Pool } from 'pg';
+import type { FunctionKey, FunctionRecord } from '../model.js';
+
+type Mutator<T> = (current: FunctionRecord) => { record: FunctionRecord | null; result: T };
+
+const cacheKey = (k: FunctionKey) => `${k.accountId}\u0000${k.region}\u0000${k.name}`;
+
+export class FunctionStore {
+  private readonly cache = new Map<string, FunctionRecord | null>();
+  private readonly listeners: Array<(k: FunctionKey) => void> = [];
+
+  constructor(private readonly pool: Pool) {}
+
+  /** Called after any change to a function (its environments may be stale). */
+  onChange(listener: (k: FunctionKey) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async get(k: FunctionKey): Promise<FunctionRecord | undefined> {
+    const key = cacheKey(k);
+    if (this.cache.has(key)) return this.cache.get(key) ?? undefined;
+    const r = await this.pool.query<{ doc: FunctionRecord }>(
+      'select doc from lambda.functions where account_id = $1 and region = $2 and name = $3',
+      [k.accountId, k.region, k.name],
+    );
+    const rec = r.rows[0]?.doc ?? null;
+    this.cache.set(key, rec);
+    return rec ?? undefined;
+  }
+
+  /** Inserts a new function; false when one of that name exists. */
+  async create(rec: FunctionRecord): Promise<boolean> {
+    const r = await this.pool.query(
+      `insert into lambda.functions (account_id, region, name, doc) values ($1, $2, $3, $4)
+       on conflict do nothing`,
+      [rec.accountId, rec.region, rec.name, rec],
+    );
+    if (r.rowCount === 0) return false;
+    this.changed(rec, rec);
+    return true;
+  }
+
+  /**
+   * Applies `mutate` to the locked current record. Returning `record: null` deletes the function.
+   * Returns undefined when the function does not exist.
+   */
+  async update<T>(k: FunctionKey, mutate: Mutator<T>): Promise<{ result: T } | undefined> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const r = await client.query<{ doc: FunctionRecord }>(
+        'select doc from lambda.functions where account_id = $1 and region = $2 and name = $3 for update',
+        [k.accountId, k.region, k.name],
+      );
+      const current = r.rows[0]?.doc;
+      if (!current) {
+        await client.query('rollback');
+        return undefined;
+      }
+      const { record, result } = mutate(current);
+      if (record === null) {
+        await client.query('delete from lambda.functions where account_id = $1 and region = $2 and name = $3', [
+          k.accountId, k.region, k.name,
+        ]);
+      } else if (record !== current) {
+        await client.query('update lambda.functions set doc = $4 where account_id = $1 and region = $2 and name = $3', [
+          k.accountId, k.region, k.name, record,
+        ]);
+      }
+      await client.query('commit');
+      if (record !== current) this.changed(k, record);
+      return { result };
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Functions of one account and region in name order, for paging by name. */
+  async list(accountId: string, region: string, after: string | undefined, limit: number): Promise<FunctionRecord[]> {
+    const r = await this.pool.query<{ doc: FunctionRecord }>(
+      `select doc from lambda.functions where account_id = $1 and region = $2 and ($3::text is null or name > $3)
+       order by name limit $4`,
+      [accountId, region, after ?? null, limit],
+    );
+    return r.rows.map((row) => row.doc);
+  }
+
+  private changed(k: FunctionKey, rec: FunctionRecord | null): void {
+    this.cache.set(cacheKey(k), rec);
+    for (const l of this.listeners) l(k);
+  }
+}

@@ -1,0 +1,46 @@
+import type { Migration } from '../../state/migrate.js';
+
+export const lambdaMigrations: Migration[] = [
+  {
+    id: 'lambda:1',
+    sql: `
+      create schema lambda;
+      -- One row per function: configuration, versions, aliases and settings change together.
+      create table lambda.functions (
+        account_id text not null,
+        region text not null,
+        name text not null,
+        doc jsonb not null,
+        created_at timestamptz not null default now(),
+        primary key (account_id, region, name)
+      );
+      -- Accepted Event invocations; a row lives until it ran to a final outcome (at-least-once).
+      create table lambda.event_invocations (
+        id uuid primary key,
+        account_id text not null,
+        region text not null,
+        function_name text not null,
+        qualifier text,
+        payload bytea not null,
+        enqueued_at timestamptz not null default now(),
+        run_at timestamptz not null default now(),
+        attempts int not null default 0,
+        locked_until timestamptz,
+        last_result jsonb
+      );
+      create index on lambda.event_invocations (run_at);
+      create table lambda.invocation_logs (
+        id bigserial primary key,
+        account_id text not null,
+        region text not null,
+        function_name text not null,
+        version text not null,
+        request_id uuid not null,
+        log_stream text not null,
+        log text not null,
+        created_at timestamptz not null default now()
+      );
+      create index on lambda.invocation_logs (account_id, region, function_name, id);
+    `,
+  },
+];
