@@ -1,8 +1,7 @@
 /** Invoke: RequestResponse, Event and DryRun, with Tail logs and client context (lambda-wire §1). */
-import { readFile } from 'node:fs/promises';
 import { FunctionNotFoundError, ThrottledError } from '../../lambda/errors.js';
 import { logTail } from '../../lambda/environments/log-lines.js';
-import { AwsError, ValidationException } from '../errors.js';
+import { ValidationException } from '../errors.js';
 import { empty, type Route } from '../protocols/rest-json.js';
 import { header, type AwsRequest } from '../request.js';
 import type { LambdaApiDeps } from './deps.js';
@@ -109,16 +108,5 @@ export function invokeRoutes(deps: LambdaApiDeps): Route[] {
     },
     { method: 'GET', path: '/2018-10-31/layers', handler: refuse('Layers are not supported by pglambda.') },
     { method: 'POST', path: '/2018-10-31/layers/{LayerName}/versions', handler: refuse('Layers are not supported by pglambda.') },
-    {
-      // Where GetFunction's Code.Location points: the deployment package as uploaded.
-      method: 'GET',
-      path: '/_pglambda/code/{File}',
-      handler: async (_req, p) => {
-        const m = /^([0-9a-f]{64})\.zip$/.exec(p.File!);
-        const zip = m ? await readFile(deps.code.zipPath(m[1]!)).catch(() => null) : null;
-        if (!zip) throw new AwsError('NoSuchKey', 'The specified key does not exist.', 404);
-        return { status: 200, headers: { 'content-type': 'application/zip' }, body: zip };
-      },
-    },
   ];
 }

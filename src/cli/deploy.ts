@@ -1,0 +1,62 @@
+/** `pglambda deploy DIR`: zip a folder and create or update the function from it. */
+import { basename, resolve } from 'node:path';
+import {
+  CreateFunctionCommand,
+  GetFunctionCommand,
+  ResourceNotFoundException,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionUpdatedV2,
+  type Runtime,
+} from '@aws-sdk/client-lambda';
+import { Command } from 'commander';
+import { zipDirectory } from '../lambda/code/make-zip.js';
+import { lambdaClient } from './client.js';
+import { intArg } from './options.js';
+
+interface DeployOptions {
+  name?: string;
+  runtime: string;
+  handler: string;
+  role: string;
+  timeout?: number;
+  memory?: number;
+  publish?: boolean;
+}
+
+export const DEFAULT_ROLE = 'arn:aws:iam::123456789012:role/pglambda-default';
+
+export function deployCommand(): Command {
+  return new Command('deploy')
+    .description('zip DIR and create or update a function from it')
+    .argument('<dir>', 'folder with the function code')
+    .option('--name <name>', 'function name (default: the folder name)')
+    .option('--runtime <runtime>', 'runtime', 'nodejs22.x')
+    .option('--handler <handler>', 'handler', 'index.handler')
+    .option('--role <arn>', 'execution role ARN', DEFAULT_ROLE)
+    .option('--timeout <seconds>', 'timeout', intArg(1, 900))
+    .option('--memory <mb>', 'memory size', intArg(128, 10240))
+    .option('--publish', 'publish a version')
+    .action(async (dir: string, o: DeployOptions) => {
+      const name = o.name ?? basename(resolve(dir));
+      const zip = await zipDirectory(resolve(dir), {
+        onProgress: (done, total) => process.stderr.write(`\rzipping ${done}/${total} files`),
+      });
+      process.stderr.write(`\rzipped ${(zip.length / 1024).toFixed(1)} KiB; deploying ${name}…\n`);
+      const client = lambdaClient();
+      const exists = await client.send(new GetFunctionCommand({ FunctionName: name })).then(
+        () => true,
+        (e) => (e instanceof ResourceNotFoundException ? false : Promise.reject(e)),
+      );
+      const config = { Runtime: o.runtime as Runtime, Handler: o.handler, Role: o.role, Timeout: o.timeout, MemorySize: o.memory };
+      let out;
+      if (!exists) {
+        out = await client.send(new CreateFunctionCommand({ FunctionName: name, Code: { ZipFile: zip }, Publish: o.publish, ...config }));
+      } else {
+        await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, ...config }));
+        await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 60 }, { FunctionName: name });
+        out = await client.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip, Publish: o.publish }));
+      }
+      console.log(`${exists ? 'updated' : 'created'} ${out.FunctionArn} (version ${out.Version}, CodeSha256 ${out.CodeSha256})`);
+    });
+}

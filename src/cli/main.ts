@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+/** `pglambda`: one entry, one file per command. */
+import { Command } from 'commander';
+import { deployCommand } from './deploy.js';
+import { invokeCommand } from './invoke.js';
+import { logsCommand } from './logs.js';
+import { upCommand } from './up.js';
+
+const program = new Command('pglambda').description("Aurora PostgreSQL's aws_lambda, on any PostgreSQL, with a local Lambda");
+program.addCommand(upCommand());
+program.addCommand(deployCommand());
+program.addCommand(invokeCommand());
+program.addCommand(logsCommand());
+program.showHelpAfterError();
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  console.error(`pglambda: ${err.message}`);
+  process.exit(1);
+});

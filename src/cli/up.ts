@@ -1,0 +1,77 @@
+/** `pglambda up`: start pglambda's PostgreSQL and AWS endpoint, print what to paste, stop cleanly. */
+import { Command } from 'commander';
+import { PortInUseError } from '../db/embedded-postgres.js';
+import { DEFAULTS, startService, type RunningService } from '../service/start-service.js';
+import { defaultDataDir, intArg } from './options.js';
+
+interface UpOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  pgPort: number;
+  maxEnvironments: number;
+  idleTimeout: number;
+  asyncRetryBaseMs: number;
+}
+
+export function upCommand(): Command {
+  return new Command('up')
+    .description('start the local Lambda service and its embedded PostgreSQL')
+    .option('--data-dir <dir>', 'where state lives (env PGLAMBDA_DATA_DIR)', defaultDataDir())
+    .option('--host <addr>', 'address to bind', DEFAULTS.host)
+    .option('--port <n>', 'AWS endpoint port', intArg(0, 65535), DEFAULTS.port)
+    .option('--pg-port <n>', 'embedded PostgreSQL port', intArg(1, 65535), DEFAULTS.pgPort)
+    .option('--max-environments <n>', 'function processes this machine runs at once', intArg(1), DEFAULTS.maxEnvironments)
+    .option('--idle-timeout <seconds>', 'how long an idle function process stays warm', intArg(1), DEFAULTS.idleMs / 1000)
+    .option('--async-retry-base-ms <ms>', 'delay before the nth retry of a failed Event invocation is n × this',
+      intArg(0), Number(process.env.PGLAMBDA_ASYNC_RETRY_BASE_MS ?? DEFAULTS.asyncRetryBaseMs))
+    .action(async (o: UpOptions) => {
+      let service: RunningService;
+      try {
+        service = await startService({
+          dataDir: o.dataDir,
+          host: o.host,
+          port: o.port,
+          pgPort: o.pgPort,
+          maxEnvironments: o.maxEnvironments,
+          idleMs: o.idleTimeout * 1000,
+          asyncConcurrency: DEFAULTS.asyncConcurrency,
+          asyncRetryBaseMs: o.asyncRetryBaseMs,
+          log: (line) => process.env.PGLAMBDA_VERBOSE && console.error(line),
+        });
+      } catch (err) {
+        if (err instanceof PortInUseError) throw new Error(`${err.message}`);
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          throw new Error(`port ${o.port} on ${o.host} is in use; pass --port to choose another`);
+        }
+        throw err;
+      }
+      printBanner(service, o);
+      let signals = 0;
+      const shutdown = (signal: string) => {
+        if (++signals > 1) process.exit(130);
+        console.log(`\n${signal}: stopping pglambda…`);
+        service.stop().then(() => process.exit(0), (err: Error) => {
+          console.error(`pglambda: ${err.message}`);
+          process.exit(1);
+        });
+      };
+      process.on('SIGINT', () => shutdown('SIGINT'));
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+    });
+}
+
+function printBanner(s: RunningService, o: UpOptions): void {
+  console.log(`pglambda is up.
+  AWS endpoint  ${s.endpoint}  (Lambda)
+  PostgreSQL    127.0.0.1:${s.postgres.port}  (pglambda's own state, PostgreSQL 18)
+  Data          ${o.dataDir}
+
+Paste into a shell:
+  export AWS_ENDPOINT_URL=${s.endpoint}
+  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-west-2
+  export DATABASE_URL=${s.postgres.url}
+
+Older aws CLIs ignore AWS_ENDPOINT_URL: pass --endpoint-url ${s.endpoint} instead.
+Ctrl-C stops.`);
+}
