@@ -5,7 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { launchSpec, type LaunchInput } from './launcher.js';
@@ -95,7 +96,7 @@ export class ExecutionEnvironment {
         settle({ errorType: 'Sandbox.Timedout', detail: `Error: Task timed out after ${timeout.toFixed(2)} seconds`, status: 'timeout' });
         this.stop();
       }, timeout * 1000);
-      oomTimer = setInterval(() => void this.checkMemory(), OOM_POLL_MS).unref();
+      oomTimer = setInterval(() => this.checkMemory(), OOM_POLL_MS).unref();
       this.api.deliver({
         requestId: input.requestId,
         payload: input.payload,
@@ -115,7 +116,7 @@ export class ExecutionEnvironment {
     await new Promise((r) => setImmediate(r));
     const result = outcomeToResult(outcome, input.requestId);
     if (!('kind' in outcome) || outcome.kind === 'init-error' || outcome.kind === 'too-large') this.stop();
-    const maxMemoryUsedMb = await this.peakMemoryMb();
+    const maxMemoryUsedMb = this.statusField('VmHWM') ?? 0;
     const log =
       startLine(input.requestId, version) +
       this.takeOutput() +
@@ -180,24 +181,20 @@ export class ExecutionEnvironment {
 
   private oomKilled = false;
 
-  private async checkMemory(): Promise<void> {
-    const rss = await this.statusField('VmRSS');
+  private checkMemory(): void {
+    const rss = this.statusField('VmRSS');
     if (rss !== undefined && rss > this.config.memorySize && this.state === 'invoking') {
       this.oomKilled = true;
       this.proc?.kill('SIGKILL');
     }
   }
 
-  private async peakMemoryMb(): Promise<number> {
-    return (await this.statusField('VmHWM')) ?? 0;
-  }
-
-  /** A memory figure of the runtime process from /proc, in MB. */
-  private async statusField(field: string): Promise<number | undefined> {
+  /** A memory figure of the runtime process from /proc, in MB (a synchronous read: ~10 µs, cheaper than a thread-pool round trip). */
+  private statusField(field: string): number | undefined {
     const pid = this.proc?.pid;
     if (!pid) return undefined;
     try {
-      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
       return m ? Math.ceil(Number(m[1]) / 1024) : undefined;
     } catch {
