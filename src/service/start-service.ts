@@ -16,6 +16,7 @@ import { LogStore } from '../lambda/invoke/log-store.js';
 import { FunctionStore } from '../lambda/store/function-store.js';
 import { lambdaMigrations } from '../lambda/store/schema.js';
 import { migrate } from '../state/migrate.js';
+import { lockDataDir } from './instance-lock.js';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -52,7 +53,14 @@ export interface RunningService {
 
 export async function startService(opts: ServiceOptions): Promise<RunningService> {
   const log = opts.log ?? (() => {});
-  const postgres = await startEmbeddedPostgres({ dataDir: opts.dataDir, port: opts.pgPort, host: opts.host, log });
+  const unlock = await lockDataDir(opts.dataDir);
+  let postgres: RunningPostgres;
+  try {
+    postgres = await startEmbeddedPostgres({ dataDir: opts.dataDir, port: opts.pgPort, host: opts.host, log });
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
   const db = new pg.Pool({ connectionString: postgres.url, max: opts.asyncConcurrency + 8 });
   // An idle client's connection can drop when PostgreSQL restarts; the pool replaces it.
   db.on('error', (err) => log(`state database: ${err.message}`));
@@ -80,6 +88,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       await logs.flush();
       await db.end();
       await postgres.stop();
+      await unlock();
     };
     return {
       endpoint: `http://${opts.host}:${port}`,
@@ -93,6 +102,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   } catch (err) {
     await db.end().catch(() => undefined);
     await postgres.stop();
+    await unlock();
     throw err;
   }
 }

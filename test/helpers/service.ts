@@ -2,7 +2,7 @@
  * Starts a real pglambda (embedded PostgreSQL, AWS endpoint, function processes) in a temp data
  * dir for one test file, and gives the official SDK client pointed at it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
@@ -67,9 +67,16 @@ export async function startTestService(overrides: Partial<ServiceOptions> = {}, 
     async close() {
       client.destroy();
       await svc.stop();
-      if (!dataDir) await rm(dir, { recursive: true, force: true });
+      if (!dataDir) await removeDataDir(dir);
     },
   };
+}
+
+/** Removes a data dir and, when running as root, the cluster it points at under /var/lib/pglambda. */
+export async function removeDataDir(dir: string): Promise<void> {
+  const cluster = await readFile(join(dir, 'pg-location'), 'utf8').catch(() => '');
+  if (cluster.trim()) await rm(cluster.trim(), { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true });
 }
 
 export const text = (payload: Uint8Array | undefined) => Buffer.from(payload ?? []).toString('utf8');

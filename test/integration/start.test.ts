@@ -1,0 +1,117 @@
+/** `pglambda up` as a user runs it: from a 0700 folder (as root in CI), ports, signals, restarts, kill -9. */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { zipFiles } from '../../src/lambda/code/make-zip.js';
+import { removeDataDir, ROLE } from '../helpers/service.js';
+
+const main = resolve('dist/src/cli/main.js');
+const port = 4900 + (process.pid % 100);
+const pgPort = port + 1000;
+let home: string;
+let cwd: string;
+const children: ChildProcess[] = [];
+
+interface Started {
+  child: ChildProcess;
+  output: string;
+}
+
+function up(args: string[] = []): Promise<Started> {
+  return new Promise((resolveUp, reject) => {
+    const child = spawn(process.execPath, [main, 'up', '--port', String(port), '--pg-port', String(pgPort), ...args], { cwd });
+    children.push(child);
+    let output = '';
+    const collect = (b: Buffer) => {
+      output += b.toString();
+      if (output.includes('Ctrl-C stops.')) resolveUp({ child, output });
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    child.on('exit', (code) => reject(Object.assign(new Error(`exited ${code}: ${output}`), { code, output })));
+  });
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
+
+async function postmasterPid(): Promise<number> {
+  const dataDir = join(cwd, '.pglambda');
+  const located = (await readFile(join(dataDir, 'pg-location'), 'utf8').catch(() => '')).trim();
+  const pidFile = join(located || dataDir, 'pg', 'postmaster.pid');
+  return Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const client = () =>
+  new LambdaClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+
+before(async () => {
+  // A home that only its owner may enter, as /root is: PostgreSQL's own user cannot traverse it.
+  home = await mkdtemp(join(tmpdir(), 'pglambda-home-'));
+  await chmod(home, 0o700);
+  cwd = join(home, 'project');
+  await mkdir(cwd);
+});
+
+after(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await removeDataDir(join(cwd, '.pglambda'));
+  await removeDataDir(join(home, 'other'));
+  await rm(home, { recursive: true, force: true });
+});
+
+test('starts from a 0700 home, prints what to paste, keeps state across SIGTERM and kill -9', { timeout: 120_000 }, async () => {
+  const first = await up();
+  assert.match(first.output, new RegExp(`export AWS_ENDPOINT_URL=http://127.0.0.1:${port}`));
+  assert.match(first.output, /export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-west-2/);
+  assert.match(first.output, new RegExp(`export DATABASE_URL=postgres://pglambda:[^@]+@127.0.0.1:${pgPort}/pglambda`));
+  assert.match(first.output, /--endpoint-url/);
+
+  const c = client();
+  await c.send(new CreateFunctionCommand({
+    FunctionName: 'kept', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: ROLE,
+    Code: { ZipFile: await zipFiles({ 'index.js': 'exports.handler = async () => "still here";' }) },
+  }));
+
+  // A second start on the same data dir refuses; one elsewhere on the same ports names the flag to change.
+  const failed = (e: { code: number; output: string }) => e;
+  const twice = await up().then(() => assert.fail('second start should fail'), failed);
+  assert.equal(twice.code, 1);
+  assert.match(twice.output, /pglambda is already running for .*\.pglambda \(pid \d+\); stop it first/);
+  const clash = await up(['--data-dir', join(home, 'other')]).then(() => assert.fail('clashing start should fail'), failed);
+  assert.equal(clash.code, 1);
+  assert.match(clash.output, /port \d+ on 127.0.0.1 is in use; pass --(pg-)?port to choose another/);
+
+  const pg = await postmasterPid();
+  let tail = '';
+  first.child.stdout!.on('data', (b: Buffer) => (tail += b.toString()));
+  first.child.stderr!.on('data', (b: Buffer) => (tail += b.toString()));
+  first.child.kill('SIGTERM');
+  assert.equal(await exited(first.child), 0, tail);
+  assert.equal(alive(pg), false, 'PostgreSQL stopped with the service');
+
+  const second = await up();
+  const got = await c.send(new GetFunctionCommand({ FunctionName: 'kept' }));
+  assert.equal(got.Configuration?.FunctionName, 'kept');
+
+  // kill -9 leaves PostgreSQL running; the next start must cope.
+  second.child.kill('SIGKILL');
+  await exited(second.child);
+  await up();
+  const r = await c.send(new InvokeCommand({ FunctionName: 'kept' }));
+  assert.equal(Buffer.from(r.Payload!).toString(), '"still here"');
+  c.destroy();
+});
