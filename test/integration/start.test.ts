@@ -1,6 +1,7 @@
 /** `pglambda up` as a user runs it: from a 0700 folder (as root in CI), ports, signals, restarts, kill -9. */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,10 +47,10 @@ async function postmasterPid(): Promise<number> {
   return Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
 }
 
+/** Running, not merely a zombie waiting for init to reap it. */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
   } catch {
     return false;
   }
@@ -107,10 +108,26 @@ test('starts from a 0700 home, prints what to paste, keeps state across SIGTERM 
   const got = await c.send(new GetFunctionCommand({ FunctionName: 'kept' }));
   assert.equal(got.Configuration?.FunctionName, 'kept');
 
-  // kill -9 leaves PostgreSQL running; the next start must cope.
+  // A function process that ignores its Runtime API going away (it never asks for work).
+  const pidPath = join(home, 'stubborn.pid');
+  await c.send(new CreateFunctionCommand({
+    FunctionName: 'stubborn', Runtime: 'provided.al2023', Handler: 'x', Role: ROLE, Timeout: 300,
+    Code: { ZipFile: await zipFiles({ bootstrap: { content: `#!/bin/sh\necho $$ > ${pidPath}\nexec sleep 300\n`, mode: 0o755 } }) },
+  }));
+  await c.send(new InvokeCommand({ FunctionName: 'stubborn', InvocationType: 'Event' }));
+  let stubborn = 0;
+  for (let i = 0; i < 100 && !stubborn; i++) {
+    stubborn = Number(await readFile(pidPath, 'utf8').catch(() => '0'));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(stubborn && alive(stubborn), 'the function process runs');
+
+  // kill -9 leaves PostgreSQL and function processes running; the next start must cope.
   second.child.kill('SIGKILL');
   await exited(second.child);
+  assert.ok(alive(stubborn), 'still running after the kill');
   await up();
+  assert.equal(alive(stubborn), false, 'the next start stopped the leftover function process');
   const r = await c.send(new InvokeCommand({ FunctionName: 'kept' }));
   assert.equal(Buffer.from(r.Payload!).toString(), '"still here"');
   c.destroy();

@@ -4,12 +4,15 @@
  * version, else the caller waits for one to be released. Idle environments are reaped.
  */
 import { ExecutionEnvironment, type EnvironmentConfig } from './execution-environment.js';
+import type { PidFile } from './leftovers.js';
 
 export interface PoolOptions {
   /** Processes this machine may run at once, across all functions. */
   maxEnvironments: number;
   /** How long an idle environment is kept warm. */
   idleMs: number;
+  /** Where live pids are listed, so a start after a crash can stop leftovers. */
+  pidFile?: PidFile;
 }
 
 interface Entry {
@@ -47,6 +50,7 @@ export class EnvironmentPool {
         this.entries.add(entry);
         try {
           entry.env = await ExecutionEnvironment.start(config, () => this.remove(entry));
+          if (entry.env.pid) this.opts.pidFile?.add(entry.env.pid);
         } catch (err) {
           this.remove(entry);
           throw err;
@@ -98,6 +102,7 @@ export class EnvironmentPool {
   }
 
   private remove(entry: Entry): void {
+    if (entry.env?.pid) this.opts.pidFile?.delete(entry.env.pid);
     if (this.entries.delete(entry)) this.wakeOne();
   }
 
