@@ -32,9 +32,10 @@ function checkRouting(rec: FunctionRecord, primary: string, weights: Record<stri
   if (primary !== '$LATEST' && !rec.versions[primary]) throw fnNotFound(functionArn(rec, primary));
   if (!weights || Object.keys(weights).length === 0) return;
   const entries = Object.entries(weights);
-  const shown = `{${entries.map(([k, v]) => `${k}=${v.toFixed(1)}`).join(', ')}}`;
+  // Java's Double.toString: 2 → 2.0, 0.25 → 0.25.
+  const shown = `{${entries.map(([k, v]) => `${k}=${Number.isInteger(v) ? v.toFixed(1) : String(v)}`).join(', ')}}`;
   if (entries.some(([k]) => !/^[0-9]+$/.test(k))) {
-    throw ValidationException.constraint(shown, 'routingConfig.additionalVersionWeights', 'Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [0-9]+]');
+    throw ValidationException.constraint(shown, 'routingConfig.additionalVersionWeights', 'Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]');
   }
   if (entries.some(([, w]) => w < 0 || w > 1)) {
     throw new ValidationException([violation(shown, 'routingConfig.additionalVersionWeights',

@@ -16,8 +16,15 @@ export const MIN_UNRESERVED = 100;
 const PutInput = z.object({ ReservedConcurrentExecutions: z.number().int() });
 
 export function concurrencyRoutes(deps: LambdaApiDeps): Route[] {
-  const ref = (name: string, caller: Parameters<typeof parseFunctionRef>[1]) =>
-    parseFunctionRef(name, caller, { kind: 'function', allowQualifier: false });
+  const ref = (name: string, caller: Parameters<typeof parseFunctionRef>[1]) => {
+    const k = parseFunctionRef(name, caller, { kind: 'function' });
+    if (k.qualifier !== undefined) {
+      throw new InvalidParameterValueException(
+        'This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.',
+      );
+    }
+    return k;
+  };
   return [
     {
       method: 'PUT',
@@ -28,7 +35,8 @@ export function concurrencyRoutes(deps: LambdaApiDeps): Route[] {
         if (n < 0) {
           throw ValidationException.constraint(n, 'reservedConcurrentExecutions', 'Member must have value greater than or equal to 0');
         }
-        await getRecord(deps, k);
+        // Observed for PutFunctionConcurrency: the ARN in the message carries `:$LATEST` (LSS, Nov 2025).
+        if (!(await deps.store.get(k))) throw fnNotFound(functionArn(k, '$LATEST'));
         const others = await deps.store.list(k.accountId, k.region, undefined, 10000);
         const reservedElsewhere = others
           .filter((r) => r.name !== k.name)

@@ -1,6 +1,6 @@
 /** Put/Get/Update/Delete/ListFunctionEventInvokeConfig(s): retries, event age, destinations. */
 import { z } from 'zod';
-import { functionArn, type EventInvokeConfig, type FunctionRecord } from '../../lambda/model.js';
+import { functionArn, type EventInvokeConfig, type FunctionKey, type FunctionRecord } from '../../lambda/model.js';
 import { ValidationException, violation } from '../errors.js';
 import { empty, json, type Route } from '../protocols/rest-json.js';
 import type { AwsRequest } from '../request.js';
@@ -35,23 +35,47 @@ function check(input: Input): void {
   }
 }
 
-/** Resolves the function and qualifier these operations address; AWS's not-found text differs here. */
-async function target(deps: LambdaApiDeps, req: AwsRequest, name: string): Promise<{ rec: FunctionRecord; qualifier: string }> {
+const noConfig = (k: FunctionKey, qualifier: string) =>
+  new ResourceNotFoundException(`The function ${functionArn(k, qualifier)} doesn't have an EventInvokeConfig`);
+
+/**
+ * Resolves the function and qualifier these operations address. AWS's not-found text differs by
+ * operation (LSS, Nov 2025): Put/Update/List say the function doesn't exist, Get/Delete that it
+ * has no EventInvokeConfig.
+ */
+async function target(
+  deps: LambdaApiDeps, req: AwsRequest, name: string, missing: 'function' | 'config' = 'function',
+): Promise<{ rec: FunctionRecord; qualifier: string }> {
   const ref = parseFunctionRef(name, req.caller, { qualifier: req.query.get('Qualifier') });
   const rec = await deps.store.get(ref);
-  if (!rec) throw new ResourceNotFoundException("The function doesn't exist.");
   const qualifier = ref.qualifier ?? '$LATEST';
-  if (qualifier !== '$LATEST' && !rec.versions[qualifier] && !rec.aliases[qualifier]) {
-    throw new ResourceNotFoundException(`The function ${functionArn(rec, qualifier)} doesn't exist.`);
+  if (!rec || (qualifier !== '$LATEST' && !rec.versions[qualifier] && !rec.aliases[qualifier])) {
+    throw missing === 'config' ? noConfig(ref, qualifier) : new ResourceNotFoundException("The function doesn't exist.");
   }
   return { rec, qualifier };
+}
+
+/** Destinations must be other functions that exist, where pglambda can tell (same account and region). */
+async function checkDestinations(deps: LambdaApiDeps, rec: FunctionRecord, input: Input): Promise<void> {
+  for (const d of [input.DestinationConfig?.OnSuccess?.Destination, input.DestinationConfig?.OnFailure?.Destination]) {
+    const m = d === undefined ? null : /^arn:[^:]+:lambda:([^:]+):(\d{12}):function:([^:]+)/.exec(d);
+    if (!m || m[1] !== rec.region || m[2] !== rec.accountId) continue;
+    if (m[3] === rec.name) throw new InvalidParameterValueException("You can't specify the function as a destination for itself.");
+    if (!(await deps.store.get({ accountId: rec.accountId, region: rec.region, name: m[3]! }))) {
+      throw new InvalidParameterValueException(`The destination ARN ${d} is invalid.`);
+    }
+  }
 }
 
 function put(deps: LambdaApiDeps, merge: boolean): Route['handler'] {
   return async (req, p) => {
     const input = parseInput(Input, body(req));
+    if (!merge && input.MaximumRetryAttempts === undefined && input.MaximumEventAgeInSeconds === undefined && !input.DestinationConfig) {
+      throw new InvalidParameterValueException('You must specify at least one of error handling or destination setting.');
+    }
     check(input);
     const { rec, qualifier } = await target(deps, req, p.FunctionName!);
+    await checkDestinations(deps, rec, input);
     const out = await deps.store.update(rec, (cur) => {
       const prev = merge ? cur.eventInvokeConfigs[qualifier] : undefined;
       if (merge && !prev) throw new ResourceNotFoundException(`The function ${functionArn(cur, qualifier)} doesn't have an EventInvokeConfig`);
@@ -79,9 +103,9 @@ export function eventInvokeConfigRoutes(deps: LambdaApiDeps): Route[] {
       method: 'GET',
       path,
       handler: async (req, p) => {
-        const { rec, qualifier } = await target(deps, req, p.FunctionName!);
+        const { rec, qualifier } = await target(deps, req, p.FunctionName!, 'config');
         const config = rec.eventInvokeConfigs[qualifier];
-        if (!config) throw new ResourceNotFoundException(`The function ${functionArn(rec, qualifier)} doesn't have an EventInvokeConfig`);
+        if (!config) throw noConfig(rec, qualifier);
         return json(200, eventInvokeConfiguration(rec, qualifier, config));
       },
     },
@@ -89,7 +113,8 @@ export function eventInvokeConfigRoutes(deps: LambdaApiDeps): Route[] {
       method: 'DELETE',
       path,
       handler: async (req, p) => {
-        const { rec, qualifier } = await target(deps, req, p.FunctionName!);
+        const { rec, qualifier } = await target(deps, req, p.FunctionName!, 'config');
+        if (!rec.eventInvokeConfigs[qualifier]) throw noConfig(rec, qualifier);
         await deps.store.update(rec, (cur) => {
           const eventInvokeConfigs = { ...cur.eventInvokeConfigs };
           delete eventInvokeConfigs[qualifier];
@@ -103,8 +128,12 @@ export function eventInvokeConfigRoutes(deps: LambdaApiDeps): Route[] {
       path: `${path}/list`,
       handler: async (req, p) => {
         const { rec } = await target(deps, req, p.FunctionName!);
+        const all = Object.entries(rec.eventInvokeConfigs).map(([q, c]) => eventInvokeConfiguration(rec, q, c));
+        const max = Number(req.query.get('MaxItems') ?? 50);
+        const start = Number(req.query.get('Marker') ?? 0);
         return json(200, {
-          FunctionEventInvokeConfigs: Object.entries(rec.eventInvokeConfigs).map(([q, c]) => eventInvokeConfiguration(rec, q, c)),
+          FunctionEventInvokeConfigs: all.slice(start, start + max),
+          ...(start + max < all.length ? { NextMarker: String(start + max) } : {}),
         });
       },
     },

@@ -1,6 +1,7 @@
 /** TagResource, UntagResource, ListTags and GetAccountSettings: what infrastructure tools call. */
 import { z } from 'zod';
 import { functionArn } from '../../lambda/model.js';
+import { ValidationException } from '../errors.js';
 import { empty, json, type Route } from '../protocols/rest-json.js';
 import type { LambdaApiDeps } from './deps.js';
 import { fnNotFound, InvalidParameterValueException } from './errors.js';
@@ -14,7 +15,11 @@ const TagInput = z.object({ Tags: z.record(z.string(), z.string()) });
 export function tagRoutes(deps: LambdaApiDeps): Route[] {
   const ref = (arn: string, caller: Parameters<typeof parseFunctionRef>[1]) => {
     if (!arn.startsWith('arn:')) throw new InvalidParameterValueException(`Invalid ARN: ${arn}`);
-    return parseFunctionRef(arn, caller, { allowQualifier: false });
+    const k = parseFunctionRef(arn, caller);
+    if (k.qualifier !== undefined) {
+      throw new InvalidParameterValueException('Tags on function aliases and versions are not supported. Please specify a function ARN.');
+    }
+    return k;
   };
   return [
     {
@@ -23,6 +28,8 @@ export function tagRoutes(deps: LambdaApiDeps): Route[] {
       handler: async (req, p) => {
         const k = ref(p.Resource!, req.caller);
         const { Tags } = parseInput(TagInput, body(req));
+        // Observed on AWS for an empty tag map (LSS, Nov 2025).
+        if (Object.keys(Tags).length === 0) throw new InvalidParameterValueException('An error occurred and the request cannot be processed.');
         const out = await deps.store.update(k, (cur) => ({ record: { ...cur, tags: { ...cur.tags, ...Tags } }, result: undefined }));
         if (!out) throw fnNotFound(functionArn(k));
         return empty(204);
@@ -34,6 +41,7 @@ export function tagRoutes(deps: LambdaApiDeps): Route[] {
       handler: async (req, p) => {
         const k = ref(p.Resource!, req.caller);
         const keys = req.query.getAll('tagKeys');
+        if (keys.length === 0) throw new ValidationException(["Value null at 'tagKeys' failed to satisfy constraint: Member must not be null"]);
         const out = await deps.store.update(k, (cur) => {
           const tags = { ...cur.tags };
           for (const key of keys) delete tags[key];

@@ -87,8 +87,9 @@ export function checkConfig(c: UpdateConfigInput & { FunctionName?: string; Arch
   if (c.FunctionName !== undefined) {
     if (!new RegExp(`^${NAME_PATTERN}$`).test(c.FunctionName)) {
       v.push(violation(c.FunctionName, 'functionName', `Member must satisfy regular expression pattern: ${NAME_PATTERN}`));
-    } else if (!c.FunctionName.includes(':') && c.FunctionName.length > 64) {
-      v.push(violation(c.FunctionName, 'functionName', 'Member must have length less than or equal to 64'));
+    }
+    if (c.FunctionName.length > 140) {
+      v.push(violation(c.FunctionName, 'functionName', 'Member must have length less than or equal to 140'));
     }
   }
   if (c.Timeout !== undefined && (c.Timeout < 1 || c.Timeout > 900)) {
@@ -112,10 +113,19 @@ export function checkConfig(c: UpdateConfigInput & { FunctionName?: string; Arch
   if (c.Architectures && (c.Architectures.length !== 1 || !['x86_64', 'arm64'].includes(c.Architectures[0]!))) {
     v.push(violation(`[${c.Architectures.join(', ')}]`, 'architectures', 'Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64]]'));
   }
-  if (c.Runtime !== undefined && !isKnownRuntime(c.Runtime)) {
-    v.push(violation(c.Runtime, 'runtime', `Member must satisfy enum value set: [${SUPPORTED_RUNTIMES.join(', ')}]`));
-  }
   if (v.length) throw new ValidationException(v);
+
+  // Lambda's own checks after the model's: observed as InvalidParameterValueException (LSS, Nov 2025 / Jan 2026).
+  if (c.FunctionName !== undefined && !c.FunctionName.includes(':') && c.FunctionName.length > 64) {
+    throw new InvalidParameterValueException(
+      `1 validation error detected: ${violation(c.FunctionName, 'functionName', 'Member must have length less than or equal to 64')}`,
+    );
+  }
+  if (c.Runtime !== undefined && !isKnownRuntime(c.Runtime)) {
+    throw new InvalidParameterValueException(
+      `Value ${c.Runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${SUPPORTED_RUNTIMES.join(', ')}] or be a valid ARN`,
+    );
+  }
 
   if (c.Runtime !== undefined && !(SUPPORTED_RUNTIMES as readonly string[]).includes(c.Runtime)) {
     if (DEPRECATED_RUNTIMES.test(c.Runtime)) {

@@ -1,0 +1,296 @@
+/**
+ * Function lifecycle through the official SDK: CreateFunction (fields and every validation
+ * refusal), GetFunction / GetFunctionConfiguration in all identifier forms, ListFunctions paging,
+ * Update*, DeleteFunction, the SDK waiters, and account / region isolation.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import {
+  CreateFunctionCommand,
+  DeleteFunctionCommand,
+  GetFunctionCommand,
+  GetFunctionConfigurationCommand,
+  InvokeCommand,
+  ListFunctionsCommand,
+  PublishVersionCommand,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionActiveV2,
+  waitUntilFunctionExists,
+  waitUntilFunctionUpdatedV2,
+  type CreateFunctionCommandInput,
+} from '@aws-sdk/client-lambda';
+import { zipFiles } from '../../src/lambda/code/make-zip.js';
+import { parsed, ROLE, startTestService, type TestService } from '../helpers/service.js';
+
+let svc: TestService;
+before(async () => {
+  svc = await startTestService();
+});
+after(() => svc.close());
+
+const ACCT = '123456789012';
+const arn = (name: string, q?: string) => `arn:aws:lambda:us-west-2:${ACCT}:function:${name}${q ? `:${q}` : ''}`;
+const code = (tag: string) => ({ 'index.mjs': `export const handler = async () => ({ tag: ${JSON.stringify(tag)} });` });
+const sha = (zip: Buffer) => createHash('sha256').update(zip).digest('base64');
+
+/** Asserts the SDK rejects with this exception class, HTTP status and message. */
+async function refused(p: Promise<unknown>, name: string, status: number, message: string | RegExp) {
+  await assert.rejects(p, (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
+    assert.equal(e.name, name, e.message);
+    assert.equal(e.$metadata?.httpStatusCode, status);
+    if (typeof message === 'string') assert.equal(e.message, message);
+    else assert.match(e.message, message);
+    return true;
+  });
+}
+
+async function createInput(name: string, extra: Partial<CreateFunctionCommandInput> = {}): Promise<CreateFunctionCommandInput> {
+  return { FunctionName: name, Runtime: 'nodejs22.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: await zipFiles(code(name)) }, ...extra };
+}
+const create = async (name: string, extra: Partial<CreateFunctionCommandInput> = {}) =>
+  svc.client.send(new CreateFunctionCommand(await createInput(name, extra)));
+
+test('CreateFunction returns the configuration: unqualified ARN, $LATEST, Active, CodeSha256 of the zip', async () => {
+  const zip = await zipFiles(code('created'));
+  const r = await svc.client.send(new CreateFunctionCommand({
+    FunctionName: 'created', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: zip },
+    Description: 'first', Timeout: 7, MemorySize: 256, Environment: { Variables: { A: '1' } },
+  }));
+  assert.equal(r.$metadata.httpStatusCode, 201);
+  assert.equal(r.FunctionName, 'created');
+  assert.equal(r.FunctionArn, arn('created'));
+  assert.equal(r.Version, '$LATEST');
+  assert.equal(r.State, 'Active');
+  assert.equal(r.CodeSha256, sha(zip));
+  assert.equal(r.CodeSize, zip.length);
+  assert.deepEqual([r.Runtime, r.Handler, r.Role, r.Description, r.Timeout, r.MemorySize], ['nodejs22.x', 'index.handler', ROLE, 'first', 7, 256]);
+  assert.deepEqual(r.Environment?.Variables, { A: '1' });
+  assert.equal(r.PackageType, 'Zip');
+  assert.deepEqual(r.Architectures, ['x86_64']);
+  assert.match(r.RevisionId ?? '', /^[0-9a-f-]{36}$/);
+  assert.match(r.LastModified ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
+});
+
+test('CreateFunction with Publish:true answers Version "1" and an unqualified ARN', async () => {
+  const r = await create('published-at-create', { Publish: true });
+  assert.equal(r.Version, '1');
+  assert.equal(r.FunctionArn, arn('published-at-create'));
+  const v = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'published-at-create', Qualifier: '1' }));
+  assert.equal(v.Version, '1');
+  assert.equal(v.FunctionArn, arn('published-at-create', '1'));
+});
+
+test('creating a function twice is a ResourceConflictException', async () => {
+  await create('twice');
+  await refused(create('twice'), 'ResourceConflictException', 409, 'Function already exist: twice');
+});
+
+test('CreateFunction validation errors carry AWS exception classes and texts', async () => {
+  const long = 'a'.repeat(65);
+  await refused(create(long), 'InvalidParameterValueException', 400,
+    `1 validation error detected: Value '${long}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64`);
+  await refused(create('invalid:function:name'), 'ValidationException', 400,
+    "1 validation error detected: Value 'invalid:function:name' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?");
+  const constraint = (v: string, member: string, c: string) => `1 validation error detected: Value '${v}' at '${member}' failed to satisfy constraint: ${c}`;
+  await refused(create('v-timeout-0', { Timeout: 0 }), 'ValidationException', 400, constraint('0', 'timeout', 'Member must have value greater than or equal to 1'));
+  await refused(create('v-timeout-901', { Timeout: 901 }), 'ValidationException', 400, constraint('901', 'timeout', 'Member must have value less than or equal to 900'));
+  await refused(create('v-mem-127', { MemorySize: 127 }), 'ValidationException', 400, constraint('127', 'memorySize', 'Member must have value greater than or equal to 128'));
+  await refused(create('v-mem-10241', { MemorySize: 10241 }), 'ValidationException', 400, constraint('10241', 'memorySize', 'Member must have value less than or equal to 10240'));
+  await refused(create('v-role', { Role: 'r1' }), 'ValidationException', 400,
+    constraint('r1', 'role', 'Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+'));
+  await refused(create('v-runtime', { Runtime: 'non-existent-runtime' as never }), 'InvalidParameterValueException', 400,
+    /^Value non-existent-runtime at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: \[.*nodejs22\.x.*\] or be a valid ARN$/);
+  await refused(create('v-deprecated', { Runtime: 'nodejs16.x' }), 'InvalidParameterValueException', 400,
+    'The runtime parameter of nodejs16.x is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.');
+  await refused(create('v-env-reserved', { Environment: { Variables: { AWS_REGION: 'x', OK: '1' } } }), 'InvalidParameterValueException', 400,
+    'Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: AWS_REGION');
+  const big = { LARGE_VAR: 'x'.repeat(4096) };
+  await refused(create('v-env-big', { Environment: { Variables: big } }), 'InvalidParameterValueException', 400,
+    `Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: ${JSON.stringify(big)}`);
+  // Nothing half-accepted: none of these left a function behind.
+  const names = (await svc.client.send(new ListFunctionsCommand({}))).Functions!.map((f) => f.FunctionName);
+  assert.ok(!names.some((n) => n!.startsWith('v-')), names.join());
+});
+
+test('code sources pglambda does not run are refused, and a corrupt zip is refused', async () => {
+  const input = await createInput('no-s3');
+  await refused(svc.client.send(new CreateFunctionCommand({ ...input, Code: { S3Bucket: 'b', S3Key: 'k.zip' } })),
+    'InvalidParameterValueException', 400, /S3.*not supported by pglambda/);
+  await refused(svc.client.send(new CreateFunctionCommand({ ...input, FunctionName: 'no-image', Code: { ImageUri: '123456789012.dkr.ecr.us-west-2.amazonaws.com/x:1' }, PackageType: 'Image' })),
+    'InvalidParameterValueException', 400, /not supported by pglambda/);
+  await refused(create('no-layers', { Layers: ['arn:aws:lambda:us-west-2:123456789012:layer:l:1'] }),
+    'InvalidParameterValueException', 400, /^Layers are not supported by pglambda/);
+  await refused(create('corrupt', { Code: { ZipFile: Buffer.from('this is not a zip file') } }), 'InvalidParameterValueException', 400,
+    'Could not unzip uploaded file. Please check your file, then try to upload again.');
+  await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'corrupt' })), 'ResourceNotFoundException', 404, `Function not found: ${arn('corrupt')}`);
+});
+
+test('GetFunction gives the configuration and a Code.Location that serves the zip', async () => {
+  const zip = await zipFiles(code('getme'));
+  await svc.createFunction('getme', code('getme'), { Tags: { team: 'db' } });
+  const r = await svc.client.send(new GetFunctionCommand({ FunctionName: 'getme' }));
+  assert.equal(r.Configuration?.FunctionArn, arn('getme'));
+  assert.equal(r.Configuration?.CodeSha256, sha(zip));
+  assert.equal(r.Configuration?.State, 'Active');
+  assert.equal(r.Configuration?.LastUpdateStatus, 'Successful');
+  assert.equal(r.Code?.RepositoryType, 'S3');
+  assert.deepEqual(r.Tags, { team: 'db' });
+  const res = await fetch(r.Code!.Location!);
+  assert.equal(res.status, 200);
+  assert.deepEqual(Buffer.from(await res.arrayBuffer()), zip);
+
+  const c = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'getme' }));
+  assert.equal(c.FunctionArn, arn('getme'));
+  assert.equal(c.Version, '$LATEST');
+  const q = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'getme', Qualifier: '$LATEST' }));
+  assert.equal(q.FunctionArn, arn('getme', '$LATEST'));
+  const g = await svc.client.send(new GetFunctionCommand({ FunctionName: 'getme', Qualifier: '$LATEST' }));
+  assert.equal(g.Configuration?.FunctionArn, arn('getme', '$LATEST'));
+});
+
+test('missing functions and versions are ResourceNotFoundException with the ARN', async () => {
+  await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'nope' })), 'ResourceNotFoundException', 404,
+    'Function not found: arn:aws:lambda:us-west-2:123456789012:function:nope');
+  await refused(svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'nope' })), 'ResourceNotFoundException', 404, `Function not found: ${arn('nope')}`);
+  await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'getme', Qualifier: '1221' })), 'ResourceNotFoundException', 404,
+    `Function not found: ${arn('getme', '1221')}`);
+});
+
+test('every identifier form finds the function; other regions and qualifier conflicts are refused', async () => {
+  await create('forms', { Publish: true });
+  for (const FunctionName of ['forms', 'forms:1', 'forms:$LATEST', `${ACCT}:function:forms`, `us-west-2:${ACCT}:function:forms`, arn('forms'), arn('forms', '1')]) {
+    const r = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName }));
+    assert.equal(r.FunctionName, 'forms', FunctionName);
+  }
+  const v1 = await svc.client.send(new GetFunctionCommand({ FunctionName: 'forms:1' }));
+  assert.equal(v1.Configuration?.Version, '1');
+  assert.equal(v1.Configuration?.FunctionArn, arn('forms', '1'));
+  await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:forms' })),
+    'ResourceNotFoundException', 404, "Functions from 'us-east-1' are not reachable in this region ('us-west-2')");
+  const conflict = 'The derived qualifier from the function name does not match the specified qualifier.';
+  await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'forms:1', Qualifier: '$LATEST' })), 'InvalidParameterValueException', 400, conflict);
+  await refused(svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: arn('forms', '1'), Qualifier: '2' })), 'InvalidParameterValueException', 400, conflict);
+  await refused(svc.client.send(new DeleteFunctionCommand({ FunctionName: 'forms:1', Qualifier: '2' })), 'InvalidParameterValueException', 400, conflict);
+  // Same qualifier in both places is fine.
+  const same = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'forms:1', Qualifier: '1' }));
+  assert.equal(same.Version, '1');
+});
+
+test('ListFunctions pages with MaxItems and NextMarker, each function exactly once', async () => {
+  const pager = svc.clientFor({ region: 'ap-south-1' });
+  const create5 = ['p1', 'p2', 'p3', 'p4', 'p5'];
+  for (const name of create5) await pager.send(new CreateFunctionCommand(await createInput(name)));
+  const seen: string[] = [];
+  let Marker: string | undefined;
+  let pages = 0;
+  do {
+    const r = await pager.send(new ListFunctionsCommand({ MaxItems: 2, Marker }));
+    assert.ok(r.Functions!.length <= 2);
+    seen.push(...r.Functions!.map((f) => f.FunctionName!));
+    for (const f of r.Functions!) assert.equal(f.FunctionArn, `arn:aws:lambda:ap-south-1:${ACCT}:function:${f.FunctionName}`);
+    Marker = r.NextMarker;
+    pages++;
+  } while (Marker);
+  assert.equal(pages, 3);
+  assert.deepEqual([...seen].sort(), create5);
+  pager.destroy();
+});
+
+test('UpdateFunctionConfiguration changes what Get shows and the RevisionId; a stale RevisionId is refused', async () => {
+  const created = await create('reconf');
+  const r = await svc.client.send(new UpdateFunctionConfigurationCommand({
+    FunctionName: 'reconf', Timeout: 30, MemorySize: 512, Description: 'now', Environment: { Variables: { MODE: 'x' } }, RevisionId: created.RevisionId,
+  }));
+  assert.notEqual(r.RevisionId, created.RevisionId);
+  assert.equal(r.LastUpdateStatus, 'Successful');
+  const g = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'reconf' }));
+  assert.equal(g.Timeout, 30);
+  assert.equal(g.MemorySize, 512);
+  assert.equal(g.Description, 'now');
+  assert.deepEqual(g.Environment?.Variables, { MODE: 'x' });
+  assert.equal(g.RevisionId, r.RevisionId);
+  await refused(svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'reconf', Timeout: 5, RevisionId: created.RevisionId })),
+    'PreconditionFailedException', 412, 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
+  await refused(svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'reconf', Timeout: 0 })), 'ValidationException', 400, /at 'timeout'/);
+  await refused(svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'nope', Timeout: 5 })), 'ResourceNotFoundException', 404, `Function not found: ${arn('nope')}`);
+});
+
+test('UpdateFunctionCode gives a new CodeSha256, invocations run the new code, Publish:true publishes', async () => {
+  await create('recode');
+  const before = await svc.client.send(new InvokeCommand({ FunctionName: 'recode' }));
+  assert.deepEqual(parsed(before.Payload), { tag: 'recode' });
+  const zip = await zipFiles(code('second'));
+  const r = await svc.client.send(new UpdateFunctionCodeCommand({ FunctionName: 'recode', ZipFile: zip }));
+  assert.equal(r.CodeSha256, sha(zip));
+  assert.equal(r.Version, '$LATEST');
+  const after = await svc.client.send(new InvokeCommand({ FunctionName: 'recode' }));
+  assert.deepEqual(parsed(after.Payload), { tag: 'second' });
+
+  const third = await svc.client.send(new UpdateFunctionCodeCommand({ FunctionName: 'recode', ZipFile: await zipFiles(code('third')), Publish: true }));
+  assert.equal(third.Version, '1');
+  const v1 = await svc.client.send(new InvokeCommand({ FunctionName: 'recode', Qualifier: '1' }));
+  assert.equal(v1.ExecutedVersion, '1');
+  assert.deepEqual(parsed(v1.Payload), { tag: 'third' });
+});
+
+test('DeleteFunction removes a function or one version; $LATEST and aliases cannot be deleted by qualifier', async () => {
+  await create('doomed');
+  const d = await svc.client.send(new DeleteFunctionCommand({ FunctionName: 'doomed' }));
+  assert.ok([200, 204].includes(d.$metadata.httpStatusCode!));
+  await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'doomed' })), 'ResourceNotFoundException', 404, `Function not found: ${arn('doomed')}`);
+  await refused(svc.client.send(new DeleteFunctionCommand({ FunctionName: 'doomed' })), 'ResourceNotFoundException', 404, `Function not found: ${arn('doomed')}`);
+
+  await create('versioned', { Publish: true });
+  await svc.client.send(new DeleteFunctionCommand({ FunctionName: 'versioned', Qualifier: '1' }));
+  await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'versioned', Qualifier: '1' })), 'ResourceNotFoundException', 404,
+    `Function not found: ${arn('versioned', '1')}`);
+  const still = await svc.client.send(new GetFunctionCommand({ FunctionName: 'versioned' }));
+  assert.equal(still.Configuration?.Version, '$LATEST');
+  await refused(svc.client.send(new DeleteFunctionCommand({ FunctionName: 'versioned', Qualifier: '$LATEST' })), 'InvalidParameterValueException', 400,
+    '$LATEST version cannot be deleted without deleting the function.');
+  await refused(svc.client.send(new DeleteFunctionCommand({ FunctionName: 'versioned', Qualifier: 'live' })), 'InvalidParameterValueException', 400,
+    'Deletion of aliases is not currently supported.');
+  await svc.client.send(new PublishVersionCommand({ FunctionName: 'versioned' }));
+  await svc.client.send(new DeleteFunctionCommand({ FunctionName: arn('versioned') }));
+  await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'versioned', Qualifier: '2' })), 'ResourceNotFoundException', 404, `Function not found: ${arn('versioned')}`);
+});
+
+test('the SDK waiters succeed at once', async () => {
+  await create('waited');
+  const t0 = Date.now();
+  for (const wait of [waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2, waitUntilFunctionExists]) {
+    const r = await wait({ client: svc.client, maxWaitTime: 10 }, { FunctionName: 'waited' });
+    assert.equal(r.state, 'SUCCESS');
+  }
+  assert.ok(Date.now() - t0 < 3000, `waiters took ${Date.now() - t0} ms`);
+});
+
+test('regions and accounts are separate: other regions and 12-digit access keys see their own functions', async () => {
+  const eu = svc.clientFor({ region: 'eu-west-1' });
+  const other = svc.clientFor({ accessKeyId: '111111111111' });
+  try {
+    const r = await eu.send(new CreateFunctionCommand(await createInput('regional')));
+    assert.equal(r.FunctionArn, `arn:aws:lambda:eu-west-1:${ACCT}:function:regional`);
+    await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'regional' })), 'ResourceNotFoundException', 404, `Function not found: ${arn('regional')}`);
+    await refused(svc.client.send(new GetFunctionCommand({ FunctionName: r.FunctionArn })), 'ResourceNotFoundException', 404,
+      "Functions from 'eu-west-1' are not reachable in this region ('us-west-2')");
+    const west = (await svc.client.send(new ListFunctionsCommand({}))).Functions!.map((f) => f.FunctionName);
+    assert.ok(!west.includes('regional'));
+    assert.deepEqual((await eu.send(new ListFunctionsCommand({}))).Functions!.map((f) => f.FunctionName), ['regional']);
+
+    const o = await other.send(new CreateFunctionCommand(await createInput('getme')));
+    assert.equal(o.FunctionArn, 'arn:aws:lambda:us-west-2:111111111111:function:getme');
+    const g = await other.send(new GetFunctionCommand({ FunctionName: 'getme' }));
+    assert.equal(g.Configuration?.FunctionArn, 'arn:aws:lambda:us-west-2:111111111111:function:getme');
+    assert.equal(g.Tags, undefined, 'the default account\'s getme has tags; this one has none');
+    await refused(other.send(new GetFunctionCommand({ FunctionName: 'reconf' })), 'ResourceNotFoundException', 404,
+      'Function not found: arn:aws:lambda:us-west-2:111111111111:function:reconf');
+    const inv = await other.send(new InvokeCommand({ FunctionName: 'getme' }));
+    assert.deepEqual(parsed(inv.Payload), { tag: 'getme' });
+  } finally {
+    eu.destroy();
+    other.destroy();
+  }
+});
