@@ -67,6 +67,11 @@ export class ExecutionEnvironment {
         return env;
       }
     }
+    const wanted = /^nodejs(\d+)\.x$/.exec(config.runtime)?.[1];
+    if (wanted && wanted !== process.versions.node.split('.')[0]) {
+      // Node runtimes run on this machine's Node; say so where the function's author will look.
+      env.output += `pglambda: ${config.runtime} runs on this machine's Node ${process.version}\n`;
+    }
     // stdin is a pipe we never write: when this process dies, the runtime sees EOF and can exit.
     const proc = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['pipe', 'pipe', 'pipe'] });
     env.proc = proc;
