@@ -26,6 +26,8 @@ export interface InvocationInput {
 }
 
 const OOM_POLL_MS = 50;
+/** Lambda's limit on the Init phase of an on-demand environment. */
+const INIT_LIMIT_MS = 10_000;
 
 export class ExecutionEnvironment {
   state: EnvironmentState = 'starting';
@@ -90,9 +92,12 @@ export class ExecutionEnvironment {
     this.state = 'invoking';
     const { timeout, memorySize, version } = this.config;
     const cold = this.initDurationMs === undefined;
+    const oomTimer = setInterval(() => this.checkMemory(), OOM_POLL_MS).unref();
+    // As on AWS, the Init phase is not part of the invoke: up to INIT_LIMIT_MS of it neither runs
+    // against the function's Timeout nor counts in Duration (nor in getRemainingTimeInMillis).
+    if (cold && !this.failure) await this.initWithin(INIT_LIMIT_MS);
     const started = performance.now();
     const initOutput = this.takeOutput();
-    let oomTimer: NodeJS.Timeout | undefined;
     let timer: NodeJS.Timeout | undefined;
     const outcome = await new Promise<RuntimeOutcome | Failure>((settle) => {
       if (this.failure) return settle(this.failure);
@@ -101,7 +106,6 @@ export class ExecutionEnvironment {
         settle({ errorType: 'Sandbox.Timedout', detail: `Error: Task timed out after ${timeout.toFixed(2)} seconds`, status: 'timeout' });
         this.stop();
       }, timeout * 1000);
-      oomTimer = setInterval(() => this.checkMemory(), OOM_POLL_MS).unref();
       this.api.deliver({
         requestId: input.requestId,
         payload: input.payload,
@@ -140,6 +144,12 @@ export class ExecutionEnvironment {
       this.lastUsed = Date.now();
     }
     return { ...result, log, initLog: cold ? initOutput : '' };
+  }
+
+  private async initWithin(ms: number): Promise<void> {
+    let limit: NodeJS.Timeout | undefined;
+    await Promise.race([this.ready, new Promise((r) => (limit = setTimeout(r, ms)))]);
+    clearTimeout(limit);
   }
 
   /** Waits for the runtime's init (first /next) without invoking; used to pre-warm. */

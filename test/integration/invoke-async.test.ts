@@ -1,0 +1,272 @@
+/**
+ * Event invocations: accepted with 202 and run later, retried on function errors, destination
+ * records, expired events dropped, and at-least-once delivery across a hard crash of the service
+ * and its PostgreSQL.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CreateFunctionCommand,
+  InvokeCommand,
+  LambdaClient,
+  PutFunctionConcurrencyCommand,
+  PutFunctionEventInvokeConfigCommand,
+  type PutFunctionEventInvokeConfigCommandInput,
+} from '@aws-sdk/client-lambda';
+import pg from 'pg';
+import { zipFiles } from '../../src/lambda/code/make-zip.js';
+import { ROLE, startTestService, type TestService } from '../helpers/service.js';
+
+const T = { timeout: 30_000 };
+const ARN = 'arn:aws:lambda:us-west-2:123456789012:function';
+let svc: TestService;
+let scratch: string;
+const children = new Set<ChildProcess>();
+/** Data dirs of `pglambda up` children, whose PostgreSQL must not outlive the test. */
+const childDataDirs = new Set<string>();
+
+before(async () => {
+  svc = await startTestService({ asyncRetryBaseMs: 200 });
+  scratch = await mkdtemp(join(tmpdir(), 'pglambda-async-'));
+  // Destination records land here, one JSON line each.
+  await svc.createFunction('sink', {
+    'index.mjs': `import { appendFileSync } from 'node:fs';
+      export const handler = async (record) => { appendFileSync(${JSON.stringify(join(scratch, 'sink.jsonl'))}, JSON.stringify(record) + '\\n'); };`,
+  });
+});
+after(async () => {
+  await killChildren();
+  await svc?.close();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+/** Appends `<tag>` to `file` (a line per run) after `ms`, then throws if `fail`, else answers `{ok: tag}`. */
+const worker = {
+  'index.mjs': `import { appendFileSync } from 'node:fs';
+    export const handler = async (e) => {
+      if (e.ms) await new Promise((r) => setTimeout(r, e.ms));
+      appendFileSync(e.file, e.tag + '\\n');
+      if (e.fail) throw new Error('failed ' + e.tag);
+      return { ok: e.tag };
+    };`,
+};
+
+const lines = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+const sinkRecords = async (tag: string) =>
+  (await lines(join(scratch, 'sink.jsonl'))).map((l) => JSON.parse(l)).filter((r) => r.requestPayload?.tag === tag);
+const event = (client: LambdaClient, name: string, payload: unknown) =>
+  client.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(payload)) }));
+const configure = (name: string, cfg: Omit<PutFunctionEventInvokeConfigCommandInput, 'FunctionName'>) =>
+  svc.client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: name, ...cfg }));
+
+async function until<V>(what: string, probe: () => Promise<V | undefined | false>, ms = 10_000): Promise<V> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+test('an Event invoke answers 202 at once and the function runs', T, async () => {
+  await svc.createFunction('ev', worker);
+  const file = join(scratch, 'ev.txt');
+  const started = Date.now();
+  const r = await event(svc.client, 'ev', { file, tag: 'hello', ms: 500 });
+  assert.ok(Date.now() - started < 400, 'did not wait for the run');
+  assert.equal(r.StatusCode, 202);
+  assert.equal(r.Payload?.length ?? 0, 0);
+  assert.equal(r.FunctionError, undefined);
+  assert.deepEqual(await until('the run', async () => (await lines(file)).length > 0 && lines(file)), ['hello']);
+});
+
+test('a failing function is tried 3 times; OnFailure gets RetriesExhausted', T, async () => {
+  await svc.createFunction('flaky', worker);
+  await configure('flaky', { DestinationConfig: { OnFailure: { Destination: `${ARN}:sink` } } });
+  const file = join(scratch, 'flaky.txt');
+  const payload = { file, tag: 'flaky-1', fail: true };
+  assert.equal((await event(svc.client, 'flaky', payload)).StatusCode, 202);
+
+  const [record] = await until('the failure record', async () => (await sinkRecords('flaky-1')).length > 0 && sinkRecords('flaky-1'));
+  assert.equal(record.version, '1.0');
+  assert.match(record.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.match(record.requestContext.requestId, /^[0-9a-f-]{36}$/);
+  assert.equal(record.requestContext.functionArn, `${ARN}:flaky:$LATEST`);
+  assert.equal(record.requestContext.condition, 'RetriesExhausted');
+  assert.equal(record.requestContext.approximateInvokeCount, 3);
+  assert.deepEqual(record.requestPayload, payload);
+  assert.deepEqual(record.responseContext, { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' });
+  assert.equal(record.responsePayload.errorType, 'Error');
+  assert.equal(record.responsePayload.errorMessage, 'failed flaky-1');
+
+  await sleep(800); // longer than the next retry delay would be
+  assert.deepEqual(await lines(file), ['flaky-1', 'flaky-1', 'flaky-1']);
+  assert.equal((await sinkRecords('flaky-1')).length, 1);
+});
+
+test('MaximumRetryAttempts 0 means one attempt', T, async () => {
+  await svc.createFunction('once', worker);
+  await configure('once', { MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: `${ARN}:sink` } } });
+  const file = join(scratch, 'once.txt');
+  await event(svc.client, 'once', { file, tag: 'once-1', fail: true });
+  const [record] = await until('the failure record', async () => (await sinkRecords('once-1')).length > 0 && sinkRecords('once-1'));
+  assert.equal(record.requestContext.condition, 'RetriesExhausted');
+  assert.equal(record.requestContext.approximateInvokeCount, 1);
+  await sleep(600);
+  assert.deepEqual(await lines(file), ['once-1']);
+});
+
+test('OnSuccess gets a Success record with the response', T, async () => {
+  await svc.createFunction('good', worker);
+  await configure('good', { DestinationConfig: { OnSuccess: { Destination: `${ARN}:sink` } } });
+  const payload = { file: join(scratch, 'good.txt'), tag: 'good-1' };
+  await event(svc.client, 'good', payload);
+  const [record] = await until('the success record', async () => (await sinkRecords('good-1')).length > 0 && sinkRecords('good-1'));
+  assert.equal(record.requestContext.condition, 'Success');
+  assert.equal(record.requestContext.approximateInvokeCount, 1);
+  assert.equal(record.requestContext.functionArn, `${ARN}:good:$LATEST`);
+  assert.deepEqual(record.requestPayload, payload);
+  assert.deepEqual(record.responseContext, { statusCode: 200, executedVersion: '$LATEST' });
+  assert.deepEqual(record.responsePayload, { ok: 'good-1' });
+});
+
+test('an event older than MaximumEventAgeInSeconds is dropped and reported as EventAgeExceeded', T, async () => {
+  await svc.createFunction('aging', worker);
+  await svc.client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'aging', ReservedConcurrentExecutions: 1 }));
+  await configure('aging', { MaximumEventAgeInSeconds: 3600, DestinationConfig: { OnFailure: { Destination: `${ARN}:sink` } } });
+  const file = join(scratch, 'aging.txt');
+  // A sync invoke holds the only slot, so the event waits in the queue (throttled, not run).
+  const blocker = svc.client.send(new InvokeCommand({ FunctionName: 'aging', Payload: Buffer.from(JSON.stringify({ file, tag: 'blocker', ms: 1500 })) }));
+  await sleep(200);
+  const payload = { file, tag: 'aged-1' };
+  assert.equal((await event(svc.client, 'aging', payload)).StatusCode, 202);
+
+  const db = new pg.Client({ connectionString: svc.postgres.url });
+  await db.connect();
+  try {
+    const r = await db.query(`update lambda.event_invocations set enqueued_at = now() - interval '2 hours' where function_name = 'aging'`);
+    assert.equal(r.rowCount, 1, 'the event was still queued');
+  } finally {
+    await db.end();
+  }
+
+  const [record] = await until('the age record', async () => (await sinkRecords('aged-1')).length > 0 && sinkRecords('aged-1'));
+  assert.equal(record.requestContext.condition, 'EventAgeExceeded');
+  assert.deepEqual(record.requestPayload, payload);
+  assert.equal(record.responseContext, undefined);
+  assert.equal((await blocker).FunctionError, undefined);
+  await sleep(500);
+  assert.deepEqual(await lines(file), ['blocker'], 'the aged event never ran');
+});
+
+// ---- durability across a hard crash, with the real CLI in a child process ----
+
+async function freePort(): Promise<number> {
+  const srv = createServer().listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** Kills every `pglambda up` child and its PostgreSQL (which a SIGKILLed parent leaves running). */
+async function killChildren(): Promise<void> {
+  for (const c of children) c.kill('SIGKILL');
+  for (const dir of childDataDirs) {
+    const pgdata = await pgdataOf(dir);
+    for (const pid of await processesIn(pgdata)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await until('PostgreSQL to die', async () => (await processesIn(pgdata)).length === 0, 20_000).catch(() => undefined);
+  }
+}
+
+async function up(dataDir: string, port: number, pgPort: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [
+    resolve('dist/src/cli/main.js'), 'up', '--data-dir', dataDir, '--port', String(port), '--pg-port', String(pgPort),
+    '--async-retry-base-ms', '200',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  childDataDirs.add(dataDir);
+  child.on('exit', () => children.delete(child));
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  await until('the banner', async () => {
+    if (child.exitCode !== null) assert.fail(`pglambda up exited ${child.exitCode}: ${out}`);
+    return out.includes('pglambda is up.');
+  }, 60_000);
+  return child;
+}
+
+async function pgdataOf(dataDir: string): Promise<string> {
+  const location = await readFile(join(dataDir, 'pg-location'), 'utf8').then((s) => s.trim(), () => dataDir);
+  return join(location, 'pg');
+}
+
+/** Pids of the processes working in `dir` (every PostgreSQL process runs with cwd = its pgdata). */
+async function processesIn(dir: string): Promise<number[]> {
+  const pids = (await readdir('/proc')).filter((p) => /^\d+$/.test(p));
+  const cwds = await Promise.all(pids.map((p) => readlink(`/proc/${p}/cwd`).catch(() => '')));
+  return pids.filter((_, i) => cwds[i] === dir).map(Number);
+}
+
+test('queued events survive kill -9 of the service and its PostgreSQL, and all run', { timeout: 120_000 }, async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'pglambda-crash-'));
+  const [port, pgPort] = [await freePort(), await freePort()];
+  const client = new LambdaClient({
+    endpoint: `http://127.0.0.1:${port}`, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1,
+  });
+  try {
+    let child = await up(dataDir, port, pgPort);
+    await client.send(new CreateFunctionCommand({
+      FunctionName: 'durable', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: await zipFiles(worker) },
+    }));
+    await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'durable', ReservedConcurrentExecutions: 1 }));
+    const file = join(scratch, 'durable.txt');
+    const ids = ['e1', 'e2', 'e3', 'e4', 'e5'];
+    for (const tag of ids) assert.equal((await event(client, 'durable', { file, tag, ms: 1000 })).StatusCode, 202);
+    await until('the first event to finish', async () => (await lines(file)).length >= 1, 20_000);
+
+    const pgdata = await pgdataOf(dataDir);
+    const postmaster = Number((await readFile(join(pgdata, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    child.kill('SIGKILL');
+    process.kill(postmaster, 'SIGKILL');
+    await until('the service to die', async () => child.exitCode !== null || child.signalCode !== null);
+    // The orphaned backends notice their postmaster's death and exit; a new postmaster needs them gone.
+    await until('PostgreSQL to die', async () => (await processesIn(pgdata)).length === 0, 20_000);
+    // PostgreSQL refuses to start while the old postmaster's pid exists, even as a zombie awaiting init's reaping.
+    await until('the old postmaster to be reaped', async () => !existsSync(`/proc/${postmaster}`), 20_000);
+    const done = await lines(file);
+    assert.ok(done.length < ids.length, `events still queued at the crash (done: ${done})`);
+
+    child = await up(dataDir, port, pgPort);
+    const all = await until('every event to run', async () => {
+      const seen = new Set(await lines(file));
+      return ids.every((id) => seen.has(id)) && seen;
+    }, 30_000);
+    assert.deepEqual([...all].sort(), ids);
+
+    child.kill('SIGTERM');
+    await until('a clean stop', async () => child.exitCode !== null || child.signalCode !== null, 20_000);
+    assert.deepEqual(await processesIn(pgdata), [], 'a clean stop stops PostgreSQL too');
+  } finally {
+    client.destroy();
+    await killChildren();
+    childDataDirs.delete(dataDir);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
