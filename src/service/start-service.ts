@@ -69,6 +69,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     await migrate(db, lambdaMigrations);
     const store = new FunctionStore(db);
     const code = new CodeStore(join(opts.dataDir, 'code'));
+    await code.linkSharedModules();
     const pidFile = join(opts.dataDir, 'environments.pids');
     const leftovers = stopLeftovers(pidFile);
     if (leftovers) log(`stopped ${leftovers} function process(es) left by an earlier run`);

@@ -3,9 +3,9 @@
  * Memory is bounded without cgroups: Node's heap flag, an address-space limit (prlimit) for Python
  * and `provided`, and a resident-size watchdog in the environment for all of them.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 export interface LaunchSpec {
   command: string;
@@ -36,8 +36,6 @@ const nodeBootstrap = join(packageRoot, 'dist', 'src', 'runtime', 'node', 'boots
 const pythonBootstrap = join(packageRoot, 'src', 'runtime', 'python', 'bootstrap.py');
 /** Our node_modules, so handlers can import the AWS SDK v3 clients we ship, as on AWS. */
 export const sharedNodeModules = join(packageRoot, 'node_modules');
-/** Lets ES module handlers import packages from NODE_PATH too (the SDK), as on AWS. */
-const esmNodePath = pathToFileURL(join(here, 'esm-node-path.js')).href;
 
 /** Address-space headroom above the configured memory: shared libraries and thread stacks are mapped, not used. */
 const ADDRESS_SPACE_HEADROOM_MB = 256;
@@ -71,9 +69,10 @@ export function launchSpec(i: LaunchInput): LaunchSpec {
     env.NODE_PATH = [join(i.codeDir, 'node_modules'), sharedNodeModules, i.codeDir].join(':');
     // Lambda's own Node bootstrap gives the heap about 90% of the function's memory.
     const heap = Math.max(16, Math.floor(i.memorySize * 0.9));
-    // The resolve hooks cost a loader thread (tens of ms per cold start): only ES module handlers get them.
-    const hooks = isEsmHandler(i.codeDir, i.handler) ? ['--import', esmNodePath] : [];
-    return { command: process.execPath, args: [`--max-old-space-size=${heap}`, ...hooks, nodeBootstrap], env, cwd: i.codeDir };
+    // The code folder's parent holds a `node_modules` link to our packages (CodeStore): ES module
+    // imports find the SDK through it. Node 20 loads a CommonJS package imported through a link
+    // as an empty module unless links are kept as they are.
+    return { command: process.execPath, args: [`--max-old-space-size=${heap}`, '--preserve-symlinks', nodeBootstrap], env, cwd: i.codeDir };
   }
   const limit = ['--as=' + String((i.memorySize + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024), '--'];
   if (i.runtime.startsWith('python')) {
@@ -84,24 +83,6 @@ export function launchSpec(i: LaunchInput): LaunchSpec {
     return { command: 'prlimit', args: [...limit, pythonCommand(), '-u', pythonBootstrap], env, cwd: i.codeDir };
   }
   return { command: 'prlimit', args: [...limit, join(i.codeDir, 'bootstrap')], env, cwd: i.codeDir };
-}
-
-/** Whether `_HANDLER` names an ES module: `.mjs`, or `.js` under a `"type": "module"` package.json in the code. */
-function isEsmHandler(codeDir: string, handler: string): boolean {
-  const slash = handler.lastIndexOf('/');
-  const leaf = handler.slice(slash + 1);
-  const base = join(codeDir, handler.slice(0, slash + 1), leaf.slice(0, Math.max(0, leaf.indexOf('.'))));
-  if (existsSync(base) || (!existsSync(`${base}.js`) && !existsSync(`${base}.mjs`))) return false;
-  if (!existsSync(`${base}.js`)) return true;
-  for (let dir = dirname(base); dir.startsWith(codeDir); dir = dirname(dir)) {
-    try {
-      return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: unknown }).type === 'module';
-    } catch {
-      // no (readable) package.json here: look further up, within the code
-    }
-    if (dir === codeDir) break;
-  }
-  return false;
 }
 
 let python: string | undefined;
