@@ -45,7 +45,16 @@ export async function stopStalePostmaster(pgdata: string, log: Log): Promise<boo
     if (isErrno(err, 'ENOENT')) return false;
     throw err;
   }
-  if (!Number.isInteger(pid) || pid <= 0 || !(await isAlive(pid))) return false;
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (!(await isAlive(pid))) {
+    // A killed postmaster stays a zombie until init reaps it, and PostgreSQL's own lock check
+    // (kill(pid, 0)) takes a zombie for a live server. Give init a moment, then drop the lock.
+    if (!(await waitForZombie(pid, 5_000))) {
+      log(`removing ${pidFile}: pid ${pid} is a dead postmaster that was never reaped`);
+      await rm(pidFile, { force: true });
+    }
+    return false;
+  }
   if (!(await isPostmasterOf(pid, pgdata))) {
     log(`removing ${pidFile}: pid ${pid} now belongs to another program`);
     await rm(pidFile, { force: true });
@@ -54,6 +63,20 @@ export async function stopStalePostmaster(pgdata: string, log: Log): Promise<boo
   log(`stopping PostgreSQL (pid ${pid}) left running by an earlier pglambda`);
   await stopPostmaster(pid, pgdata, log);
   return true;
+}
+
+/** True once no process (not even a zombie) has this pid; false if one is still there at the deadline. */
+async function waitForZombie(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
