@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { installSharedBinaries, resolveBinaries, type PgBinaries } from './binaries.js';
 import { EmbeddedPostgresError, InvalidExtensionDirError, MissingPasswordError } from './errors.js';
 import { exists, isErrno, makeWorldReadable } from './files.js';
+import { stopStalePostmaster } from './postmaster.js';
 import { assertReachable, ensureSystemUser, type SystemUser } from './system-user.js';
 
 /** Root-owned home for the shared binaries and for clusters when running as root. */
@@ -52,7 +53,13 @@ export async function prepareLayout(dataDir: string): Promise<ClusterLayout> {
     // Set outright because mkdir's mode is filtered through whatever umask root happens to have.
     await chmod(dir, 0o755);
   }
-  if (!located) await writeFile(join(abs, 'pg-location'), `${clusterRoot}\n`);
+  if (!located) {
+    // No pointer means this data dir is new: a cluster at its path belonged to a data dir that was
+    // deleted (the usual way to start over), so it goes too.
+    await stopStalePostmaster(join(clusterRoot, 'pg'), () => {});
+    await rm(join(clusterRoot, 'pg'), { recursive: true, force: true });
+    await writeFile(join(abs, 'pg-location'), `${clusterRoot}\n`);
+  }
   const binaries = await installSharedBinaries(await resolveBinaries(), SYSTEM_DIR);
   await assertReachable(join(binaries.nativeDir, 'bin'), runAs);
   await assertReachable(clusterRoot, runAs);
