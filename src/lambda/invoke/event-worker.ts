@@ -94,6 +94,8 @@ export class EventWorker {
       if (!(err instanceof ThrottledError)) console.error('pglambda: event invocation could not run', err);
       return claim.retryAt(this.opts.throttleDelayMs, false, { error: (err as Error).message });
     }
+    // Stopping kills the environments: what ran then was cut short, not a function error.
+    if (this.stopping) return claim.retryAt(0, false, { interrupted: true });
     const attempts = e.attempts + 1;
     if (!result.functionError) {
       await send('Success', attempts, result);
