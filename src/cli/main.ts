@@ -2,6 +2,7 @@
 /** `pglambda`: one entry, one file per command. */
 import { Command } from 'commander';
 import { deployCommand } from './deploy.js';
+import { installCommand } from './install.js';
 import { invokeCommand } from './invoke.js';
 import { logsCommand } from './logs.js';
 import { upCommand } from './up.js';
@@ -9,6 +10,7 @@ import { upCommand } from './up.js';
 const program = new Command('pglambda').description("Aurora PostgreSQL's aws_lambda, on any PostgreSQL, with a local Lambda");
 program.addCommand(upCommand());
 program.addCommand(deployCommand());
+program.addCommand(installCommand());
 program.addCommand(invokeCommand());
 program.addCommand(logsCommand());
 program.showHelpAfterError();

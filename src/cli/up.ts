@@ -9,9 +9,11 @@ interface UpOptions {
   host: string;
   port: number;
   pgPort: number;
+  bridgePort: number;
   maxEnvironments: number;
   idleTimeout: number;
   asyncRetryBaseMs: number;
+  examples: boolean;
 }
 
 export function upCommand(): Command {
@@ -21,10 +23,12 @@ export function upCommand(): Command {
     .option('--host <addr>', 'address to bind', DEFAULTS.host)
     .option('--port <n>', 'AWS endpoint port', intArg(0, 65535), DEFAULTS.port)
     .option('--pg-port <n>', 'embedded PostgreSQL port', intArg(1, 65535), DEFAULTS.pgPort)
+    .option('--bridge-port <n>', 'port aws_lambda.invoke connects to', intArg(0, 65535), DEFAULTS.bridgePort)
     .option('--max-environments <n>', 'function processes this machine runs at once', intArg(1), DEFAULTS.maxEnvironments)
     .option('--idle-timeout <seconds>', 'how long an idle function process stays warm', intArg(1), DEFAULTS.idleMs / 1000)
     .option('--async-retry-base-ms <ms>', 'delay before the nth retry of a failed Event invocation is n × this',
       intArg(0), Number(process.env.PGLAMBDA_ASYNC_RETRY_BASE_MS ?? DEFAULTS.asyncRetryBaseMs))
+    .option('--no-examples', "start without the reference's my-function (to follow its access steps from scratch)")
     .action(async (o: UpOptions) => {
       let service: RunningService;
       try {
@@ -33,16 +37,20 @@ export function upCommand(): Command {
           host: o.host,
           port: o.port,
           pgPort: o.pgPort,
+          bridgePort: o.bridgePort,
           maxEnvironments: o.maxEnvironments,
           idleMs: o.idleTimeout * 1000,
           asyncConcurrency: DEFAULTS.asyncConcurrency,
           asyncRetryBaseMs: o.asyncRetryBaseMs,
+          examples: o.examples,
           log: (line) => process.env.PGLAMBDA_VERBOSE && console.error(line),
         });
       } catch (err) {
         if (err instanceof PortInUseError) throw new Error(`${err.message}`);
-        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-          throw new Error(`port ${o.port} on ${o.host} is in use; pass --port to choose another`);
+        const e = err as NodeJS.ErrnoException & { port?: number };
+        if (e.code === 'EADDRINUSE') {
+          const flag = e.port === o.bridgePort ? '--bridge-port' : '--port';
+          throw new Error(`port ${e.port ?? o.port} on ${o.host} is in use; pass ${flag} to choose another`);
         }
         throw err;
       }
@@ -64,14 +72,16 @@ export function upCommand(): Command {
 function printBanner(s: RunningService, o: UpOptions): void {
   console.log(`pglambda is up.
   AWS endpoint  ${s.endpoint}  (Lambda)
-  PostgreSQL    127.0.0.1:${s.postgres.port}  (pglambda's own state, PostgreSQL 18)
+  Bridge        127.0.0.1:${s.bridge.port}  (what aws_lambda.invoke connects to)
+  PostgreSQL    127.0.0.1:${s.postgres.port}  (PostgreSQL 18: aws_lambda installed in database postgres, as cluster my-db-cluster)
   Data          ${o.dataDir}
 
 Paste into a shell:
   export AWS_ENDPOINT_URL=${s.endpoint}
   export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-west-2
-  export DATABASE_URL=${s.postgres.url}
+  export DATABASE_URL=${s.postgres.superuserUrl}
 
+Then: psql "$DATABASE_URL" -c "SELECT * FROM aws_lambda.invoke('my-function', '{\\"body\\": \\"Hello from Postgres!\\"}'::json)"
 Older aws CLIs ignore AWS_ENDPOINT_URL: pass --endpoint-url ${s.endpoint} instead.
 Ctrl-C stops.`);
 }

@@ -18,6 +18,10 @@ import { FunctionStore } from '../lambda/store/function-store.js';
 import { lambdaMigrations } from '../lambda/store/schema.js';
 import { migrate } from '../state/migrate.js';
 import { lockDataDir } from './instance-lock.js';
+import { ClusterRegistry, clusterMigrations } from '../bridge/cluster-registry.js';
+import { clusterService } from '../bridge/cluster-routes.js';
+import { startBridge, type RunningBridge } from './start-bridge.js';
+import { deployExamples, installIntoEmbedded, stageExtensions } from './embedded-setup.js';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -25,10 +29,14 @@ export interface ServiceOptions {
   /** AWS endpoint port; 0 picks a free one. */
   port: number;
   pgPort: number;
+  /** Port of the bridge `aws_lambda.invoke` connects to; 0 picks a free one. */
+  bridgePort: number;
   maxEnvironments: number;
   idleMs: number;
   asyncConcurrency: number;
   asyncRetryBaseMs: number;
+  /** Deploy the reference's my-function (and, once IAM exists, the starter grant). */
+  examples: boolean;
   log?: (line: string) => void;
 }
 
@@ -36,15 +44,18 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   port: 4575,
   pgPort: 5488,
+  bridgePort: 4576,
   maxEnvironments: 16,
   idleMs: 10 * 60_000,
   asyncConcurrency: 8,
   asyncRetryBaseMs: 60_000,
+  examples: true,
 } as const;
 
 export interface RunningService {
   endpoint: string;
   port: number;
+  bridge: RunningBridge;
   postgres: RunningPostgres;
   pool: EnvironmentPool;
   logs: LogStore;
@@ -54,19 +65,22 @@ export interface RunningService {
 
 export async function startService(opts: ServiceOptions): Promise<RunningService> {
   const log = opts.log ?? (() => {});
-  const unlock = await lockDataDir(opts.dataDir);
-  let postgres: RunningPostgres;
+  // Each part that started pushes its stop; a failure part-way, or stop(), unwinds in reverse.
+  const stops: Array<() => Promise<void> | void> = [];
+  const unwind = async () => {
+    for (const s of stops.reverse()) await s();
+  };
   try {
-    postgres = await startEmbeddedPostgres({ dataDir: opts.dataDir, port: opts.pgPort, host: opts.host, log });
-  } catch (err) {
-    await unlock();
-    throw err;
-  }
-  const db = new pg.Pool({ connectionString: postgres.url, max: opts.asyncConcurrency + 8 });
-  // An idle client's connection can drop when PostgreSQL restarts; the pool replaces it.
-  db.on('error', (err) => log(`state database: ${err.message}`));
-  try {
-    await migrate(db, lambdaMigrations);
+    stops.push(await lockDataDir(opts.dataDir));
+    const extensionDirs = [await stageExtensions(opts.dataDir)];
+    const postgres = await startEmbeddedPostgres({ dataDir: opts.dataDir, port: opts.pgPort, host: opts.host, extensionDirs, log });
+    stops.push(() => postgres.stop());
+    const db = new pg.Pool({ connectionString: postgres.url, max: opts.asyncConcurrency + 8 });
+    // An idle client's connection can drop when PostgreSQL restarts; the pool replaces it.
+    db.on('error', (err) => log(`state database: ${err.message}`));
+    stops.push(() => db.end());
+    await migrate(db, [...lambdaMigrations, ...clusterMigrations]);
+
     const store = new FunctionStore(db);
     const code = new CodeStore(join(opts.dataDir, 'code'));
     await code.linkSharedModules();
@@ -75,6 +89,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     if (leftovers) log(`stopped ${leftovers} function process(es) left by an earlier run`);
     const pool = new EnvironmentPool({ maxEnvironments: opts.maxEnvironments, idleMs: opts.idleMs, pidFile: new PidFile(pidFile) });
     const logs = new LogStore(db);
+    stops.push(() => logs.flush(), () => pool.shutdown());
     const invoker = new Invoker(store, code, pool, logs);
     const events = new EventQueue(db);
     const worker = new EventWorker(events, invoker, store, {
@@ -82,32 +97,45 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       retryBaseMs: opts.asyncRetryBaseMs,
       throttleDelayMs: Math.min(1000, opts.asyncRetryBaseMs),
     });
-    const endpoint = new AwsEndpoint({ host: opts.host, port: opts.port, services: [lambdaService({ store, code, invoker, events, logs })] });
+    const registry = new ClusterRegistry(db);
+    let bridgePort = opts.bridgePort;
+    const endpoint = new AwsEndpoint({
+      host: opts.host,
+      port: opts.port,
+      services: [
+        clusterService(registry, () => ({ host: opts.host, port: bridgePort })),
+        lambdaService({ store, code, invoker, events, logs }),
+      ],
+    });
     const port = await endpoint.listen();
+    stops.push(() => endpoint.close());
+    const bridge = await startBridge(registry, { host: opts.host, port: opts.bridgePort, lambdaEndpoint: `http://${opts.host}:${port}` });
+    bridgePort = bridge.port;
+    stops.push(() => bridge.close());
+    const endpointUrl = `http://${opts.host}:${port}`;
+    await installIntoEmbedded(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port });
+    if (opts.examples) await deployExamples(endpointUrl);
     worker.start();
-    let stopping: Promise<void> | undefined;
-    const stop = async () => {
-      await endpoint.close();
-      await worker.stop();
+    stops.push(() => {
+      // Ending the environments first lets events in flight return (and be requeued) at once.
+      const stopped = worker.stop();
       pool.shutdown();
-      await logs.flush();
-      await db.end();
-      await postgres.stop();
-      await unlock();
-    };
+      return stopped;
+    });
+
+    let stopping: Promise<void> | undefined;
     return {
-      endpoint: `http://${opts.host}:${port}`,
+      endpoint: endpointUrl,
       port,
+      bridge,
       postgres,
       pool,
       logs,
       events,
-      stop: () => (stopping ??= stop()),
+      stop: () => (stopping ??= unwind()),
     };
   } catch (err) {
-    await db.end().catch(() => undefined);
-    await postgres.stop();
-    await unlock();
+    await unwind();
     throw err;
   }
 }

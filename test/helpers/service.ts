@@ -31,8 +31,10 @@ export async function startTestService(overrides: Partial<ServiceOptions> = {}, 
     ...DEFAULTS,
     dataDir: dir,
     port: 0,
+    bridgePort: 0,
     pgPort: overrides.pgPort ?? nextPgPort++,
     asyncRetryBaseMs: 200,
+    examples: false,
     ...overrides,
   };
   const svc = await startService(opts);

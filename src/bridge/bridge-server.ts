@@ -1,0 +1,70 @@
+/**
+ * The bridge: a PostgreSQL wire-protocol endpoint that `aws_lambda.invoke` reaches through dblink.
+ * Each request is validated, authorized (IAM plugs in at `authorize`) and sent to Lambda through
+ * the AWS SDK; the answer is one row or an Aurora-worded error.
+ */
+import type { Server } from 'node:net';
+import { createPgWireServer, type QueryResult, type SessionInfo } from '../pgwire/server.js';
+import { PgError } from '../pgwire/errors.js';
+import { BridgeError } from './errors.js';
+import type { ClusterRegistry } from './cluster-registry.js';
+import type { Credentials, LambdaInvoker } from './lambda-invoker.js';
+import { parseRequest } from './request.js';
+import { resolveTarget, type Target } from './target.js';
+
+const ROW_COLUMNS = [
+  { name: 'status_code', typeOid: 23 },
+  { name: 'payload', typeOid: 25 },
+  { name: 'executed_version', typeOid: 25 },
+  { name: 'log_result', typeOid: 25 },
+];
+
+export interface BridgeOptions {
+  registry: ClusterRegistry;
+  invoker: LambdaInvoker;
+  /** Credentials for calling Lambda on behalf of a cluster (STS AssumeRole once IAM exists). */
+  credentialsFor(cluster: { accountId: string; region: string; identifier: string }, target: Target): Promise<Credentials>;
+  log?: (line: string) => void;
+}
+
+export function createBridgeServer(opts: BridgeOptions): Server {
+  return createPgWireServer({
+    async verifierFor(user) {
+      return (await opts.registry.byBridgeLogin(user))?.verifier ?? null;
+    },
+    async onQuery(session: SessionInfo, sql: string): Promise<QueryResult> {
+      const text = sql.trimStart();
+      if (/^set\s/i.test(text)) return settingCommand(text);
+      if (!text.startsWith('{')) throw new PgError('0A000', 'the pglambda bridge only answers aws_lambda.invoke requests');
+      const found = await opts.registry.byBridgeLogin(session.user);
+      if (!found) throw new PgError('28000', `unknown bridge login "${session.user}"`);
+      try {
+        const req = parseRequest(text);
+        const target = resolveTarget(req.functionName, req.region, req.qualifier, found.cluster);
+        const credentials = await opts.credentialsFor(found.cluster, target);
+        const row = await opts.invoker.invoke(req, target, credentials);
+        return {
+          columns: ROW_COLUMNS,
+          rows: [[String(row.statusCode), row.payload, row.executedVersion, row.logResult]],
+          command: 'SELECT 1',
+        };
+      } catch (err) {
+        if (err instanceof BridgeError) {
+          throw new PgError(err.sqlstate, err.message, { detail: err.detail, hint: err.hint });
+        }
+        throw err;
+      }
+    },
+  });
+}
+
+/** dblink sets client_encoding to the database's; the bridge speaks UTF8 only. */
+function settingCommand(text: string): QueryResult {
+  const m = /^set\s+client_encoding\s+(?:to|=)\s+'?([A-Za-z0-9_-]+)'?/i.exec(text);
+  if (m && !/^(utf-?8|unicode)$/i.test(m[1]!)) {
+    throw new PgError('22023', `the pglambda bridge speaks UTF8 only; this database's encoding is ${m[1]}`, {
+      hint: "Create the calling database with ENCODING 'UTF8'.",
+    });
+  }
+  return { columns: [], rows: [], command: 'SET' };
+}

@@ -1,0 +1,83 @@
+/**
+ * The clusters whose databases may call the bridge: identifier, account, region and the bridge
+ * login with its SCRAM-SHA-256 verifier (never the password), in pglambda's own database.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Pool } from 'pg';
+import { makeVerifier } from '../pgwire/scram.js';
+import type { Migration } from '../state/migrate.js';
+import type { ClusterScope } from './target.js';
+
+export const clusterMigrations: Migration[] = [
+  {
+    id: 'rds:1',
+    sql: `
+      create schema rds;
+      create table rds.db_clusters (
+        account_id text not null,
+        region text not null,
+        identifier text not null,
+        bridge_login text not null unique,
+        bridge_verifier text not null,
+        created_at timestamptz not null default now(),
+        primary key (account_id, region, identifier)
+      );
+    `,
+  },
+];
+
+export interface Cluster extends ClusterScope {
+  identifier: string;
+  login: string;
+}
+
+export interface ClusterCredentials {
+  login: string;
+  password: string;
+}
+
+export const DEFAULT_CLUSTER = { identifier: 'my-db-cluster', accountId: '123456789012', region: 'us-west-2' } as const;
+
+/** Bridge logins are derived from the identifier so a user mapping reads naturally. */
+export const loginFor = (identifier: string) => `pglambda_${identifier.replace(/-/g, '_')}`;
+
+export class ClusterRegistry {
+  private readonly byLogin = new Map<string, { cluster: Cluster; verifier: string }>();
+
+  constructor(private readonly pool: Pool) {}
+
+  /**
+   * Creates the cluster record, or gives an existing one a new password (the only time a password
+   * is visible: the caller puts it into the database's user mapping).
+   */
+  async register(identifier: string, accountId: string, region: string): Promise<ClusterCredentials> {
+    const login = loginFor(identifier);
+    const password = randomBytes(24).toString('base64url');
+    const verifier = makeVerifier(password);
+    await this.pool.query(
+      `insert into rds.db_clusters (account_id, region, identifier, bridge_login, bridge_verifier)
+       values ($1, $2, $3, $4, $5)
+       on conflict (account_id, region, identifier) do update set bridge_verifier = excluded.bridge_verifier`,
+      [accountId, region, identifier, login, verifier],
+    );
+    this.byLogin.delete(login);
+    return { login, password };
+  }
+
+  async byBridgeLogin(login: string): Promise<{ cluster: Cluster; verifier: string } | undefined> {
+    const cached = this.byLogin.get(login);
+    if (cached) return cached;
+    const r = await this.pool.query(
+      'select account_id, region, identifier, bridge_verifier from rds.db_clusters where bridge_login = $1',
+      [login],
+    );
+    const row = r.rows[0];
+    if (!row) return undefined;
+    const entry = {
+      cluster: { identifier: row.identifier, accountId: row.account_id, region: row.region, login },
+      verifier: row.bridge_verifier as string,
+    };
+    this.byLogin.set(login, entry);
+    return entry;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * `POST /_pglambda/clusters/{Identifier}/bridge-login`: registers a cluster (or renews its bridge
+ * password) and answers what `pglambda install` puts into the database's user mapping. Additive,
+ * under `/_pglambda/`; the RDS API proper comes with IAM.
+ */
+import { z } from 'zod';
+import { AwsError, ValidationException } from '../aws/errors.js';
+import { json, parseJsonBody, RestJsonRouter } from '../aws/protocols/rest-json.js';
+import type { AwsRequest, AwsService } from '../aws/request.js';
+import type { ClusterRegistry } from './cluster-registry.js';
+
+const Input = z.object({ Region: z.string().optional() });
+const IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$/;
+
+export function clusterService(registry: ClusterRegistry, bridge: () => { host: string; port: number }): AwsService {
+  const router = new RestJsonRouter([
+    {
+      method: 'POST',
+      path: '/_pglambda/clusters/{Identifier}/bridge-login',
+      handler: async (req, p) => {
+        const id = p.Identifier!;
+        if (!IDENTIFIER.test(id) || id.length > 63) {
+          throw ValidationException.constraint(id, 'dbClusterIdentifier', 'Member must be 1 to 63 letters, digits or hyphens, start with a letter, and not end with a hyphen or contain two consecutive hyphens');
+        }
+        const input = Input.safeParse(parseJsonBody(req, (m) => new AwsError('SerializationException', m)));
+        if (!input.success) throw new AwsError('SerializationException', 'Region must be a string');
+        const region = input.data.Region ?? req.caller.region;
+        const credentials = await registry.register(id, req.caller.accountId, region);
+        return json(200, { ...credentials, ...bridge(), identifier: id, accountId: req.caller.accountId, region });
+      },
+    },
+  ]);
+  return {
+    signingName: 'pglambda',
+    matches: (req: AwsRequest) => req.rawPath.startsWith('/_pglambda/clusters/'),
+    handle: (req: AwsRequest) => router.dispatch(req, () => new AwsError('UnknownOperationException', 'Unknown operation', 404)),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * `pglambda install --database-url URL --cluster ID`: puts aws_lambda into a database and points it
+ * at this pglambda as cluster ID. Uses CREATE EXTENSION where the server has our extension files
+ * (PGXS install, the embedded server), else creates the same objects from plain SQL.
+ */
+import { Command } from 'commander';
+import pg from 'pg';
+import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
+import { configureBridge, installAwsLambda, isInstalled } from '../bridge/install.js';
+import { defaultEndpoint } from './options.js';
+
+interface InstallOptions {
+  databaseUrl: string;
+  cluster: string;
+  region: string;
+  endpointUrl: string;
+  bridgeHost?: string;
+}
+
+interface BridgeLogin {
+  login: string;
+  password: string;
+  host: string;
+  port: number;
+}
+
+export function installCommand(): Command {
+  return new Command('install')
+    .description('install aws_lambda into a database and point it at this pglambda')
+    .requiredOption('--database-url <url>', 'the database to install into (as its owner or a superuser)')
+    .option('--cluster <id>', 'the DB cluster this database stands for', DEFAULT_CLUSTER.identifier)
+    .option('--region <region>', "the cluster's region", process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_CLUSTER.region)
+    .option('--endpoint-url <url>', 'the pglambda endpoint', defaultEndpoint())
+    .option('--bridge-host <host>', 'address the database reaches the bridge at (default: the one pglambda binds)')
+    .action(async (o: InstallOptions) => {
+      const bridge = await bridgeLogin(o);
+      const client = new pg.Client({ connectionString: o.databaseUrl });
+      await client.connect();
+      try {
+        const available = await client.query(`select 1 from pg_available_extensions where name = 'aws_lambda'`);
+        const how = (available.rowCount ?? 0) > 0 ? 'extension' : 'plain-sql';
+        const already = await isInstalled(client);
+        await installAwsLambda(client, how);
+        await configureBridge(client, { host: o.bridgeHost ?? bridge.host, port: bridge.port, login: bridge.login, password: bridge.password });
+        const what = already ? 'already installed; bridge login renewed' : how === 'extension' ? 'installed with CREATE EXTENSION' : 'installed from plain SQL';
+        console.log(`aws_lambda ${what} in ${client.database}, as cluster ${o.cluster} (${o.region}), bridge ${o.bridgeHost ?? bridge.host}:${bridge.port}`);
+      } finally {
+        await client.end();
+      }
+    });
+}
+
+async function bridgeLogin(o: InstallOptions): Promise<BridgeLogin> {
+  const accessKey = process.env.AWS_ACCESS_KEY_ID ?? 'test';
+  const res = await fetch(`${o.endpointUrl}/_pglambda/clusters/${encodeURIComponent(o.cluster)}/bridge-login`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      // The credential scope names account (a 12-digit key) and region, as for any AWS request.
+      authorization: `AWS4-HMAC-SHA256 Credential=${accessKey}/20200101/${o.region}/pglambda/aws4_request`,
+    },
+    body: JSON.stringify({ Region: o.region }),
+  }).catch(() => {
+    throw new Error(`cannot reach pglambda at ${o.endpointUrl}; start it with \`pglambda up\` or pass --endpoint-url`);
+  });
+  const body = (await res.json()) as BridgeLogin & { message?: string };
+  if (!res.ok) throw new Error(body.message ?? `pglambda answered HTTP ${res.status}`);
+  return body;
+}

@@ -1,0 +1,75 @@
+/**
+ * What the one-command start adds on the embedded server: the extension files where PostgreSQL 18
+ * finds them, aws_lambda installed in the `postgres` database and pointed at the bridge as
+ * `my-db-cluster`, and (unless --no-examples) the reference's `my-function` with version 1 and the
+ * alias `custom_version`.
+ */
+import { copyFile, mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import {
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  GetFunctionCommand,
+  LambdaClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-lambda';
+import pg from 'pg';
+import { DEFAULT_CLUSTER, type ClusterRegistry } from '../bridge/cluster-registry.js';
+import { configureBridge, EXTENSION_FILES, extensionsDir, installAwsLambda } from '../bridge/install.js';
+import { zipDirectory } from '../lambda/code/make-zip.js';
+
+/** Copies control and script files into one folder, the layout extension_control_path expects. */
+export async function stageExtensions(dataDir: string): Promise<string> {
+  const dir = join(dataDir, 'extensions');
+  await mkdir(dir, { recursive: true });
+  for (const f of EXTENSION_FILES) await copyFile(join(extensionsDir, f), join(dir, basename(f)));
+  return dir;
+}
+
+export async function installIntoEmbedded(
+  superuserUrl: string,
+  registry: ClusterRegistry,
+  bridge: { host: string; port: number },
+): Promise<void> {
+  const { identifier, accountId, region } = DEFAULT_CLUSTER;
+  const credentials = await registry.register(identifier, accountId, region);
+  const client = new pg.Client({ connectionString: superuserUrl });
+  await client.connect();
+  try {
+    await installAwsLambda(client, 'extension');
+    await configureBridge(client, { ...bridge, ...credentials });
+  } finally {
+    await client.end();
+  }
+}
+
+const EXAMPLE_ROLE = 'arn:aws:iam::123456789012:role/pglambda-starter';
+
+/** Deploys examples/my-function once; a later start leaves whatever the user made of it. */
+export async function deployExamples(endpoint: string): Promise<void> {
+  const client = new LambdaClient({
+    endpoint,
+    region: DEFAULT_CLUSTER.region,
+    credentials: { accessKeyId: DEFAULT_CLUSTER.accountId, secretAccessKey: 'pglambda' },
+  });
+  try {
+    const exists = await client.send(new GetFunctionCommand({ FunctionName: 'my-function' })).then(
+      () => true,
+      (e) => (e instanceof ResourceNotFoundException ? false : Promise.reject(e)),
+    );
+    if (exists) return;
+    const zip = await zipDirectory(join(extensionsDir, '..', 'examples', 'my-function'));
+    const created = await client.send(new CreateFunctionCommand({
+      FunctionName: 'my-function',
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      Role: EXAMPLE_ROLE,
+      Code: { ZipFile: zip },
+      Publish: true,
+      Description: "The reference's example function",
+    }));
+    await client.send(new CreateAliasCommand({ FunctionName: 'my-function', Name: 'custom_version', FunctionVersion: created.Version! }));
+  } finally {
+    client.destroy();
+  }
+}

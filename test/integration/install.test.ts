@@ -1,0 +1,81 @@
+/**
+ * aws_lambda beyond the embedded server: the PGXS install and `make installcheck` on the system's
+ * PostgreSQL 15, `pglambda install` there (CREATE EXTENSION) and re-install, and `pglambda install`
+ * on a PostgreSQL 18 without our files (plain SQL); the reference's examples on each.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres.js';
+import { assertReferenceResults, REFERENCE } from '../fixtures/reference.js';
+import { psql, skipWithoutPsql } from '../helpers/psql.js';
+import { removeDataDir, startTestService, type TestService } from '../helpers/service.js';
+import { makeExtensions, skipWithoutPg15, startPg15, type SystemPostgres } from '../helpers/system-postgres.js';
+
+const run = promisify(execFile);
+const main = resolve('dist/src/cli/main.js');
+let svc: TestService;
+
+const install = (databaseUrl: string) =>
+  run(process.execPath, [main, 'install', '--database-url', databaseUrl, '--cluster', 'my-db-cluster'], {
+    env: { ...process.env, AWS_ENDPOINT_URL: svc.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+  });
+
+before(async () => {
+  svc = await startTestService({ examples: true });
+});
+after(() => svc.close());
+
+describe('PostgreSQL 15, installed the PGXS way', { skip: skipWithoutPg15 || skipWithoutPsql }, () => {
+  let pg15: SystemPostgres;
+  before(async () => {
+    await makeExtensions('install');
+    pg15 = await startPg15(56_900 + (process.pid % 90));
+  });
+  after(() => pg15?.stop());
+
+  test('make installcheck passes', { timeout: 120_000 }, async () => {
+    const r = await makeExtensions('installcheck', { PGHOST: pg15.socketDir, PGPORT: String(pg15.port), PGUSER: 'postgres' }).catch((e) => e);
+    assert.equal(r.code ?? 0, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /All \d+ tests passed|ok/);
+  });
+
+  test('pglambda install, the reference verbatim, and a re-install', { timeout: 60_000 }, async () => {
+    const first = await install(pg15.url);
+    assert.match(first.stdout, /aws_lambda installed with CREATE EXTENSION in postgres, as cluster my-db-cluster/);
+    const r = await psql(pg15.url, REFERENCE);
+    assertReferenceResults(r.stdout, r.stderr);
+
+    const again = await install(pg15.url);
+    assert.match(again.stdout, /already installed; bridge login renewed/);
+    const after = await psql(pg15.url, `SELECT status_code, executed_version FROM aws_lambda.invoke('my-function', '{}'::jsonb);`);
+    assert.equal(after.stdout, '200|$LATEST\n', after.stderr);
+  });
+});
+
+describe('PostgreSQL 18 without our files: plain SQL', { skip: skipWithoutPsql }, () => {
+  let other: RunningPostgres;
+  let dataDir: string;
+  before(async () => {
+    dataDir = join(await mkdtemp(join(tmpdir(), 'pglambda-plain-')), 'data');
+    other = await startEmbeddedPostgres({ dataDir, port: 56_990 - (process.pid % 50) });
+  });
+  after(async () => {
+    await other?.stop();
+    await removeDataDir(dataDir);
+  });
+
+  test('pglambda install creates the same objects and the reference runs', { timeout: 60_000 }, async () => {
+    const available = await psql(other.superuserUrl, `SELECT count(*) FROM pg_available_extensions WHERE name = 'aws_lambda';`);
+    assert.equal(available.stdout, '0\n', 'this server has no aws_lambda files');
+    const first = await install(other.superuserUrl);
+    assert.match(first.stdout, /aws_lambda installed from plain SQL/);
+    const script = REFERENCE.replace('CREATE EXTENSION IF NOT EXISTS aws_lambda CASCADE;', 'SELECT;');
+    const r = await psql(other.superuserUrl, script);
+    assertReferenceResults(r.stdout.replace(/^\n/, ''), r.stderr);
+  });
+});
