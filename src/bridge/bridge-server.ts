@@ -28,13 +28,21 @@ export interface BridgeOptions {
 }
 
 export function createBridgeServer(opts: BridgeOptions): Server {
+  // dblink sets client_encoding to the calling database's and ignores the answer: a session that
+  // asked for anything but UTF8 is refused from then on, rather than reading its bytes wrongly.
+  const foreignEncoding = new Map<number, string>();
   return createPgWireServer({
+    onClose(session) {
+      foreignEncoding.delete(session.id);
+    },
     async verifierFor(user) {
       return (await opts.registry.byBridgeLogin(user))?.verifier ?? null;
     },
     async onQuery(session: SessionInfo, sql: string): Promise<QueryResult> {
       const text = sql.trimStart();
-      if (/^set\s/i.test(text)) return settingCommand(text);
+      if (/^set\s/i.test(text)) return settingCommand(text, (enc) => foreignEncoding.set(session.id, enc));
+      const encoding = foreignEncoding.get(session.id);
+      if (encoding) throw notUtf8(encoding);
       if (!text.startsWith('{')) throw new PgError('0A000', 'the pglambda bridge only answers aws_lambda.invoke requests');
       const found = await opts.registry.byBridgeLogin(session.user);
       if (!found) throw new PgError('28000', `unknown bridge login "${session.user}"`);
@@ -58,13 +66,16 @@ export function createBridgeServer(opts: BridgeOptions): Server {
   });
 }
 
-/** dblink sets client_encoding to the database's; the bridge speaks UTF8 only. */
-function settingCommand(text: string): QueryResult {
+function settingCommand(text: string, onForeignEncoding: (encoding: string) => void): QueryResult {
   const m = /^set\s+client_encoding\s+(?:to|=)\s+'?([A-Za-z0-9_-]+)'?/i.exec(text);
   if (m && !/^(utf-?8|unicode)$/i.test(m[1]!)) {
-    throw new PgError('22023', `the pglambda bridge speaks UTF8 only; this database's encoding is ${m[1]}`, {
-      hint: "Create the calling database with ENCODING 'UTF8'.",
-    });
+    onForeignEncoding(m[1]!);
+    throw notUtf8(m[1]!);
   }
   return { columns: [], rows: [], command: 'SET' };
 }
+
+const notUtf8 = (encoding: string) =>
+  new PgError('22023', `the pglambda bridge speaks UTF8 only; this database's encoding is ${encoding}`, {
+    hint: "aws_lambda.invoke works from databases created with ENCODING 'UTF8'.",
+  });

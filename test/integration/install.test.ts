@@ -55,6 +55,15 @@ describe('PostgreSQL 15, installed the PGXS way', { skip: skipWithoutPg15 || ski
     const after = await psql(pg15.url, `SELECT status_code, executed_version FROM aws_lambda.invoke('my-function', '{}'::jsonb);`);
     assert.equal(after.stdout, '200|$LATEST\n', after.stderr);
   });
+
+  test('a database that is not UTF8 gets a clear error, not garbled text', { timeout: 60_000 }, async () => {
+    await psql(pg15.url, `CREATE DATABASE latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;`);
+    const latin1 = pg15.url.replace(/\/postgres$/, '/latin1');
+    await install(latin1);
+    const r = await psql(latin1, `SELECT * FROM aws_lambda.invoke('my-function', '{"body": "h\u00e9llo"}'::json);\n\\echo still here`);
+    assert.match(r.stderr, /ERROR: {2}the pglambda bridge speaks UTF8 only; this database's encoding is LATIN1/);
+    assert.equal(r.stdout, 'still here\n');
+  });
 });
 
 describe('PostgreSQL 18 without our files: plain SQL', { skip: skipWithoutPsql }, () => {
