@@ -22,6 +22,7 @@ import {
   type CreateFunctionCommandInput,
 } from '@aws-sdk/client-lambda';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
+import { fnArn, refused } from '../helpers/aws-assert.js';
 import { parsed, ROLE, startTestService, type TestService } from '../helpers/service.js';
 
 let svc: TestService;
@@ -31,20 +32,10 @@ before(async () => {
 after(() => svc.close());
 
 const ACCT = '123456789012';
-const arn = (name: string, q?: string) => `arn:aws:lambda:us-west-2:${ACCT}:function:${name}${q ? `:${q}` : ''}`;
+const arn = (name: string, q?: string) => fnArn(name, q, ACCT);
 const code = (tag: string) => ({ 'index.mjs': `export const handler = async () => ({ tag: ${JSON.stringify(tag)} });` });
 const sha = (zip: Buffer) => createHash('sha256').update(zip).digest('base64');
 
-/** Asserts the SDK rejects with this exception class, HTTP status and message. */
-async function refused(p: Promise<unknown>, name: string, status: number, message: string | RegExp) {
-  await assert.rejects(p, (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
-    assert.equal(e.name, name, e.message);
-    assert.equal(e.$metadata?.httpStatusCode, status);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    return true;
-  });
-}
 
 async function createInput(name: string, extra: Partial<CreateFunctionCommandInput> = {}): Promise<CreateFunctionCommandInput> {
   return { FunctionName: name, Runtime: 'nodejs22.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: await zipFiles(code(name)) }, ...extra };

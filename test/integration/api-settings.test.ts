@@ -25,6 +25,7 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
+import { fnArn, refused } from '../helpers/aws-assert.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 let svc: TestService;
@@ -33,18 +34,9 @@ before(async () => {
 });
 after(() => svc.close());
 
-const arn = (name: string, q?: string, acct = '123456789012') => `arn:aws:lambda:us-west-2:${acct}:function:${name}${q ? `:${q}` : ''}`;
+const arn = fnArn;
 const code = { 'index.mjs': 'export const handler = async () => "ok";' };
 
-async function refused(p: Promise<unknown>, name: string, status: number, message: string | RegExp) {
-  await assert.rejects(p, (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
-    assert.equal(e.name, name, e.message);
-    assert.equal(e.$metadata?.httpStatusCode, status);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    return true;
-  });
-}
 
 const putConcurrency = (FunctionName: string, n: number, client: LambdaClient = svc.client) =>
   client.send(new PutFunctionConcurrencyCommand({ FunctionName, ReservedConcurrentExecutions: n }));

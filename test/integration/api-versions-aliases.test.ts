@@ -19,6 +19,7 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
+import { fnArn, refused } from '../helpers/aws-assert.js';
 import { parsed, startTestService, type TestService } from '../helpers/service.js';
 
 let svc: TestService;
@@ -27,21 +28,12 @@ before(async () => {
 });
 after(() => svc.close());
 
-const arn = (name: string, q?: string) => `arn:aws:lambda:us-west-2:123456789012:function:${name}${q ? `:${q}` : ''}`;
+const arn = (name: string, q?: string) => fnArn(name, q);
 /** Code that says which code it is and which version the runtime was told it runs. */
 const code = (tag: string) => ({
   'index.mjs': `export const handler = async () => ({ tag: ${JSON.stringify(tag)}, version: process.env.AWS_LAMBDA_FUNCTION_VERSION });`,
 });
 
-async function refused(p: Promise<unknown>, name: string, status: number, message: string | RegExp) {
-  await assert.rejects(p, (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
-    assert.equal(e.name, name, e.message);
-    assert.equal(e.$metadata?.httpStatusCode, status);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    return true;
-  });
-}
 
 const publish = (FunctionName: string, extra: { CodeSha256?: string; Description?: string; RevisionId?: string } = {}) =>
   svc.client.send(new PublishVersionCommand({ FunctionName, ...extra }));
