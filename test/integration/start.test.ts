@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
+import { psql, psqlPath } from '../helpers/psql.js';
 import { removeDataDir, ROLE } from '../helpers/service.js';
 
 const main = resolve('dist/src/cli/main.js');
@@ -24,7 +25,8 @@ interface Started {
 
 function up(args: string[] = []): Promise<Started> {
   return new Promise((resolveUp, reject) => {
-    const child = spawn(process.execPath, [main, 'up', '--port', String(port), '--pg-port', String(pgPort), ...args], { cwd });
+    const ports = ['--port', String(port), '--pg-port', String(pgPort), '--bridge-port', String(port + 1)];
+    const child = spawn(process.execPath, [main, 'up', ...ports, ...args], { cwd });
     children.push(child);
     let output = '';
     const collect = (b: Buffer) => {
@@ -78,8 +80,13 @@ test('starts from a 0700 home, prints what to paste, keeps state across SIGTERM 
   const first = await up();
   assert.match(first.output, new RegExp(`export AWS_ENDPOINT_URL=http://127.0.0.1:${port}`));
   assert.match(first.output, /export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-west-2/);
-  assert.match(first.output, new RegExp(`export DATABASE_URL=postgres://pglambda:[^@]+@127.0.0.1:${pgPort}/pglambda`));
+  assert.match(first.output, new RegExp(`export DATABASE_URL=postgres://postgres:[^@]+@127.0.0.1:${pgPort}/postgres`));
   assert.match(first.output, /--endpoint-url/);
+
+  // The start installed aws_lambda and deployed my-function: the reference's first call works.
+  const databaseUrl = /export DATABASE_URL=(\S+)/.exec(first.output)![1]!;
+  const viaSql = () => psql(databaseUrl, `SELECT status_code, executed_version FROM aws_lambda.invoke('my-function', '{"body": "hi"}'::json, qualifier => 'custom_version');`);
+  if (psqlPath) assert.equal((await viaSql()).stdout, '200|1\n');
 
   const c = client();
   await c.send(new CreateFunctionCommand({
@@ -107,6 +114,7 @@ test('starts from a 0700 home, prints what to paste, keeps state across SIGTERM 
   const second = await up();
   const got = await c.send(new GetFunctionCommand({ FunctionName: 'kept' }));
   assert.equal(got.Configuration?.FunctionName, 'kept');
+  if (psqlPath) assert.equal((await viaSql()).stdout, '200|1\n', 'SQL invokes again after a restart');
 
   // A function process that ignores its Runtime API going away (it never asks for work).
   const pidPath = join(home, 'stubborn.pid');
