@@ -3,9 +3,10 @@
  * Each request is validated, authorized (IAM plugs in at `authorize`) and sent to Lambda through
  * the AWS SDK; the answer is one row or an Aurora-worded error.
  */
-import type { Server } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { createPgWireServer, type QueryResult, type SessionInfo } from '../pgwire/server.js';
 import { PgError } from '../pgwire/errors.js';
+import { authorize } from './authorize.js';
 import { BridgeError } from './errors.js';
 import type { ClusterRegistry } from './cluster-registry.js';
 import type { Credentials, LambdaInvoker } from './lambda-invoker.js';
@@ -31,7 +32,7 @@ export function createBridgeServer(opts: BridgeOptions): Server {
   // dblink sets client_encoding to the calling database's and ignores the answer: a session that
   // asked for anything but UTF8 is refused from then on, rather than reading its bytes wrongly.
   const foreignEncoding = new Map<number, string>();
-  return createPgWireServer({
+  const server = createPgWireServer({
     onClose(session) {
       foreignEncoding.delete(session.id);
     },
@@ -49,6 +50,7 @@ export function createBridgeServer(opts: BridgeOptions): Server {
       try {
         const req = parseRequest(text);
         const target = resolveTarget(req.functionName, req.region, req.qualifier, found.cluster);
+        authorize(await opts.registry.grantsFor(found.cluster), target, found.cluster);
         const credentials = await opts.credentialsFor(found.cluster, target);
         const row = await opts.invoker.invoke(req, target, credentials);
         return {
@@ -64,6 +66,22 @@ export function createBridgeServer(opts: BridgeOptions): Server {
       }
     },
   });
+  // Closing the bridge ends its sessions, as a stopping server does: net.Server.close alone waits
+  // for every connection to end, and each database backend keeps its connection for its life (so
+  // a stop would hang, and the old sessions would go on being served). A session cut while its
+  // request is under way gets "Connection to endpoint lost" in SQL: the function may have run.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const stopListening = server.close.bind(server);
+  server.close = (callback?: (err?: Error) => void) => {
+    stopListening(callback);
+    for (const socket of sockets) socket.destroy();
+    return server;
+  };
+  return server;
 }
 
 function settingCommand(text: string, onForeignEncoding: (encoding: string) => void): QueryResult {

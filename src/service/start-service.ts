@@ -113,7 +113,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     bridgePort = bridge.port;
     stops.push(() => bridge.close());
     const endpointUrl = `http://${opts.host}:${port}`;
-    await installIntoEmbedded(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port });
+    await installIntoEmbedded(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port }, opts.examples);
     if (opts.examples) await deployExamples(endpointUrl);
     worker.start();
     stops.push(() => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
 import { zipFiles, type ZipFileSpec } from '../../src/lambda/code/make-zip.js';
+import { DEFAULT_CLUSTER } from '../../src/bridge/cluster-registry.js';
 import { DEFAULTS, startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.js';
 
 export interface TestService extends RunningService {
@@ -25,8 +26,17 @@ export const ROLE = 'arn:aws:iam::123456789012:role/test-role';
 
 let nextPgPort = 56_000 + (process.pid % 500) * 2;
 
-export async function startTestService(overrides: Partial<ServiceOptions> = {}, dataDir?: string): Promise<TestService> {
+export interface TestServiceOptions extends Partial<ServiceOptions> {
+  /**
+   * Lets my-db-cluster invoke every function from SQL (default), as tests create their own; false
+   * keeps only what the start grants (the starter grant for my-function, with examples).
+   */
+  grantAll?: boolean;
+}
+
+export async function startTestService(overrides: TestServiceOptions = {}, dataDir?: string): Promise<TestService> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'pglambda-test-')));
+  const { grantAll = true, ...serviceOverrides } = overrides;
   const opts: ServiceOptions = {
     ...DEFAULTS,
     dataDir: dir,
@@ -35,9 +45,10 @@ export async function startTestService(overrides: Partial<ServiceOptions> = {}, 
     pgPort: overrides.pgPort ?? nextPgPort++,
     asyncRetryBaseMs: 200,
     examples: false,
-    ...overrides,
+    ...serviceOverrides,
   };
   const svc = await startService(opts);
+  if (grantAll) await svc.bridge.registry.grant(DEFAULT_CLUSTER, ['arn:aws:lambda:*:*:function:*']);
   const clientFor = ({ region = 'us-west-2', accessKeyId = 'test' }: { region?: string; accessKeyId?: string }) =>
     new LambdaClient({
       endpoint: svc.endpoint,
@@ -64,7 +75,7 @@ export async function startTestService(overrides: Partial<ServiceOptions> = {}, 
     async restart(more = {}) {
       client.destroy();
       await svc.stop();
-      return startTestService({ ...opts, ...more }, dir);
+      return startTestService({ ...opts, grantAll, ...more }, dir);
     },
     async close() {
       client.destroy();
