@@ -1,8 +1,9 @@
 /**
  * The checks IAM makes once a document's shape is sound, in the order identity policies are seen to
- * be refused (for trust policies the order among them is a guess), each stage reporting its first fault: the version a managed policy needs; the "legacy" parser (Effect's case, date values,
- * resource ARNs it cannot split); Principal as the kind requires; Sids; that statements have actions
- * and, for identity policies, resources; then the form of resources and actions.
+ * be refused (for trust policies the order among them is a guess), each stage reporting its first
+ * fault: the version a managed policy needs; the "legacy" parser (Effect's case, date values, resource
+ * ARNs it cannot split); Principal as the kind requires; Sids; that statements have actions and, for
+ * identity policies, resources; then the form of resources and actions.
  */
 import { isDateOperator } from './conditions.js';
 import { parseDate } from './dates.js';
