@@ -39,3 +39,13 @@ test('anything but the request shape is refused', () => {
   refused('not json', /malformed bridge request/);
   refused(JSON.stringify({ v: 2, function_name: 'f' }), /malformed bridge request/);
 });
+
+test('the payload is sent as its own text: numbers, spacing and repeated keys unchanged', () => {
+  const payload = '{"id": 12345678901234567890, "price": 1.10, "huge": 1e400, "s": "a\\"}b", "p": "c:\\\\", "k": [1, {"x": "]"}], "k": 2}';
+  const text = `{"v" : 1, "function_name" : "f", "payload" : ${payload} , "region" : null}`;
+  assert.equal(parseRequest(text).payload.toString(), payload);
+  assert.equal(parseRequest(req({ payload: 'x' })).payload.toString(), '"x"');
+  assert.equal(parseRequest(req({ payload: -1.5e-7 })).payload.toString(), '-1.5e-7');
+  assert.equal(parseRequest(req({ payload: null })).payload.length, 0);
+  assert.equal(parseRequest(`{"v":1,"function_name":"f","payload":[],"payload":{"last":true}}`).payload.toString(), '{"last":true}');
+});

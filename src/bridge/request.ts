@@ -72,7 +72,10 @@ export function parseRequest(text: string): BridgeRequest {
     }
   }
 
-  const payload = Buffer.from(q.payload === undefined || q.payload === null ? '' : JSON.stringify(q.payload));
+  // The payload's own text, as the caller wrote it: JSON.stringify of the parsed value would round
+  // big integers (12345678901234567890), turn 1e400 into null and drop duplicate keys.
+  const payloadText = q.payload === undefined || q.payload === null ? '' : memberText(text, 'payload')!;
+  const payload = Buffer.from(payloadText);
   const limit = invocationType === 'Event' ? ASYNC_LIMIT : SYNC_LIMIT;
   if (payload.length > limit) {
     throw new InvalidArgument(`payload is too large: ${payload.length} bytes (limit ${limit} for ${invocationType} invocations)`);
@@ -90,4 +93,57 @@ export function parseRequest(text: string): BridgeRequest {
     endpointOverride: q.endpoint_override || undefined,
     caller: { database: q.caller?.database, role: q.caller?.role, backendPid: q.caller?.backend_pid },
   };
+}
+
+/**
+ * The source text of member `key` of the top-level object in `json` (valid JSON: it was parsed
+ * already), without the whitespace around it; the last one when repeated, as JSON.parse keeps.
+ */
+export function memberText(json: string, key: string): string | undefined {
+  let found: string | undefined;
+  let i = skipSpace(json, json.indexOf('{') + 1);
+  while (json[i] === '"') {
+    const keyEnd = stringEnd(json, i);
+    const name: unknown = JSON.parse(json.slice(i, keyEnd));
+    const start = skipSpace(json, skipSpace(json, keyEnd) + 1);
+    const end = valueEnd(json, start);
+    if (name === key) found = json.slice(start, end);
+    i = skipSpace(json, end);
+    if (json[i] === ',') i = skipSpace(json, i + 1);
+  }
+  return found;
+}
+
+const skipSpace = (json: string, i: number) => {
+  while (json[i] === ' ' || json[i] === '\n' || json[i] === '\r' || json[i] === '\t') i++;
+  return i;
+};
+
+/** `i` at an opening quote: the index after the closing one. */
+function stringEnd(json: string, i: number): number {
+  for (let j = json.indexOf('"', i + 1); j !== -1; j = json.indexOf('"', j + 1)) {
+    let k = j - 1;
+    while (json[k] === '\\') k--;
+    if ((j - 1 - k) % 2 === 0) return j + 1; // not escaped: an even number of backslashes before it
+  }
+  return json.length;
+}
+
+/** `i` at the start of a value: the index after its end. */
+function valueEnd(json: string, i: number): number {
+  const c = json[i];
+  if (c === '"') return stringEnd(json, i);
+  if (c === '{' || c === '[') {
+    let depth = 0;
+    for (let j = i; j < json.length; j++) {
+      const d = json[j];
+      if (d === '"') j = stringEnd(json, j) - 1;
+      else if (d === '{' || d === '[') depth++;
+      else if ((d === '}' || d === ']') && --depth === 0) return j + 1;
+    }
+    return json.length;
+  }
+  let j = i;
+  while (j < json.length && !',}] \n\r\t'.includes(json[j]!)) j++;
+  return j;
 }
