@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { AwsEndpoint } from '../aws/server.js';
 import { lambdaService } from '../aws/lambda/index.js';
+import { iamService } from '../aws/iam/index.js';
+import { IamStore } from '../iam/store/iam-store.js';
+import { iamMigrations } from '../iam/store/schema.js';
 import { startEmbeddedPostgres, type RunningPostgres } from '../db/embedded-postgres.js';
 import { CodeStore } from '../lambda/code-store.js';
 import { PidFile, stopLeftovers } from '../lambda/environments/leftovers.js';
@@ -79,7 +82,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     // An idle client's connection can drop when PostgreSQL restarts; the pool replaces it.
     db.on('error', (err) => log(`state database: ${err.message}`));
     stops.push(() => db.end());
-    await migrate(db, [...lambdaMigrations, ...clusterMigrations]);
+    await migrate(db, [...lambdaMigrations, ...clusterMigrations, ...iamMigrations]);
 
     const store = new FunctionStore(db);
     const code = new CodeStore(join(opts.dataDir, 'code'));
@@ -98,6 +101,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       throttleDelayMs: Math.min(1000, opts.asyncRetryBaseMs),
     });
     const registry = new ClusterRegistry(db);
+    const iamStore = new IamStore(db);
     let bridgePort = opts.bridgePort;
     const endpoint = new AwsEndpoint({
       host: opts.host,
@@ -105,6 +109,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       services: [
         clusterService(registry, () => ({ host: opts.host, port: bridgePort })),
         lambdaService({ store, code, invoker, events, logs }),
+        iamService(iamStore),
       ],
     });
     const port = await endpoint.listen();
