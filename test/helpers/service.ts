@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
 import { zipFiles, type ZipFileSpec } from '../../src/lambda/code/make-zip.js';
 import { DEFAULT_CLUSTER } from '../../src/bridge/cluster-registry.js';
+import { freePort } from './ports.js';
 import { DEFAULTS, startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.js';
 
 export interface TestService extends RunningService {
@@ -23,8 +24,6 @@ export interface TestService extends RunningService {
 }
 
 export const ROLE = 'arn:aws:iam::123456789012:role/test-role';
-
-let nextPgPort = 56_000 + (process.pid % 500) * 2;
 
 export interface TestServiceOptions extends Partial<ServiceOptions> {
   /**
@@ -42,7 +41,7 @@ export async function startTestService(overrides: TestServiceOptions = {}, dataD
     dataDir: dir,
     port: 0,
     bridgePort: 0,
-    pgPort: overrides.pgPort ?? nextPgPort++,
+    pgPort: overrides.pgPort ?? (await freePort()),
     asyncRetryBaseMs: 200,
     examples: false,
     ...serviceOverrides,

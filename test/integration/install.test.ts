@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres.js';
 import { assertReferenceResults, REFERENCE } from '../fixtures/reference.js';
+import { freePort } from '../helpers/ports.js';
 import { psql, skipWithoutPsql } from '../helpers/psql.js';
 import { removeDataDir, startTestService, type TestService } from '../helpers/service.js';
 import { makeExtensions, skipWithoutPg15, startPg15, type SystemPostgres } from '../helpers/system-postgres.js';
@@ -34,7 +35,7 @@ describe('PostgreSQL 15, installed the PGXS way', { skip: skipWithoutPg15 || ski
   let pg15: SystemPostgres;
   before(async () => {
     await makeExtensions('install');
-    pg15 = await startPg15(56_900 + (process.pid % 90));
+    pg15 = await startPg15(await freePort());
   });
   after(() => pg15?.stop());
 
@@ -71,7 +72,7 @@ describe('PostgreSQL 18 without our files: plain SQL', { skip: skipWithoutPsql }
   let dataDir: string;
   before(async () => {
     dataDir = join(await mkdtemp(join(tmpdir(), 'pglambda-plain-')), 'data');
-    other = await startEmbeddedPostgres({ dataDir, port: 56_990 - (process.pid % 50) });
+    other = await startEmbeddedPostgres({ dataDir, port: await freePort() });
   });
   after(async () => {
     await other?.stop();

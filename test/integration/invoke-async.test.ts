@@ -5,13 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
+import { freePort } from '../helpers/ports.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateFunctionCommand,
@@ -169,14 +168,6 @@ test('an event older than MaximumEventAgeInSeconds is dropped and reported as Ev
 });
 
 // ---- durability across a hard crash, with the real CLI in a child process ----
-
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** Kills every `pglambda up` child and its PostgreSQL (which a SIGKILLed parent leaves running). */
 async function killChildren(): Promise<void> {

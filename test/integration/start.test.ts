@@ -8,12 +8,14 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
+import { freePort } from '../helpers/ports.js';
 import { psql, psqlPath } from '../helpers/psql.js';
 import { removeDataDir, ROLE } from '../helpers/service.js';
 
 const main = resolve('dist/src/cli/main.js');
-const port = 4900 + (process.pid % 100);
-const pgPort = port + 1000;
+let port: number;
+let pgPort: number;
+let bridgePort: number;
 let home: string;
 let cwd: string;
 const children: ChildProcess[] = [];
@@ -25,7 +27,7 @@ interface Started {
 
 function up(args: string[] = []): Promise<Started> {
   return new Promise((resolveUp, reject) => {
-    const ports = ['--port', String(port), '--pg-port', String(pgPort), '--bridge-port', String(port + 1)];
+    const ports = ['--port', String(port), '--pg-port', String(pgPort), '--bridge-port', String(bridgePort)];
     const child = spawn(process.execPath, [main, 'up', ...ports, ...args], { cwd });
     children.push(child);
     let output = '';
@@ -62,6 +64,7 @@ const client = () =>
   new LambdaClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 
 before(async () => {
+  [port, pgPort, bridgePort] = [await freePort(), await freePort(), await freePort()];
   // A home that only its owner may enter, as /root is: PostgreSQL's own user cannot traverse it.
   home = await mkdtemp(join(tmpdir(), 'pglambda-home-'));
   await chmod(home, 0o700);
