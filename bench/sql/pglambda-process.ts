@@ -1,0 +1,61 @@
+/** pglambda as a child process: started, stopped as by Ctrl-C, and granted the bench's function. */
+import type { ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startProcess } from '../harness.js';
+import { root } from './settings.js';
+
+export interface Pglambda {
+  child: ChildProcess;
+  endpoint: string;
+  databaseUrl: string;
+}
+
+export async function startPglambda(dataDir: string, pgPort: number, nodeFlags: string[] = []): Promise<Pglambda> {
+  const { child, match } = await startProcess(process.execPath, [...nodeFlags, join(root, 'dist/src/cli/main.js'), 'up',
+    '--data-dir', dataDir, '--port', '0', '--pg-port', String(pgPort), '--bridge-port', '0'],
+  /AWS endpoint\s+(\S+)[\s\S]*export DATABASE_URL=(\S+)[\s\S]*Ctrl-C stops/);
+  if (process.env.BENCH_DEBUG) {
+    child.stdout!.on('data', (b: Buffer) => process.stderr.write(`[pglambda] ${b}`));
+    child.stderr!.on('data', (b: Buffer) => process.stderr.write(`[pglambda] ${b}`));
+    child.on('exit', (code, signal) => console.error(`[pglambda] exited ${code ?? signal}`));
+  }
+  return { child, endpoint: match[1]!, databaseUrl: match[2]! };
+}
+
+/** SIGINT, as Ctrl-C: pglambda stops its function processes and PostgreSQL, then exits. */
+export async function stopPglambda(p: Pglambda): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+  const exited = new Promise((r) => p.child.once('exit', r));
+  p.child.kill('SIGINT');
+  await exited;
+}
+
+/**
+ * The start grants my-db-cluster only my-function; until IAM lets a user grant more, the bench adds
+ * `noop` to the cluster's grants in pglambda's state database (read once, at the first invoke).
+ */
+export async function grantNoop(superuserUrl: string): Promise<void> {
+  const url = new URL(superuserUrl);
+  url.pathname = '/pglambda';
+  const c = new pg.Client({ connectionString: url.toString() });
+  await c.connect();
+  try {
+    await c.query(`insert into rds.invoke_grants (account_id, region, identifier, resource)
+      values ('123456789012', 'us-west-2', 'my-db-cluster', 'arn:aws:lambda:us-west-2:123456789012:function:noop') on conflict do nothing`);
+  } finally {
+    await c.end();
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
