@@ -9,6 +9,11 @@ import { lambdaService } from '../aws/lambda/index.js';
 import { iamService } from '../aws/iam/index.js';
 import { IamStore } from '../iam/store/iam-store.js';
 import { iamMigrations } from '../iam/store/schema.js';
+import { createSts, stsService } from '../aws/sts/index.js';
+import { stsMigrations } from '../aws/sts/session-store.js';
+import { rdsService } from '../aws/rds/index.js';
+import { ClusterStore } from '../rds/store/cluster-store.js';
+import { rdsMigrations } from '../rds/store/schema.js';
 import { startEmbeddedPostgres, type RunningPostgres } from '../db/embedded-postgres.js';
 import { CodeStore } from '../lambda/code-store.js';
 import { PidFile, stopLeftovers } from '../lambda/environments/leftovers.js';
@@ -82,7 +87,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     // An idle client's connection can drop when PostgreSQL restarts; the pool replaces it.
     db.on('error', (err) => log(`state database: ${err.message}`));
     stops.push(() => db.end());
-    await migrate(db, [...lambdaMigrations, ...clusterMigrations, ...iamMigrations]);
+    await migrate(db, [...lambdaMigrations, ...clusterMigrations, ...iamMigrations, ...rdsMigrations, ...stsMigrations]);
 
     const store = new FunctionStore(db);
     const code = new CodeStore(join(opts.dataDir, 'code'));
@@ -102,6 +107,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     });
     const registry = new ClusterRegistry(db);
     const iamStore = new IamStore(db);
+    const sts = createSts(db, iamStore);
     let bridgePort = opts.bridgePort;
     const endpoint = new AwsEndpoint({
       host: opts.host,
@@ -110,6 +116,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         clusterService(registry, () => ({ host: opts.host, port: bridgePort })),
         lambdaService({ store, code, invoker, events, logs }),
         iamService(iamStore),
+        stsService(sts),
+        rdsService({ clusters: new ClusterStore(db), iam: iamStore, identities: sts.identities }),
       ],
     });
     const port = await endpoint.listen();

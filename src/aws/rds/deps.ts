@@ -1,0 +1,10 @@
+import type { IamStore } from '../../iam/store/iam-store.js';
+import type { ClusterStore } from '../../rds/store/cluster-store.js';
+import type { Identities } from '../sts/identity.js';
+
+/** What the RDS API handlers work with: its clusters, IAM's roles, and who the caller is. */
+export interface RdsDeps {
+  clusters: ClusterStore;
+  iam: IamStore;
+  identities: Identities;
+}

@@ -1,0 +1,94 @@
+/**
+ * Who an access key is. A key STS issued is its role session; any other key is the root user of an
+ * account (a 12-digit key selects that account, as the endpoint's caller does: see caller.ts), since
+ * pglambda has no IAM users. This is what enforcement asks before evaluating policies.
+ */
+import { DEFAULT_ACCOUNT } from '../caller.js';
+import type { CallerContext } from '../request.js';
+import type { ContextValue, RequestPrincipal } from '../../iam/policy/index.js';
+import { expiredToken } from './errors.js';
+import type { SessionRecord, SessionStore } from './session-store.js';
+
+export interface Identity {
+  type: 'root' | 'assumed-role';
+  accountId: string;
+  /** `arn:aws:iam::ACCOUNT:root`, or `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`. */
+  arn: string;
+  /** GetCallerIdentity's UserId: the account id for root, `AROA…:SESSION` for a session. */
+  userId: string;
+  roleArn?: string;
+  sessionName?: string;
+  /** A session past its Expiration: AWS refuses every request signed with it. */
+  expired: boolean;
+}
+
+const rootIdentity = (accountId: string): Identity => ({
+  type: 'root',
+  accountId,
+  arn: `arn:aws:iam::${accountId}:root`,
+  userId: accountId,
+  expired: false,
+});
+
+/** The role's name without its path: an assumed-role ARN names the role by name alone. */
+const roleName = (roleArn: string) => roleArn.slice(roleArn.lastIndexOf('/') + 1);
+
+export const assumedRoleArn = (accountId: string, roleArn: string, sessionName: string) =>
+  `arn:aws:sts::${accountId}:assumed-role/${roleName(roleArn)}/${sessionName}`;
+
+function sessionIdentity(s: SessionRecord, now: Date): Identity {
+  return {
+    type: 'assumed-role',
+    accountId: s.accountId,
+    arn: assumedRoleArn(s.accountId, s.roleArn, s.sessionName),
+    userId: `${s.roleId}:${s.sessionName}`,
+    roleArn: s.roleArn,
+    sessionName: s.sessionName,
+    expired: s.expiresAt.getTime() <= now.getTime(),
+  };
+}
+
+export class Identities {
+  constructor(private readonly sessions: SessionStore) {}
+
+  async resolveAccessKey(accessKeyId: string, now = new Date()): Promise<Identity> {
+    const session = await this.sessions.byAccessKey(accessKeyId);
+    if (session) return sessionIdentity(session, now);
+    return rootIdentity(/^\d{12}$/.test(accessKeyId) ? accessKeyId : DEFAULT_ACCOUNT);
+  }
+
+  /** The identity a request was signed with; an expired session is refused as AWS refuses it. */
+  async callerOf(caller: CallerContext): Promise<Identity> {
+    const session = await this.sessions.byAccessKey(caller.accessKeyId);
+    if (!session) return rootIdentity(caller.accountId);
+    const identity = sessionIdentity(session, new Date());
+    if (identity.expired) throw expiredToken();
+    return identity;
+  }
+}
+
+/**
+ * The identity as a policy sees it: the principal, and the global condition keys AWS sets for it
+ * (IAM: AWS global condition context keys). A session's role ARN is `aws:PrincipalArn`, so policies
+ * naming the role cover its sessions.
+ */
+export function policyView(id: Identity, now = new Date()): { principal: RequestPrincipal; context: Record<string, ContextValue> } {
+  return {
+    principal: { type: 'AWS', id: id.arn },
+    context: {
+      'aws:PrincipalArn': id.roleArn ?? id.arn,
+      'aws:PrincipalAccount': id.accountId,
+      'aws:PrincipalType': id.type === 'root' ? 'Account' : 'AssumedRole',
+      'aws:userid': id.userId,
+      // The endpoint speaks plain HTTP.
+      'aws:SecureTransport': false,
+      ...timeContext(now),
+    },
+  };
+}
+
+/** The request-time keys every request carries. */
+export const timeContext = (now: Date): Record<string, ContextValue> => ({
+  'aws:CurrentTime': now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
+});

@@ -1,0 +1,39 @@
+import type { Migration } from '../../state/migrate.js';
+
+/**
+ * RDS's view of the bridge's clusters (`rds.db_clusters`, migrations rds:1 and rds:2 in the bridge's
+ * registry): one table, so a cluster `pglambda install` registers is an RDS cluster too and one the
+ * RDS API creates can later be installed into a database.
+ */
+export const rdsMigrations: Migration[] = [
+  {
+    id: 'rds:3',
+    sql: `
+      -- A cluster created through the RDS API has no bridge login until a database is installed for it.
+      alter table rds.db_clusters
+        alter column bridge_login drop not null,
+        alter column bridge_verifier drop not null,
+        add column engine text not null default 'aurora-postgresql',
+        add column engine_version text,
+        add column master_username text,
+        add column status text not null default 'available',
+        -- Existing and installed clusters get one here; the API makes its own (both "cluster-" + 26 characters).
+        add column resource_id text not null default 'cluster-' || upper(substr(md5(random()::text), 1, 26)),
+        add column tags jsonb not null default '[]';
+      create table rds.db_cluster_roles (
+        account_id text not null,
+        region text not null,
+        identifier text not null,
+        role_arn text not null,
+        feature_name text not null,
+        status text not null default 'ACTIVE',
+        created_at timestamptz not null default now(),
+        primary key (account_id, region, identifier, role_arn),
+        -- One role per feature of a cluster.
+        unique (account_id, region, identifier, feature_name),
+        foreign key (account_id, region, identifier) references rds.db_clusters on delete cascade
+      );
+      create index on rds.db_cluster_roles (role_arn);
+    `,
+  },
+];
