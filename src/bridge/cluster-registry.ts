@@ -74,7 +74,7 @@ export class ClusterRegistry {
     await this.pool.query(
       `insert into rds.db_clusters (account_id, region, identifier, bridge_login, bridge_verifier)
        values ($1, $2, $3, $4, $5)
-       on conflict (account_id, region, identifier) do update set bridge_verifier = excluded.bridge_verifier`,
+       on conflict (account_id, region, identifier) do update set bridge_login = excluded.bridge_login, bridge_verifier = excluded.bridge_verifier`,
       [accountId, region, identifier, login, verifier],
     );
     this.byLogin.delete(login);

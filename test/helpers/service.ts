@@ -9,6 +9,7 @@ import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } 
 import { zipFiles, type ZipFileSpec } from '../../src/lambda/code/make-zip.js';
 import { DEFAULT_CLUSTER } from '../../src/bridge/cluster-registry.js';
 import { freePort } from './ports.js';
+import { stopStalePostgres } from '../../src/db/embedded-postgres.js';
 import { DEFAULTS, startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.js';
 
 export interface TestService extends RunningService {
@@ -86,6 +87,8 @@ export async function startTestService(overrides: TestServiceOptions = {}, dataD
 
 /** Removes a data dir and, when running as root, the cluster it points at under /var/lib/pglambda. */
 export async function removeDataDir(dir: string): Promise<void> {
+  // A service killed with SIGKILL leaves its PostgreSQL running, still writing into the cluster.
+  await stopStalePostgres(dir).catch(() => undefined);
   const cluster = await readFile(join(dir, 'pg-location'), 'utf8').catch(() => '');
   if (cluster.trim()) await rm(cluster.trim(), { recursive: true, force: true });
   await rm(dir, { recursive: true, force: true });
