@@ -6,31 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { aws, skipWithoutAwsCli } from '../helpers/aws-cli.js';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { REFERENCE_POLICY as POLICY, REFERENCE_TRUST as TRUST } from '../fixtures/reference-iam.js';
 
-// The guide's documents, with <region> and <123456789012> filled in.
-const POLICY = `{
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Sid": "AllowAuroraToExampleFunction",
-            "Effect": "Allow",
-            "Action": "lambda:InvokeFunction",
-            "Resource": "arn:aws:lambda:us-west-2:123456789012:function:example_function"
-        }
-    ]
-}`;
-const TRUST = `{
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-        "Effect": "Allow",
-        "Principal": {
-            "Service": "rds.amazonaws.com"
-        },
-        "Action": "sts:AssumeRole"
-        }
-    ] 
-}`;
 
 describe('IAM through the aws CLI', { skip: skipWithoutAwsCli }, () => {
   let svc: TestService;

@@ -29,6 +29,7 @@ import { AwsEndpoint } from '../../src/aws/server.js';
 import { IamStore } from '../../src/iam/store/iam-store.js';
 import { refused } from '../helpers/aws-assert.js';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { REFERENCE_TRUST as TRUST } from '../fixtures/reference-iam.js';
 
 let svc: TestService;
 let iam: IAMClient;
@@ -47,18 +48,6 @@ after(async () => {
 });
 
 const ACCT = '123456789012';
-const TRUST = `{
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-        "Effect": "Allow",
-        "Principal": {
-            "Service": "rds.amazonaws.com"
-        },
-        "Action": "sts:AssumeRole"
-        }
-    ]
-}`;
 const allow = (resource: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: resource }] });
 const LAMBDA_ROLE = 'arn:aws:iam::aws:policy/service-role/AWSLambdaRole';
 const createRole = (name: string, extra: Partial<CreateRoleCommandInput> = {}) =>

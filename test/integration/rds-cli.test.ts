@@ -8,20 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { aws, skipWithoutAwsCli } from '../helpers/aws-cli.js';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { REFERENCE_TRUST as TRUST } from '../fixtures/reference-iam.js';
 
-// The guide's trust policy (Step 2 of "Giving Aurora PostgreSQL access to Lambda"), as typed there.
-const TRUST = `{
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-        "Effect": "Allow",
-        "Principal": {
-            "Service": "rds.amazonaws.com"
-        },
-        "Action": "sts:AssumeRole"
-        }
-    ] 
-}`;
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/rds-lambda-role';
 
 describe('RDS and STS through the aws CLI', { skip: skipWithoutAwsCli }, () => {
