@@ -4,6 +4,7 @@
  * older data directory and two starts racing on one database do not both apply a step.
  */
 import type { Pool } from 'pg';
+import { inTransaction } from './transaction.js';
 
 export interface Migration {
   /** `<part>:<n>`, e.g. `lambda:1`; never renumber a released one. */
@@ -15,9 +16,7 @@ export async function migrate(pool: Pool, migrations: Migration[]): Promise<void
   await pool.query(`create schema if not exists pglambda;
     create table if not exists pglambda.migrations (id text primary key, applied_at timestamptz not null default now())`);
   for (const m of migrations) {
-    const client = await pool.connect();
-    try {
-      await client.query('begin');
+    await inTransaction(pool, async (client) => {
       // Serialises concurrent migrators; the loser sees the row and skips.
       await client.query(`select pg_advisory_xact_lock(hashtext('pglambda.migrate'))`);
       const done = await client.query('select 1 from pglambda.migrations where id = $1', [m.id]);
@@ -25,12 +24,6 @@ export async function migrate(pool: Pool, migrations: Migration[]): Promise<void
         await client.query(m.sql);
         await client.query('insert into pglambda.migrations (id) values ($1)', [m.id]);
       }
-      await client.query('commit');
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 }

@@ -15,3 +15,13 @@ export async function refused(p: Promise<unknown>, name: string, status: number,
 /** A function ARN in us-west-2, the tests' region. */
 export const fnArn = (name: string, qualifier?: string, account = '123456789012') =>
   `arn:aws:lambda:us-west-2:${account}:function:${name}${qualifier ? `:${qualifier}` : ''}`;
+
+/** The SDK's rejection, for asserting on name, status and modelled members. */
+export async function failure(p: Promise<unknown>): Promise<Error & Record<string, any>> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error & Record<string, any>;
+  }
+  assert.fail('expected the call to fail');
+}

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { InvokeCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { parsed, startTestService, text, type TestService } from '../helpers/service.js';
+import { failure } from '../helpers/aws-assert.js';
 
 const T = { timeout: 30_000 };
 let svc: TestService;
@@ -30,15 +31,6 @@ function pidsOf(name: string): number[] {
   return [...svc.pool.census()].filter(([key]) => key.includes(`:function:${name}:`)).flatMap(([, pids]) => pids);
 }
 
-/** The SDK's rejection, for asserting on name, status and modelled members. */
-async function failure(p: Promise<unknown>): Promise<Error & Record<string, any>> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & Record<string, any>;
-  }
-  assert.fail('expected the call to fail');
-}
 
 test('RequestResponse answers the result and the executed version, also for a published version', T, async () => {
   await svc.createFunction('echo', echo);

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InvokeCommand, PutFunctionConcurrencyCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
 import { parsed, startTestService, text, type TestService } from '../helpers/service.js';
+import { failure } from '../helpers/aws-assert.js';
 
 const T = { timeout: 30_000 };
 let svc: TestService;
@@ -64,14 +65,6 @@ async function until<V>(what: string, probe: () => Promise<V | undefined> | V | 
   }
 }
 
-async function failure(p: Promise<unknown>): Promise<Error & Record<string, any>> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & Record<string, any>;
-  }
-  assert.fail('expected the call to fail');
-}
 
 test('sequential invokes reuse one warm environment', T, async () => {
   await svc.createFunction('warm', sleeper);

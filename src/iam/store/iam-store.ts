@@ -5,6 +5,7 @@
  * is stale exactly when IAM changed (read `generation` before the data it depends on).
  */
 import type { Pool } from 'pg';
+import { inTransaction } from '../../state/transaction.js';
 import type { AttachedPolicy, InlinePolicy, RoleRecord } from './model.js';
 import { PolicyQueries, type Db } from './policy-queries.js';
 import { RoleQueries } from './role-queries.js';
@@ -45,18 +46,7 @@ export class IamStore {
 
   /** Runs `fn` in one transaction; anything it throws rolls it back and is rethrown. */
   async write<T>(fn: (tx: IamTx) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let result: T;
-    try {
-      await client.query('begin');
-      result = await fn(queries(client));
-      await client.query('commit');
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    const result = await inTransaction(this.pool, (client) => fn(queries(client)));
     this.gen++;
     for (const l of this.listeners) l();
     return result;

@@ -5,6 +5,7 @@
  */
 import type { Pool } from 'pg';
 import type { FunctionKey, FunctionRecord } from '../model.js';
+import { inTransaction } from '../../state/transaction.js';
 
 type Mutator<T> = (current: FunctionRecord) => { record: FunctionRecord | null; result: T };
 
@@ -50,37 +51,25 @@ export class FunctionStore {
    * Returns undefined when the function does not exist.
    */
   async update<T>(k: FunctionKey, mutate: Mutator<T>): Promise<{ result: T } | undefined> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    const keys = [k.accountId, k.region, k.name];
+    const out = await inTransaction(this.pool, async (client) => {
       const r = await client.query<{ doc: FunctionRecord }>(
         'select doc from lambda.functions where account_id = $1 and region = $2 and name = $3 for update',
-        [k.accountId, k.region, k.name],
+        keys,
       );
       const current = r.rows[0]?.doc;
-      if (!current) {
-        await client.query('rollback');
-        return undefined;
-      }
+      if (!current) return undefined;
       const { record, result } = mutate(current);
       if (record === null) {
-        await client.query('delete from lambda.functions where account_id = $1 and region = $2 and name = $3', [
-          k.accountId, k.region, k.name,
-        ]);
+        await client.query('delete from lambda.functions where account_id = $1 and region = $2 and name = $3', keys);
       } else if (record !== current) {
-        await client.query('update lambda.functions set doc = $4 where account_id = $1 and region = $2 and name = $3', [
-          k.accountId, k.region, k.name, record,
-        ]);
+        await client.query('update lambda.functions set doc = $4 where account_id = $1 and region = $2 and name = $3', [...keys, record]);
       }
-      await client.query('commit');
-      if (record !== current) this.changed(k, record);
-      return { result };
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      return { result, changed: record !== current, record };
+    });
+    if (!out) return undefined;
+    if (out.changed) this.changed(k, out.record);
+    return { result: out.result };
   }
 
   /** Functions of one account and region in name order, for paging by name. */

@@ -4,6 +4,7 @@
  * bridge asks to learn which role a cluster's database acts through.
  */
 import type { Pool } from 'pg';
+import { inTransaction } from '../../state/transaction.js';
 
 export interface Tag {
   Key: string;
@@ -114,36 +115,23 @@ export class ClusterStore {
 
   /** Associates a role unless the role or the feature already is, or the cluster has `quota` roles. */
   async addRole(c: ClusterRecord, roleArn: string, featureName: string, quota: number): Promise<AddRoleOutcome> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    return inTransaction(this.pool, async (client) => {
       // The cluster row serialises concurrent associations, so the checks below hold at commit.
       const locked = await client.query('select 1 from rds.db_clusters where account_id = $1 and region = $2 and identifier = $3 for update', key(c));
-      let outcome: AddRoleOutcome = 'added';
-      if (locked.rowCount === 0) outcome = 'cluster-gone';
-      else {
-        const r = await client.query<{ role_arn: string; feature_name: string }>(
-          'select role_arn, feature_name from rds.db_cluster_roles where account_id = $1 and region = $2 and identifier = $3',
-          key(c),
-        );
-        if (r.rows.some((x) => x.role_arn === roleArn)) outcome = 'role-associated';
-        else if (r.rows.some((x) => x.feature_name === featureName)) outcome = 'feature-taken';
-        else if (r.rows.length >= quota) outcome = 'quota-reached';
-        else {
-          await client.query(
-            'insert into rds.db_cluster_roles (account_id, region, identifier, role_arn, feature_name) values ($1, $2, $3, $4, $5)',
-            [...key(c), roleArn, featureName],
-          );
-        }
-      }
-      await client.query('commit');
-      return outcome;
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      if (locked.rowCount === 0) return 'cluster-gone';
+      const r = await client.query<{ role_arn: string; feature_name: string }>(
+        'select role_arn, feature_name from rds.db_cluster_roles where account_id = $1 and region = $2 and identifier = $3',
+        key(c),
+      );
+      if (r.rows.some((x) => x.role_arn === roleArn)) return 'role-associated';
+      if (r.rows.some((x) => x.feature_name === featureName)) return 'feature-taken';
+      if (r.rows.length >= quota) return 'quota-reached';
+      await client.query(
+        'insert into rds.db_cluster_roles (account_id, region, identifier, role_arn, feature_name) values ($1, $2, $3, $4, $5)',
+        [...key(c), roleArn, featureName],
+      );
+      return 'added';
+    });
   }
 
   /** Removes an association (only under `featureName` when given); false when there was none. */
