@@ -14,6 +14,7 @@ interface UpOptions {
   idleTimeout: number;
   asyncRetryBaseMs: number;
   examples: boolean;
+  enforceIam: boolean;
 }
 
 export function upCommand(): Command {
@@ -29,6 +30,7 @@ export function upCommand(): Command {
     .option('--async-retry-base-ms <ms>', 'delay before the nth retry of a failed Event invocation is n × this',
       intArg(0), Number(process.env.PGLAMBDA_ASYNC_RETRY_BASE_MS ?? DEFAULTS.asyncRetryBaseMs))
     .option('--no-examples', "start without the reference's my-function (to follow its access steps from scratch)")
+    .option('--no-enforce-iam', 'do not authorize requests by IAM: every caller, and every cluster from SQL, may do everything')
     .action(async (o: UpOptions) => {
       let service: RunningService;
       try {
@@ -43,6 +45,7 @@ export function upCommand(): Command {
           asyncConcurrency: DEFAULTS.asyncConcurrency,
           asyncRetryBaseMs: o.asyncRetryBaseMs,
           examples: o.examples,
+          enforceIam: o.enforceIam,
           log: (line) => process.env.PGLAMBDA_VERBOSE && console.error(line),
         });
       } catch (err) {

@@ -45,6 +45,11 @@ export interface ServiceOptions {
   asyncRetryBaseMs: number;
   /** Deploy the reference's my-function (and, once IAM exists, the starter grant). */
   examples: boolean;
+  /**
+   * Authorize every Lambda request and every SQL invoke by IAM (on by default). Off, any caller may
+   * do anything and the bridge calls Lambda as the cluster's account, without a role.
+   */
+  enforceIam: boolean;
   log?: (line: string) => void;
 }
 
@@ -58,6 +63,7 @@ export const DEFAULTS = {
   asyncConcurrency: 8,
   asyncRetryBaseMs: 60_000,
   examples: true,
+  enforceIam: true,
 } as const;
 
 export interface RunningService {
@@ -114,7 +120,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       port: opts.port,
       services: [
         clusterService(registry, () => ({ host: opts.host, port: bridgePort })),
-        lambdaService({ store, code, invoker, events, logs }),
+        lambdaService({ store, code, invoker, events, logs, iam: iamStore, sts, enforceIam: opts.enforceIam }),
         iamService(iamStore),
         stsService(sts),
         rdsService({ clusters: new ClusterStore(db), iam: iamStore, identities: sts.identities }),

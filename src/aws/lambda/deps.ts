@@ -3,6 +3,8 @@ import type { Invoker } from '../../lambda/invoke/invoker.js';
 import type { EventQueue } from '../../lambda/invoke/event-queue.js';
 import type { LogStore } from '../../lambda/invoke/log-store.js';
 import type { FunctionStore } from '../../lambda/store/function-store.js';
+import type { IamStore } from '../../iam/store/iam-store.js';
+import type { Sts } from '../sts/index.js';
 
 /** What the Lambda API handlers work with. */
 export interface LambdaApiDeps {
@@ -11,4 +13,8 @@ export interface LambdaApiDeps {
   invoker: Invoker;
   events: EventQueue;
   logs: LogStore;
+  iam: IamStore;
+  sts: Sts;
+  /** False only when IAM enforcement was switched off explicitly. */
+  enforceIam: boolean;
 }

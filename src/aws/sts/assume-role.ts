@@ -10,9 +10,9 @@
  * here: pglambda has no IAM users, so the root is the only caller the endpoint's keys can be.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { evaluate, parsePolicy, type ContextValue, type ParsedPolicy, type RequestPrincipal } from '../../iam/policy/index.js';
-import type { IamStore } from '../../iam/store/iam-store.js';
+import { evaluate, type ContextValue, type RequestPrincipal } from '../../iam/policy/index.js';
 import type { RoleRecord } from '../../iam/store/model.js';
+import type { RolePolicies, RolePolicySet } from '../../iam/store/role-policies.js';
 import { notAuthorized, validationError } from './errors.js';
 import { assumedRoleArn, policyView, timeContext, type Identity } from './identity.js';
 import type { SessionStore } from './session-store.js';
@@ -38,14 +38,15 @@ const SECRET_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 const randomText = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[randomInt(alphabet.length)]).join('');
 
 export class RoleAssumer {
-  constructor(private readonly iam: IamStore, private readonly sessions: SessionStore) {}
+  constructor(private readonly roles: RolePolicies, private readonly sessions: SessionStore) {}
 
   /** AssumeRole for a caller of the endpoint: its trust and, where needed, its own permissions. */
   async assumeRole(caller: Identity, input: AssumeRoleInput): Promise<IssuedSession> {
-    const role = await this.iam.roleByArn(input.roleArn);
+    const found = await this.roles.forRole(input.roleArn);
     const { principal, context } = policyView(caller);
     Object.assign(context, { 'sts:RoleSessionName': input.sessionName, 'sts:ExternalId': input.externalId });
-    if (!role || !(await this.callerMayAssume(caller, role, principal, context))) throw notAuthorized(caller.arn, input.roleArn);
+    if (!found || !(await this.callerMayAssume(caller, found, principal, context))) throw notAuthorized(caller.arn, input.roleArn);
+    const { role } = found;
     const duration = input.durationSeconds ?? DEFAULT_DURATION;
     if (caller.type === 'assumed-role' && duration > CHAINED_MAX) {
       throw validationError('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
@@ -55,17 +56,19 @@ export class RoleAssumer {
   }
 
   /**
-   * A service assuming a role on a resource's behalf (RDS for a DB cluster's associated role). Only
+   * A service assuming a role on a resource's behalf (RDS for a DB cluster's associated role, Lambda
+   * for a function's execution role). Only
    * the trust policy decides, with the confused-deputy keys AWS sets for service requests. Not an
    * HTTP operation: services call it inside pglambda. Throws AccessDenied when not trusted.
    */
   async assumeRoleForService(
     roleArn: string,
-    service: 'rds.amazonaws.com',
+    service: 'rds.amazonaws.com' | 'lambda.amazonaws.com',
     sessionName: string,
     sourceContext: { 'aws:SourceArn': string; 'aws:SourceAccount': string },
+    durationSeconds = DEFAULT_DURATION,
   ): Promise<IssuedSession> {
-    const role = await this.iam.roleByArn(roleArn);
+    const found = await this.roles.forRole(roleArn);
     const context: Record<string, ContextValue> = {
       ...timeContext(new Date()),
       ...sourceContext,
@@ -74,30 +77,23 @@ export class RoleAssumer {
       'sts:RoleSessionName': sessionName,
     };
     const request = { action: 'sts:AssumeRole', resource: roleArn, principal: { type: 'Service', id: service } as const, context };
-    if (!role || evaluate(request, { identity: [], resource: trustOf(role) }) !== 'Allow') throw notAuthorized(service, roleArn);
-    return this.issue(role, sessionName, DEFAULT_DURATION);
+    if (!found || evaluate(request, { identity: [], resource: found.trust }) !== 'Allow') throw notAuthorized(service, roleArn);
+    return this.issue(found.role, sessionName, durationSeconds);
   }
 
-  private async callerMayAssume(caller: Identity, role: RoleRecord, principal: RequestPrincipal, context: Record<string, ContextValue>): Promise<boolean> {
+  private async callerMayAssume(caller: Identity, found: RolePolicySet, principal: RequestPrincipal, context: Record<string, ContextValue>): Promise<boolean> {
+    const { role } = found;
     const request = { action: 'sts:AssumeRole', resource: role.arn, principal, context };
-    const trust = evaluate(request, { identity: [], resource: trustOf(role) });
+    const trust = evaluate(request, { identity: [], resource: found.trust });
     // The root user's permissions are not policies: it may do anything its account may.
-    const own = caller.type === 'root' ? 'Allow' : evaluate(request, { identity: await this.rolePolicies(caller.roleArn!) });
+    const own = caller.type === 'root' ? 'Allow' : evaluate(request, { identity: (await this.roles.forRole(caller.roleArn!))?.permissions ?? [] });
     if (trust === 'ExplicitDeny' || own === 'ExplicitDeny') return false;
     if (trust === 'Allow' && caller.accountId === role.accountId) return true;
     // Otherwise the trust must reach the caller, directly or through its account (the statements the
     // account's root matches), and the caller's own policies must allow it.
     const root = { ...request, principal: { type: 'AWS', id: `arn:aws:iam::${caller.accountId}:root` } as const };
-    const reached = trust === 'Allow' || evaluate(root, { identity: [], resource: trustOf(role) }) === 'Allow';
+    const reached = trust === 'Allow' || evaluate(root, { identity: [], resource: found.trust }) === 'Allow';
     return reached && own === 'Allow';
-  }
-
-  /** A session's permissions: its role's managed and inline policies (none once the role is gone). */
-  private async rolePolicies(roleArn: string): Promise<ParsedPolicy[]> {
-    const role = await this.iam.roleByArn(roleArn);
-    if (!role) return [];
-    const docs = [...(await this.iam.attachedPolicies(role)), ...(await this.iam.inlinePolicies(role))].map((p) => p.document);
-    return docs.map((d) => parsed(d, 'identity')).filter((p): p is ParsedPolicy => p !== undefined);
   }
 
   private async issue(role: RoleRecord, sessionName: string, durationSeconds: number): Promise<IssuedSession> {
@@ -116,18 +112,3 @@ export class RoleAssumer {
     };
   }
 }
-
-const trustOf = (role: RoleRecord): ParsedPolicy[] => {
-  const trust = parsed(role.assumeRolePolicyDocument, 'trust');
-  return trust ? [trust] : [];
-};
-
-/** IAM validated every stored document; one that no longer parses grants nothing rather than failing the request. */
-function parsed(doc: string, kind: 'trust' | 'identity'): ParsedPolicy | undefined {
-  try {
-    return parsePolicy(doc, kind);
-  } catch {
-    return undefined;
-  }
-}
-

@@ -5,6 +5,7 @@
  */
 import type { Pool } from 'pg';
 import type { IamStore } from '../../iam/store/iam-store.js';
+import { RolePolicies } from '../../iam/store/role-policies.js';
 import { queryService } from '../protocols/query-xml.js';
 import type { AwsService } from '../request.js';
 import { RoleAssumer } from './assume-role.js';
@@ -15,11 +16,14 @@ import { SessionStore } from './session-store.js';
 export interface Sts {
   identities: Identities;
   assumer: RoleAssumer;
+  /** Roles' parsed policies, shared with every service that authorizes requests. */
+  roles: RolePolicies;
 }
 
 export function createSts(db: Pool, iam: IamStore): Sts {
   const sessions = new SessionStore(db);
-  return { identities: new Identities(sessions), assumer: new RoleAssumer(iam, sessions) };
+  const roles = new RolePolicies(iam);
+  return { identities: new Identities(sessions), assumer: new RoleAssumer(roles, sessions), roles };
 }
 
 const NAME = String.raw`[\w+=,.@-]*`;

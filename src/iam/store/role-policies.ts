@@ -1,0 +1,62 @@
+/**
+ * A role's policies as enforcement evaluates them: its trust policy, and its permissions (the default
+ * version of each attached managed policy plus its inline policies), parsed once and kept until IAM
+ * changes. Every decision asks here, so a change applies to the next request without a restart.
+ */
+import { parsePolicy, type ParsedPolicy, type PolicyKind } from '../policy/index.js';
+import type { IamStore } from './iam-store.js';
+import type { RoleRecord } from './model.js';
+
+export interface RolePolicySet {
+  role: RoleRecord;
+  trust: ParsedPolicy[];
+  permissions: ParsedPolicy[];
+}
+
+export class RolePolicies {
+  private readonly cache = new Map<string, Promise<RolePolicySet | undefined>>();
+  private cachedAt = -1;
+
+  constructor(private readonly iam: IamStore) {}
+
+  /** The role and its parsed policies; undefined when no such role exists (any more). */
+  forRole(roleArn: string): Promise<RolePolicySet | undefined> {
+    // Read the generation before the data, so a change committed mid-read leaves the entry stale.
+    const generation = this.iam.generation;
+    if (generation !== this.cachedAt) {
+      this.cache.clear();
+      this.cachedAt = generation;
+    }
+    let found = this.cache.get(roleArn);
+    if (!found) {
+      found = this.load(roleArn);
+      this.cache.set(roleArn, found);
+      found.catch(() => this.cache.delete(roleArn));
+    }
+    return found;
+  }
+
+  private async load(roleArn: string): Promise<RolePolicySet | undefined> {
+    const role = await this.iam.roleByArn(roleArn);
+    if (!role) return undefined;
+    const documents = [...(await this.iam.attachedPolicies(role)), ...(await this.iam.inlinePolicies(role))].map((p) => p.document);
+    return {
+      role,
+      trust: parsed([role.assumeRolePolicyDocument], 'trust'),
+      permissions: parsed(documents, 'identity'),
+    };
+  }
+}
+
+/** IAM validated every stored document; one that no longer parses grants nothing rather than failing the request. */
+function parsed(documents: string[], kind: PolicyKind): ParsedPolicy[] {
+  const out: ParsedPolicy[] = [];
+  for (const doc of documents) {
+    try {
+      out.push(parsePolicy(doc, kind));
+    } catch {
+      // skipped: see above
+    }
+  }
+  return out;
+}
