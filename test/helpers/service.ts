@@ -9,6 +9,7 @@ import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } 
 import { zipFiles, type ZipFileSpec } from '../../src/lambda/code/make-zip.js';
 import { DEFAULT_CLUSTER } from '../../src/bridge/cluster-registry.js';
 import { freePort } from './ports.js';
+import { ensureRole, grantClusterEverything, TRUSTS_LAMBDA } from './iam.js';
 import { stopStalePostgres } from '../../src/db/embedded-postgres.js';
 import { DEFAULTS, startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.js';
 
@@ -28,8 +29,9 @@ export const ROLE = 'arn:aws:iam::123456789012:role/test-role';
 
 export interface TestServiceOptions extends Partial<ServiceOptions> {
   /**
-   * Lets my-db-cluster invoke every function from SQL (default), as tests create their own; false
-   * keeps only what the start grants (the starter grant for my-function, with examples).
+   * Lets my-db-cluster invoke every function from SQL (default), as tests create their own, through
+   * an IAM role associated with it; false keeps only what the start sets up (the starter role for
+   * my-function, with examples).
    */
   grantAll?: boolean;
 }
@@ -48,7 +50,11 @@ export async function startTestService(overrides: TestServiceOptions = {}, dataD
     ...serviceOverrides,
   };
   const svc = await startService(opts);
-  if (grantAll) await svc.bridge.registry.grant(DEFAULT_CLUSTER, ['arn:aws:lambda:*:*:function:*']);
+  await ensureRole(svc.endpoint, 'test-role', TRUSTS_LAMBDA);
+  if (grantAll) {
+    await svc.bridge.registry.grant(DEFAULT_CLUSTER, ['arn:aws:lambda:*:*:function:*']);
+    await grantClusterEverything(svc.endpoint);
+  }
   const clientFor = ({ region = 'us-west-2', accessKeyId = 'test' }: { region?: string; accessKeyId?: string }) =>
     new LambdaClient({
       endpoint: svc.endpoint,

@@ -1,0 +1,64 @@
+/**
+ * The IAM a test service starts with, made through the IAM and RDS APIs as a user would: the
+ * execution role test functions use, and (unless a test sets up access itself) a role that lets
+ * my-db-cluster invoke every function from SQL.
+ */
+import { AttachRolePolicyCommand, CreateRoleCommand, EntityAlreadyExistsException, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AddRoleToDBClusterCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DEFAULT_CLUSTER } from '../../src/bridge/cluster-registry.js';
+
+export const TRUSTS_LAMBDA = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
+export const TRUSTS_RDS = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'rds.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
+/** The role my-db-cluster invokes through in tests that do not set up access themselves. */
+export const SQL_TEST_ROLE = 'pglambda-tests';
+
+const clients = (endpoint: string, accessKeyId: string) => {
+  const config = { endpoint, region: DEFAULT_CLUSTER.region, credentials: { accessKeyId, secretAccessKey: 'test' }, maxAttempts: 1 };
+  return { iam: new IAMClient(config), rds: new RDSClient(config) };
+};
+
+/** Creates a role unless it exists (a restarted service keeps its IAM). */
+export async function ensureRole(endpoint: string, name: string, trust: string, accessKeyId = DEFAULT_CLUSTER.accountId): Promise<string> {
+  const { iam, rds } = clients(endpoint, accessKeyId);
+  try {
+    await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust }));
+    if (trust === TRUSTS_LAMBDA) {
+      await iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }));
+    }
+  } catch (err) {
+    if (!(err instanceof EntityAlreadyExistsException)) throw err;
+  } finally {
+    iam.destroy();
+    rds.destroy();
+  }
+  return `arn:aws:iam::${accessKeyId}:role/${name}`;
+}
+
+/** Lets my-db-cluster invoke any function of its account from SQL, through a role as on Aurora. */
+export async function grantClusterEverything(endpoint: string): Promise<void> {
+  const roleArn = await ensureRole(endpoint, SQL_TEST_ROLE, TRUSTS_RDS);
+  const { iam, rds } = clients(endpoint, DEFAULT_CLUSTER.accountId);
+  try {
+    await iam.send(new PutRolePolicyCommand({
+      RoleName: SQL_TEST_ROLE,
+      PolicyName: 'invoke-everything',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:*:*:function:*' }],
+      }),
+    }));
+    await rds.send(new AddRoleToDBClusterCommand({ DBClusterIdentifier: DEFAULT_CLUSTER.identifier, RoleArn: roleArn, FeatureName: 'Lambda' }))
+      .catch((err: Error) => (err.name === 'DBClusterRoleAlreadyExistsFault' ? undefined : Promise.reject(err)));
+  } finally {
+    iam.destroy();
+    rds.destroy();
+  }
+}
