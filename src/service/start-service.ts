@@ -23,6 +23,7 @@ import { EventWorker } from '../lambda/invoke/event-worker.js';
 import { Invoker } from '../lambda/invoke/invoker.js';
 import { LogStore } from '../lambda/invoke/log-store.js';
 import { FunctionStore } from '../lambda/store/function-store.js';
+import { FunctionPolicyStore } from '../lambda/store/policy-store.js';
 import { lambdaMigrations } from '../lambda/store/schema.js';
 import { migrate } from '../state/migrate.js';
 import { lockDataDir } from './instance-lock.js';
@@ -120,7 +121,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       port: opts.port,
       services: [
         clusterService(registry, () => ({ host: opts.host, port: bridgePort })),
-        lambdaService({ store, code, invoker, events, logs, iam: iamStore, sts, enforceIam: opts.enforceIam }),
+        lambdaService({ store, code, invoker, events, logs, iam: iamStore, sts, enforceIam: opts.enforceIam, policies: new FunctionPolicyStore(db) }),
         iamService(iamStore),
         stsService(sts),
         rdsService({ clusters: new ClusterStore(db), iam: iamStore, identities: sts.identities }),

@@ -136,14 +136,16 @@ export function aliasRoutes(deps: LambdaApiDeps): Route[] {
       handler: async (req, p) => {
         const ref = aliasRef(p, req);
         await getRecord(deps, ref);
-        await deps.store.update(ref, (cur) => {
-          if (!cur.aliases[p.Name!]) return { record: cur, result: undefined };
+        const out = await deps.store.update(ref, (cur) => {
+          if (!cur.aliases[p.Name!]) return { record: cur, result: false };
           const aliases = { ...cur.aliases };
           delete aliases[p.Name!];
           const eventInvokeConfigs = { ...cur.eventInvokeConfigs };
           delete eventInvokeConfigs[p.Name!];
-          return { record: { ...cur, aliases, eventInvokeConfigs }, result: undefined };
+          return { record: { ...cur, aliases, eventInvokeConfigs }, result: true };
         });
+        // Only an alias that was there: the name could be a version's, whose policy stays.
+        if (out?.result) await deps.policies.forget(ref, p.Name!);
         return empty(204);
       },
     },

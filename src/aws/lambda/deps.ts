@@ -3,6 +3,7 @@ import type { Invoker } from '../../lambda/invoke/invoker.js';
 import type { EventQueue } from '../../lambda/invoke/event-queue.js';
 import type { LogStore } from '../../lambda/invoke/log-store.js';
 import type { FunctionStore } from '../../lambda/store/function-store.js';
+import type { FunctionPolicyStore } from '../../lambda/store/policy-store.js';
 import type { IamStore } from '../../iam/store/iam-store.js';
 import type { Sts } from '../sts/index.js';
 
@@ -17,4 +18,6 @@ export interface LambdaApiDeps {
   sts: Sts;
   /** False only when IAM enforcement was switched off explicitly. */
   enforceIam: boolean;
+  /** Resource-based policies (AddPermission); the authorizer reads them too. */
+  policies: FunctionPolicyStore;
 }

@@ -225,6 +225,7 @@ export function functionRoutes(deps: LambdaApiDeps): Route[] {
           return { record: { ...cur, versions, eventInvokeConfigs }, result: undefined };
         });
         if (!out) throw fnNotFound(`arn:aws:lambda:${ref.region}:${ref.accountId}:function:${ref.name}`);
+        await deps.policies.forget(ref, q);
         return empty(204);
       },
     },

@@ -8,6 +8,7 @@ import type { LambdaApiDeps } from './deps.js';
 import { eventInvokeConfigRoutes } from './event-invoke-config.js';
 import { functionRoutes } from './functions.js';
 import { invokeRoutes } from './invoke.js';
+import { permissionRoutes } from './permissions.js';
 import { pglambdaRoutes } from './pglambda-extras.js';
 import { tagRoutes } from './tags.js';
 import { versionRoutes } from './versions.js';
@@ -20,6 +21,7 @@ export function lambdaService(deps: LambdaApiDeps): AwsService {
     ...concurrencyRoutes(deps),
     ...eventInvokeConfigRoutes(deps),
     ...tagRoutes(deps),
+    ...permissionRoutes(deps),
     ...invokeRoutes(deps),
     ...pglambdaRoutes(deps),
   ]);

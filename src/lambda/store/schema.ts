@@ -43,4 +43,21 @@ export const lambdaMigrations: Migration[] = [
       create index on lambda.invocation_logs (account_id, region, function_name, id);
     `,
   },
+  {
+    id: 'lambda:2',
+    sql: `
+      -- Resource-based policies (AddPermission): one per function ('') and per version or alias. The
+      -- document is text, not jsonb, because GetPolicy answers it with AWS's member order.
+      create table lambda.function_policies (
+        account_id text not null,
+        region text not null,
+        function_name text not null,
+        qualifier text not null,
+        document text not null,
+        revision_id text not null,
+        primary key (account_id, region, function_name, qualifier),
+        foreign key (account_id, region, function_name) references lambda.functions (account_id, region, name) on delete cascade
+      );
+    `,
+  },
 ];
