@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { zipFiles } from '../src/lambda/code/make-zip.js';
+import { DEFAULT_ROLE } from '../src/service/default-role.js';
 import { machine, percentile, post, sequential, startProcess, table, throughput, type Row } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,7 +29,7 @@ try {
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new LambdaClient({ endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   await client.send(new CreateFunctionCommand({
-    FunctionName: 'noop', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: 'arn:aws:iam::123456789012:role/bench',
+    FunctionName: 'noop', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE,
     Code: { ZipFile: await zipFiles({ 'index.mjs': 'export const handler = async () => null;' }) },
   }));
   // Both sides get the same raw keep-alive client, so the ratio shows pglambda's own cost.

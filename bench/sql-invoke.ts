@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { zipFiles } from '../src/lambda/code/make-zip.js';
+import { DEFAULT_ROLE } from '../src/service/default-role.js';
 import { percentile, post, sequential, startProcess, throughput } from './harness.js';
 import { summarise, type CpuProfile, type ProfileSummary } from './sql/cpu-profile.js';
 import { cpuSnapshot, cpuUse, type CallCost, type CpuUse, type Watched } from './sql/cpu-use.js';
@@ -48,7 +49,7 @@ const httpFloorUrl = `http://127.0.0.1:${httpMatch[1]}`;
 try {
   const lambda = new LambdaClient({ endpoint: service.endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   await lambda.send(new CreateFunctionCommand({
-    FunctionName: 'noop', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: 'arn:aws:iam::123456789012:role/bench',
+    FunctionName: 'noop', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE,
     Code: { ZipFile: await zipFiles({ 'index.mjs': 'export const handler = async () => null;' }) },
   }));
 

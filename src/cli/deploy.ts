@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { Command } from 'commander';
 import { zipDirectory } from '../lambda/code/make-zip.js';
+import { DEFAULT_ROLE } from '../service/default-role.js';
 import { lambdaClient } from './client.js';
 import { intArg } from './options.js';
 
@@ -23,8 +24,6 @@ interface DeployOptions {
   memory?: number;
   publish?: boolean;
 }
-
-export const DEFAULT_ROLE = 'arn:aws:iam::123456789012:role/pglambda-default';
 
 export function deployCommand(): Command {
   return new Command('deploy')

@@ -10,3 +10,13 @@ export class ThrottledError extends Error {
     super('Rate Exceeded.');
   }
 }
+
+/** AWS's words whenever Lambda cannot assume a function's execution role (when it is set, and at invoke). */
+export const ROLE_NOT_ASSUMABLE = 'The role defined for the function cannot be assumed by Lambda.';
+
+/** The execution role could not be assumed when an environment was to be launched (deleted, or no longer trusting Lambda). */
+export class ExecutionRoleError extends Error {
+  constructor() {
+    super(ROLE_NOT_ASSUMABLE);
+  }
+}

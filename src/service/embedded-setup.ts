@@ -17,6 +17,7 @@ import pg from 'pg';
 import { DEFAULT_CLUSTER, type ClusterRegistry } from '../bridge/cluster-registry.js';
 import { configureBridge, EXTENSION_FILES, extensionsDir, installAwsLambda } from '../bridge/install.js';
 import { zipDirectory } from '../lambda/code/make-zip.js';
+import { DEFAULT_ROLE } from './default-role.js';
 
 /** Copies control and script files into one folder, the layout extension_control_path expects. */
 export async function stageExtensions(dataDir: string): Promise<string> {
@@ -48,8 +49,6 @@ export async function installIntoEmbedded(
   }
 }
 
-const EXAMPLE_ROLE = 'arn:aws:iam::123456789012:role/pglambda-starter';
-
 /** Deploys examples/my-function once; a later start leaves whatever the user made of it. */
 export async function deployExamples(endpoint: string): Promise<void> {
   const client = new LambdaClient({
@@ -68,7 +67,7 @@ export async function deployExamples(endpoint: string): Promise<void> {
       FunctionName: 'my-function',
       Runtime: 'nodejs22.x',
       Handler: 'index.handler',
-      Role: EXAMPLE_ROLE,
+      Role: DEFAULT_ROLE,
       Code: { ZipFile: zip },
       Publish: true,
       Description: "The reference's example function",

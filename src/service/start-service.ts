@@ -31,6 +31,8 @@ import { ClusterRegistry, clusterMigrations } from '../bridge/cluster-registry.j
 import { clusterService } from '../bridge/cluster-routes.js';
 import { startBridge, type RunningBridge } from './start-bridge.js';
 import { deployExamples, installIntoEmbedded, stageExtensions } from './embedded-setup.js';
+import { ensureDefaultRole } from './default-role.js';
+import { executionCredentials } from './execution-credentials.js';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -48,7 +50,8 @@ export interface ServiceOptions {
   examples: boolean;
   /**
    * Authorize every Lambda request and every SQL invoke by IAM (on by default). Off, any caller may
-   * do anything and the bridge calls Lambda as the cluster's account, without a role.
+   * do anything and the bridge calls Lambda as the cluster's account, without a role; a function's
+   * execution role need not exist (its processes then get no credentials).
    */
   enforceIam: boolean;
   log?: (line: string) => void;
@@ -105,7 +108,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const pool = new EnvironmentPool({ maxEnvironments: opts.maxEnvironments, idleMs: opts.idleMs, pidFile: new PidFile(pidFile) });
     const logs = new LogStore(db);
     stops.push(() => logs.flush(), () => pool.shutdown());
-    const invoker = new Invoker(store, code, pool, logs);
+    const iamStore = new IamStore(db);
+    const sts = createSts(db, iamStore);
+    const invoker = new Invoker(store, code, pool, logs, executionCredentials(sts, opts.enforceIam));
     const events = new EventQueue(db);
     const worker = new EventWorker(events, invoker, store, {
       concurrency: opts.asyncConcurrency,
@@ -113,8 +118,6 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       throttleDelayMs: Math.min(1000, opts.asyncRetryBaseMs),
     });
     const registry = new ClusterRegistry(db);
-    const iamStore = new IamStore(db);
-    const sts = createSts(db, iamStore);
     let bridgePort = opts.bridgePort;
     const endpoint = new AwsEndpoint({
       host: opts.host,
@@ -134,6 +137,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     stops.push(() => bridge.close());
     const endpointUrl = `http://${opts.host}:${port}`;
     await installIntoEmbedded(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port }, opts.examples);
+    await ensureDefaultRole(endpointUrl);
     if (opts.examples) await deployExamples(endpointUrl);
     worker.start();
     stops.push(() => {

@@ -26,7 +26,7 @@ const clients = (endpoint: string, accessKeyId: string) => {
 };
 
 /** Creates a role unless it exists (a restarted service keeps its IAM). */
-export async function ensureRole(endpoint: string, name: string, trust: string, accessKeyId = DEFAULT_CLUSTER.accountId): Promise<string> {
+export async function ensureRole(endpoint: string, name: string, trust: string, accessKeyId: string = DEFAULT_CLUSTER.accountId): Promise<string> {
   const { iam, rds } = clients(endpoint, accessKeyId);
   try {
     await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust }));

@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
 import { fnArn, refused } from '../helpers/aws-assert.js';
+import { ensureRole, TRUSTS_LAMBDA } from '../helpers/iam.js';
 import { parsed, ROLE, startTestService, type TestService } from '../helpers/service.js';
 
 let svc: TestService;
@@ -271,7 +272,8 @@ test('regions and accounts are separate: other regions and 12-digit access keys 
     assert.ok(!west.includes('regional'));
     assert.deepEqual((await eu.send(new ListFunctionsCommand({}))).Functions!.map((f) => f.FunctionName), ['regional']);
 
-    const o = await other.send(new CreateFunctionCommand(await createInput('getme')));
+    const otherRole = await ensureRole(svc.endpoint, 'test-role', TRUSTS_LAMBDA, '111111111111');
+    const o = await other.send(new CreateFunctionCommand(await createInput('getme', { Role: otherRole })));
     assert.equal(o.FunctionArn, 'arn:aws:lambda:us-west-2:111111111111:function:getme');
     const g = await other.send(new GetFunctionCommand({ FunctionName: 'getme' }));
     assert.equal(g.Configuration?.FunctionArn, 'arn:aws:lambda:us-west-2:111111111111:function:getme');

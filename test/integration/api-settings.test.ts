@@ -26,6 +26,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
 import { fnArn, refused } from '../helpers/aws-assert.js';
+import { ensureRole, TRUSTS_LAMBDA } from '../helpers/iam.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 let svc: TestService;
@@ -213,8 +214,9 @@ test('GetAccountSettings reports limits and this account\'s usage', async () => 
     assert.deepEqual(empty.AccountUsage, { TotalCodeSize: 0, FunctionCount: 0 });
 
     const zip = await zipFiles(code);
+    const role = await ensureRole(svc.endpoint, 'r', TRUSTS_LAMBDA, '222222222222');
     for (const name of ['acct-a', 'acct-b']) {
-      await acct.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs22.x', Handler: 'index.handler', Role: 'arn:aws:iam::222222222222:role/r', Code: { ZipFile: zip } }));
+      await acct.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs22.x', Handler: 'index.handler', Role: role, Code: { ZipFile: zip } }));
     }
     await putConcurrency('acct-a', 25, acct);
     const s = await acct.send(new GetAccountSettingsCommand({}));

@@ -94,16 +94,17 @@ test('role refusals: unknown, duplicate in any case, malformed or oversized trus
 
 test('ListRoles pages in name order, filters by path, and leaves out RoleLastUsed and Tags', async () => {
   const all = await iam.send(new ListRolesCommand({}));
-  assert.deepEqual(all.Roles!.map((r) => r.RoleName), ['pathed', 'rds-lambda-role']);
+  // pglambda-default: the execution role every start makes.
+  assert.deepEqual(all.Roles!.map((r) => r.RoleName), ['pathed', 'pglambda-default', 'rds-lambda-role']);
   assert.equal(all.IsTruncated, false);
   const listed = all.Roles![0]!;
   assert.equal(listed.MaxSessionDuration, 7200);
   assert.deepEqual([listed.Tags, listed.RoleLastUsed], [undefined, undefined]);
   assert.equal(decodeURIComponent(listed.AssumeRolePolicyDocument!), TRUST);
   assert.deepEqual((await iam.send(new ListRolesCommand({ PathPrefix: '/service-role/' }))).Roles!.map((r) => r.RoleName), ['pathed']);
-  const first = await iam.send(new ListRolesCommand({ MaxItems: 1 }));
-  assert.deepEqual([first.Roles!.map((r) => r.RoleName), first.IsTruncated], [['pathed'], true]);
-  const second = await iam.send(new ListRolesCommand({ MaxItems: 1, Marker: first.Marker }));
+  const first = await iam.send(new ListRolesCommand({ MaxItems: 2 }));
+  assert.deepEqual([first.Roles!.map((r) => r.RoleName), first.IsTruncated], [['pathed', 'pglambda-default'], true]);
+  const second = await iam.send(new ListRolesCommand({ MaxItems: 2, Marker: first.Marker }));
   assert.deepEqual([second.Roles!.map((r) => r.RoleName), second.IsTruncated, second.Marker], [['rds-lambda-role'], false, undefined]);
 });
 

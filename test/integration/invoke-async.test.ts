@@ -22,7 +22,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import pg from 'pg';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
-import { ROLE, startTestService, type TestService } from '../helpers/service.js';
+import { startTestService, type TestService } from '../helpers/service.js';
+import { DEFAULT_ROLE } from '../../src/service/default-role.js';
 
 const T = { timeout: 30_000 };
 const ARN = 'arn:aws:lambda:us-west-2:123456789012:function';
@@ -224,7 +225,7 @@ test('queued events survive kill -9 of the service and its PostgreSQL, and all r
   try {
     let child = await up(dataDir, port, pgPort);
     await client.send(new CreateFunctionCommand({
-      FunctionName: 'durable', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: await zipFiles(worker) },
+      FunctionName: 'durable', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE, Code: { ZipFile: await zipFiles(worker) },
     }));
     await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'durable', ReservedConcurrentExecutions: 1 }));
     const file = join(scratch, 'durable.txt');

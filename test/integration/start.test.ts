@@ -10,7 +10,8 @@ import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient 
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
 import { freePort } from '../helpers/ports.js';
 import { psql, psqlPath } from '../helpers/psql.js';
-import { removeDataDir, ROLE } from '../helpers/service.js';
+import { removeDataDir } from '../helpers/service.js';
+import { DEFAULT_ROLE } from '../../src/service/default-role.js';
 
 const main = resolve('dist/src/cli/main.js');
 let port: number;
@@ -93,7 +94,7 @@ test('starts from a 0700 home, prints what to paste, keeps state across SIGTERM 
 
   const c = client();
   await c.send(new CreateFunctionCommand({
-    FunctionName: 'kept', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: ROLE,
+    FunctionName: 'kept', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE,
     Code: { ZipFile: await zipFiles({ 'index.js': 'exports.handler = async () => "still here";' }) },
   }));
 
@@ -122,7 +123,7 @@ test('starts from a 0700 home, prints what to paste, keeps state across SIGTERM 
   // A function process that ignores its Runtime API going away (it never asks for work).
   const pidPath = join(home, 'stubborn.pid');
   await c.send(new CreateFunctionCommand({
-    FunctionName: 'stubborn', Runtime: 'provided.al2023', Handler: 'x', Role: ROLE, Timeout: 300,
+    FunctionName: 'stubborn', Runtime: 'provided.al2023', Handler: 'x', Role: DEFAULT_ROLE, Timeout: 300,
     Code: { ZipFile: await zipFiles({ bootstrap: { content: `#!/bin/sh\necho $$ > ${pidPath}\nexec sleep 300\n`, mode: 0o755 } }) },
   }));
   await c.send(new InvokeCommand({ FunctionName: 'stubborn', InvocationType: 'Event' }));

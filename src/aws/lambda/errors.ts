@@ -31,3 +31,6 @@ export class RequestEntityTooLargeException extends AwsError {
 }
 
 export const fnNotFound = (arn: string) => new ResourceNotFoundException(`Function not found: ${arn}`);
+
+/** Not in Lambda's model; the code and body AWS answers with when IAM refuses a request. */
+export const AccessDeniedException = lambdaError('AccessDeniedException', 403, 'Message');

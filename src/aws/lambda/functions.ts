@@ -1,7 +1,8 @@
 /** CreateFunction, GetFunction(Configuration), ListFunctions, Update*, DeleteFunction. */
 import { randomUUID } from 'node:crypto';
 import { CodePackageError } from '../../lambda/code/package.js';
-import { lambdaTimestamp, type FunctionConfig, type FunctionRecord } from '../../lambda/model.js';
+import { ROLE_NOT_ASSUMABLE } from '../../lambda/errors.js';
+import { functionArn, lambdaTimestamp, type FunctionConfig, type FunctionRecord } from '../../lambda/model.js';
 import { versionOf } from '../../lambda/resolve.js';
 import { AwsError } from '../errors.js';
 import { empty, json, parseJsonBody, type Route } from '../protocols/rest-json.js';
@@ -60,11 +61,12 @@ export function functionRoutes(deps: LambdaApiDeps): Route[] {
       handler: async (req) => {
         const input = parseInput(CreateFunctionInput, body(req));
         checkConfig({ ...input });
-        if (!input.Role) throw new InvalidParameterValueException('The role defined for the function cannot be assumed by Lambda.');
+        if (!input.Role) throw new InvalidParameterValueException(ROLE_NOT_ASSUMABLE);
         if (!input.Runtime) throw new InvalidParameterValueException('Runtime must be specified for Zip package type.');
         if (!input.Handler) throw new InvalidParameterValueException('Handler must be specified for Zip package type.');
         const zip = checkCodeSource(input.Code, input.PackageType);
         const ref = parseFunctionRef(input.FunctionName, req.caller, { kind: 'function', allowQualifier: false });
+        await checkExecutionRole(deps, ref, input.Role);
         const code = await storeCode(deps, zip);
         const latest: FunctionConfig = {
           runtime: input.Runtime,
@@ -147,6 +149,7 @@ export function functionRoutes(deps: LambdaApiDeps): Route[] {
         const input = parseInput(UpdateConfigInput, body(req));
         checkConfig(input);
         await getRecord(deps, ref);
+        if (input.Role !== undefined) await checkExecutionRole(deps, ref, input.Role);
         const out = await deps.store.update(ref, (cur) => {
           checkRevision(input.RevisionId, cur.latest.revisionId);
           const l = cur.latest;
@@ -230,6 +233,18 @@ export function functionRoutes(deps: LambdaApiDeps): Route[] {
       },
     },
   ];
+}
+
+/**
+ * Lambda refuses an execution role it could not assume: one that does not exist, or whose trust
+ * policy does not let lambda.amazonaws.com assume it for this function. Without IAM enforcement
+ * any well-formed ARN is taken.
+ */
+async function checkExecutionRole(deps: LambdaApiDeps, ref: FunctionRef, roleArn: string): Promise<void> {
+  if (!deps.enforceIam) return;
+  const source = { 'aws:SourceArn': functionArn(ref), 'aws:SourceAccount': ref.accountId };
+  const trusted = await deps.sts.assumer.serviceMayAssume(roleArn, 'lambda.amazonaws.com', ref.name, source);
+  if (!trusted) throw new InvalidParameterValueException(ROLE_NOT_ASSUMABLE);
 }
 
 /** GetFunction* accept versions and aliases; an alias reports the version it points at. */

@@ -1,11 +1,12 @@
 /** Invoke: RequestResponse, Event and DryRun, with Tail logs and client context (lambda-wire §1). */
-import { FunctionNotFoundError, ThrottledError } from '../../lambda/errors.js';
+import { ExecutionRoleError, FunctionNotFoundError, ThrottledError } from '../../lambda/errors.js';
 import { logTail } from '../../lambda/environments/log-lines.js';
 import { ValidationException } from '../errors.js';
 import { empty, type Route } from '../protocols/rest-json.js';
 import { header, type AwsRequest } from '../request.js';
 import type { LambdaApiDeps } from './deps.js';
 import {
+  AccessDeniedException,
   InvalidParameterValueException,
   InvalidRequestContentException,
   RequestEntityTooLargeException,
@@ -57,6 +58,8 @@ function clientContextOf(req: AwsRequest): string | undefined {
 export function lambdaErrorOf(err: unknown): unknown {
   if (err instanceof FunctionNotFoundError) return new ResourceNotFoundException(err.message);
   if (err instanceof ThrottledError) return new TooManyRequestsException(err.reason);
+  // What Invoke answers on AWS once a function's role was deleted or stopped trusting Lambda.
+  if (err instanceof ExecutionRoleError) return new AccessDeniedException(err.message);
   return err;
 }
 

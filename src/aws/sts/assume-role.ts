@@ -68,6 +68,21 @@ export class RoleAssumer {
     sourceContext: { 'aws:SourceArn': string; 'aws:SourceAccount': string },
     durationSeconds = DEFAULT_DURATION,
   ): Promise<IssuedSession> {
+    const found = await this.serviceMayAssume(roleArn, service, sessionName, sourceContext);
+    if (!found) throw notAuthorized(service, roleArn);
+    return this.issue(found.role, sessionName, durationSeconds);
+  }
+
+  /**
+   * The decision of `assumeRoleForService` without a session: Lambda checks a function's execution
+   * role this way when it is set. The role's policies when trusted, else undefined.
+   */
+  async serviceMayAssume(
+    roleArn: string,
+    service: 'rds.amazonaws.com' | 'lambda.amazonaws.com',
+    sessionName: string,
+    sourceContext: { 'aws:SourceArn': string; 'aws:SourceAccount': string },
+  ): Promise<RolePolicySet | undefined> {
     const found = await this.roles.forRole(roleArn);
     const context: Record<string, ContextValue> = {
       ...timeContext(new Date()),
@@ -77,8 +92,7 @@ export class RoleAssumer {
       'sts:RoleSessionName': sessionName,
     };
     const request = { action: 'sts:AssumeRole', resource: roleArn, principal: { type: 'Service', id: service } as const, context };
-    if (!found || evaluate(request, { identity: [], resource: found.trust }) !== 'Allow') throw notAuthorized(service, roleArn);
-    return this.issue(found.role, sessionName, durationSeconds);
+    return found && evaluate(request, { identity: [], resource: found.trust }) === 'Allow' ? found : undefined;
   }
 
   private async callerMayAssume(caller: Identity, found: RolePolicySet, principal: RequestPrincipal, context: Record<string, ContextValue>): Promise<boolean> {

@@ -26,7 +26,15 @@ export interface LaunchInput {
   runtimeApi: string;
   logStreamName: string;
   userEnv: Record<string, string>;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+  /** The execution role's session, as Lambda hands it to the runtime. */
+  credentials?: SessionCredentials;
+}
+
+export interface SessionCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -31,11 +31,16 @@ export class EnvironmentPool {
     this.reaper = setInterval(() => this.reap(), Math.max(50, Math.min(opts.idleMs / 4, 10_000))).unref();
   }
 
-  async acquire(key: string, config: EnvironmentConfig): Promise<Entry> {
+  /** `launch` gives the configuration of a new environment; it runs only when one is started. */
+  async acquire(key: string, launch: () => Promise<EnvironmentConfig>): Promise<Entry> {
     for (;;) {
       let idle: Entry | undefined;
       for (const e of this.entries) {
         if (e.key === key && !e.leased && !e.retired && e.env.state !== 'stopped') {
+          if (credentialsLapse(e.env.config)) {
+            e.env.stop();
+            continue;
+          }
           // Prefer the most recently used: it is the warmest.
           if (!idle || e.env.lastUsed > idle.env.lastUsed) idle = e;
         }
@@ -49,7 +54,7 @@ export class EnvironmentPool {
         const entry: Entry = { key, env: undefined as unknown as ExecutionEnvironment, leased: true, retired: false };
         this.entries.add(entry);
         try {
-          entry.env = await ExecutionEnvironment.start(config, () => this.remove(entry));
+          entry.env = await ExecutionEnvironment.start(await launch(), () => this.remove(entry));
           if (entry.env.pid) this.opts.pidFile?.add(entry.env.pid);
         } catch (err) {
           this.remove(entry);
@@ -119,3 +124,15 @@ export class EnvironmentPool {
 }
 
 export type PoolEntry = Entry;
+
+/**
+ * The role's credentials sit in the process's environment and are never refreshed there, so an
+ * environment whose session could expire before an invocation's timeout is replaced (as Lambda
+ * retires long-lived environments) rather than handing its function expired keys.
+ */
+function credentialsLapse(config: EnvironmentConfig): boolean {
+  const expiration = config.credentials?.expiration.getTime();
+  return expiration !== undefined && expiration <= Date.now() + config.timeout * 1000 + LAPSE_MARGIN_MS;
+}
+
+const LAPSE_MARGIN_MS = 60_000;

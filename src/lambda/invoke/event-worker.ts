@@ -3,7 +3,7 @@
  * (MaximumRetryAttempts, default 2, with a growing delay), throttles requeued without counting,
  * events past MaximumEventAgeInSeconds dropped, and destination records sent.
  */
-import { FunctionNotFoundError, ThrottledError } from '../errors.js';
+import { ExecutionRoleError, FunctionNotFoundError, ThrottledError } from '../errors.js';
 import { functionArn } from '../model.js';
 import type { FunctionStore } from '../store/function-store.js';
 import { destinationRecord, destinationTarget, type Condition } from './destinations.js';
@@ -91,7 +91,8 @@ export class EventWorker {
       result = await this.invoker.invoke({ fn: e.fn, qualifier: e.qualifier, payload: e.payload, requestId: e.id });
     } catch (err) {
       if (err instanceof FunctionNotFoundError) return claim.done();
-      if (!(err instanceof ThrottledError)) console.error('pglambda: event invocation could not run', err);
+      // Both clear up without pglambda's help (a role can be fixed): retried quietly until the event's age runs out.
+      if (!(err instanceof ThrottledError || err instanceof ExecutionRoleError)) console.error('pglambda: event invocation could not run', err);
       return claim.retryAt(this.opts.throttleDelayMs, false, { error: (err as Error).message });
     }
     // Stopping kills the environments: what ran then was cut short, not a function error.

@@ -8,6 +8,7 @@ import { ThrottledError, FunctionNotFoundError } from '../errors.js';
 import { functionArn, type FunctionKey, type FunctionRecord } from '../model.js';
 import { resolveQualifier, type ResolvedVersion } from '../resolve.js';
 import type { FunctionStore } from '../store/function-store.js';
+import type { SessionCredentials } from '../environments/launcher.js';
 import type { InvocationResult } from '../environments/outcome.js';
 import type { EnvironmentPool } from '../environments/pool.js';
 import type { LogStore } from './log-store.js';
@@ -26,6 +27,12 @@ export interface InvokeResult extends InvocationResult {
   executedVersion: string;
 }
 
+/**
+ * The execution role's credentials for a new environment of a function (the role of the version it
+ * runs); undefined launches it without any. Throws ExecutionRoleError when the role cannot be assumed.
+ */
+export type CredentialsFor = (fn: FunctionKey & { role: string }) => Promise<SessionCredentials | undefined>;
+
 export class Invoker {
   private readonly inFlight = new Map<string, number>();
 
@@ -34,6 +41,7 @@ export class Invoker {
     private readonly code: CodeStore,
     private readonly pool: EnvironmentPool,
     private readonly logs: LogStore,
+    private readonly credentialsFor: CredentialsFor,
   ) {
     // A changed function's environments may run stale code or configuration.
     store.onChange((k) => {
@@ -64,7 +72,7 @@ export class Invoker {
     const requestId = req.requestId ?? randomUUID();
     try {
       const c = target.config;
-      const entry = await this.pool.acquire(envKey(rec, target), {
+      const entry = await this.pool.acquire(envKey(rec, target), async () => ({
         runtime: c.runtime,
         handler: c.handler,
         functionName: rec.name,
@@ -74,7 +82,8 @@ export class Invoker {
         region: rec.region,
         codeDir: this.code.dir(c.codeId),
         userEnv: c.environment ?? {},
-      });
+        credentials: await this.credentialsFor({ accountId: rec.accountId, region: rec.region, name: rec.name, role: c.role }),
+      }));
       try {
         const result = await entry.env.invoke({
           requestId,

@@ -1,0 +1,33 @@
+/**
+ * The execution role a function gets when none is named (`pglambda deploy`, the example
+ * my-function): `pglambda-default` in the default account, trusting `lambda.amazonaws.com`, with
+ * AWSLambdaBasicExecutionRole attached, like the role the Lambda console makes with basic
+ * permissions. Made through pglambda's own IAM API at every start when missing, examples or not;
+ * one that exists is left as the user made it.
+ */
+import { AttachRolePolicyCommand, CreateRoleCommand, EntityAlreadyExistsException, IAMClient } from '@aws-sdk/client-iam';
+import { DEFAULT_ACCOUNT } from '../aws/caller.js';
+
+const NAME = 'pglambda-default';
+export const DEFAULT_ROLE = `arn:aws:iam::${DEFAULT_ACCOUNT}:role/${NAME}`;
+
+const TRUSTS_LAMBDA = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
+export async function ensureDefaultRole(endpoint: string): Promise<void> {
+  const iam = new IAMClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: DEFAULT_ACCOUNT, secretAccessKey: 'pglambda' } });
+  try {
+    await iam.send(new CreateRoleCommand({
+      RoleName: NAME,
+      Description: 'Execution role for functions that name none (made by the start)',
+      AssumeRolePolicyDocument: TRUSTS_LAMBDA,
+    }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: NAME, PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }));
+  } catch (err) {
+    if (!(err instanceof EntityAlreadyExistsException)) throw err;
+  } finally {
+    iam.destroy();
+  }
+}
