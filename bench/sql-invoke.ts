@@ -53,7 +53,7 @@ try {
     Code: { ZipFile: await zipFiles({ 'index.mjs': 'export const handler = async () => null;' }) },
   }));
 
-  await grantNoop(service.databaseUrl);
+  await grantNoop(service.endpoint);
 
   // Errors reach the awaiting query; a connection dropped at the end is not one.
   const admin = new pg.Client({ connectionString: service.databaseUrl });

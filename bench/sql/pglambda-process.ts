@@ -2,7 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import pg from 'pg';
+import { IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { startProcess } from '../harness.js';
 import { root } from './settings.js';
 
@@ -33,19 +33,22 @@ export async function stopPglambda(p: Pglambda): Promise<void> {
 }
 
 /**
- * The start grants my-db-cluster only my-function; until IAM lets a user grant more, the bench adds
- * `noop` to the cluster's grants in pglambda's state database (read once, at the first invoke).
+ * The start lets my-db-cluster invoke only my-function: the bench gives its role, pglambda-starter,
+ * `noop` too, with an inline policy through the IAM API, as a user would.
  */
-export async function grantNoop(superuserUrl: string): Promise<void> {
-  const url = new URL(superuserUrl);
-  url.pathname = '/pglambda';
-  const c = new pg.Client({ connectionString: url.toString() });
-  await c.connect();
+export async function grantNoop(endpoint: string): Promise<void> {
+  const iam = new IAMClient({ endpoint, region: 'us-west-2', credentials: { accessKeyId: '123456789012', secretAccessKey: 'bench' } });
   try {
-    await c.query(`insert into rds.invoke_grants (account_id, region, identifier, resource)
-      values ('123456789012', 'us-west-2', 'my-db-cluster', 'arn:aws:lambda:us-west-2:123456789012:function:noop') on conflict do nothing`);
+    await iam.send(new PutRolePolicyCommand({
+      RoleName: 'pglambda-starter',
+      PolicyName: 'bench-noop',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:us-west-2:123456789012:function:noop' }],
+      }),
+    }));
   } finally {
-    await c.end();
+    iam.destroy();
   }
 }
 

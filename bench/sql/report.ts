@@ -168,8 +168,8 @@ endpoint and the bridge in one Node process, default \`--max-environments\` 16) 
 \`noop\` (nodejs22.x, \`export const handler = async () => null;\`, 128 MB). The query:
 \`${INVOKE_SQL}\` (simple query protocol).
 
-- **Grant**: the start lets \`my-db-cluster\` invoke only \`my-function\`; until IAM offers a way to grant more, the
-  bench adds \`noop\` to the cluster's grants with a row in pglambda's state database (\`rds.invoke_grants\`).
+- **Access**: IAM enforcement on (the default). The start lets \`my-db-cluster\` invoke only \`my-function\`, through
+  its role \`pglambda-starter\`; the bench gives that role \`noop\` too, with an inline policy (IAM PutRolePolicy).
 - **Sequential**: one node-postgres session, ${N} calls after ${WARMUP} warm-up calls, for each query.
 - **pgbench** (${r.pgbenchBin ?? 'absent'}): \`-n -f script.sql -c N -j N -T ${SECONDS} -M simple\`, one script per query
   (\`SELECT 1;\`, \`SELECT bench_floor();\`, the invoke), after an unmeasured 1 s invoke run at the same client

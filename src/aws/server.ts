@@ -16,6 +16,8 @@ export interface EndpointOptions {
   host: string;
   port: number;
   services: AwsService[];
+  /** The account a temporary (STS-issued) access key belongs to, when the endpoint issued it. */
+  accountOfSessionKey?: (accessKeyId: string) => Promise<string | undefined>;
 }
 
 export class AwsEndpoint {
@@ -48,6 +50,9 @@ export class AwsEndpoint {
     let response: AwsResponse;
     try {
       const body = await readBody(req);
+      if (this.opts.accountOfSessionKey && caller.accessKeyId.startsWith('ASIA')) {
+        caller.accountId = (await this.opts.accountOfSessionKey(caller.accessKeyId)) ?? caller.accountId;
+      }
       const awsReq: AwsRequest = {
         method: req.method ?? 'GET',
         rawPath: url.pathname,

@@ -1,17 +1,17 @@
 /**
  * The bridge: a PostgreSQL wire-protocol endpoint that `aws_lambda.invoke` reaches through dblink.
- * Each request is validated, authorized (IAM plugs in at `authorize`) and sent to Lambda through
- * the AWS SDK; the answer is one row or an Aurora-worded error.
+ * Each request is validated and sent to Lambda through the AWS SDK with the credentials of the
+ * cluster's IAM role, so Lambda's own authorization decides, as on Aurora; the answer is one row or
+ * an Aurora-worded error.
  */
 import type { Server, Socket } from 'node:net';
 import { createPgWireServer, type QueryResult, type SessionInfo } from '../pgwire/server.js';
 import { PgError } from '../pgwire/errors.js';
-import { authorize } from './authorize.js';
 import { BridgeError } from './errors.js';
 import type { ClusterRegistry } from './cluster-registry.js';
 import type { Credentials, LambdaInvoker } from './lambda-invoker.js';
 import { parseRequest } from './request.js';
-import { resolveTarget, type Target } from './target.js';
+import { resolveTarget } from './target.js';
 
 const ROW_COLUMNS = [
   { name: 'status_code', typeOid: 23 },
@@ -23,8 +23,8 @@ const ROW_COLUMNS = [
 export interface BridgeOptions {
   registry: ClusterRegistry;
   invoker: LambdaInvoker;
-  /** Credentials for calling Lambda on behalf of a cluster (STS AssumeRole once IAM exists). */
-  credentialsFor(cluster: { accountId: string; region: string; identifier: string }, target: Target): Promise<Credentials>;
+  /** Credentials for calling Lambda on behalf of a cluster: its role's session (see role-credentials.ts). */
+  credentialsFor(cluster: { accountId: string; region: string; identifier: string }): Promise<Credentials>;
   log?: (line: string) => void;
 }
 
@@ -50,9 +50,8 @@ export function createBridgeServer(opts: BridgeOptions): Server {
       try {
         const req = parseRequest(text);
         const target = resolveTarget(req.functionName, req.region, req.qualifier, found.cluster);
-        authorize(await opts.registry.grantsFor(found.cluster), target, found.cluster);
-        const credentials = await opts.credentialsFor(found.cluster, target);
-        const row = await opts.invoker.invoke(req, target, credentials);
+        const credentials = await opts.credentialsFor(found.cluster);
+        const row = await opts.invoker.invoke(req, target, found.cluster.login, credentials);
         return {
           columns: ROW_COLUMNS,
           rows: [[String(row.statusCode), row.payload, row.executedVersion, row.logResult]],

@@ -27,7 +27,7 @@ export const clusterMigrations: Migration[] = [
   {
     id: 'rds:2',
     sql: `
-      -- What a cluster may invoke until IAM roles exist: Lambda resource patterns (IAM's wildcards).
+      -- What a cluster could invoke before IAM roles existed (dropped by rds:4).
       create table rds.invoke_grants (
         account_id text not null,
         region text not null,
@@ -52,14 +52,11 @@ export interface ClusterCredentials {
 
 export const DEFAULT_CLUSTER = { identifier: 'my-db-cluster', accountId: '123456789012', region: 'us-west-2' } as const;
 
-const grantKey = (c: { identifier: string; accountId: string; region: string }) => `${c.accountId}/${c.region}/${c.identifier}`;
-
 /** Bridge logins are derived from the identifier so a user mapping reads naturally. */
 export const loginFor = (identifier: string) => `pglambda_${identifier.replace(/-/g, '_')}`;
 
 export class ClusterRegistry {
   private readonly byLogin = new Map<string, { cluster: Cluster; verifier: string }>();
-  private readonly grants = new Map<string, string[]>();
 
   constructor(private readonly pool: Pool) {}
 
@@ -79,30 +76,6 @@ export class ClusterRegistry {
     );
     this.byLogin.delete(login);
     return { login, password };
-  }
-
-  /** Lets the cluster invoke functions matching these resource patterns. */
-  async grant(c: { identifier: string; accountId: string; region: string }, resources: string[]): Promise<void> {
-    await this.pool.query(
-      `insert into rds.invoke_grants (account_id, region, identifier, resource)
-       select $1, $2, $3, unnest($4::text[]) on conflict do nothing`,
-      [c.accountId, c.region, c.identifier, resources],
-    );
-    this.grants.delete(grantKey(c));
-  }
-
-  async grantsFor(c: Cluster): Promise<string[]> {
-    const key = grantKey(c);
-    let found = this.grants.get(key);
-    if (!found) {
-      const r = await this.pool.query(
-        'select resource from rds.invoke_grants where account_id = $1 and region = $2 and identifier = $3',
-        [c.accountId, c.region, c.identifier],
-      );
-      found = r.rows.map((row) => row.resource as string);
-      this.grants.set(key, found);
-    }
-    return found;
   }
 
   async byBridgeLogin(login: string): Promise<{ cluster: Cluster; verifier: string } | undefined> {

@@ -23,8 +23,8 @@ export class InvalidArgument extends BridgeError {
 
 /** Lambda or the way to it failed: Aurora's `invoke API failed`. */
 export class InvokeApiFailed extends BridgeError {
-  constructor(clientMessage: string) {
-    super('58000', 'invoke API failed', `AWS Lambda client returned '${clientMessage}'`);
+  constructor(clientMessage: string, hint?: string) {
+    super('58000', 'invoke API failed', `AWS Lambda client returned '${clientMessage}'`, hint);
   }
 }
 

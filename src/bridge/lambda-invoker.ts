@@ -21,19 +21,21 @@ export interface Credentials {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
+  expiration?: Date;
 }
 
 /** Node's resolver error codes that mean nothing answered at the endpoint. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
 
 export class LambdaInvoker {
-  private readonly clients = new Map<string, LambdaClient>();
+  private readonly clients = new Map<string, { accessKeyId: string; client: LambdaClient }>();
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
   constructor(private readonly defaultEndpoint: string) {}
 
-  async invoke(req: BridgeRequest, target: Target, credentials: Credentials): Promise<InvokeRow> {
-    const client = this.client(req.endpointOverride ?? this.defaultEndpoint, target.region, credentials);
+  /** `caller` names whose credentials these are (a cluster): its client is replaced when they change. */
+  async invoke(req: BridgeRequest, target: Target, caller: string, credentials: Credentials): Promise<InvokeRow> {
+    const client = this.client(req.endpointOverride ?? this.defaultEndpoint, target.region, caller, credentials);
     let out: InvokeCommandOutput;
     try {
       out = await client.send(
@@ -60,24 +62,25 @@ export class LambdaInvoker {
   }
 
   close(): void {
-    for (const c of this.clients.values()) c.destroy();
+    for (const c of this.clients.values()) c.client.destroy();
     this.agent.destroy();
   }
 
-  private client(endpoint: string, region: string, credentials: Credentials): LambdaClient {
-    const key = `${endpoint}\u0000${region}\u0000${credentials.accessKeyId}`;
-    let client = this.clients.get(key);
-    if (!client) {
-      client = new LambdaClient({
-        endpoint,
-        region,
-        credentials,
-        // The caller's request_timeout_ms bounds the call; the SDK's own retries would exceed it.
-        maxAttempts: 1,
-        requestHandler: new NodeHttpHandler({ httpAgent: this.agent }),
-      });
-      this.clients.set(key, client);
-    }
+  private client(endpoint: string, region: string, caller: string, credentials: Credentials): LambdaClient {
+    const key = `${endpoint}\u0000${region}\u0000${caller}`;
+    const cached = this.clients.get(key);
+    if (cached?.accessKeyId === credentials.accessKeyId) return cached.client;
+    // A renewed session replaces the client that signed with the previous one. The old client is
+    // dropped, not destroyed: destroying it would destroy the agent every client shares.
+    const client = new LambdaClient({
+      endpoint,
+      region,
+      credentials,
+      // The caller's request_timeout_ms bounds the call; the SDK's own retries would exceed it.
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler({ httpAgent: this.agent }),
+    });
+    this.clients.set(key, { accessKeyId: credentials.accessKeyId, client });
     return client;
   }
 }

@@ -31,14 +31,9 @@ export async function installIntoEmbedded(
   superuserUrl: string,
   registry: ClusterRegistry,
   bridge: { host: string; port: number },
-  starterGrant: boolean,
 ): Promise<void> {
   const { identifier, accountId, region } = DEFAULT_CLUSTER;
   const credentials = await registry.register(identifier, accountId, region);
-  if (starterGrant) {
-    const fn = `arn:aws:lambda:${region}:${accountId}:function:my-function`;
-    await registry.grant(DEFAULT_CLUSTER, [fn, `${fn}:*`]);
-  }
   const client = new pg.Client({ connectionString: superuserUrl });
   await client.connect();
   try {

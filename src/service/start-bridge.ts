@@ -2,22 +2,28 @@
 import type { AddressInfo, Server } from 'node:net';
 import { createBridgeServer } from '../bridge/bridge-server.js';
 import type { ClusterRegistry } from '../bridge/cluster-registry.js';
-import { LambdaInvoker } from '../bridge/lambda-invoker.js';
+import { LambdaInvoker, type Credentials } from '../bridge/lambda-invoker.js';
 
 export interface RunningBridge {
   port: number;
   registry: ClusterRegistry;
+  credentialsFor: BridgeStartOptions['credentialsFor'];
   close(): Promise<void>;
 }
 
-export async function startBridge(registry: ClusterRegistry, opts: { host: string; port: number; lambdaEndpoint: string }): Promise<RunningBridge> {
+export interface BridgeStartOptions {
+  host: string;
+  port: number;
+  lambdaEndpoint: string;
+  credentialsFor(cluster: { accountId: string; region: string; identifier: string }): Promise<Credentials>;
+}
+
+export async function startBridge(registry: ClusterRegistry, opts: BridgeStartOptions): Promise<RunningBridge> {
   const invoker = new LambdaInvoker(opts.lambdaEndpoint);
   const server: Server = createBridgeServer({
     registry,
     invoker,
-    // Until IAM exists, a cluster calls Lambda as its account's root (a 12-digit access key id
-    // selects the account in pglambda's endpoint).
-    credentialsFor: async (cluster) => ({ accessKeyId: cluster.accountId, secretAccessKey: 'pglambda' }),
+    credentialsFor: opts.credentialsFor,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -29,6 +35,7 @@ export async function startBridge(registry: ClusterRegistry, opts: { host: strin
   return {
     port: (server.address() as AddressInfo).port,
     registry,
+    credentialsFor: opts.credentialsFor,
     close: async () => {
       invoker.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -33,6 +33,8 @@ import { startBridge, type RunningBridge } from './start-bridge.js';
 import { deployExamples, installIntoEmbedded, stageExtensions } from './embedded-setup.js';
 import { ensureDefaultRole } from './default-role.js';
 import { executionCredentials } from './execution-credentials.js';
+import { createStarterAccess } from './starter-access.js';
+import { RoleCredentials } from '../bridge/role-credentials.js';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -46,7 +48,7 @@ export interface ServiceOptions {
   idleMs: number;
   asyncConcurrency: number;
   asyncRetryBaseMs: number;
-  /** Deploy the reference's my-function (and, once IAM exists, the starter grant). */
+  /** Deploy the reference's my-function and the starter role that lets my-db-cluster invoke it. */
   examples: boolean;
   /**
    * Authorize every Lambda request and every SQL invoke by IAM (on by default). Off, any caller may
@@ -118,27 +120,45 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       throttleDelayMs: Math.min(1000, opts.asyncRetryBaseMs),
     });
     const registry = new ClusterRegistry(db);
+    const clusters = new ClusterStore(db);
     let bridgePort = opts.bridgePort;
     const endpoint = new AwsEndpoint({
       host: opts.host,
       port: opts.port,
+      accountOfSessionKey: async (key) => (await sts.identities.resolveAccessKey(key)).accountId,
       services: [
         clusterService(registry, () => ({ host: opts.host, port: bridgePort })),
         lambdaService({ store, code, invoker, events, logs, iam: iamStore, sts, enforceIam: opts.enforceIam, policies: new FunctionPolicyStore(db) }),
         iamService(iamStore),
         stsService(sts),
-        rdsService({ clusters: new ClusterStore(db), iam: iamStore, identities: sts.identities }),
+        rdsService({ clusters, iam: iamStore, identities: sts.identities }),
       ],
     });
     const port = await endpoint.listen();
     stops.push(() => endpoint.close());
-    const bridge = await startBridge(registry, { host: opts.host, port: opts.bridgePort, lambdaEndpoint: `http://${opts.host}:${port}` });
+    const roleCredentials = new RoleCredentials({
+      roleForLambda: (c) => clusters.roleForFeature(c.accountId, c.region, c.identifier, 'Lambda'),
+      assumeForRds: (roleArn, session, source) => sts.assumer.assumeRoleForService(roleArn, 'rds.amazonaws.com', session, source),
+      generation: () => iamStore.generation + clusters.generation,
+    });
+    const bridge = await startBridge(registry, {
+      host: opts.host,
+      port: opts.bridgePort,
+      lambdaEndpoint: `http://${opts.host}:${port}`,
+      // Without IAM a cluster calls Lambda as its account's root (a 12-digit key selects the account).
+      credentialsFor: opts.enforceIam
+        ? (cluster) => roleCredentials.credentialsFor(cluster)
+        : async (cluster) => ({ accessKeyId: cluster.accountId, secretAccessKey: 'pglambda' }),
+    });
     bridgePort = bridge.port;
     stops.push(() => bridge.close());
     const endpointUrl = `http://${opts.host}:${port}`;
-    await installIntoEmbedded(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port }, opts.examples);
+    await installIntoEmbedded(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port });
     await ensureDefaultRole(endpointUrl);
-    if (opts.examples) await deployExamples(endpointUrl);
+    if (opts.examples) {
+      await createStarterAccess(endpointUrl);
+      await deployExamples(endpointUrl);
+    }
     worker.start();
     stops.push(() => {
       // Ending the environments first lets events in flight return (and be requeued) at once.

@@ -4,7 +4,7 @@
  * my-db-cluster invoke every function from SQL.
  */
 import { AttachRolePolicyCommand, CreateRoleCommand, EntityAlreadyExistsException, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { AddRoleToDBClusterCommand, RDSClient } from '@aws-sdk/client-rds';
+import { AddRoleToDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DEFAULT_CLUSTER } from '../../src/bridge/cluster-registry.js';
 
 export const TRUSTS_LAMBDA = JSON.stringify({
@@ -42,21 +42,27 @@ export async function ensureRole(endpoint: string, name: string, trust: string, 
   return `arn:aws:iam::${accessKeyId}:role/${name}`;
 }
 
-/** Lets my-db-cluster invoke any function of its account from SQL, through a role as on Aurora. */
+/**
+ * Lets my-db-cluster invoke any function from SQL, through a role as on Aurora: the role already
+ * associated for Lambda (the start's starter role, with examples) or a new one.
+ */
 export async function grantClusterEverything(endpoint: string): Promise<void> {
-  const roleArn = await ensureRole(endpoint, SQL_TEST_ROLE, TRUSTS_RDS);
   const { iam, rds } = clients(endpoint, DEFAULT_CLUSTER.accountId);
   try {
+    const [cluster] = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: DEFAULT_CLUSTER.identifier }))).DBClusters!;
+    let roleArn = cluster!.AssociatedRoles!.find((r) => r.FeatureName === 'Lambda')?.RoleArn;
+    if (!roleArn) {
+      roleArn = await ensureRole(endpoint, SQL_TEST_ROLE, TRUSTS_RDS);
+      await rds.send(new AddRoleToDBClusterCommand({ DBClusterIdentifier: DEFAULT_CLUSTER.identifier, RoleArn: roleArn, FeatureName: 'Lambda' }));
+    }
     await iam.send(new PutRolePolicyCommand({
-      RoleName: SQL_TEST_ROLE,
+      RoleName: roleArn.slice(roleArn.lastIndexOf('/') + 1),
       PolicyName: 'invoke-everything',
       PolicyDocument: JSON.stringify({
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:*:*:function:*' }],
       }),
     }));
-    await rds.send(new AddRoleToDBClusterCommand({ DBClusterIdentifier: DEFAULT_CLUSTER.identifier, RoleArn: roleArn, FeatureName: 'Lambda' }))
-      .catch((err: Error) => (err.name === 'DBClusterRoleAlreadyExistsFault' ? undefined : Promise.reject(err)));
   } finally {
     iam.destroy();
     rds.destroy();

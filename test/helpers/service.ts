@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
 import { zipFiles, type ZipFileSpec } from '../../src/lambda/code/make-zip.js';
-import { DEFAULT_CLUSTER } from '../../src/bridge/cluster-registry.js';
 import { freePort } from './ports.js';
 import { ensureRole, grantClusterEverything, TRUSTS_LAMBDA } from './iam.js';
 import { stopStalePostgres } from '../../src/db/embedded-postgres.js';
@@ -34,11 +33,13 @@ export interface TestServiceOptions extends Partial<ServiceOptions> {
    * my-function, with examples).
    */
   grantAll?: boolean;
+  /** Creates the execution role test functions use, `test-role` (default); false starts with no roles of the tests'. */
+  executionRole?: boolean;
 }
 
 export async function startTestService(overrides: TestServiceOptions = {}, dataDir?: string): Promise<TestService> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'pglambda-test-')));
-  const { grantAll = true, ...serviceOverrides } = overrides;
+  const { grantAll = true, executionRole = true, ...serviceOverrides } = overrides;
   const opts: ServiceOptions = {
     ...DEFAULTS,
     dataDir: dir,
@@ -50,11 +51,8 @@ export async function startTestService(overrides: TestServiceOptions = {}, dataD
     ...serviceOverrides,
   };
   const svc = await startService(opts);
-  await ensureRole(svc.endpoint, 'test-role', TRUSTS_LAMBDA);
-  if (grantAll) {
-    await svc.bridge.registry.grant(DEFAULT_CLUSTER, ['arn:aws:lambda:*:*:function:*']);
-    await grantClusterEverything(svc.endpoint);
-  }
+  if (executionRole) await ensureRole(svc.endpoint, 'test-role', TRUSTS_LAMBDA);
+  if (grantAll) await grantClusterEverything(svc.endpoint);
   const clientFor = ({ region = 'us-west-2', accessKeyId = 'test' }: { region?: string; accessKeyId?: string }) =>
     new LambdaClient({
       endpoint: svc.endpoint,
@@ -81,7 +79,7 @@ export async function startTestService(overrides: TestServiceOptions = {}, dataD
     async restart(more = {}) {
       client.destroy();
       await svc.stop();
-      return startTestService({ ...opts, grantAll, ...more }, dir);
+      return startTestService({ ...opts, grantAll, executionRole, ...more }, dir);
     },
     async close() {
       client.destroy();

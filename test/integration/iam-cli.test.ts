@@ -12,7 +12,7 @@ import { REFERENCE_POLICY as POLICY, REFERENCE_TRUST as TRUST } from '../fixture
 describe('IAM through the aws CLI', { skip: skipWithoutAwsCli }, () => {
   let svc: TestService;
   before(async () => {
-    svc = await startTestService();
+    svc = await startTestService({ grantAll: false, executionRole: false });
   });
   after(() => svc.close());
 

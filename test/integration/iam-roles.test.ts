@@ -37,7 +37,7 @@ let db: pg.Pool;
 const clientFor = (endpoint: string) =>
   new IAMClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
 before(async () => {
-  svc = await startTestService();
+  svc = await startTestService({ grantAll: false, executionRole: false });
   iam = clientFor(svc.endpoint);
   db = new pg.Pool({ connectionString: svc.postgres.url });
 });

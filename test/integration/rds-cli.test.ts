@@ -15,7 +15,7 @@ const ROLE_ARN = 'arn:aws:iam::123456789012:role/rds-lambda-role';
 describe('RDS and STS through the aws CLI', { skip: skipWithoutAwsCli }, () => {
   let svc: TestService;
   before(async () => {
-    svc = await startTestService();
+    svc = await startTestService({ grantAll: false, executionRole: false });
   });
   after(() => svc.close());
 

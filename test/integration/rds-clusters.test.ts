@@ -35,7 +35,7 @@ function rdsFor(region = 'us-west-2', accessKeyId = 'test'): RDSClient {
 }
 
 before(async () => {
-  svc = await startTestService();
+  svc = await startTestService({ grantAll: false, executionRole: false });
   db = new pg.Pool({ connectionString: svc.postgres.url });
   iam = new IAMClient({ endpoint: svc.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'x' }, maxAttempts: 1 });
   clients.push(iam);

@@ -31,7 +31,7 @@ const root = () => stsAs({ accessKeyId: 'test', secretAccessKey: 'test' });
 const session = (c: Credentials) => stsAs({ accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! });
 
 before(async () => {
-  svc = await startTestService();
+  svc = await startTestService({ grantAll: false, executionRole: false });
   db = new pg.Pool({ connectionString: svc.postgres.url });
   sts = createSts(db, new IamStore(db));
   iam = new IAMClient({ endpoint: svc.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });

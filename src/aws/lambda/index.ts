@@ -1,7 +1,8 @@
-/** The Lambda service: its REST-JSON routes, one file per resource. */
+/** The Lambda service: its REST-JSON routes, one file per resource, each authorized by IAM unless enforcement is off. */
 import { AwsError } from '../errors.js';
 import { RestJsonRouter } from '../protocols/rest-json.js';
 import type { AwsRequest, AwsService } from '../request.js';
+import { LambdaAuthorizer } from './authorize.js';
 import { aliasRoutes } from './aliases.js';
 import { concurrencyRoutes } from './concurrency.js';
 import type { LambdaApiDeps } from './deps.js';
@@ -14,7 +15,7 @@ import { tagRoutes } from './tags.js';
 import { versionRoutes } from './versions.js';
 
 export function lambdaService(deps: LambdaApiDeps): AwsService {
-  const router = new RestJsonRouter([
+  const routes = [
     ...functionRoutes(deps),
     ...versionRoutes(deps),
     ...aliasRoutes(deps),
@@ -24,7 +25,9 @@ export function lambdaService(deps: LambdaApiDeps): AwsService {
     ...permissionRoutes(deps),
     ...invokeRoutes(deps),
     ...pglambdaRoutes(deps),
-  ]);
+  ];
+  const authorizer = new LambdaAuthorizer({ identities: deps.sts.identities, roles: deps.sts.roles, policies: deps.policies });
+  const router = new RestJsonRouter(deps.enforceIam ? authorizer.guard(routes) : routes);
   return {
     signingName: 'lambda',
     matches: (req: AwsRequest) => router.matchesPath(req.rawPath),

@@ -82,7 +82,14 @@ const toRecord = (r: ClusterRow): ClusterRecord => ({
 const key = (c: ClusterRecord) => [c.accountId, c.region, c.identifier];
 
 export class ClusterStore {
+  private gen = 0;
+
   constructor(private readonly pool: Pool) {}
+
+  /** Moves whenever a cluster or a role association goes, or an association comes. */
+  get generation(): number {
+    return this.gen;
+  }
 
   /** Records a cluster; undefined when the account already has one of that identifier in the region. */
   async create(c: NewCluster): Promise<ClusterRecord | undefined> {
@@ -110,12 +117,13 @@ export class ClusterStore {
   /** Deletes the cluster and its role associations; false when it was already gone. */
   async delete(c: ClusterRecord): Promise<boolean> {
     const r = await this.pool.query('delete from rds.db_clusters where account_id = $1 and region = $2 and identifier = $3', key(c));
+    this.gen++;
     return r.rowCount === 1;
   }
 
   /** Associates a role unless the role or the feature already is, or the cluster has `quota` roles. */
   async addRole(c: ClusterRecord, roleArn: string, featureName: string, quota: number): Promise<AddRoleOutcome> {
-    return inTransaction(this.pool, async (client) => {
+    const outcome = await inTransaction(this.pool, async (client) => {
       // The cluster row serialises concurrent associations, so the checks below hold at commit.
       const locked = await client.query('select 1 from rds.db_clusters where account_id = $1 and region = $2 and identifier = $3 for update', key(c));
       if (locked.rowCount === 0) return 'cluster-gone';
@@ -130,8 +138,10 @@ export class ClusterStore {
         'insert into rds.db_cluster_roles (account_id, region, identifier, role_arn, feature_name) values ($1, $2, $3, $4, $5)',
         [...key(c), roleArn, featureName],
       );
-      return 'added';
+      return 'added' as const;
     });
+    this.gen++;
+    return outcome;
   }
 
   /** Removes an association (only under `featureName` when given); false when there was none. */
@@ -141,6 +151,7 @@ export class ClusterStore {
          and ($5::text is null or feature_name = $5)`,
       [...key(c), roleArn, featureName ?? null],
     );
+    this.gen++;
     return r.rowCount === 1;
   }
 

@@ -36,4 +36,9 @@ export const rdsMigrations: Migration[] = [
       create index on rds.db_cluster_roles (role_arn);
     `,
   },
+  {
+    id: 'rds:4',
+    // Access is IAM's now: the role associated with a cluster for feature Lambda.
+    sql: 'drop table rds.invoke_grants;',
+  },
 ];

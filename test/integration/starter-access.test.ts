@@ -1,16 +1,19 @@
 /**
- * Least privilege from the first start: the starter grant lets my-db-cluster invoke my-function
- * (any version or alias) and nothing else; without examples it may invoke nothing.
+ * Least privilege from the first start: the starter role lets my-db-cluster invoke my-function
+ * (any version or alias) and nothing else, by IAM as a user would set it up; without examples no
+ * role is associated and it may invoke nothing.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { GetPolicyVersionCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { psql, skipWithoutPsql } from '../helpers/psql.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 const denied = (resource: string) =>
   `ERROR:  invoke API failed\nDETAIL:  AWS Lambda client returned 'User: arn:aws:sts::123456789012:assumed-role/pglambda-starter/my-db-cluster is not authorized to perform: lambda:InvokeFunction on resource: ${resource} because no identity-based policy allows the lambda:InvokeFunction action'\n`;
 
-describe('the starter grant', { skip: skipWithoutPsql }, () => {
+describe('the starter role', { skip: skipWithoutPsql }, () => {
   let svc: TestService;
   before(async () => {
     svc = await startTestService({ examples: true, grantAll: false });
@@ -33,6 +36,28 @@ SELECT status_code FROM aws_lambda.invoke('other', '{}'::json, qualifier => '$LA
         denied('arn:aws:lambda:us-west-2:123456789012:function:other:$LATEST'),
     );
   });
+
+  test('is plain IAM and RDS: a role trusting RDS, a policy attached, the role added to my-db-cluster', async () => {
+    const config = { endpoint: svc.endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+    const iam = new IAMClient(config);
+    const rds = new RDSClient(config);
+    try {
+      const role = (await iam.send(new GetRoleCommand({ RoleName: 'pglambda-starter' }))).Role!;
+      assert.deepEqual(JSON.parse(decodeURIComponent(role.AssumeRolePolicyDocument!)).Statement,
+        [{ Effect: 'Allow', Principal: { Service: 'rds.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+      const attached = (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'pglambda-starter' }))).AttachedPolicies!;
+      assert.deepEqual(attached.map((p) => p.PolicyName), ['pglambda-starter-my-function']);
+      const version = (await iam.send(new GetPolicyVersionCommand({ PolicyArn: attached[0]!.PolicyArn, VersionId: 'v1' }))).PolicyVersion!;
+      const fn = 'arn:aws:lambda:us-west-2:123456789012:function:my-function';
+      assert.deepEqual(JSON.parse(decodeURIComponent(version.Document!)).Statement,
+        [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [fn, `${fn}:*`] }]);
+      const [cluster] = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'my-db-cluster' }))).DBClusters!;
+      assert.deepEqual(cluster!.AssociatedRoles, [{ RoleArn: role.Arn, FeatureName: 'Lambda', Status: 'ACTIVE' }]);
+    } finally {
+      iam.destroy();
+      rds.destroy();
+    }
+  });
 });
 
 describe('without examples', { skip: skipWithoutPsql }, () => {
@@ -46,6 +71,6 @@ describe('without examples', { skip: skipWithoutPsql }, () => {
   test('my-db-cluster may invoke nothing until access is given', { timeout: 30_000 }, async () => {
     const r = await psql(svc.postgres.superuserUrl, `SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json);`);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-west-2:123456789012:function:my-function because/);
+    assert.match(r.stderr, /DETAIL:  AWS Lambda client returned 'No IAM role is associated with DB cluster my-db-cluster for feature Lambda'/);
   });
 });

@@ -1,0 +1,159 @@
+/**
+ * Lambda's IAM check, made before every operation runs: the caller (an account's root or a role
+ * session, by its access key) against the route's action on its resource, with the caller's role
+ * policies and the function's resource policy (IAM: policy evaluation logic). Within an account
+ * either policy may allow; across accounts both must. An explicit Deny anywhere refuses, even the
+ * root. Denials carry AWS's AccessDeniedException wording, which Aurora quotes to SQL callers.
+ */
+import { evaluate, parsePolicy, type AuthorizationRequest, type ParsedPolicy } from '../../iam/policy/index.js';
+import type { RolePolicies } from '../../iam/store/role-policies.js';
+import { QueryError } from '../protocols/query-xml.js';
+import type { Route, RouteParams } from '../protocols/rest-json.js';
+import type { AwsRequest } from '../request.js';
+import { policyView, type Identities, type Identity } from '../sts/identity.js';
+import { ROUTE_ACTIONS, type RouteAction } from './actions.js';
+import { AccessDeniedException, ExpiredTokenException } from './errors.js';
+import { parseFunctionRef, type FunctionRef } from './identifiers.js';
+
+/** Where a function's (or one version's or alias's) resource policy is kept. */
+export interface ResourcePolicies {
+  documentFor(ref: { accountId: string; region: string; name: string }, qualifier: string | undefined): Promise<string | undefined>;
+}
+
+export interface AuthorizerDeps {
+  identities: Identities;
+  roles: RolePolicies;
+  policies: ResourcePolicies;
+}
+
+interface Target {
+  arn: string;
+  accountId: string;
+  fn?: FunctionRef;
+}
+
+const PARSED_LIMIT = 1000;
+
+export class LambdaAuthorizer {
+  private readonly parsed = new Map<string, ParsedPolicy | null>();
+
+  constructor(private readonly deps: AuthorizerDeps) {}
+
+  /** Wraps each route's handler with the check of its action (see actions.ts). */
+  guard(routes: Route[]): Route[] {
+    return routes.map((route) => {
+      const entry = ROUTE_ACTIONS[`${route.method} ${route.path}`];
+      if (!entry) throw new Error(`no IAM action is declared for ${route.method} ${route.path}`);
+      if (entry === 'public') return route;
+      return {
+        ...route,
+        handler: async (req, params) => {
+          await this.check(req, entry, params);
+          return route.handler(req, params);
+        },
+      };
+    });
+  }
+
+  async check(req: AwsRequest, { action, resource }: RouteAction, params: RouteParams): Promise<void> {
+    const identity = await this.identityOf(req);
+    // A malformed name is not authorized here: the operation itself answers it with AWS's validation error.
+    const target = targetOf(req, resource, params);
+    if (!target) return;
+    const denial = await this.denial(identity, action, target);
+    if (denial) throw new AccessDeniedException(`User: ${identity.arn} is not authorized to perform: ${action} on resource: ${target.arn} ${denial}`);
+  }
+
+  private async identityOf(req: AwsRequest): Promise<Identity> {
+    try {
+      return await this.deps.identities.callerOf(req.caller);
+    } catch (err) {
+      if (err instanceof QueryError && err.code === 'ExpiredToken') throw new ExpiredTokenException(err.message);
+      throw err;
+    }
+  }
+
+  /** Why the request is refused, in AWS's words, or undefined when it is allowed. */
+  private async denial(identity: Identity, action: string, target: Target): Promise<string | undefined> {
+    const { principal, context } = policyView(identity);
+    const request: AuthorizationRequest = { action, resource: target.arn, principal, context };
+    const identityPolicies = identity.type === 'root' ? [] : ((await this.deps.roles.forRole(identity.roleArn!))?.permissions ?? []);
+    const resourcePolicies = target.fn ? await this.resourcePolicy(target.fn) : [];
+
+    if (evaluate(request, { identity: identityPolicies }) === 'ExplicitDeny') return `with an explicit deny in an identity-based policy`;
+    const byResource = evaluate(request, { identity: [], resource: resourcePolicies });
+    if (byResource === 'ExplicitDeny') return `with an explicit deny in a resource-based policy`;
+    // The root user holds every permission of its own account; its own policies are not documents.
+    const byIdentity = identity.type === 'root' || evaluate(request, { identity: identityPolicies }) === 'Allow';
+    if (identity.accountId === target.accountId) {
+      return byIdentity || byResource === 'Allow' ? undefined : `because no identity-based policy allows the ${action} action`;
+    }
+    // Across accounts the resource policy must name the caller or its account, and the caller's own policies must allow.
+    const viaAccount = { ...request, principal: { type: 'AWS', id: `arn:aws:iam::${identity.accountId}:root` } as const };
+    const resourceAllows = byResource === 'Allow' || evaluate(viaAccount, { identity: [], resource: resourcePolicies }) === 'Allow';
+    if (!resourceAllows) return `because no resource-based policy allows the ${action} action`;
+    return byIdentity ? undefined : `because no identity-based policy allows the ${action} action`;
+  }
+
+  private async resourcePolicy(fn: FunctionRef): Promise<ParsedPolicy[]> {
+    const text = await this.deps.policies.documentFor(fn, fn.qualifier);
+    if (text === undefined) return [];
+    let policy = this.parsed.get(text);
+    if (policy === undefined) {
+      policy = parseOrNull(text);
+      if (this.parsed.size >= PARSED_LIMIT) this.parsed.clear();
+      this.parsed.set(text, policy);
+    }
+    return policy ? [policy] : [];
+  }
+}
+
+/** Lambda built and validated every stored statement; one that no longer parses grants nothing. */
+function parseOrNull(text: string): ParsedPolicy | null {
+  try {
+    return parsePolicy(text, 'resource');
+  } catch {
+    return null;
+  }
+}
+
+function targetOf(req: AwsRequest, resource: RouteAction['resource'], params: RouteParams): Target | undefined {
+  const { region, accountId } = req.caller;
+  switch (resource) {
+    case 'any':
+      return { arn: '*', accountId };
+    case 'arn': {
+      const arn = params.Resource!;
+      return { arn, accountId: arn.split(':')[4] ?? accountId };
+    }
+    case 'log-group':
+    case 'function': {
+      const fn = functionOf(req, params);
+      if (!fn) return undefined;
+      const base = `arn:aws:lambda:${fn.region}:${fn.accountId}:function:${fn.name}`;
+      if (resource === 'log-group') {
+        return { arn: `arn:aws:logs:${region}:${fn.accountId}:log-group:/aws/lambda/${fn.name}:log-stream:*`, accountId: fn.accountId };
+      }
+      return { arn: fn.qualifier ? `${base}:${fn.qualifier}` : base, accountId: fn.accountId, fn };
+    }
+  }
+}
+
+/** The function a request names: in its path, or in CreateFunction's body. */
+function functionOf(req: AwsRequest, params: RouteParams): FunctionRef | undefined {
+  let name: unknown = params.FunctionName;
+  if (name === undefined) {
+    try {
+      name = (JSON.parse(req.body.toString('utf8')) as { FunctionName?: unknown }).FunctionName;
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof name !== 'string') return undefined;
+  // An alias's or statement's own operations act on the function; only a Qualifier narrows the resource.
+  try {
+    return parseFunctionRef(name, req.caller, { qualifier: req.query.get('Qualifier') });
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The Lambda API authorizes every request by who signed it, for the SDK as for SQL: the default keys
+ * are the account's root, allowed everything; a role session gets what its role's policies and the
+ * function's resource policy allow, per action and per exact (qualified) ARN. Switched off, anyone
+ * may do anything.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  AddPermissionCommand,
+  GetFunctionCommand,
+  GetFunctionConfigurationCommand,
+  InvokeCommand,
+  LambdaClient,
+  ListFunctionsCommand,
+  PublishVersionCommand,
+} from '@aws-sdk/client-lambda';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { fnArn, refused } from '../helpers/aws-assert.js';
+import { startTestService, text, type TestService } from '../helpers/service.js';
+import { connect } from '../helpers/sql-session.js';
+
+const ACCT = '123456789012';
+const OTHER = '222222222222';
+
+const trustsAccount = (account: string) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }] });
+const allows = (Action: string | string[], Resource: string | string[]) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action, Resource }] });
+
+/** A role in `account` with one inline policy, and a Lambda client signed with a session of it. */
+async function sessionOf(svc: TestService, role: string, policy: string, account = ACCT): Promise<{ lambda: LambdaClient; arn: string }> {
+  const config = { endpoint: svc.endpoint, region: 'us-west-2', credentials: { accessKeyId: account, secretAccessKey: 'x' }, maxAttempts: 1 };
+  const iam = new IAMClient(config);
+  const sts = new STSClient(config);
+  try {
+    await iam.send(new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: trustsAccount(account) }));
+    await iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: 'p', PolicyDocument: policy }));
+    const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${role}`, RoleSessionName: 'app' }));
+    const c = out.Credentials!;
+    return {
+      lambda: new LambdaClient({ ...config, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } }),
+      arn: out.AssumedRoleUser!.Arn!,
+    };
+  } finally {
+    iam.destroy();
+    sts.destroy();
+  }
+}
+
+const notAuthorized = (who: string, action: string, resource: string, why = `because no identity-based policy allows the ${action} action`) =>
+  `User: ${who} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
+
+describe('Lambda API authorization', () => {
+  let svc: TestService;
+  before(async () => {
+    svc = await startTestService();
+    await svc.createFunction('f', { 'index.mjs': 'export const handler = async () => "ran";' });
+    await svc.client.send(new PublishVersionCommand({ FunctionName: 'f' }));
+  });
+  after(() => svc.close());
+
+  test('a role session may do what its policies allow, on exactly the ARN they name', async () => {
+    const { lambda, arn } = await sessionOf(svc, 'invoker', allows(['lambda:InvokeFunction', 'lambda:GetFunction'], fnArn('f')));
+    try {
+      assert.equal(text((await lambda.send(new InvokeCommand({ FunctionName: 'f' }))).Payload), '"ran"');
+      assert.equal((await lambda.send(new GetFunctionCommand({ FunctionName: 'f' }))).Configuration!.FunctionName, 'f');
+      await refused(lambda.send(new InvokeCommand({ FunctionName: 'f', Qualifier: '1' })), 'AccessDeniedException', 403,
+        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f', '1')));
+      await refused(lambda.send(new InvokeCommand({ FunctionName: 'f:1' })), 'AccessDeniedException', 403,
+        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f', '1')));
+      await refused(lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'f' })), 'AccessDeniedException', 403,
+        notAuthorized(arn, 'lambda:GetFunctionConfiguration', fnArn('f')));
+      await refused(lambda.send(new ListFunctionsCommand({})), 'AccessDeniedException', 403, notAuthorized(arn, 'lambda:ListFunctions', '*'));
+      // Authorization comes first: a missing function is not revealed to a caller who may not see it.
+      await refused(lambda.send(new InvokeCommand({ FunctionName: 'nope' })), 'AccessDeniedException', 403,
+        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('nope')));
+      // DryRun is the check alone.
+      assert.equal((await lambda.send(new InvokeCommand({ FunctionName: 'f', InvocationType: 'DryRun' }))).StatusCode, 204);
+    } finally {
+      lambda.destroy();
+    }
+  });
+
+  test('an explicit Deny wins over an Allow', async () => {
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'lambda:*', Resource: '*' },
+        { Effect: 'Deny', NotAction: 'lambda:GetFunction', Resource: fnArn('f*') },
+      ],
+    });
+    const { lambda, arn } = await sessionOf(svc, 'denied', policy);
+    try {
+      await refused(lambda.send(new InvokeCommand({ FunctionName: 'f' })), 'AccessDeniedException', 403,
+        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f'), 'with an explicit deny in an identity-based policy'));
+      assert.equal((await lambda.send(new GetFunctionCommand({ FunctionName: 'f' }))).Configuration!.Version, '$LATEST');
+      assert.ok((await lambda.send(new ListFunctionsCommand({}))).Functions!.length >= 1);
+    } finally {
+      lambda.destroy();
+    }
+  });
+
+  test("another account's session needs the function's resource policy as well as its own", async () => {
+    const { lambda, arn } = await sessionOf(svc, 'outsider', allows('lambda:InvokeFunction', '*'), OTHER);
+    try {
+      await refused(lambda.send(new InvokeCommand({ FunctionName: fnArn('f') })), 'AccessDeniedException', 403,
+        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f'), 'because no resource-based policy allows the lambda:InvokeFunction action'));
+      await svc.client.send(new AddPermissionCommand({ FunctionName: 'f', StatementId: 'other-account', Action: 'lambda:InvokeFunction', Principal: OTHER }));
+      assert.equal(text((await lambda.send(new InvokeCommand({ FunctionName: fnArn('f') }))).Payload), '"ran"');
+    } finally {
+      lambda.destroy();
+    }
+  });
+});
+
+describe('with enforcement switched off (--no-enforce-iam)', () => {
+  let svc: TestService;
+  before(async () => {
+    svc = await startTestService({ enforceIam: false, grantAll: false });
+    await svc.createFunction('f', { 'index.mjs': 'export const handler = async () => "ran";' }, { Role: `arn:aws:iam::${ACCT}:role/does-not-exist` });
+  });
+  after(() => svc.close());
+
+  test('a session without permissions may invoke', async () => {
+    const { lambda } = await sessionOf(svc, 'powerless', allows('s3:GetObject', '*'));
+    try {
+      assert.equal(text((await lambda.send(new InvokeCommand({ FunctionName: 'f' }))).Payload), '"ran"');
+    } finally {
+      lambda.destroy();
+    }
+  });
+
+  test('a cluster without an associated role may invoke from SQL', async () => {
+    const sql = await connect(svc.postgres.superuserUrl);
+    try {
+      const r = await sql.query(`SELECT status_code, payload FROM aws_lambda.invoke('f', '{}'::json)`);
+      assert.deepEqual(r.rows, [{ status_code: 200, payload: 'ran' }]);
+    } finally {
+      await sql.end();
+    }
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * "Giving Aurora access to Lambda", end to end: the reference's four `aws` commands typed as the
+ * reference has them (placeholders filled in), and from then on every `aws_lambda.invoke` is
+ * allowed or refused by exactly what they set up, each change applying to the next call.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { aws, skipWithoutAwsCli } from '../helpers/aws-cli.js';
+import { startTestService, type TestService } from '../helpers/service.js';
+import { connect, type Session } from '../helpers/sql-session.js';
+import { REFERENCE_POLICY, REFERENCE_TRUST } from '../fixtures/reference-iam.js';
+
+const ACCT = '123456789012';
+const ROLE_ARN = `arn:aws:iam::${ACCT}:role/rds-lambda-role`;
+const POLICY_ARN = `arn:aws:iam::${ACCT}:policy/rds-lambda-policy`;
+const FN = `arn:aws:lambda:us-west-2:${ACCT}:function:example_function`;
+const SESSION = `arn:aws:sts::${ACCT}:assumed-role/rds-lambda-role/my-db-cluster`;
+
+const INVOKE = `SELECT status_code, payload FROM aws_lambda.invoke('example_function', '{"n": 1}'::json)`;
+
+const denied = (resource: string, why = 'because no identity-based policy allows the lambda:InvokeFunction action') => ({
+  code: '58000',
+  message: 'invoke API failed',
+  detail: `AWS Lambda client returned 'User: ${SESSION} is not authorized to perform: lambda:InvokeFunction on resource: ${resource} ${why}'`,
+});
+
+describe("the reference's access setup, enforced", { skip: skipWithoutAwsCli }, () => {
+  let svc: TestService;
+  let sql: Session;
+  let dir: string;
+  let trace: string;
+  const cli = async (...args: string[]) => {
+    const r = await aws(svc.endpoint, args);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout ? JSON.parse(r.stdout) : undefined;
+  };
+  const runs = async () => (await readFile(trace, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
+  const allowed = async () => {
+    const before = await runs();
+    const r = await sql.query(INVOKE);
+    assert.deepEqual(r.rows, [{ status_code: 200, payload: { ran: true } }]);
+    assert.equal(await runs(), before + 1);
+  };
+  const refused = async (expected: ReturnType<typeof denied> | { code: string; message: string; detail: string; hint?: string }, statement = INVOKE) => {
+    const before = await runs();
+    assert.deepEqual(await sql.error(statement), expected);
+    assert.equal(await runs(), before, 'the function did not run');
+    await sql.assertUsable();
+  };
+
+  before(async () => {
+    svc = await startTestService({ grantAll: false });
+    dir = await mkdtemp(join(tmpdir(), 'pglambda-enforce-'));
+    trace = join(dir, 'runs');
+    await svc.createFunction('example_function', {
+      'index.mjs': `import { appendFileSync } from 'node:fs';
+export const handler = async () => { appendFileSync(process.env.TRACE, 'ran\\n'); return { ran: true }; };`,
+    }, { Environment: { Variables: { TRACE: trace } }, Publish: true });
+    sql = await connect(svc.postgres.superuserUrl);
+  });
+  after(async () => {
+    await sql?.end();
+    await svc?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('the first three commands alone give the cluster nothing: no role is associated', async () => {
+    const policy = await cli('iam', 'create-policy', '--policy-name', 'rds-lambda-policy', '--policy-document', REFERENCE_POLICY);
+    assert.equal(policy.Policy.Arn, POLICY_ARN);
+    const role = await cli('iam', 'create-role', '--role-name', 'rds-lambda-role', '--assume-role-policy-document', REFERENCE_TRUST);
+    assert.equal(role.Role.Arn, ROLE_ARN);
+    await cli('iam', 'attach-role-policy', '--policy-arn', POLICY_ARN, '--role-name', 'rds-lambda-role');
+    await refused({
+      code: '58000',
+      message: 'invoke API failed',
+      detail: "AWS Lambda client returned 'No IAM role is associated with DB cluster my-db-cluster for feature Lambda'",
+      hint: 'Associate one: aws rds add-role-to-db-cluster --db-cluster-identifier my-db-cluster --feature-name Lambda --role-arn <role ARN>',
+    });
+  });
+
+  test('with the fourth, add-role-to-db-cluster, the invoke runs', async () => {
+    await cli('rds', 'add-role-to-db-cluster', '--db-cluster-identifier', 'my-db-cluster', '--feature-name', 'Lambda', '--role-arn', ROLE_ARN, '--region', 'us-west-2');
+    await allowed();
+    // An Event invocation is checked the same way, and runs once.
+    const before = await runs();
+    const event = await sql.query(`SELECT status_code FROM aws_lambda.invoke('example_function', '{}'::json, invocation_type => 'Event')`);
+    assert.equal(event.rows[0].status_code, 202);
+    for (let i = 0; i < 100 && (await runs()) === before; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await runs(), before + 1);
+  });
+
+  test('DryRun is the access check alone: 204, or the denial, and nothing runs', async () => {
+    const dry = `SELECT status_code, payload FROM aws_lambda.invoke('example_function', '{}'::json, invocation_type => 'DryRun')`;
+    const before = await runs();
+    assert.deepEqual((await sql.query(dry)).rows, [{ status_code: 204, payload: null }]);
+    await refused(denied(`arn:aws:lambda:us-west-2:${ACCT}:function:my-function`), `SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json, invocation_type => 'DryRun')`);
+    assert.equal(await runs(), before);
+  });
+
+  test('a qualified invoke needs a qualified resource: the reference policy covers only the unqualified ARN', async () => {
+    const qualified = `SELECT status_code FROM aws_lambda.invoke('example_function', '{}'::json, qualifier => '1')`;
+    await refused(denied(`${FN}:1`), qualified);
+    await cli('iam', 'put-role-policy', '--role-name', 'rds-lambda-role', '--policy-name', 'versions',
+      '--policy-document', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `${FN}:*` }] }));
+    assert.equal((await sql.query(qualified)).rows[0].status_code, 200);
+    await cli('iam', 'delete-role-policy', '--role-name', 'rds-lambda-role', '--policy-name', 'versions');
+    await refused(denied(`${FN}:1`), qualified);
+  });
+
+  test('a Deny statement refuses, whatever allows', async () => {
+    await cli('iam', 'put-role-policy', '--role-name', 'rds-lambda-role', '--policy-name', 'deny',
+      '--policy-document', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'lambda:*', Resource: '*' }] }));
+    await refused(denied(FN, 'with an explicit deny in an identity-based policy'));
+    await cli('iam', 'delete-role-policy', '--role-name', 'rds-lambda-role', '--policy-name', 'deny');
+    await allowed();
+  });
+
+  test('detaching the policy refuses; attaching it again allows', async () => {
+    await cli('iam', 'detach-role-policy', '--policy-arn', POLICY_ARN, '--role-name', 'rds-lambda-role');
+    await refused(denied(FN));
+    await cli('iam', 'attach-role-policy', '--policy-arn', POLICY_ARN, '--role-name', 'rds-lambda-role');
+    await allowed();
+  });
+
+  test('a trust policy that no longer trusts rds.amazonaws.com refuses', async () => {
+    const ec2 = REFERENCE_TRUST.replace('rds.amazonaws.com', 'ec2.amazonaws.com');
+    await cli('iam', 'update-assume-role-policy', '--role-name', 'rds-lambda-role', '--policy-document', ec2);
+    await refused({
+      code: '58000',
+      message: 'invoke API failed',
+      detail: `AWS Lambda client returned 'User: rds.amazonaws.com is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}'`,
+      hint: `The trust policy of ${ROLE_ARN} must allow rds.amazonaws.com to assume it.`,
+    });
+    await cli('iam', 'update-assume-role-policy', '--role-name', 'rds-lambda-role', '--policy-document', REFERENCE_TRUST);
+    await allowed();
+  });
+
+  test('a trust policy may insist on the cluster as aws:SourceArn and its account as aws:SourceAccount', async () => {
+    const guarded = (cluster: string) => JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow', Principal: { Service: 'rds.amazonaws.com' }, Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': ACCT }, ArnLike: { 'aws:SourceArn': `arn:aws:rds:us-west-2:${ACCT}:cluster:${cluster}` } },
+      }],
+    });
+    await cli('iam', 'update-assume-role-policy', '--role-name', 'rds-lambda-role', '--policy-document', guarded('other-cluster'));
+    assert.equal((await sql.error(INVOKE)).detail, `AWS Lambda client returned 'User: rds.amazonaws.com is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}'`);
+    await cli('iam', 'update-assume-role-policy', '--role-name', 'rds-lambda-role', '--policy-document', guarded('my-db-cluster'));
+    await allowed();
+    await cli('iam', 'update-assume-role-policy', '--role-name', 'rds-lambda-role', '--policy-document', REFERENCE_TRUST);
+  });
+
+  test('removing the association refuses again', async () => {
+    await cli('rds', 'remove-role-from-db-cluster', '--db-cluster-identifier', 'my-db-cluster', '--feature-name', 'Lambda', '--role-arn', ROLE_ARN);
+    assert.match((await sql.error(INVOKE)).detail!, /No IAM role is associated with DB cluster my-db-cluster/);
+    await cli('rds', 'add-role-to-db-cluster', '--db-cluster-identifier', 'my-db-cluster', '--feature-name', 'Lambda', '--role-arn', ROLE_ARN);
+    await allowed();
+  });
+
+  test('access granted only by the function resource policy works', async () => {
+    await cli('iam', 'detach-role-policy', '--policy-arn', POLICY_ARN, '--role-name', 'rds-lambda-role');
+    await refused(denied(FN));
+    await cli('lambda', 'add-permission', '--function-name', 'example_function', '--statement-id', 'aurora',
+      '--action', 'lambda:InvokeFunction', '--principal', ROLE_ARN);
+    await allowed();
+    // The function's policy covers the function, not its versions.
+    await refused(denied(`${FN}:1`), `SELECT status_code FROM aws_lambda.invoke('example_function', '{}'::json, qualifier => '1')`);
+    await cli('lambda', 'remove-permission', '--function-name', 'example_function', '--statement-id', 'aurora');
+    await refused(denied(FN));
+  });
+});
