@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   AddPermissionCommand,
+  CreateFunctionCommand,
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
   InvokeCommand,
@@ -18,7 +19,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { fnArn, refused } from '../helpers/aws-assert.js';
-import { startTestService, text, type TestService } from '../helpers/service.js';
+import { ROLE, startTestService, text, type TestService } from '../helpers/service.js';
+import { zipFiles } from '../../src/lambda/code/make-zip.js';
 import { connect } from '../helpers/sql-session.js';
 
 const ACCT = '123456789012';
@@ -97,6 +99,32 @@ describe('Lambda API authorization', () => {
         notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f'), 'with an explicit deny in an identity-based policy'));
       assert.equal((await lambda.send(new GetFunctionCommand({ FunctionName: 'f' }))).Configuration!.Version, '$LATEST');
       assert.ok((await lambda.send(new ListFunctionsCommand({}))).Functions!.length >= 1);
+    } finally {
+      lambda.destroy();
+    }
+  });
+
+  test('creating a function also needs iam:PassRole on its execution role, passed to Lambda, in the same account', async () => {
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'lambda:CreateFunction', Resource: '*' },
+        { Effect: 'Allow', Action: 'iam:PassRole', Resource: ROLE, Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } } },
+      ],
+    });
+    const { lambda, arn } = await sessionOf(svc, 'deployer', policy);
+    const create = async (client: LambdaClient, name: string, role: string) =>
+      client.send(new CreateFunctionCommand({
+        FunctionName: name, Runtime: 'nodejs22.x', Handler: 'index.handler', Role: role,
+        Code: { ZipFile: await zipFiles({ 'index.mjs': 'export const handler = async () => 1;' }) },
+      }));
+    try {
+      assert.equal((await create(lambda, 'deployed', ROLE)).FunctionName, 'deployed');
+      const other = `arn:aws:iam::${ACCT}:role/pglambda-default`;
+      await refused(create(lambda, 'not-deployed', other), 'AccessDeniedException', 403,
+        notAuthorized(arn, 'iam:PassRole', other));
+      await refused(create(svc.client, 'foreign-role', `arn:aws:iam::${OTHER}:role/r`), 'AccessDeniedException', 403,
+        'Cross-account pass role is not allowed.');
     } finally {
       lambda.destroy();
     }

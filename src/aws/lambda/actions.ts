@@ -16,16 +16,19 @@ export type ResourceOf =
 export interface RouteAction {
   action: string;
   resource: ResourceOf;
+  /** The body may name an execution role (`Role`): the caller must also be allowed iam:PassRole on it. */
+  passesRole?: boolean;
 }
 
 const fn = (action: string): RouteAction => ({ action: `lambda:${action}`, resource: 'function' });
+const passingRole = (action: string): RouteAction => ({ ...fn(action), passesRole: true });
 
 export const ROUTE_ACTIONS: Record<string, RouteAction | 'public'> = {
-  'POST /2015-03-31/functions': fn('CreateFunction'),
+  'POST /2015-03-31/functions': passingRole('CreateFunction'),
   'GET /2015-03-31/functions': { action: 'lambda:ListFunctions', resource: 'any' },
   'GET /2015-03-31/functions/{FunctionName}': fn('GetFunction'),
   'GET /2015-03-31/functions/{FunctionName}/configuration': fn('GetFunctionConfiguration'),
-  'PUT /2015-03-31/functions/{FunctionName}/configuration': fn('UpdateFunctionConfiguration'),
+  'PUT /2015-03-31/functions/{FunctionName}/configuration': passingRole('UpdateFunctionConfiguration'),
   'PUT /2015-03-31/functions/{FunctionName}/code': fn('UpdateFunctionCode'),
   'DELETE /2015-03-31/functions/{FunctionName}': fn('DeleteFunction'),
   'POST /2015-03-31/functions/{FunctionName}/versions': fn('PublishVersion'),

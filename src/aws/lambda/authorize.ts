@@ -55,13 +55,24 @@ export class LambdaAuthorizer {
     });
   }
 
-  async check(req: AwsRequest, { action, resource }: RouteAction, params: RouteParams): Promise<void> {
+  async check(req: AwsRequest, { action, resource, passesRole }: RouteAction, params: RouteParams): Promise<void> {
     const identity = await this.identityOf(req);
     // A malformed name is not authorized here: the operation itself answers it with AWS's validation error.
     const target = targetOf(req, resource, params);
     if (!target) return;
     const denial = await this.denial(identity, action, target);
     if (denial) throw new AccessDeniedException(`User: ${identity.arn} is not authorized to perform: ${action} on resource: ${target.arn} ${denial}`);
+    if (passesRole) await this.checkPassRole(req, identity, target.accountId);
+  }
+
+  /** IAM: "Granting a user permissions to pass a role to an AWS service", with the condition key IAM sets for it. */
+  private async checkPassRole(req: AwsRequest, identity: Identity, functionAccount: string): Promise<void> {
+    const role = bodyMember(req, 'Role');
+    if (typeof role !== 'string' || !role.startsWith('arn:')) return;
+    const roleAccount = role.split(':')[4] ?? '';
+    if (roleAccount !== functionAccount) throw new AccessDeniedException('Cross-account pass role is not allowed.');
+    const denial = await this.denial(identity, 'iam:PassRole', { arn: role, accountId: roleAccount }, { 'iam:PassedToService': 'lambda.amazonaws.com' });
+    if (denial) throw new AccessDeniedException(`User: ${identity.arn} is not authorized to perform: iam:PassRole on resource: ${role} ${denial}`);
   }
 
   private async identityOf(req: AwsRequest): Promise<Identity> {
@@ -74,9 +85,9 @@ export class LambdaAuthorizer {
   }
 
   /** Why the request is refused, in AWS's words, or undefined when it is allowed. */
-  private async denial(identity: Identity, action: string, target: Target): Promise<string | undefined> {
+  private async denial(identity: Identity, action: string, target: Target, extraContext: Record<string, string> = {}): Promise<string | undefined> {
     const { principal, context } = policyView(identity);
-    const request: AuthorizationRequest = { action, resource: target.arn, principal, context };
+    const request: AuthorizationRequest = { action, resource: target.arn, principal, context: { ...context, ...extraContext } };
     const identityPolicies = identity.type === 'root' ? [] : ((await this.deps.roles.forRole(identity.roleArn!))?.permissions ?? []);
     const resourcePolicies = target.fn ? await this.resourcePolicy(target.fn) : [];
 
@@ -139,16 +150,19 @@ function targetOf(req: AwsRequest, resource: RouteAction['resource'], params: Ro
   }
 }
 
+/** A member of the JSON body, read leniently: a malformed body is the operation's to refuse. */
+function bodyMember(req: AwsRequest, member: string): unknown {
+  try {
+    const body: unknown = JSON.parse(req.body.toString('utf8'));
+    return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[member] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The function a request names: in its path, or in CreateFunction's body. */
 function functionOf(req: AwsRequest, params: RouteParams): FunctionRef | undefined {
-  let name: unknown = params.FunctionName;
-  if (name === undefined) {
-    try {
-      name = (JSON.parse(req.body.toString('utf8')) as { FunctionName?: unknown }).FunctionName;
-    } catch {
-      return undefined;
-    }
-  }
+  const name: unknown = params.FunctionName ?? bodyMember(req, 'FunctionName');
   if (typeof name !== 'string') return undefined;
   // An alias's or statement's own operations act on the function; only a Qualifier narrows the resource.
   try {
