@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { AwsEndpoint } from '../aws/server.js';
 import { lambdaService } from '../aws/lambda/index.js';
+import { CodeUrls } from '../aws/lambda/code-url.js';
 import { iamService } from '../aws/iam/index.js';
 import { IamStore } from '../iam/store/iam-store.js';
 import { iamMigrations } from '../iam/store/schema.js';
@@ -128,7 +129,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       accountOfSessionKey: async (key) => (await sts.identities.resolveAccessKey(key)).accountId,
       services: [
         clusterService(registry, () => ({ host: opts.host, port: bridgePort })),
-        lambdaService({ store, code, invoker, events, logs, iam: iamStore, sts, enforceIam: opts.enforceIam, policies: new FunctionPolicyStore(db) }),
+        lambdaService({ store, code, invoker, events, logs, sts, enforceIam: opts.enforceIam, policies: new FunctionPolicyStore(db), codeUrls: new CodeUrls() }),
         iamService(iamStore),
         stsService(sts),
         rdsService({ clusters, iam: iamStore, identities: sts.identities }),

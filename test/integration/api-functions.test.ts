@@ -132,6 +132,12 @@ test('GetFunction gives the configuration and a Code.Location that serves the zi
   const res = await fetch(r.Code!.Location!);
   assert.equal(res.status, 200);
   assert.deepEqual(Buffer.from(await res.arrayBuffer()), zip);
+  // Presigned, as on AWS: the package's hash alone (CodeSha256 is public) or a changed expiry gets nothing.
+  const location = new URL(r.Code!.Location!);
+  const bare = await fetch(`${location.origin}${location.pathname}`);
+  assert.deepEqual([bare.status, (await bare.json()).message], [403, 'The request signature we calculated does not match the signature you provided.']);
+  location.searchParams.set('Expires', String(Number(location.searchParams.get('Expires')) + 3600));
+  assert.equal((await fetch(location)).status, 403);
 
   const c = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'getme' }));
   assert.equal(c.FunctionArn, arn('getme'));

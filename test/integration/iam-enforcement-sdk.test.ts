@@ -6,7 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  IAMClient,
+  AttachRolePolicyCommand,
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  PutRolePolicyCommand,
+  SetDefaultPolicyVersionCommand,
+} from '@aws-sdk/client-iam';
 import {
   AddPermissionCommand,
   CreateFunctionCommand,
@@ -16,6 +27,8 @@ import {
   LambdaClient,
   ListFunctionsCommand,
   PublishVersionCommand,
+  TagResourceCommand,
+  UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { fnArn, refused } from '../helpers/aws-assert.js';
@@ -32,7 +45,7 @@ const allows = (Action: string | string[], Resource: string | string[]) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action, Resource }] });
 
 /** A role in `account` with one inline policy, and a Lambda client signed with a session of it. */
-async function sessionOf(svc: TestService, role: string, policy: string, account = ACCT): Promise<{ lambda: LambdaClient; arn: string }> {
+async function sessionOf(svc: TestService, role: string, policy: string, account = ACCT): Promise<{ lambda: LambdaClient; arn: string; accessKeyId: string }> {
   const config = { endpoint: svc.endpoint, region: 'us-west-2', credentials: { accessKeyId: account, secretAccessKey: 'x' }, maxAttempts: 1 };
   const iam = new IAMClient(config);
   const sts = new STSClient(config);
@@ -44,6 +57,7 @@ async function sessionOf(svc: TestService, role: string, policy: string, account
     return {
       lambda: new LambdaClient({ ...config, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } }),
       arn: out.AssumedRoleUser!.Arn!,
+      accessKeyId: c.AccessKeyId!,
     };
   } finally {
     iam.destroy();
@@ -127,6 +141,60 @@ describe('Lambda API authorization', () => {
         'Cross-account pass role is not allowed.');
     } finally {
       lambda.destroy();
+    }
+  });
+
+  test('operations on the function itself are authorized on its unqualified ARN, whatever qualifier the request carries', async () => {
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'lambda:*', Resource: '*' },
+        { Effect: 'Deny', Action: ['lambda:UpdateFunctionConfiguration', 'lambda:TagResource'], Resource: fnArn('f') },
+      ],
+    });
+    const { lambda, arn, accessKeyId } = await sessionOf(svc, 'narrow', policy);
+    const denied = (action: string) => notAuthorized(arn, action, fnArn('f'), 'with an explicit deny in an identity-based policy');
+    try {
+      await refused(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'f', Description: 'x' })), 'AccessDeniedException', 403,
+        denied('lambda:UpdateFunctionConfiguration'));
+      // A Qualifier parameter the operation ignores does not move the check to another ARN.
+      const raw = await fetch(`${svc.endpoint}/2015-03-31/functions/f/configuration?Qualifier=x`, {
+        method: 'PUT',
+        headers: { authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/us-west-2/lambda/aws4_request, SignedHeaders=host, Signature=0` },
+        body: JSON.stringify({ Description: 'x' }),
+      });
+      assert.deepEqual([raw.status, (await raw.json()).Message], [403, denied('lambda:UpdateFunctionConfiguration')]);
+      // Nor does another spelling of the same function's ARN.
+      await refused(lambda.send(new TagResourceCommand({ Resource: fnArn('f').replace('arn:aws:', 'arn:aws-cn:'), Tags: { a: 'b' } })),
+        'AccessDeniedException', 403, denied('lambda:TagResource'));
+    } finally {
+      lambda.destroy();
+    }
+  });
+
+  test('a new default policy version, and a role deleted and made again, apply to the next request', async () => {
+    const config = { endpoint: svc.endpoint, region: 'us-west-2', credentials: { accessKeyId: ACCT, secretAccessKey: 'x' }, maxAttempts: 1 };
+    const iam = new IAMClient(config);
+    const policy = (await iam.send(new CreatePolicyCommand({ PolicyName: 'versioned', PolicyDocument: allows('lambda:InvokeFunction', fnArn('f')) }))).Policy!.Arn!;
+    const { lambda, arn } = await sessionOf(svc, 'versioned-user', allows('lambda:GetFunction', fnArn('f')));
+    try {
+      await iam.send(new AttachRolePolicyCommand({ RoleName: 'versioned-user', PolicyArn: policy }));
+      assert.equal((await lambda.send(new InvokeCommand({ FunctionName: 'f' }))).StatusCode, 200);
+      await iam.send(new CreatePolicyVersionCommand({ PolicyArn: policy, PolicyDocument: allows('lambda:InvokeFunction', fnArn('other')), SetAsDefault: true }));
+      await refused(lambda.send(new InvokeCommand({ FunctionName: 'f' })), 'AccessDeniedException', 403, notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f')));
+      await iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: policy, VersionId: 'v1' }));
+      assert.equal((await lambda.send(new InvokeCommand({ FunctionName: 'f' }))).StatusCode, 200);
+
+      // The session belongs to the role it was issued for, not to a new role of the same name.
+      await iam.send(new DeleteRolePolicyCommand({ RoleName: 'versioned-user', PolicyName: 'p' }));
+      await iam.send(new DetachRolePolicyCommand({ RoleName: 'versioned-user', PolicyArn: policy }));
+      await iam.send(new DeleteRoleCommand({ RoleName: 'versioned-user' }));
+      await iam.send(new CreateRoleCommand({ RoleName: 'versioned-user', AssumeRolePolicyDocument: trustsAccount(ACCT) }));
+      await iam.send(new PutRolePolicyCommand({ RoleName: 'versioned-user', PolicyName: 'p', PolicyDocument: allows('lambda:*', '*') }));
+      await refused(lambda.send(new InvokeCommand({ FunctionName: 'f' })), 'AccessDeniedException', 403, notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f')));
+    } finally {
+      lambda.destroy();
+      iam.destroy();
     }
   });
 

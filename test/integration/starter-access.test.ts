@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { GetPolicyVersionCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
-import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { AddRoleToDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { ensureRole, TRUSTS_RDS } from '../helpers/iam.js';
 import { psql, skipWithoutPsql } from '../helpers/psql.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -72,5 +73,25 @@ describe('without examples', { skip: skipWithoutPsql }, () => {
     const r = await psql(svc.postgres.superuserUrl, `SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json);`);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /DETAIL:  AWS Lambda client returned 'No IAM role is associated with DB cluster my-db-cluster for feature Lambda'/);
+  });
+
+  test('a later start with examples leaves the access the user set up', { timeout: 60_000 }, async () => {
+    const roleArn = await ensureRole(svc.endpoint, 'rds-lambda-role', TRUSTS_RDS);
+    const config = { endpoint: svc.endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+    const rds = new RDSClient(config);
+    await rds.send(new AddRoleToDBClusterCommand({ DBClusterIdentifier: 'my-db-cluster', RoleArn: roleArn, FeatureName: 'Lambda' }));
+    rds.destroy();
+    svc = await svc.restart({ examples: true });
+    const after = { ...config, endpoint: svc.endpoint };
+    const rdsAfter = new RDSClient(after);
+    const iam = new IAMClient(after);
+    try {
+      const [cluster] = (await rdsAfter.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'my-db-cluster' }))).DBClusters!;
+      assert.deepEqual(cluster!.AssociatedRoles, [{ RoleArn: roleArn, FeatureName: 'Lambda', Status: 'ACTIVE' }]);
+      await assert.rejects(iam.send(new GetRoleCommand({ RoleName: 'pglambda-starter' })), { name: 'NoSuchEntityException' });
+    } finally {
+      rdsAfter.destroy();
+      iam.destroy();
+    }
   });
 });

@@ -176,6 +176,7 @@ test('an expired session is refused with ExpiredToken, and resolveAccessKey says
     arn: `arn:aws:sts::${ACCT}:assumed-role/short-lived/old`,
     userId: `${RoleId}:old`,
     roleArn: role.Arn,
+    roleId: RoleId,
     sessionName: 'old',
     expired: true,
   });

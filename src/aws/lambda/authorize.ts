@@ -55,11 +55,16 @@ export class LambdaAuthorizer {
     });
   }
 
-  async check(req: AwsRequest, { action, resource, passesRole }: RouteAction, params: RouteParams): Promise<void> {
+  async check(req: AwsRequest, entry: RouteAction, params: RouteParams): Promise<void> {
+    const { action, passesRole } = entry;
     const identity = await this.identityOf(req);
-    // A malformed name is not authorized here: the operation itself answers it with AWS's validation error.
-    const target = targetOf(req, resource, params);
-    if (!target) return;
+    let target = targetOf(req, entry, params);
+    if (!target) {
+      // A name that does not parse is the operation's to refuse with AWS's validation error; only a
+      // caller allowed the action on every resource gets that far.
+      if (identity.type === 'root') return;
+      target = { arn: rawName(req, params) ?? '*', accountId: req.caller.accountId };
+    }
     const denial = await this.denial(identity, action, target);
     if (denial) throw new AccessDeniedException(`User: ${identity.arn} is not authorized to perform: ${action} on resource: ${target.arn} ${denial}`);
     if (passesRole) await this.checkPassRole(req, identity, target.accountId);
@@ -88,22 +93,30 @@ export class LambdaAuthorizer {
   private async denial(identity: Identity, action: string, target: Target, extraContext: Record<string, string> = {}): Promise<string | undefined> {
     const { principal, context } = policyView(identity);
     const request: AuthorizationRequest = { action, resource: target.arn, principal, context: { ...context, ...extraContext } };
-    const identityPolicies = identity.type === 'root' ? [] : ((await this.deps.roles.forRole(identity.roleArn!))?.permissions ?? []);
+    const noIdentityAllow = `because no identity-based policy allows the ${action} action`;
+    let identityPolicies: ParsedPolicy[] = [];
+    if (identity.type === 'assumed-role') {
+      const role = await this.deps.roles.forSession(identity.roleArn!, identity.roleId!);
+      // A session outlives neither its role nor the role's replacement by a new one of the same name.
+      if (!role) return noIdentityAllow;
+      identityPolicies = role.permissions;
+    }
     const resourcePolicies = target.fn ? await this.resourcePolicy(target.fn) : [];
 
-    if (evaluate(request, { identity: identityPolicies }) === 'ExplicitDeny') return `with an explicit deny in an identity-based policy`;
+    const byIdentityPolicies = evaluate(request, { identity: identityPolicies });
+    if (byIdentityPolicies === 'ExplicitDeny') return `with an explicit deny in an identity-based policy`;
     const byResource = evaluate(request, { identity: [], resource: resourcePolicies });
     if (byResource === 'ExplicitDeny') return `with an explicit deny in a resource-based policy`;
     // The root user holds every permission of its own account; its own policies are not documents.
-    const byIdentity = identity.type === 'root' || evaluate(request, { identity: identityPolicies }) === 'Allow';
+    const byIdentity = identity.type === 'root' || byIdentityPolicies === 'Allow';
     if (identity.accountId === target.accountId) {
-      return byIdentity || byResource === 'Allow' ? undefined : `because no identity-based policy allows the ${action} action`;
+      return byIdentity || byResource === 'Allow' ? undefined : noIdentityAllow;
     }
     // Across accounts the resource policy must name the caller or its account, and the caller's own policies must allow.
     const viaAccount = { ...request, principal: { type: 'AWS', id: `arn:aws:iam::${identity.accountId}:root` } as const };
     const resourceAllows = byResource === 'Allow' || evaluate(viaAccount, { identity: [], resource: resourcePolicies }) === 'Allow';
     if (!resourceAllows) return `because no resource-based policy allows the ${action} action`;
-    return byIdentity ? undefined : `because no identity-based policy allows the ${action} action`;
+    return byIdentity ? undefined : noIdentityAllow;
   }
 
   private async resourcePolicy(fn: FunctionRef): Promise<ParsedPolicy[]> {
@@ -128,26 +141,15 @@ function parseOrNull(text: string): ParsedPolicy | null {
   }
 }
 
-function targetOf(req: AwsRequest, resource: RouteAction['resource'], params: RouteParams): Target | undefined {
-  const { region, accountId } = req.caller;
-  switch (resource) {
-    case 'any':
-      return { arn: '*', accountId };
-    case 'arn': {
-      const arn = params.Resource!;
-      return { arn, accountId: arn.split(':')[4] ?? accountId };
-    }
-    case 'log-group':
-    case 'function': {
-      const fn = functionOf(req, params);
-      if (!fn) return undefined;
-      const base = `arn:aws:lambda:${fn.region}:${fn.accountId}:function:${fn.name}`;
-      if (resource === 'log-group') {
-        return { arn: `arn:aws:logs:${region}:${fn.accountId}:log-group:/aws/lambda/${fn.name}:log-stream:*`, accountId: fn.accountId };
-      }
-      return { arn: fn.qualifier ? `${base}:${fn.qualifier}` : base, accountId: fn.accountId, fn };
-    }
+function targetOf(req: AwsRequest, { resource, qualified }: RouteAction, params: RouteParams): Target | undefined {
+  if (resource === 'any') return { arn: '*', accountId: req.caller.accountId };
+  const fn = functionOf(req, resource === 'arn' ? params.Resource : rawName(req, params), qualified === true);
+  if (!fn) return undefined;
+  const base = `arn:aws:lambda:${fn.region}:${fn.accountId}:function:${fn.name}`;
+  if (resource === 'log-group') {
+    return { arn: `arn:aws:logs:${fn.region}:${fn.accountId}:log-group:/aws/lambda/${fn.name}:log-stream:*`, accountId: fn.accountId };
   }
+  return { arn: fn.qualifier ? `${base}:${fn.qualifier}` : base, accountId: fn.accountId, fn };
 }
 
 /** A member of the JSON body, read leniently: a malformed body is the operation's to refuse. */
@@ -160,13 +162,18 @@ function bodyMember(req: AwsRequest, member: string): unknown {
   }
 }
 
-/** The function a request names: in its path, or in CreateFunction's body. */
-function functionOf(req: AwsRequest, params: RouteParams): FunctionRef | undefined {
+/** The function name a request carries: in its path, or in CreateFunction's body. */
+function rawName(req: AwsRequest, params: RouteParams): string | undefined {
   const name: unknown = params.FunctionName ?? bodyMember(req, 'FunctionName');
-  if (typeof name !== 'string') return undefined;
-  // An alias's or statement's own operations act on the function; only a Qualifier narrows the resource.
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** The function as the operation will resolve it, with its qualifier only where the operation acts on one. */
+function functionOf(req: AwsRequest, name: string | undefined, qualified: boolean): FunctionRef | undefined {
+  if (name === undefined) return undefined;
   try {
-    return parseFunctionRef(name, req.caller, { qualifier: req.query.get('Qualifier') });
+    const ref = parseFunctionRef(name, req.caller, { qualifier: qualified ? req.query.get('Qualifier') : undefined });
+    return qualified ? ref : { ...ref, qualifier: undefined };
   } catch {
     return undefined;
   }

@@ -4,8 +4,8 @@ import type { EventQueue } from '../../lambda/invoke/event-queue.js';
 import type { LogStore } from '../../lambda/invoke/log-store.js';
 import type { FunctionStore } from '../../lambda/store/function-store.js';
 import type { FunctionPolicyStore } from '../../lambda/store/policy-store.js';
-import type { IamStore } from '../../iam/store/iam-store.js';
 import type { Sts } from '../sts/index.js';
+import type { CodeUrls } from './code-url.js';
 
 /** What the Lambda API handlers work with. */
 export interface LambdaApiDeps {
@@ -14,10 +14,11 @@ export interface LambdaApiDeps {
   invoker: Invoker;
   events: EventQueue;
   logs: LogStore;
-  iam: IamStore;
   sts: Sts;
   /** False only when IAM enforcement was switched off explicitly. */
   enforceIam: boolean;
   /** Resource-based policies (AddPermission); the authorizer reads them too. */
   policies: FunctionPolicyStore;
+  /** Presigns and checks GetFunction's Code.Location. */
+  codeUrls: CodeUrls;
 }

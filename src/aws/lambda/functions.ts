@@ -125,7 +125,7 @@ export function functionRoutes(deps: LambdaApiDeps): Route[] {
           : functionConfiguration(rec, v.config, v.version, true);
         return json(200, {
           Configuration: config,
-          Code: { RepositoryType: 'S3', Location: `${endpointOf(req)}/_pglambda/code/${v.config.codeId}.zip` },
+          Code: { RepositoryType: 'S3', Location: `${endpointOf(req)}${deps.codeUrls.presign(v.config.codeId)}` },
           ...(Object.keys(rec.tags).length ? { Tags: rec.tags } : {}),
           ...(rec.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: rec.reservedConcurrency } } : {}),
         });

@@ -1,6 +1,6 @@
 /**
- * Additions beyond AWS, under `/_pglambda/`: the deployment package GetFunction's Code.Location
- * points at, and the stored invocation logs `pglambda logs` prints.
+ * Additions beyond AWS, under `/_pglambda/`: the deployment package GetFunction's presigned
+ * Code.Location points at, and the stored invocation logs `pglambda logs` prints.
  */
 import { readFile } from 'node:fs/promises';
 import { AwsError } from '../errors.js';
@@ -14,9 +14,12 @@ export function pglambdaRoutes(deps: LambdaApiDeps): Route[] {
     {
       method: 'GET',
       path: '/_pglambda/code/{File}',
-      handler: async (_req, p) => {
-        const m = /^([0-9a-f]{64})\.zip$/.exec(p.File!);
-        const zip = m ? await readFile(deps.code.zipPath(m[1]!)).catch(() => null) : null;
+      handler: async (req, p) => {
+        const codeId = /^([0-9a-f]{64})\.zip$/.exec(p.File!)?.[1];
+        if (codeId === undefined) throw new AwsError('AccessDenied', 'Access Denied', 403);
+        const refusal = deps.codeUrls.refusal(codeId, req.query);
+        if (refusal) throw new AwsError('AccessDenied', refusal, 403);
+        const zip = await readFile(deps.code.zipPath(codeId)).catch(() => null);
         if (!zip) throw new AwsError('NoSuchKey', 'The specified key does not exist.', 404);
         return { status: 200, headers: { 'content-type': 'application/zip' }, body: zip };
       },

@@ -100,7 +100,7 @@ export class RoleAssumer {
     const request = { action: 'sts:AssumeRole', resource: role.arn, principal, context };
     const trust = evaluate(request, { identity: [], resource: found.trust });
     // The root user's permissions are not policies: it may do anything its account may.
-    const own = caller.type === 'root' ? 'Allow' : evaluate(request, { identity: (await this.roles.forRole(caller.roleArn!))?.permissions ?? [] });
+    const own = caller.type === 'root' ? 'Allow' : evaluate(request, { identity: (await this.roles.forSession(caller.roleArn!, caller.roleId!))?.permissions ?? [] });
     if (trust === 'ExplicitDeny' || own === 'ExplicitDeny') return false;
     if (trust === 'Allow' && caller.accountId === role.accountId) return true;
     // Otherwise the trust must reach the caller, directly or through its account (the statements the

@@ -17,6 +17,8 @@ export interface Identity {
   /** GetCallerIdentity's UserId: the account id for root, `AROA…:SESSION` for a session. */
   userId: string;
   roleArn?: string;
+  /** The unique id (`AROA…`) of the role the session was issued for. */
+  roleId?: string;
   sessionName?: string;
   /** A session past its Expiration: AWS refuses every request signed with it. */
   expired: boolean;
@@ -43,6 +45,7 @@ function sessionIdentity(s: SessionRecord, now: Date): Identity {
     arn: assumedRoleArn(s.accountId, s.roleArn, s.sessionName),
     userId: `${s.roleId}:${s.sessionName}`,
     roleArn: s.roleArn,
+    roleId: s.roleId,
     sessionName: s.sessionName,
     expired: s.expiresAt.getTime() <= now.getTime(),
   };

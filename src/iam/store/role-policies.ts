@@ -29,11 +29,21 @@ export class RolePolicies {
     }
     let found = this.cache.get(roleArn);
     if (!found) {
-      found = this.load(roleArn);
-      this.cache.set(roleArn, found);
-      found.catch(() => this.cache.delete(roleArn));
+      const loading = this.load(roleArn);
+      found = loading;
+      this.cache.set(roleArn, loading);
+      loading.catch(() => this.cache.get(roleArn) === loading && this.cache.delete(roleArn));
     }
     return found;
+  }
+
+  /**
+   * The policies of the role a session was issued for: none once that role is gone, even if a role
+   * of the same name was made since (a new role has a new id, and a session of the old one is not its).
+   */
+  async forSession(roleArn: string, roleId: string): Promise<RolePolicySet | undefined> {
+    const found = await this.forRole(roleArn);
+    return found?.role.roleId === roleId ? found : undefined;
   }
 
   private async load(roleArn: string): Promise<RolePolicySet | undefined> {

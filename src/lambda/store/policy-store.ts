@@ -102,13 +102,18 @@ export class FunctionPolicyStore {
 
   private async load(ref: FunctionKey): Promise<Map<string, FunctionPolicy>> {
     const seen = this.writes;
-    const r = await this.pool.query<{ qualifier: string; document: string; revision_id: string }>(
-      `select qualifier, document, revision_id from lambda.function_policies
-       where account_id = $1 and region = $2 and function_name = $3`,
+    // One row per policy, or one of nulls for a function without any; none when there is no such function.
+    const r = await this.pool.query<{ qualifier: string | null; document: string; revision_id: string }>(
+      `select p.qualifier, p.document, p.revision_id
+       from lambda.functions f
+       left join lambda.function_policies p on (p.account_id, p.region, p.function_name) = (f.account_id, f.region, f.name)
+       where f.account_id = $1 and f.region = $2 and f.name = $3`,
       [ref.accountId, ref.region, ref.name],
     );
-    const policies = new Map(r.rows.map((row) => [row.qualifier, { document: row.document, revisionId: row.revision_id }]));
-    if (this.writes === seen) this.cache.set(cacheKey(ref), policies);
+    const policies = new Map<string, FunctionPolicy>();
+    for (const row of r.rows) if (row.qualifier !== null) policies.set(row.qualifier, { document: row.document, revisionId: row.revision_id });
+    // Only functions that exist are kept, so asking about made-up names cannot grow the cache.
+    if (this.writes === seen && r.rows.length > 0) this.cache.set(cacheKey(ref), policies);
     return policies;
   }
 
