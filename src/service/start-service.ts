@@ -132,7 +132,13 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         lambdaService({ store, code, invoker, events, logs, sts, enforceIam: opts.enforceIam, policies: new FunctionPolicyStore(db), codeUrls: new CodeUrls() }),
         iamService(iamStore),
         stsService(sts),
-        rdsService({ clusters, iam: iamStore, identities: sts.identities }),
+        rdsService({
+          clusters,
+          iam: iamStore,
+          identities: sts.identities,
+          rdsMayAssume: async (roleArn, c) =>
+            (await sts.assumer.serviceMayAssume(roleArn, 'rds.amazonaws.com', c.identifier, { 'aws:SourceArn': c.arn, 'aws:SourceAccount': c.accountId })) !== undefined,
+        }),
       ],
     });
     const port = await endpoint.listen();

@@ -128,6 +128,8 @@ export const handler = async () => { appendFileSync(process.env.TRACE, 'ran\\n')
   test('a trust policy that no longer trusts rds.amazonaws.com refuses', async () => {
     const ec2 = REFERENCE_TRUST.replace('rds.amazonaws.com', 'ec2.amazonaws.com');
     await cli('iam', 'update-assume-role-policy', '--role-name', 'rds-lambda-role', '--policy-document', ec2);
+    const status = async () => (await cli('rds', 'describe-db-clusters', '--db-cluster-identifier', 'my-db-cluster')).DBClusters[0].AssociatedRoles;
+    assert.deepEqual(await status(), [{ RoleArn: ROLE_ARN, Status: 'INVALID', FeatureName: 'Lambda' }]);
     await refused({
       code: '58000',
       message: 'invoke API failed',
@@ -135,6 +137,7 @@ export const handler = async () => { appendFileSync(process.env.TRACE, 'ran\\n')
       hint: `The trust policy of ${ROLE_ARN} must allow rds.amazonaws.com to assume it.`,
     });
     await cli('iam', 'update-assume-role-policy', '--role-name', 'rds-lambda-role', '--policy-document', REFERENCE_TRUST);
+    assert.deepEqual(await status(), [{ RoleArn: ROLE_ARN, Status: 'ACTIVE', FeatureName: 'Lambda' }]);
     await allowed();
   });
 

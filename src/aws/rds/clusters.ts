@@ -110,7 +110,7 @@ export function clusterActions(deps: RdsDeps): Record<string, QueryAction> {
       const page = rest.slice(0, maxRecords);
       const more = rest.length > maxRecords;
       return {
-        DBClusters: new XmlList(page.map((c) => clusterShape(c)), 'DBCluster'),
+        DBClusters: new XmlList(await Promise.all(page.map(async (c) => clusterShape(await withRoleStatus(deps, c)))), 'DBCluster'),
         Marker: more ? Buffer.from(page[page.length - 1]!.identifier).toString('base64url') : undefined,
       };
     },
@@ -134,4 +134,16 @@ export function clusterActions(deps: RdsDeps): Record<string, QueryAction> {
       return { DBCluster: clusterShape(c, 'deleting') };
     },
   };
+}
+
+/**
+ * An associated role RDS cannot assume (deleted, or its trust policy no longer allows RDS for this
+ * cluster) shows as INVALID, as RDS reports such roles; aws_lambda.invoke then fails.
+ */
+async function withRoleStatus(deps: RdsDeps, c: ClusterRecord): Promise<ClusterRecord> {
+  const cluster = { arn: clusterArn(c), accountId: c.accountId, identifier: c.identifier };
+  const roles = await Promise.all(
+    c.roles.map(async (r) => (r.status === 'ACTIVE' && !(await deps.rdsMayAssume(r.roleArn, cluster)) ? { ...r, status: 'INVALID' } : r)),
+  );
+  return { ...c, roles };
 }

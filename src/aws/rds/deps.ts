@@ -7,4 +7,9 @@ export interface RdsDeps {
   clusters: ClusterStore;
   iam: IamStore;
   identities: Identities;
+  /**
+   * Whether RDS may assume the role for the cluster (its trust policy allows rds.amazonaws.com with
+   * the cluster as aws:SourceArn): an associated role it may not is reported INVALID.
+   */
+  rdsMayAssume(roleArn: string, cluster: { arn: string; accountId: string; identifier: string }): Promise<boolean>;
 }
