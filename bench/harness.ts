@@ -1,8 +1,10 @@
 /** Shared pieces of the benchmarks: child processes, a keep-alive HTTP client, statistics, the report. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
 /** Starts a command and resolves once its output matches `ready`, with the match. */
 export function startProcess(command: string, args: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
@@ -54,7 +56,8 @@ export async function sequential(n: number, warmup: number, call: () => Promise<
 
 /** Calls per second with `callers` concurrent loops for `ms`. */
 export async function throughput(callers: number, ms: number, call: () => Promise<unknown>): Promise<number> {
-  const end = performance.now() + ms;
+  const start = performance.now();
+  const end = start + ms;
   let done = 0;
   await Promise.all(Array.from({ length: callers }, async () => {
     while (performance.now() < end) {
@@ -62,7 +65,8 @@ export async function throughput(callers: number, ms: number, call: () => Promis
       done++;
     }
   }));
-  return done / (ms / 1000);
+  // Until the last call returned: the calls still in flight at `end` are counted, so is their time.
+  return done / ((performance.now() - start) / 1000);
 }
 
 export function percentile(xs: number[], p: number): number {
@@ -70,9 +74,29 @@ export function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
 export function machine(): string {
   const c = cpus();
   return `${c[0]?.model ?? 'unknown CPU'}, ${c.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
+}
+
+// Compiled to dist/bench/: the project is two levels up.
+const project = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The commit the benchmark runs, read at its start: the code changes under a long run when others commit meanwhile. */
+export function revision(): string {
+  const git = (args: string[]) => execFileSync('git', args, { cwd: project, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  try {
+    const changed = git(['status', '--porcelain', '--', 'src']) !== '';
+    return `${git(['rev-parse', '--short', 'HEAD'])}${changed ? ', with uncommitted changes in src/' : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }
 
 export interface Row {

@@ -20,11 +20,11 @@ import pg from 'pg';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { zipFiles } from '../src/lambda/code/make-zip.js';
 import { DEFAULT_ROLE } from '../src/service/default-role.js';
-import { percentile, post, sequential, startProcess, throughput } from './harness.js';
+import { percentile, post, revision, sequential, startProcess, throughput } from './harness.js';
 import { summarise, type CpuProfile, type ProfileSummary } from './sql/cpu-profile.js';
 import { cpuSnapshot, cpuUse, type CallCost, type CpuUse, type Watched } from './sql/cpu-use.js';
 import { findPgbench, libpqEnv, pgbench, type PgbenchResult } from './sql/pgbench.js';
-import { freePort, grantNoop, startPglambda, stopPglambda } from './sql/pglambda-process.js';
+import { freePort, grantNoop, removeData, startPglambda, stopPglambda } from './sql/pglambda-process.js';
 import { render, type SeqKey } from './sql/report.js';
 import { CLIENTS, FLOOR_SQL, INVOKE_SQL, N, PROFILE, root, SECONDS, SELECT1_SQL, WARMUP } from './sql/settings.js';
 
@@ -37,6 +37,7 @@ const profDir = join(work, 'profile');
 const pgPort = await freePort();
 const started: ChildProcess[] = [];
 const load0 = loadavg();
+const code = revision();
 let service = await startPglambda(dataDir, pgPort);
 started.push(service.child);
 const { child: floorServer, match: floorMatch } = await startProcess(process.execPath, [join(here, 'trivial-pgwire-server.js')], /listening (\d+)/);
@@ -160,16 +161,14 @@ END $$`);
     profile = { summary: summarise(cpuProfile, from, to), tps: run.tps, cpu: run.cpu };
   }
 
-  const report = render({ seq, seqCpu, lambdaRaw, lambdaSdk, viaStub, rawRps8, bench, stubBench, profile, load0, pgbenchBin });
+  const report = render({ seq, seqCpu, lambdaRaw, lambdaSdk, viaStub, rawRps8, bench, stubBench, profile, load0, code, pgbenchBin });
   await mkdir(join(root, 'bench', 'results'), { recursive: true });
   await writeFile(join(root, 'bench', 'results', 'sql-invoke.md'), report);
   console.log(report);
 } finally {
   const stopped = await stopPglambda(service).then(() => true, (err: Error) => (console.error(`stopping pglambda: ${err.message}`), false));
   for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill();
-  // As root, the embedded cluster lives outside the data dir, which names it in pg-location.
-  const cluster = await readFile(join(dataDir, 'pg-location'), 'utf8').then((t) => t.trim(), () => '');
-  if (cluster && stopped) await rm(cluster, { recursive: true, force: true }).catch(() => undefined);
+  if (stopped) await removeData(dataDir).catch(() => undefined);
   await rm(work, { recursive: true, force: true }).catch(() => undefined);
 }
 process.exit(0);

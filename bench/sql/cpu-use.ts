@@ -67,3 +67,9 @@ export function cpuUse(a: Snapshot, b: Snapshot, watch: Watched): CpuUse {
 }
 
 export interface CallCost { cpu: CpuUse; seconds: number; calls: number }
+
+/** Cores the rest of the machine used between two snapshots: everything but this process and what descends from it. */
+export function othersCores(a: Snapshot, b: Snapshot): number {
+  // With this process watched as "pglambda", every process it started counts as its own.
+  return cpuUse(a, b, { pglambda: process.pid, floorServer: -1 }).other;
+}

@@ -1,5 +1,6 @@
-/** pglambda as a child process: started, stopped as by Ctrl-C, and granted the bench's function. */
+/** pglambda as a child process: started, stopped as by Ctrl-C, its data removed, and granted the bench's function. */
 import type { ChildProcess } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
@@ -12,9 +13,9 @@ export interface Pglambda {
   databaseUrl: string;
 }
 
-export async function startPglambda(dataDir: string, pgPort: number, nodeFlags: string[] = []): Promise<Pglambda> {
+export async function startPglambda(dataDir: string, pgPort: number, nodeFlags: string[] = [], upFlags: string[] = []): Promise<Pglambda> {
   const { child, match } = await startProcess(process.execPath, [...nodeFlags, join(root, 'dist/src/cli/main.js'), 'up',
-    '--data-dir', dataDir, '--port', '0', '--pg-port', String(pgPort), '--bridge-port', '0'],
+    '--data-dir', dataDir, '--port', '0', '--pg-port', String(pgPort), '--bridge-port', '0', ...upFlags],
   /AWS endpoint\s+(\S+)[\s\S]*export DATABASE_URL=(\S+)[\s\S]*Ctrl-C stops/);
   if (process.env.BENCH_DEBUG) {
     child.stdout!.on('data', (b: Buffer) => process.stderr.write(`[pglambda] ${b}`));
@@ -30,6 +31,13 @@ export async function stopPglambda(p: Pglambda): Promise<void> {
   const exited = new Promise((r) => p.child.once('exit', r));
   p.child.kill('SIGINT');
   await exited;
+}
+
+/** Removes a stopped pglambda's data; as root its embedded cluster lives outside the data dir, which names it in pg-location. */
+export async function removeData(dataDir: string): Promise<void> {
+  const cluster = await readFile(join(dataDir, 'pg-location'), 'utf8').then((t) => t.trim(), () => '');
+  if (cluster) await rm(cluster, { recursive: true, force: true });
+  await rm(dataDir, { recursive: true, force: true });
 }
 
 /**

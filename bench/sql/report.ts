@@ -3,6 +3,7 @@ import { machine, percentile } from '../harness.js';
 import type { ProfileSummary } from './cpu-profile.js';
 import type { CallCost, CpuUse } from './cpu-use.js';
 import type { PgbenchResult } from './pgbench.js';
+import { sinceIam } from './since-iam.js';
 import { INVOKE_SQL, N, SECONDS, WARMUP } from './settings.js';
 
 export type SeqKey = 'select1' | 'floor' | 'invoke' | 'raw' | 'sdk' | 'stub';
@@ -18,6 +19,8 @@ export interface Results {
   stubBench?: PgbenchResult;
   profile?: { summary: ProfileSummary; tps: number; cpu: CpuUse };
   load0: number[];
+  /** The commit measured (harness revision()). */
+  code: string;
   pgbenchBin: string | null;
 }
 
@@ -161,6 +164,7 @@ ${bound}
 Machine: ${machine()}; load average at the start ${r.load0.map((l) => l.toFixed(2)).join(' ')}.
 **Other processes were running on this 2-core machine during the run** (the "other processes" column
 below shows how much CPU they took); the numbers are this run's, floors and all, under the same load.
+Code: commit ${r.code}
 Date: ${new Date().toISOString()}
 
 What runs: \`pglambda up\` (embedded PostgreSQL 18 with aws_lambda in database \`postgres\`, the AWS
@@ -193,6 +197,13 @@ one session, 23,000/s on 8); PL/Python calling boto3's invoke against a stub ser
 This run's floors are ${x(p(r.seq.select1, 50) / 0.027)} (\`SELECT 1\`, ${ms(p(r.seq.select1, 50))}) and ${x(p(r.seq.floor, 50) / 0.076)} (dblink, ${ms(p(r.seq.floor, 50))}) those figures:
 a measure of how busy the machine was, which is why every number here sits beside a floor from the same run.
 
+${sinceIam({
+    p50: seqP50,
+    select1P50: s1,
+    tps: new Map([...r.bench].map(([c, b]) => [c, b.invoke.tps])),
+    pglambdaCpu8: b8 && perTx(cost(b8.invoke)).pglambda,
+    profile: r.profile?.summary,
+  })}
 ## How one invoke's time splits
 
 The Lambda invoke alone, the same no-op function, a raw keep-alive HTTP POST from this process
