@@ -15,7 +15,7 @@ import { RequestContext } from './context.js';
 import { principalMatch, type PrincipalMatch } from './principals.js';
 import type { AuthorizationRequest, Decision, PolicySet, PolicyStatement, PolicyVersion } from './types.js';
 import { expand, UnresolvedVariable, type VariableLookup } from './variables.js';
-import { compileGlob, globMatches, matchesPattern } from './wildcard.js';
+import { matchesPattern, piecesMatch } from './wildcard.js';
 
 export function evaluate(request: AuthorizationRequest, policies: PolicySet): Decision {
   const context = new RequestContext(request.context);
@@ -58,7 +58,7 @@ function actionMatches(statement: PolicyStatement, action: string): boolean {
 /** A statement without Resource or NotResource (trust and resource policies) is about the resource it is attached to. */
 function resourceMatches(statement: PolicyStatement, resource: string, variables: VariableLookup | undefined): boolean {
   const listed = (patterns: string[]) =>
-    patterns.some((p) => globMatches(compileGlob(expand(p, variables), 'resource', false), resource, false));
+    patterns.some((p) => piecesMatch(expand(p, variables), resource, 'resource', false));
   if (statement.Resource !== undefined) return listed(statement.Resource);
   return statement.NotResource === undefined || !listed(statement.NotResource);
 }
