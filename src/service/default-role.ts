@@ -7,14 +7,10 @@
  */
 import { AttachRolePolicyCommand, CreateRoleCommand, EntityAlreadyExistsException, IAMClient } from '@aws-sdk/client-iam';
 import { DEFAULT_ACCOUNT } from '../aws/caller.js';
+import { trustsService } from './policy-documents.js';
 
 const NAME = 'pglambda-default';
 export const DEFAULT_ROLE = `arn:aws:iam::${DEFAULT_ACCOUNT}:role/${NAME}`;
-
-const TRUSTS_LAMBDA = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-});
 
 export async function ensureDefaultRole(endpoint: string): Promise<void> {
   const iam = new IAMClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: DEFAULT_ACCOUNT, secretAccessKey: 'pglambda' } });
@@ -22,7 +18,7 @@ export async function ensureDefaultRole(endpoint: string): Promise<void> {
     await iam.send(new CreateRoleCommand({
       RoleName: NAME,
       Description: 'Execution role for functions that name none (made by the start)',
-      AssumeRolePolicyDocument: TRUSTS_LAMBDA,
+      AssumeRolePolicyDocument: trustsService('lambda.amazonaws.com'),
     }));
     await iam.send(new AttachRolePolicyCommand({ RoleName: NAME, PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }));
   } catch (err) {

@@ -9,11 +9,10 @@
 import { AttachRolePolicyCommand, CreatePolicyCommand, CreateRoleCommand, EntityAlreadyExistsException, GetRoleCommand, IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { AddRoleToDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
+import { policyDocument, trustsService } from './policy-documents.js';
 
 export const STARTER_ROLE = 'pglambda-starter';
 const STARTER_POLICY = 'pglambda-starter-my-function';
-
-const document = (statement: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
 
 const unlessExists = <T>(p: Promise<T>): Promise<T | undefined> =>
   p.catch((err: unknown) => (err instanceof EntityAlreadyExistsException ? undefined : Promise.reject(err)));
@@ -35,12 +34,12 @@ export async function createStarterAccess(endpoint: string): Promise<void> {
     const policyArn = `arn:aws:iam::${accountId}:policy/${STARTER_POLICY}`;
     await unlessExists(iam.send(new CreatePolicyCommand({
       PolicyName: STARTER_POLICY,
-      PolicyDocument: document({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [fn, `${fn}:*`] }),
+      PolicyDocument: policyDocument({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [fn, `${fn}:*`] }),
     })));
     await iam.send(new CreateRoleCommand({
       RoleName: STARTER_ROLE,
       Description: 'Lets my-db-cluster invoke my-function (made by the first start)',
-      AssumeRolePolicyDocument: document({ Effect: 'Allow', Principal: { Service: 'rds.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+      AssumeRolePolicyDocument: trustsService('rds.amazonaws.com'),
     }));
     await iam.send(new AttachRolePolicyCommand({ RoleName: STARTER_ROLE, PolicyArn: policyArn }));
     await rds.send(new AddRoleToDBClusterCommand({ DBClusterIdentifier: identifier, RoleArn: `arn:aws:iam::${accountId}:role/${STARTER_ROLE}`, FeatureName: 'Lambda' }));

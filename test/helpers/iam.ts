@@ -6,16 +6,10 @@
 import { AttachRolePolicyCommand, CreateRoleCommand, EntityAlreadyExistsException, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AddRoleToDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DEFAULT_CLUSTER } from '../../src/bridge/cluster-registry.js';
+import { policyDocument, trustsService } from '../../src/service/policy-documents.js';
 
-export const TRUSTS_LAMBDA = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-});
-
-export const TRUSTS_RDS = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'rds.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-});
+export const TRUSTS_LAMBDA = trustsService('lambda.amazonaws.com');
+export const TRUSTS_RDS = trustsService('rds.amazonaws.com');
 
 /** The role my-db-cluster invokes through in tests that do not set up access themselves. */
 export const SQL_TEST_ROLE = 'pglambda-tests';
@@ -58,10 +52,7 @@ export async function grantClusterEverything(endpoint: string): Promise<void> {
     await iam.send(new PutRolePolicyCommand({
       RoleName: roleArn.slice(roleArn.lastIndexOf('/') + 1),
       PolicyName: 'invoke-everything',
-      PolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:*:*:function:*' }],
-      }),
+      PolicyDocument: policyDocument({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:*:*:function:*' }),
     }));
   } finally {
     iam.destroy();
