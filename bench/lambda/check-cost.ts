@@ -23,7 +23,10 @@ import { REGION, ROOT_KEY } from './role-session.js';
 /** Microseconds per call. */
 export interface CheckCost {
   rootCheck: number;
+  /** Evaluated on every call, as before decisions were cached (a generation that moves each time). */
   sessionCheck: number;
+  /** The same check answered from the decision cache, as a warm invoke now meets it. */
+  sessionCheckCached: number;
   /** The session's key to its record (authorize.ts identityOf). */
   identity: number;
   /** The session's role's parsed policies, cached (RolePolicies.forSession). */
@@ -47,7 +50,9 @@ export async function checkCost(superuserUrl: string, fn: string, sessionKey: st
     const iam = new IamStore(pool);
     const sts = createSts(pool, iam);
     const policies = new FunctionPolicyStore(pool);
-    const authorizer = new LambdaAuthorizer({ identities: sts.identities, roles: sts.roles, policies });
+    let generation = 0;
+    const authorizer = new LambdaAuthorizer({ identities: sts.identities, roles: sts.roles, policies, generation: () => generation++ });
+    const cached = new LambdaAuthorizer({ identities: sts.identities, roles: sts.roles, policies, generation: () => 0 });
     const invoke = ROUTE_ACTIONS['POST /2015-03-31/functions/{FunctionName}/invocations'] as RouteAction;
     const request = (accessKeyId: string): AwsRequest => ({
       method: 'POST',
@@ -69,6 +74,7 @@ export async function checkCost(superuserUrl: string, fn: string, sessionKey: st
     return await perCall({
       rootCheck: () => authorizer.check(asRoot, invoke, params),
       sessionCheck: () => authorizer.check(asSession, invoke, params),
+      sessionCheckCached: () => cached.check(asSession, invoke, params),
       identity: () => sts.identities.callerOf(asSession.caller),
       rolePolicies,
       resourcePolicy: () => policies.documentFor(ref, undefined),

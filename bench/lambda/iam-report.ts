@@ -95,7 +95,7 @@ ${diffs}
 Where the check's time goes, timed in this process with the endpoint's own classes on the enforcing start's state
 (bench/lambda/check-cost.ts; caches warm; each part the median of 15 batches of 100 ms, the parts taking turns):
 \`LambdaAuthorizer.check\` (src/aws/lambda/authorize.ts) takes ${us(cost.rootCheck)} per invoke for the root key and
-${us(cost.sessionCheck)} for the role session. Of the session's check: the identity lookup ${us(cost.identity)} (a map hit once
+${us(cost.sessionCheck)} for the role session when it evaluates (${us(cost.sessionCheckCached)} answered from the decision cache, as a warm invoke now is). Of the session's check: the identity lookup ${us(cost.identity)} (a map hit once
 the key was seen), the role's cached policies ${us(cost.rolePolicies)}, the function's resource policy lookup
 ${us(cost.resourcePolicy)} (\`noop\` has none), and evaluating the role's one-statement policy ${us(cost.roleEvaluation)}, of
 which matching its Resource ARN takes ${us(cost.resourceMatch)} and its Action ${us(cost.actionMatch)} (src/iam/policy/wildcard.ts);

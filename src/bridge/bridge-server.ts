@@ -1,16 +1,18 @@
 /**
  * The bridge: a PostgreSQL wire-protocol endpoint that `aws_lambda.invoke` reaches through dblink.
- * Each request is validated and sent to Lambda through the AWS SDK with the credentials of the
- * cluster's IAM role, so Lambda's own authorization decides, as on Aurora; the answer is one row or
- * an Aurora-worded error.
+ * Each request is validated and sent to Lambda as the cluster's IAM role session: in-process to
+ * pglambda's own Lambda, through the AWS SDK to an `endpoint_override`, so Lambda's own
+ * authorization decides, as on Aurora. The answer is one row; a failure is an Aurora-worded error,
+ * in the row for version-2 requests (docs/bridge-protocol.md) and as an ErrorResponse for version 1.
  */
 import type { Server, Socket } from 'node:net';
 import { createPgWireServer, type QueryResult, type SessionInfo } from '../pgwire/server.js';
-import { PgError } from '../pgwire/errors.js';
+import { PgError, toPgError } from '../pgwire/errors.js';
 import { BridgeError } from './errors.js';
 import type { ClusterRegistry } from './cluster-registry.js';
-import type { Credentials, LambdaInvoker } from './lambda-invoker.js';
-import { parseRequest } from './request.js';
+import type { InvokeRow, LambdaPath } from './invoke-row.js';
+import { parseRequest, requestVersion } from './request.js';
+import type { RoleSession } from './role-credentials.js';
 import { resolveTarget } from './target.js';
 
 const ROW_COLUMNS = [
@@ -19,19 +21,34 @@ const ROW_COLUMNS = [
   { name: 'executed_version', typeOid: 25 },
   { name: 'log_result', typeOid: 25 },
 ];
+const ROW_COLUMNS_V2 = [...ROW_COLUMNS, ...['sqlstate', 'message', 'detail', 'hint'].map((name) => ({ name, typeOid: 25 }))];
 
 export interface BridgeOptions {
   registry: ClusterRegistry;
-  invoker: LambdaInvoker;
-  /** Credentials for calling Lambda on behalf of a cluster: its role's session (see role-credentials.ts). */
-  credentialsFor(cluster: { accountId: string; region: string; identifier: string }): Promise<Credentials>;
-  log?: (line: string) => void;
+  /** pglambda's own Lambda, for every call without an endpoint_override. */
+  local: LambdaPath;
+  /** Lambda through the SDK, for calls with an endpoint_override. */
+  remote: LambdaPath;
+  /** Who to act as for a cluster: its role's session (see role-credentials.ts). */
+  sessionFor(cluster: { accountId: string; region: string; identifier: string }): Promise<RoleSession>;
 }
 
 export function createBridgeServer(opts: BridgeOptions): Server {
   // dblink sets client_encoding to the calling database's and ignores the answer: a session that
   // asked for anything but UTF8 is refused from then on, rather than reading its bytes wrongly.
   const foreignEncoding = new Map<number, string>();
+
+  async function invoke(session: SessionInfo, text: string): Promise<InvokeRow> {
+    const encoding = foreignEncoding.get(session.id);
+    if (encoding) throw notUtf8(encoding);
+    const found = await opts.registry.byBridgeLogin(session.user);
+    if (!found) throw new PgError('28000', `unknown bridge login "${session.user}"`);
+    const req = parseRequest(text);
+    const target = resolveTarget(req.functionName, req.region, req.qualifier, found.cluster);
+    const roleSession = await opts.sessionFor(found.cluster);
+    return (req.endpointOverride ? opts.remote : opts.local).invoke(req, target, found.cluster.login, roleSession);
+  }
+
   const server = createPgWireServer({
     onClose(session) {
       foreignEncoding.delete(session.id);
@@ -42,26 +59,14 @@ export function createBridgeServer(opts: BridgeOptions): Server {
     async onQuery(session: SessionInfo, sql: string): Promise<QueryResult> {
       const text = sql.trimStart();
       if (/^set\s/i.test(text)) return settingCommand(text, (enc) => foreignEncoding.set(session.id, enc));
-      const encoding = foreignEncoding.get(session.id);
-      if (encoding) throw notUtf8(encoding);
-      if (!text.startsWith('{')) throw new PgError('0A000', 'the pglambda bridge only answers aws_lambda.invoke requests');
-      const found = await opts.registry.byBridgeLogin(session.user);
-      if (!found) throw new PgError('28000', `unknown bridge login "${session.user}"`);
+      const version = requestVersion(text);
+      if (version === 2) return answerV2(invoke(session, text));
+      if (version !== 1) throw new PgError('0A000', 'the pglambda bridge only answers aws_lambda.invoke requests');
       try {
-        const req = parseRequest(text);
-        const target = resolveTarget(req.functionName, req.region, req.qualifier, found.cluster);
-        const credentials = await opts.credentialsFor(found.cluster);
-        const row = await opts.invoker.invoke(req, target, found.cluster.login, credentials);
-        return {
-          columns: ROW_COLUMNS,
-          rows: [[String(row.statusCode), row.payload, row.executedVersion, row.logResult]],
-          command: 'SELECT 1',
-        };
+        const row = await invoke(session, text);
+        return { columns: ROW_COLUMNS, rows: [cells(row)], command: 'SELECT 1' };
       } catch (err) {
-        if (err instanceof BridgeError) {
-          throw new PgError(err.sqlstate, err.message, { detail: err.detail, hint: err.hint });
-        }
-        throw err;
+        throw err instanceof BridgeError ? pgErrorOf(err) : err;
       }
     },
   });
@@ -82,6 +87,22 @@ export function createBridgeServer(opts: BridgeOptions): Server {
   };
   return server;
 }
+
+/** A version-2 answer: the row, or the error in its last four columns; never an ErrorResponse. */
+async function answerV2(work: Promise<InvokeRow>): Promise<QueryResult> {
+  let row: (string | null)[];
+  try {
+    row = [...cells(await work), null, null, null, null];
+  } catch (err) {
+    const e = err instanceof BridgeError ? pgErrorOf(err) : toPgError(err, 'invoke failed');
+    row = [null, null, null, null, e.code, e.message, e.detail ?? null, e.hint ?? null];
+  }
+  return { columns: ROW_COLUMNS_V2, rows: [row], command: 'SELECT 1' };
+}
+
+const cells = (row: InvokeRow): (string | null)[] => [String(row.statusCode), row.payload, row.executedVersion, row.logResult];
+
+const pgErrorOf = (err: BridgeError) => new PgError(err.sqlstate, err.message, { detail: err.detail, hint: err.hint });
 
 function settingCommand(text: string, onForeignEncoding: (encoding: string) => void): QueryResult {
   const m = /^set\s+client_encoding\s+(?:to|=)\s+'?([A-Za-z0-9_-]+)'?/i.exec(text);

@@ -1,11 +1,12 @@
 /**
- * The one request shape the bridge understands (docs/bridge-protocol.md), validated once here.
- * Values are checked as Lambda checks them, so a bad argument fails before any call is made.
+ * The request shapes the bridge understands (docs/bridge-protocol.md), validated once here: version
+ * 2 from aws_lambda 1.1, version 1 from sessions still running 1.0. Values are checked as Lambda
+ * checks them, so a bad argument fails before any call is made.
  */
 import { z } from 'zod';
 import { InvalidArgument } from './errors.js';
 
-const Request = z.object({
+const RequestV1 = z.object({
   v: z.literal(1),
   function_name: z.string(),
   region: z.string().nullable().optional(),
@@ -16,8 +17,11 @@ const Request = z.object({
   qualifier: z.string().nullable().optional(),
   request_timeout_ms: z.number().int().min(1).max(900_000).optional(),
   endpoint_override: z.string().optional(),
-  caller: z.object({ database: z.string(), role: z.string(), backend_pid: z.number() }).partial().optional(),
 });
+
+const text = z.string().nullable();
+/** [2, function_name, region, invocation_type, log_type, qualifier, context, request_timeout_ms, endpoint_override] */
+const HeaderV2 = z.tuple([z.literal(2), text, text, text, text, text, text, text, text]);
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 
@@ -27,38 +31,121 @@ export interface BridgeRequest {
   payload: Buffer;
   invocationType: InvocationType;
   tail: boolean;
-  /** Base64 of the client context JSON, as the X-Amz-Client-Context header carries it. */
+  /** The client context's JSON text (an object), as Lambda decodes it from X-Amz-Client-Context. */
   clientContext?: string;
   qualifier?: string;
   requestTimeoutMs: number;
   endpointOverride?: string;
-  caller: { database?: string; role?: string; backendPid?: number };
+}
+
+/** Arguments common to both versions, before Lambda's rules are applied. */
+interface RawRequest {
+  functionName: string | null;
+  region: string | null | undefined;
+  invocationType: string | null | undefined;
+  logType: string | null | undefined;
+  qualifier: string | null | undefined;
+  context: unknown;
+  requestTimeoutMs: number;
+  endpointOverride: string | null | undefined;
+  payloadText: string;
 }
 
 const CLIENT_CONTEXT_LIMIT = 3583;
 const SYNC_LIMIT = 6_291_456;
 const ASYNC_LIMIT = 1_048_576;
 
+/** Which version a request text is: 2 starts with its header array, 1 with its object. */
+export const requestVersion = (text: string): 1 | 2 | undefined => (text.startsWith('[') ? 2 : text.startsWith('{') ? 1 : undefined);
+
 export function parseRequest(text: string): BridgeRequest {
+  return checked(requestVersion(text) === 2 ? readV2(text) : readV1(text));
+}
+
+function readV2(text: string): RawRequest {
+  const newline = text.indexOf('\n');
+  let header: unknown;
+  try {
+    header = JSON.parse(newline === -1 ? text : text.slice(0, newline));
+  } catch {
+    throw new InvalidArgument('malformed bridge request');
+  }
+  const r = HeaderV2.safeParse(header);
+  if (!r.success) throw new InvalidArgument(`malformed bridge request: ${r.error.issues[0]?.path.join('.')} ${r.error.issues[0]?.message}`);
+  const [, functionName, region, invocationType, logType, qualifier, context, timeout, endpointOverride] = r.data;
+  let contextValue: unknown;
+  if (context !== null) {
+    try {
+      contextValue = JSON.parse(context);
+    } catch {
+      throw new InvalidArgument('context must be a JSON object', 'Use fields such as "custom" and "env".');
+    }
+  }
+  const payloadText = newline === -1 ? '' : text.slice(newline + 1);
+  return {
+    functionName,
+    region,
+    invocationType,
+    logType,
+    qualifier,
+    context: contextValue,
+    requestTimeoutMs: timeoutSetting(timeout),
+    endpointOverride,
+    // SQL NULL arrives as nothing, JSON null as its text: both mean no payload, as in version 1.
+    payloadText: payloadText === 'null' ? '' : payloadText,
+  };
+}
+
+function readV1(text: string): RawRequest {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
     throw new InvalidArgument('malformed bridge request');
   }
-  const r = Request.safeParse(raw);
+  const r = RequestV1.safeParse(raw);
   if (!r.success) throw new InvalidArgument(`malformed bridge request: ${r.error.issues[0]?.path.join('.')} ${r.error.issues[0]?.message}`);
   const q = r.data;
+  return {
+    functionName: q.function_name,
+    region: q.region,
+    invocationType: q.invocation_type,
+    logType: q.log_type,
+    qualifier: q.qualifier,
+    context: q.context,
+    requestTimeoutMs: q.request_timeout_ms ?? DEFAULT_TIMEOUT_MS,
+    endpointOverride: q.endpoint_override,
+    // The payload's own text, as the caller wrote it: JSON.stringify of the parsed value would round
+    // big integers (12345678901234567890), turn 1e400 into null and drop duplicate keys.
+    payloadText: q.payload === undefined || q.payload === null ? '' : memberText(text, 'payload')!,
+  };
+}
 
-  const invocationType = q.invocation_type ?? 'RequestResponse';
+const DEFAULT_TIMEOUT_MS = 3000;
+const TIMEOUT_SETTING = 'aws_lambda.request_timeout_ms';
+
+/** aws_lambda.request_timeout_ms as SQL read it: unset or empty is the default, else 1..900000 whole ms. */
+function timeoutSetting(raw: string | null): number {
+  if (raw === null || raw === '') return DEFAULT_TIMEOUT_MS;
+  const ms = /^\s*[0-9]{1,6}\s*$/.test(raw) ? Number(raw) : NaN;
+  if (ms >= 1 && ms <= 900_000) return ms;
+  throw new InvalidArgument(
+    `invalid value for parameter "${TIMEOUT_SETTING}": "${raw}"`,
+    'Valid values are whole numbers of milliseconds between 1 and 900000.',
+  );
+}
+
+function checked(q: RawRequest): BridgeRequest {
+  if (q.functionName === null || q.functionName === '') throw new InvalidArgument('function_name must not be null or empty');
+  const invocationType = q.invocationType ?? 'RequestResponse';
   if (invocationType !== 'RequestResponse' && invocationType !== 'Event' && invocationType !== 'DryRun') {
     throw new InvalidArgument(`invalid invocation_type "${invocationType}"`, 'Valid values are RequestResponse, Event and DryRun (case-sensitive).');
   }
-  const logType = q.log_type ?? 'None';
+  const logType = q.logType ?? 'None';
   if (logType !== 'None' && logType !== 'Tail') {
     throw new InvalidArgument(`invalid log_type "${logType}"`, 'Valid values are None and Tail (case-sensitive).');
   }
-  if (q.function_name.trim() === '') throw new InvalidArgument('function_name must not be empty');
+  if (q.functionName.trim() === '') throw new InvalidArgument('function_name must not be empty');
   if (q.region !== undefined && q.region !== null && q.region.trim() === '') throw new InvalidArgument('region must not be empty');
 
   let clientContext: string | undefined;
@@ -66,32 +153,30 @@ export function parseRequest(text: string): BridgeRequest {
     if (typeof q.context !== 'object' || Array.isArray(q.context)) {
       throw new InvalidArgument('context must be a JSON object', 'Use fields such as "custom" and "env".');
     }
-    clientContext = Buffer.from(JSON.stringify(q.context)).toString('base64');
-    if (clientContext.length > CLIENT_CONTEXT_LIMIT) {
-      throw new InvalidArgument(`context is too large: ${clientContext.length} bytes in base64 (limit ${CLIENT_CONTEXT_LIMIT})`);
+    clientContext = JSON.stringify(q.context);
+    // The limit is Lambda's, on the header that carries the context in base64.
+    const encoded = Math.ceil(Buffer.byteLength(clientContext) / 3) * 4;
+    if (encoded > CLIENT_CONTEXT_LIMIT) {
+      throw new InvalidArgument(`context is too large: ${encoded} bytes in base64 (limit ${CLIENT_CONTEXT_LIMIT})`);
     }
   }
 
-  // The payload's own text, as the caller wrote it: JSON.stringify of the parsed value would round
-  // big integers (12345678901234567890), turn 1e400 into null and drop duplicate keys.
-  const payloadText = q.payload === undefined || q.payload === null ? '' : memberText(text, 'payload')!;
-  const payload = Buffer.from(payloadText);
+  const payload = Buffer.from(q.payloadText);
   const limit = invocationType === 'Event' ? ASYNC_LIMIT : SYNC_LIMIT;
   if (payload.length > limit) {
     throw new InvalidArgument(`payload is too large: ${payload.length} bytes (limit ${limit} for ${invocationType} invocations)`);
   }
 
   return {
-    functionName: q.function_name,
+    functionName: q.functionName,
     region: q.region ?? undefined,
     payload,
     invocationType,
     tail: logType === 'Tail',
     clientContext,
     qualifier: q.qualifier ?? undefined,
-    requestTimeoutMs: q.request_timeout_ms ?? 3000,
-    endpointOverride: q.endpoint_override || undefined,
-    caller: { database: q.caller?.database, role: q.caller?.role, backendPid: q.caller?.backend_pid },
+    requestTimeoutMs: q.requestTimeoutMs,
+    endpointOverride: q.endpointOverride || undefined,
   };
 }
 

@@ -3,14 +3,28 @@
  * with the cluster for feature `Lambda`, assumed through STS as `rds.amazonaws.com` with the
  * cluster's ARN and account as `aws:SourceArn` / `aws:SourceAccount`. Sessions are reused until
  * shortly before they expire or until IAM or the cluster's associations change, so a detached
- * role or a trust policy that no longer trusts RDS applies to the next invoke.
+ * role or a trust policy that no longer trusts RDS applies to the next invoke. A session is both
+ * the keys the SDK signs with for a remote Lambda and the identity pglambda's own Lambda authorizes.
  */
 import type { IssuedSession } from '../aws/sts/assume-role.js';
+import { sessionIdentity, type Identity } from '../aws/sts/identity.js';
 import { InvokeApiFailed } from './errors.js';
 import type { Cluster } from './cluster-registry.js';
-import type { Credentials } from './lambda-invoker.js';
 
 type ClusterScope = Pick<Cluster, 'accountId' | 'region' | 'identifier'>;
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+/** Who the bridge acts as for a cluster. */
+export interface RoleSession {
+  credentials: Credentials;
+  identity: Identity;
+}
 
 export interface RoleCredentialDeps {
   /** The role associated with the cluster for feature `Lambda`, if any. */
@@ -26,7 +40,7 @@ const RENEW_BEFORE_MS = 5 * 60_000;
 interface Cached {
   generation: number;
   renewAt: number;
-  credentials: Promise<Credentials>;
+  session: Promise<RoleSession>;
 }
 
 export class RoleCredentials {
@@ -34,21 +48,21 @@ export class RoleCredentials {
 
   constructor(private readonly deps: RoleCredentialDeps) {}
 
-  credentialsFor(cluster: ClusterScope): Promise<Credentials> {
+  sessionFor(cluster: ClusterScope): Promise<RoleSession> {
     const key = `${cluster.accountId}/${cluster.region}/${cluster.identifier}`;
     const generation = this.deps.generation();
     const cached = this.cache.get(key);
-    if (cached && cached.generation === generation && Date.now() < cached.renewAt) return cached.credentials;
-    const entry: Cached = { generation, renewAt: Infinity, credentials: this.assume(cluster) };
+    if (cached && cached.generation === generation && Date.now() < cached.renewAt) return cached.session;
+    const entry: Cached = { generation, renewAt: Infinity, session: this.assume(cluster) };
     this.cache.set(key, entry);
-    entry.credentials.then(
-      (c) => (entry.renewAt = (c.expiration?.getTime() ?? 0) - RENEW_BEFORE_MS),
+    entry.session.then(
+      (s) => (entry.renewAt = (s.credentials.expiration?.getTime() ?? 0) - RENEW_BEFORE_MS),
       () => this.cache.get(key) === entry && this.cache.delete(key),
     );
-    return entry.credentials;
+    return entry.session;
   }
 
-  private async assume(cluster: ClusterScope): Promise<Credentials> {
+  private async assume(cluster: ClusterScope): Promise<RoleSession> {
     const roleArn = await this.deps.roleForLambda(cluster);
     if (!roleArn) {
       throw new InvokeApiFailed(
@@ -64,6 +78,11 @@ export class RoleCredentials {
       throw new InvokeApiFailed((err as Error).message, `The trust policy of ${roleArn} must allow rds.amazonaws.com to assume it.`);
     }
     const c = session.Credentials;
-    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+    const roleId = session.AssumedRoleUser.AssumedRoleId.split(':')[0]!;
+    const accountId = roleArn.split(':')[4]!;
+    return {
+      credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration },
+      identity: sessionIdentity({ accountId, roleArn, roleId, sessionName: cluster.identifier, expiresAt: c.Expiration }, new Date()),
+    };
   }
 }

@@ -1,29 +1,35 @@
 /** Starts the bridge that `aws_lambda.invoke` reaches through dblink, on its own port. */
 import type { AddressInfo, Server } from 'node:net';
+import type { InvokeService } from '../aws/lambda/invoke-service.js';
 import { createBridgeServer } from '../bridge/bridge-server.js';
 import type { ClusterRegistry } from '../bridge/cluster-registry.js';
-import { LambdaInvoker, type Credentials } from '../bridge/lambda-invoker.js';
+import { LocalLambda } from '../bridge/local-lambda.js';
+import { RemoteLambda } from '../bridge/remote-lambda.js';
+import type { RoleSession } from '../bridge/role-credentials.js';
 
 export interface RunningBridge {
   port: number;
   registry: ClusterRegistry;
-  credentialsFor: BridgeStartOptions['credentialsFor'];
+  /** What it was started with: a bridge started again with these (and the same port) is the same bridge. */
+  options: BridgeStartOptions;
   close(): Promise<void>;
 }
 
 export interface BridgeStartOptions {
   host: string;
   port: number;
-  lambdaEndpoint: string;
-  credentialsFor(cluster: { accountId: string; region: string; identifier: string }): Promise<Credentials>;
+  /** pglambda's own Lambda, invoked in-process. */
+  invocations: InvokeService;
+  sessionFor(cluster: { accountId: string; region: string; identifier: string }): Promise<RoleSession>;
 }
 
 export async function startBridge(registry: ClusterRegistry, opts: BridgeStartOptions): Promise<RunningBridge> {
-  const invoker = new LambdaInvoker(opts.lambdaEndpoint);
+  const remote = new RemoteLambda();
   const server: Server = createBridgeServer({
     registry,
-    invoker,
-    credentialsFor: opts.credentialsFor,
+    local: new LocalLambda(opts.invocations),
+    remote,
+    sessionFor: opts.sessionFor,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -35,9 +41,9 @@ export async function startBridge(registry: ClusterRegistry, opts: BridgeStartOp
   return {
     port: (server.address() as AddressInfo).port,
     registry,
-    credentialsFor: opts.credentialsFor,
+    options: opts,
     close: async () => {
-      invoker.close();
+      remote.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import { AwsEndpoint } from '../aws/server.js';
-import { lambdaService } from '../aws/lambda/index.js';
+import { createLambda } from '../aws/lambda/index.js';
 import { CodeUrls } from '../aws/lambda/code-url.js';
 import { iamService } from '../aws/iam/index.js';
 import { IamStore } from '../iam/store/iam-store.js';
@@ -36,6 +36,7 @@ import { ensureDefaultRole } from './default-role.js';
 import { executionCredentials } from './execution-credentials.js';
 import { createStarterAccess } from './starter-access.js';
 import { RoleCredentials } from '../bridge/role-credentials.js';
+import { rootIdentity } from '../aws/sts/identity.js';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -123,13 +124,14 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const registry = new ClusterRegistry(db);
     const clusters = new ClusterStore(db);
     let bridgePort = opts.bridgePort;
+    const lambda = createLambda({ store, code, invoker, events, logs, sts, enforceIam: opts.enforceIam, policies: new FunctionPolicyStore(db), codeUrls: new CodeUrls() });
     const endpoint = new AwsEndpoint({
       host: opts.host,
       port: opts.port,
       accountOfSessionKey: async (key) => (await sts.identities.resolveAccessKey(key)).accountId,
       services: [
         clusterService(registry, () => ({ host: opts.host, port: bridgePort })),
-        lambdaService({ store, code, invoker, events, logs, sts, enforceIam: opts.enforceIam, policies: new FunctionPolicyStore(db), codeUrls: new CodeUrls() }),
+        lambda.api,
         iamService(iamStore),
         stsService(sts),
         rdsService({
@@ -151,11 +153,11 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const bridge = await startBridge(registry, {
       host: opts.host,
       port: opts.bridgePort,
-      lambdaEndpoint: `http://${opts.host}:${port}`,
+      invocations: lambda.invocations,
       // Without IAM a cluster calls Lambda as its account's root (a 12-digit key selects the account).
-      credentialsFor: opts.enforceIam
-        ? (cluster) => roleCredentials.credentialsFor(cluster)
-        : async (cluster) => ({ accessKeyId: cluster.accountId, secretAccessKey: 'pglambda' }),
+      sessionFor: opts.enforceIam
+        ? (cluster) => roleCredentials.sessionFor(cluster)
+        : async (cluster) => ({ credentials: { accessKeyId: cluster.accountId, secretAccessKey: 'pglambda' }, identity: rootIdentity(cluster.accountId) }),
     });
     bridgePort = bridge.port;
     stops.push(() => bridge.close());

@@ -162,7 +162,7 @@ test('the bridge restarted under a live session: the next invoke works, nothing 
     });
     await live.assertUsable();
 
-    restarted = await startBridge(svc.bridge.registry, { host: '127.0.0.1', port, lambdaEndpoint: svc.endpoint, credentialsFor: svc.bridge.credentialsFor });
+    restarted = await startBridge(svc.bridge.registry, { ...svc.bridge.options, port });
     assert.equal(restarted.port, port);
     assert.equal((await live.query(tally('after'))).rows[0].payload, 2, 'the function ran once more');
     assert.equal(await live.pid(), pid, 'the same session');
@@ -170,7 +170,7 @@ test('the bridge restarted under a live session: the next invoke works, nothing 
 
     // Restarted again between two calls, without a failed call in between: reconnects once.
     await restarted.close();
-    restarted = await startBridge(svc.bridge.registry, { host: '127.0.0.1', port, lambdaEndpoint: svc.endpoint, credentialsFor: svc.bridge.credentialsFor });
+    restarted = await startBridge(svc.bridge.registry, { ...svc.bridge.options, port });
     assert.equal((await live.query(tally('again'))).rows[0].payload, 3);
     assert.equal(await readFile(file, 'utf8'), 'before\nafter\nagain\n');
     // Other sessions, whose connections the restarts cut, reconnect too.

@@ -4,6 +4,10 @@
  * policies and the function's resource policy (IAM: policy evaluation logic). Within an account
  * either policy may allow; across accounts both must. An explicit Deny anywhere refuses, even the
  * root. Denials carry AWS's AccessDeniedException wording, which Aurora quotes to SQL callers.
+ *
+ * Decisions are cached by caller, action and resource while IAM and the resource policies stay as
+ * they were (`generation`), so a warm invoke evaluates no policy and any change applies to the next
+ * request. A decision that read the request time (aws:CurrentTime, aws:EpochTime) is not cached.
  */
 import { evaluate, parsePolicy, type AuthorizationRequest, type ParsedPolicy } from '../../iam/policy/index.js';
 import type { RolePolicies } from '../../iam/store/role-policies.js';
@@ -24,6 +28,8 @@ export interface AuthorizerDeps {
   identities: Identities;
   roles: RolePolicies;
   policies: ResourcePolicies;
+  /** Moves on every change of IAM or of any resource policy. */
+  generation(): number;
 }
 
 interface Target {
@@ -33,9 +39,13 @@ interface Target {
 }
 
 const PARSED_LIMIT = 1000;
+const DECISIONS_LIMIT = 10_000;
 
 export class LambdaAuthorizer {
   private readonly parsed = new Map<string, ParsedPolicy | null>();
+  /** Denial text ('' for allowed) per caller, action, resource and extra context, at `decidedAt`. */
+  private readonly decisions = new Map<string, string>();
+  private decidedAt = -1;
 
   constructor(private readonly deps: AuthorizerDeps) {}
 
@@ -65,9 +75,23 @@ export class LambdaAuthorizer {
       if (identity.type === 'root') return;
       target = { arn: rawName(req, params) ?? '*', accountId: req.caller.accountId };
     }
+    await this.authorizeTarget(identity, action, target);
+    if (passesRole) await this.checkPassRole(req, identity, target.accountId);
+  }
+
+  /**
+   * The check of `check` for a caller already known and a function already parsed, as the bridge
+   * invokes in-process: the resource is the qualified ARN where the action honours a qualifier.
+   */
+  async authorizeFunction(identity: Identity, { action, qualified }: RouteAction, fn: FunctionRef): Promise<void> {
+    const ref = qualified ? fn : { ...fn, qualifier: undefined };
+    const base = `arn:aws:lambda:${ref.region}:${ref.accountId}:function:${ref.name}`;
+    await this.authorizeTarget(identity, action, { arn: ref.qualifier ? `${base}:${ref.qualifier}` : base, accountId: ref.accountId, fn: ref });
+  }
+
+  private async authorizeTarget(identity: Identity, action: string, target: Target): Promise<void> {
     const denial = await this.denial(identity, action, target);
     if (denial) throw new AccessDeniedException(`User: ${identity.arn} is not authorized to perform: ${action} on resource: ${target.arn} ${denial}`);
-    if (passesRole) await this.checkPassRole(req, identity, target.accountId);
   }
 
   /** IAM: "Granting a user permissions to pass a role to an AWS service", with the condition key IAM sets for it. */
@@ -91,6 +115,29 @@ export class LambdaAuthorizer {
 
   /** Why the request is refused, in AWS's words, or undefined when it is allowed. */
   private async denial(identity: Identity, action: string, target: Target, extraContext: Record<string, string> = {}): Promise<string | undefined> {
+    // Read the generation before the policies, so a change committed meanwhile leaves the entry stale.
+    const generation = this.deps.generation();
+    if (generation !== this.decidedAt) {
+      this.decisions.clear();
+      this.decidedAt = generation;
+    }
+    const key = `${identity.arn}\u0000${identity.roleId ?? ''}\u0000${action}\u0000${target.arn}\u0000${JSON.stringify(extraContext)}`;
+    const known = this.decisions.get(key);
+    if (known !== undefined) return known || undefined;
+    const { denial, timed } = await this.decide(identity, action, target, extraContext);
+    if (!timed && this.decidedAt === generation) {
+      if (this.decisions.size >= DECISIONS_LIMIT) this.decisions.clear();
+      this.decisions.set(key, denial ?? '');
+    }
+    return denial;
+  }
+
+  private async decide(
+    identity: Identity,
+    action: string,
+    target: Target,
+    extraContext: Record<string, string>,
+  ): Promise<{ denial: string | undefined; timed: boolean }> {
     const { principal, context } = policyView(identity);
     const request: AuthorizationRequest = { action, resource: target.arn, principal, context: { ...context, ...extraContext } };
     const noIdentityAllow = `because no identity-based policy allows the ${action} action`;
@@ -98,10 +145,23 @@ export class LambdaAuthorizer {
     if (identity.type === 'assumed-role') {
       const role = await this.deps.roles.forSession(identity.roleArn!, identity.roleId!);
       // A session outlives neither its role nor the role's replacement by a new one of the same name.
-      if (!role) return noIdentityAllow;
+      if (!role) return { denial: noIdentityAllow, timed: false };
       identityPolicies = role.permissions;
     }
     const resourcePolicies = target.fn ? await this.resourcePolicy(target.fn) : [];
+    const timed = identityPolicies.some(readsRequestTime) || resourcePolicies.some(readsRequestTime);
+    return { denial: this.verdict(identity, request, identityPolicies, resourcePolicies, target, noIdentityAllow), timed };
+  }
+
+  private verdict(
+    identity: Identity,
+    request: AuthorizationRequest,
+    identityPolicies: ParsedPolicy[],
+    resourcePolicies: ParsedPolicy[],
+    target: Target,
+    noIdentityAllow: string,
+  ): string | undefined {
+    const { action } = request;
 
     const byIdentityPolicies = evaluate(request, { identity: identityPolicies });
     if (byIdentityPolicies === 'ExplicitDeny') return `with an explicit deny in an identity-based policy`;
@@ -130,6 +190,19 @@ export class LambdaAuthorizer {
     }
     return policy ? [policy] : [];
   }
+}
+
+const timeKeys = /aws:(currenttime|epochtime)/i;
+const readsTime = new WeakMap<ParsedPolicy, boolean>();
+
+/** Whether a policy's decision can change with the clock alone: it names a request-time key. */
+function readsRequestTime(policy: ParsedPolicy): boolean {
+  let reads = readsTime.get(policy);
+  if (reads === undefined) {
+    reads = timeKeys.test(JSON.stringify(policy));
+    readsTime.set(policy, reads);
+  }
+  return reads;
 }
 
 /** Lambda built and validated every stored statement; one that no longer parses grants nothing. */

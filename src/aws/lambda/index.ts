@@ -1,4 +1,7 @@
-/** The Lambda service: its REST-JSON routes, one file per resource, each authorized by IAM unless enforcement is off. */
+/**
+ * The Lambda service: its REST-JSON routes, one file per resource, each authorized by IAM unless
+ * enforcement is off; and Invoke as an in-process service for the bridge, behind the same checks.
+ */
 import { AwsError } from '../errors.js';
 import { RestJsonRouter } from '../protocols/rest-json.js';
 import type { AwsRequest, AwsService } from '../request.js';
@@ -9,12 +12,27 @@ import type { LambdaApiDeps } from './deps.js';
 import { eventInvokeConfigRoutes } from './event-invoke-config.js';
 import { functionRoutes } from './functions.js';
 import { invokeRoutes } from './invoke.js';
+import { InvokeService } from './invoke-service.js';
 import { permissionRoutes } from './permissions.js';
 import { pglambdaRoutes } from './pglambda-extras.js';
 import { tagRoutes } from './tags.js';
 import { versionRoutes } from './versions.js';
 
-export function lambdaService(deps: LambdaApiDeps): AwsService {
+export interface Lambda {
+  /** The REST-JSON API on the endpoint. */
+  api: AwsService;
+  /** Invoke in-process, for callers inside pglambda. */
+  invocations: InvokeService;
+}
+
+export function createLambda(deps: LambdaApiDeps): Lambda {
+  const authorizer = new LambdaAuthorizer({
+    identities: deps.sts.identities,
+    roles: deps.sts.roles,
+    policies: deps.policies,
+    generation: () => deps.sts.roles.generation + deps.policies.version,
+  });
+  const invocations = new InvokeService(deps, deps.enforceIam ? authorizer : undefined);
   const routes = [
     ...functionRoutes(deps),
     ...versionRoutes(deps),
@@ -23,15 +41,15 @@ export function lambdaService(deps: LambdaApiDeps): AwsService {
     ...eventInvokeConfigRoutes(deps),
     ...tagRoutes(deps),
     ...permissionRoutes(deps),
-    ...invokeRoutes(deps),
+    ...invokeRoutes(invocations),
     ...pglambdaRoutes(deps),
   ];
-  const authorizer = new LambdaAuthorizer({ identities: deps.sts.identities, roles: deps.sts.roles, policies: deps.policies });
   const router = new RestJsonRouter(deps.enforceIam ? authorizer.guard(routes) : routes);
-  return {
+  const api: AwsService = {
     signingName: 'lambda',
     matches: (req: AwsRequest) => router.matchesPath(req.rawPath),
     handle: (req: AwsRequest) =>
       router.dispatch(req, () => new AwsError('UnknownOperationException', `pglambda does not implement ${req.method} ${req.rawPath}`, 404)),
   };
+  return { api, invocations };
 }

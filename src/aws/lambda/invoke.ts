@@ -1,30 +1,22 @@
-/** Invoke: RequestResponse, Event and DryRun, with Tail logs and client context (lambda-wire §1). */
-import { ExecutionRoleError, FunctionNotFoundError, ThrottledError } from '../../lambda/errors.js';
-import { logTail } from '../../lambda/environments/log-lines.js';
+/**
+ * Invoke over REST-JSON (lambda-wire §1): the HTTP request read into an InvokeInput, run by the
+ * InvokeService the bridge also calls, and its output written as Lambda's response.
+ */
 import { ValidationException } from '../errors.js';
 import { empty, type Route } from '../protocols/rest-json.js';
 import { header, type AwsRequest } from '../request.js';
-import type { LambdaApiDeps } from './deps.js';
-import {
-  AccessDeniedException,
-  InvalidParameterValueException,
-  InvalidRequestContentException,
-  RequestEntityTooLargeException,
-  ResourceNotFoundException,
-  TooManyRequestsException,
-} from './errors.js';
+import { InvalidParameterValueException, InvalidRequestContentException } from './errors.js';
 import { parseFunctionRef } from './identifiers.js';
+import { checkInvokeSize, type InvocationType, type InvokeService } from './invoke-service.js';
 
-const SYNC_LIMIT = 6_291_456;
-const ASYNC_LIMIT = 1_048_576;
 const CLIENT_CONTEXT_LIMIT = 3583;
 
-function enumHeader(req: AwsRequest, name: string, member: string, allowed: string[], fallback: string): string {
+function enumHeader<T extends string>(req: AwsRequest, name: string, member: string, allowed: T[], fallback: T): T {
   const v = header(req, name) ?? fallback;
-  if (!allowed.includes(v)) {
+  if (!(allowed as string[]).includes(v)) {
     throw ValidationException.constraint(v, member, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
   }
-  return v;
+  return v as T;
 }
 
 function checkPayload(body: Buffer): void {
@@ -54,48 +46,19 @@ function clientContextOf(req: AwsRequest): string | undefined {
   return text;
 }
 
-/** Maps the domain's failures to Lambda's exceptions, once for every invocation path. */
-export function lambdaErrorOf(err: unknown): unknown {
-  if (err instanceof FunctionNotFoundError) return new ResourceNotFoundException(err.message);
-  if (err instanceof ThrottledError) return new TooManyRequestsException(err.reason);
-  // What Invoke answers on AWS once a function's role was deleted or stopped trusting Lambda.
-  if (err instanceof ExecutionRoleError) return new AccessDeniedException(err.message);
-  return err;
-}
-
-export function invokeRoutes(deps: LambdaApiDeps): Route[] {
+export function invokeRoutes(service: InvokeService): Route[] {
   const invoke: Route['handler'] = async (req, p) => {
     const fn = parseFunctionRef(p.FunctionName!, req.caller, { qualifier: req.query.get('Qualifier') });
-    const type = enumHeader(req, 'x-amz-invocation-type', 'invocationType', ['Event', 'RequestResponse', 'DryRun'], 'RequestResponse');
+    const invocationType = enumHeader<InvocationType>(req, 'x-amz-invocation-type', 'invocationType', ['Event', 'RequestResponse', 'DryRun'], 'RequestResponse');
     const logType = enumHeader(req, 'x-amz-log-type', 'logType', ['None', 'Tail'], 'None');
-    const limit = type === 'Event' ? ASYNC_LIMIT : SYNC_LIMIT;
-    if (req.body.length > limit) {
-      throw new RequestEntityTooLargeException(
-        type === 'Event'
-          ? `${req.body.length} byte payload is too large for the Event invocation type (limit ${ASYNC_LIMIT} bytes)`
-          : `Request must be smaller than ${SYNC_LIMIT} bytes for the InvokeFunction operation`,
-      );
-    }
+    checkInvokeSize(invocationType, req.body.length);
     checkPayload(req.body);
-    const clientContext = clientContextOf(req);
-    try {
-      if (type === 'DryRun') {
-        await deps.invoker.resolve(fn, fn.qualifier);
-        return empty(204);
-      }
-      if (type === 'Event') {
-        await deps.invoker.resolve(fn, fn.qualifier);
-        await deps.events.enqueue(fn, fn.qualifier, req.body);
-        return empty(202);
-      }
-      const r = await deps.invoker.invoke({ fn, qualifier: fn.qualifier, payload: req.body, clientContext });
-      const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amz-executed-version': r.executedVersion };
-      if (r.functionError) headers['x-amz-function-error'] = r.functionError;
-      if (logType === 'Tail') headers['x-amz-log-result'] = logTail(r.log);
-      return { status: 200, headers, body: r.payload };
-    } catch (err) {
-      throw lambdaErrorOf(err);
-    }
+    const out = await service.invoke({ fn, invocationType, tail: logType === 'Tail', payload: req.body, clientContext: clientContextOf(req) });
+    if (out.status !== 200) return empty(out.status);
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amz-executed-version': out.executedVersion! };
+    if (out.functionError) headers['x-amz-function-error'] = out.functionError;
+    if (out.logResult !== undefined) headers['x-amz-log-result'] = out.logResult;
+    return { status: 200, headers, body: out.payload };
   };
 
   const refuse = (message: string): Route['handler'] => async () => {

@@ -24,7 +24,7 @@ export interface Identity {
   expired: boolean;
 }
 
-const rootIdentity = (accountId: string): Identity => ({
+export const rootIdentity = (accountId: string): Identity => ({
   type: 'root',
   accountId,
   arn: `arn:aws:iam::${accountId}:root`,
@@ -38,7 +38,8 @@ const roleName = (roleArn: string) => roleArn.slice(roleArn.lastIndexOf('/') + 1
 export const assumedRoleArn = (accountId: string, roleArn: string, sessionName: string) =>
   `arn:aws:sts::${accountId}:assumed-role/${roleName(roleArn)}/${sessionName}`;
 
-function sessionIdentity(s: SessionRecord, now: Date): Identity {
+/** The identity a session STS issued stands for. */
+export function sessionIdentity(s: Omit<SessionRecord, 'accessKeyId'>, now: Date): Identity {
   return {
     type: 'assumed-role',
     accountId: s.accountId,

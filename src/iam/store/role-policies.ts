@@ -19,6 +19,11 @@ export class RolePolicies {
 
   constructor(private readonly iam: IamStore) {}
 
+  /** IAM's change generation: whatever was decided from these policies holds while it stays. */
+  get generation(): number {
+    return this.iam.generation;
+  }
+
   /** The role and its parsed policies; undefined when no such role exists (any more). */
   forRole(roleArn: string): Promise<RolePolicySet | undefined> {
     // Read the generation before the data, so a change committed mid-read leaves the entry stale.

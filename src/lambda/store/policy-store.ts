@@ -34,6 +34,11 @@ export class FunctionPolicyStore {
 
   constructor(private readonly pool: Pool) {}
 
+  /** Moves on every write of any policy, so a decision cached under one value is stale after a change. */
+  get version(): number {
+    return this.writes;
+  }
+
   /** The resource policy text of the function (qualifier undefined) or of one version/alias; undefined if none. */
   async documentFor(ref: FunctionKey, qualifier: string | undefined): Promise<string | undefined> {
     return (await this.get(ref, qualifier))?.document;

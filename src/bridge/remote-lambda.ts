@@ -1,41 +1,27 @@
 /**
- * Invokes through `@aws-sdk/client-lambda`, exactly as the bridge would call AWS: one client per
- * endpoint and region, kept warm. Results become the row `aws_lambda.invoke` returns; failures become
- * Aurora's errors.
+ * Invokes through `@aws-sdk/client-lambda`, exactly as a client of AWS would: for
+ * `aws_lambda.endpoint_override` and any Lambda that is not pglambda's own. One client per endpoint,
+ * region and cluster, kept warm and replaced when the cluster's session is renewed.
  */
 import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent } from 'node:http';
-import { InvokeApiFailed, LambdaInvocationFailed } from './errors.js';
+import { InvokeApiFailed } from './errors.js';
+import { rowOf, type InvokeRow, type LambdaPath } from './invoke-row.js';
 import type { BridgeRequest } from './request.js';
+import type { Credentials, RoleSession } from './role-credentials.js';
 import type { Target } from './target.js';
-
-export interface InvokeRow {
-  statusCode: number;
-  payload: string | null;
-  executedVersion: string | null;
-  logResult: string | null;
-}
-
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
 
 /** Node's resolver error codes that mean nothing answered at the endpoint. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
 
-export class LambdaInvoker {
+export class RemoteLambda implements LambdaPath {
   private readonly clients = new Map<string, { accessKeyId: string; client: LambdaClient }>();
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
-  constructor(private readonly defaultEndpoint: string) {}
-
-  /** `caller` names whose credentials these are (a cluster): its client is replaced when they change. */
-  async invoke(req: BridgeRequest, target: Target, caller: string, credentials: Credentials): Promise<InvokeRow> {
-    const client = this.client(req.endpointOverride ?? this.defaultEndpoint, target.region, caller, credentials);
+  async invoke(req: BridgeRequest, target: Target, cluster: string, session: RoleSession): Promise<InvokeRow> {
+    // Without an endpoint_override the SDK's own endpoint for the region: AWS.
+    const client = this.client(req.endpointOverride, target.region, cluster, session.credentials);
     let out: InvokeCommandOutput;
     try {
       out = await client.send(
@@ -43,7 +29,7 @@ export class LambdaInvoker {
           FunctionName: target.qualifier ? `${target.arn}:${target.qualifier}` : target.arn,
           InvocationType: req.invocationType,
           LogType: req.tail ? 'Tail' : 'None',
-          ClientContext: req.clientContext,
+          ClientContext: req.clientContext === undefined ? undefined : Buffer.from(req.clientContext).toString('base64'),
           Payload: req.payload.length ? req.payload : undefined,
         }),
         { abortSignal: AbortSignal.timeout(req.requestTimeoutMs) },
@@ -51,14 +37,11 @@ export class LambdaInvoker {
     } catch (err) {
       throw new InvokeApiFailed(clientMessage(err, req.requestTimeoutMs));
     }
-    const payload = out.Payload && out.Payload.length ? Buffer.from(out.Payload).toString('utf8') : null;
-    if (out.FunctionError) throw new LambdaInvocationFailed(target.arn, out.FunctionError, payload ?? '');
-    return {
-      statusCode: out.StatusCode ?? 200,
-      payload: req.invocationType === 'RequestResponse' ? payload ?? 'null' : null,
-      executedVersion: out.ExecutedVersion ?? null,
-      logResult: out.LogResult ?? null,
-    };
+    return rowOf(
+      { statusCode: out.StatusCode, payload: out.Payload, executedVersion: out.ExecutedVersion, functionError: out.FunctionError, logResult: out.LogResult },
+      req,
+      target,
+    );
   }
 
   close(): void {
@@ -66,8 +49,8 @@ export class LambdaInvoker {
     this.agent.destroy();
   }
 
-  private client(endpoint: string, region: string, caller: string, credentials: Credentials): LambdaClient {
-    const key = `${endpoint}\u0000${region}\u0000${caller}`;
+  private client(endpoint: string | undefined, region: string, cluster: string, credentials: Credentials): LambdaClient {
+    const key = `${endpoint}\u0000${region}\u0000${cluster}`;
     const cached = this.clients.get(key);
     if (cached?.accessKeyId === credentials.accessKeyId) return cached.client;
     // A renewed session replaces the client that signed with the previous one. The old client is
@@ -87,7 +70,9 @@ export class LambdaInvoker {
 
 function clientMessage(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `Request timed out after ${timeoutMs} ms`;
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return timedOut(timeoutMs);
   if (UNREACHABLE.has(e.code ?? '') || UNREACHABLE.has(e.cause?.code ?? '')) return 'Unable to connect to endpoint';
   return e.message ?? String(err);
 }
+
+export const timedOut = (ms: number) => `Request timed out after ${ms} ms`;
