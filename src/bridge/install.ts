@@ -16,7 +16,20 @@ export const EXTENSION_FILES = [
   'aws_commons/sql/aws_commons--1.0.sql',
   'aws_lambda/aws_lambda.control',
   'aws_lambda/sql/aws_lambda--1.0.sql',
+  'aws_lambda/sql/aws_lambda--1.0--1.1.sql',
+  'aws_lambda/sql/aws_lambda--1.1.sql',
 ];
+
+/** The aws_lambda version install.sql.in installs (the control file's default_version). */
+export const AWS_LAMBDA_VERSION = '1.1';
+
+/** Upgrade scripts by the version they start from, each to the next version, up to AWS_LAMBDA_VERSION. */
+const UPGRADES: Record<string, { to: string; script: string }> = {
+  '1.0': { to: '1.1', script: 'aws_lambda/sql/aws_lambda--1.0--1.1.sql' },
+};
+
+/** How install.sql.in records a plain install's version, in the comment of schema aws_lambda. */
+const plainComment = (version: string) => `aws_lambda ${version} (installed by pglambda install, without CREATE EXTENSION)`;
 
 export interface BridgeAddress {
   host: string;
@@ -35,10 +48,15 @@ export async function plainInstallSql(): Promise<string> {
       lines.push(line);
       continue;
     }
-    const script = await readFile(join(extensionsDir, include[1]!), 'utf8');
-    lines.push(...script.split('\n').filter((l) => !l.startsWith('\\echo Use "CREATE EXTENSION')));
+    lines.push(await scriptWithoutGuard(include[1]!));
   }
   return lines.join('\n');
+}
+
+/** An extension script minus its `\echo Use "CREATE EXTENSION …" / "ALTER EXTENSION …"` guard line. */
+async function scriptWithoutGuard(path: string): Promise<string> {
+  const script = await readFile(join(extensionsDir, path), 'utf8');
+  return script.split('\n').filter((l) => !/^\\echo Use "(CREATE|ALTER) EXTENSION/.test(l)).join('\n');
 }
 
 /** Whether aws_lambda is already in this database, as an extension or from a plain install. */
@@ -47,11 +65,61 @@ export async function isInstalled(client: pg.ClientBase): Promise<boolean> {
   return (r.rowCount ?? 0) > 0;
 }
 
-export async function installAwsLambda(client: pg.ClientBase, how: 'extension' | 'plain-sql'): Promise<void> {
-  if (how === 'extension') {
-    await client.query('CREATE EXTENSION IF NOT EXISTS aws_lambda CASCADE');
-  } else if (!(await isInstalled(client))) {
-    await client.query(await plainInstallSql());
+/** What installAwsLambda did: installed, updated from an older version, or found it current. */
+export type InstallOutcome = { action: 'installed' } | { action: 'updated'; from: string } | { action: 'current' };
+
+/**
+ * Installs aws_lambda, or brings an existing install to the current version: ALTER EXTENSION
+ * UPDATE for an extension, the missing upgrade scripts for a plain install (as one transaction).
+ * `how` only decides a fresh install.
+ */
+export async function installAwsLambda(client: pg.ClientBase, how: 'extension' | 'plain-sql'): Promise<InstallOutcome> {
+  const version = await installedVersion(client);
+  if (version === undefined) {
+    await client.query(how === 'extension' ? 'CREATE EXTENSION IF NOT EXISTS aws_lambda CASCADE' : await plainInstallSql());
+    return { action: 'installed' };
+  }
+  if (version.extension) {
+    await client.query('ALTER EXTENSION aws_lambda UPDATE');
+  } else {
+    await updatePlainInstall(client, version.version);
+  }
+  const now = await installedVersion(client);
+  return now?.version === version.version ? { action: 'current' } : { action: 'updated', from: version.version };
+}
+
+async function installedVersion(client: pg.ClientBase): Promise<{ extension: boolean; version: string } | undefined> {
+  if (!(await isInstalled(client))) return undefined;
+  const r = await client.query<{ extversion: string | null; comment: string | null }>(
+    `select (select extversion from pg_extension where extname = 'aws_lambda') as extversion,
+            (select obj_description(oid, 'pg_namespace') from pg_namespace where nspname = 'aws_lambda') as comment`,
+  );
+  const { extversion, comment } = r.rows[0]!;
+  if (extversion !== null) return { extension: true, version: extversion };
+  const recorded = /^aws_lambda (\S+) /.exec(comment ?? '')?.[1];
+  if (recorded === undefined) {
+    throw new Error(`aws_lambda is installed without CREATE EXTENSION, but schema aws_lambda does not record its version (comment: ${JSON.stringify(comment)})`);
+  }
+  return { extension: false, version: recorded };
+}
+
+async function updatePlainInstall(client: pg.ClientBase, from: string): Promise<void> {
+  const steps: string[] = [];
+  for (let version = from; version !== AWS_LAMBDA_VERSION; ) {
+    const step = UPGRADES[version];
+    if (!step) throw new Error(`no upgrade of aws_lambda from version ${version} to ${AWS_LAMBDA_VERSION}`);
+    steps.push(await scriptWithoutGuard(step.script));
+    version = step.to;
+  }
+  if (steps.length === 0) return;
+  await client.query('BEGIN');
+  try {
+    for (const sql of steps) await client.query(sql);
+    await client.query(`COMMENT ON SCHEMA aws_lambda IS '${plainComment(AWS_LAMBDA_VERSION)}'`);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
   }
 }
 

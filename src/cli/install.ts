@@ -1,12 +1,13 @@
 /**
  * `pglambda install --database-url URL --cluster ID`: puts aws_lambda into a database and points it
  * at this pglambda as cluster ID. Uses CREATE EXTENSION where the server has our extension files
- * (PGXS install, the embedded server), else creates the same objects from plain SQL.
+ * (PGXS install, the embedded server), else creates the same objects from plain SQL. Run again, it
+ * brings an older aws_lambda to the current version (ALTER EXTENSION UPDATE, or the upgrade scripts).
  */
 import { Command } from 'commander';
 import pg from 'pg';
 import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
-import { configureBridge, installAwsLambda, isInstalled } from '../bridge/install.js';
+import { AWS_LAMBDA_VERSION, configureBridge, installAwsLambda } from '../bridge/install.js';
 import { defaultEndpoint } from './options.js';
 
 interface InstallOptions {
@@ -39,10 +40,12 @@ export function installCommand(): Command {
       try {
         const available = await client.query(`select 1 from pg_available_extensions where name = 'aws_lambda'`);
         const how = (available.rowCount ?? 0) > 0 ? 'extension' : 'plain-sql';
-        const already = await isInstalled(client);
-        await installAwsLambda(client, how);
+        const outcome = await installAwsLambda(client, how);
         await configureBridge(client, { host: o.bridgeHost ?? bridge.host, port: bridge.port, login: bridge.login, password: bridge.password });
-        const what = already ? 'already installed; bridge login renewed' : how === 'extension' ? 'installed with CREATE EXTENSION' : 'installed from plain SQL';
+        const what =
+          outcome.action === 'updated' ? `updated from ${outcome.from} to ${AWS_LAMBDA_VERSION}; bridge login renewed`
+          : outcome.action === 'current' ? 'already installed; bridge login renewed'
+          : how === 'extension' ? 'installed with CREATE EXTENSION' : 'installed from plain SQL';
         console.log(`aws_lambda ${what} in ${client.database}, as cluster ${o.cluster} (${o.region}), bridge ${o.bridgeHost ?? bridge.host}:${bridge.port}`);
       } finally {
         await client.end();

@@ -2,7 +2,8 @@
  * What the one-command start adds on the embedded server: the extension files where PostgreSQL 18
  * finds them, aws_lambda installed in the `postgres` database and pointed at the bridge as
  * `my-db-cluster`, and (unless --no-examples) the reference's `my-function` with version 1 and the
- * alias `custom_version`.
+ * alias `custom_version`. A start on a data directory with an older aws_lambda updates it (ALTER
+ * EXTENSION UPDATE), since the staged files are always the current ones.
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';

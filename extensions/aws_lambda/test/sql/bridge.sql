@@ -1,9 +1,9 @@
--- Reaching the bridge: failures to connect, settings checked at call time, and a stand-in
--- bridge (this very server: it answers the JSON request with a syntax error, which is an
--- ErrorResponse like the bridge's own) to see errors passed on, the persistent connection, and
--- reconnection after the bridge restarted. Needs a server that lets this superuser connect to
--- itself through its Unix socket without a password (trust or peer), as make installcheck
--- on a throwaway cluster does.
+-- Reaching the bridge: failures to connect, connect_timeout_ms checked when connecting, and a
+-- stand-in bridge (this very server: it answers the request with a syntax error, an
+-- ErrorResponse, as a server that is not a version-2 bridge would) to see that answer
+-- reported, the persistent connection, and reconnection after the bridge restarted. Needs a
+-- server that lets this superuser connect to itself through its Unix socket without a
+-- password (trust or peer), as make installcheck on a throwaway cluster does.
 \set SHOW_CONTEXT never
 SELECT aws_commons.create_lambda_function_arn('my-function', 'us-west-2') AS aws_lambda_arn_1 \gset
 
@@ -22,7 +22,7 @@ SELECT srvoptions FROM pg_foreign_server WHERE srvname = 'aws_lambda_bridge';
 SELECT usename = current_user AS for_owner, umoptions FROM pg_user_mappings WHERE srvname = 'aws_lambda_bridge';
 SELECT * FROM aws_lambda.invoke('my-function', '{}'::json, 'us-west-2', 'Event');
 
--- aws_lambda.connect_timeout_ms: default 1000, 1..900000, checked at call time; libpq gets
+-- aws_lambda.connect_timeout_ms: default 1000, 1..900000, checked when connecting; libpq gets
 -- whole seconds, at least 2.
 SET aws_lambda.connect_timeout_ms = 0;
 SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);
@@ -41,8 +41,9 @@ RESET aws_lambda.connect_timeout_ms;
 SELECT aws_lambda_private.configure_bridge(
     split_part(current_setting('unix_socket_directories'), ',', 1),
     current_setting('port')::integer, current_user, NULL, current_database());
--- The bridge's ErrorResponse comes back with its SQLSTATE, message and hint, without
--- dblink's context line ("while executing query on dblink connection ...").
+-- An ErrorResponse means the server is not a version-2 bridge: 58000 with its message, without
+-- dblink's context line ("while executing query on dblink connection ...") or its NOTICE. The
+-- connection stays.
 SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);
 DO $$
 DECLARE
@@ -56,6 +57,10 @@ EXCEPTION WHEN OTHERS THEN
     RAISE NOTICE 'sqlstate %, message "%", dblink in context: %', state, msg, ctx LIKE '%dblink%';
 END
 $$;
+-- With the connection open, aws_lambda.connect_timeout_ms is not read.
+SET aws_lambda.connect_timeout_ms = 0;
+SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);
+RESET aws_lambda.connect_timeout_ms;
 -- One persistent connection per backend, reused by every call, listed for the owner.
 SELECT dblink_get_connections();
 SELECT count(*) AS bridge_connections FROM pg_stat_activity

@@ -1,10 +1,13 @@
 -- Every aws_lambda.invoke call of the Aurora documentation, run verbatim: which overload
 -- PostgreSQL picks and how that overload reads the arguments.
 --
--- Without a bridge: inside a transaction that is rolled back, the transport
--- aws_lambda_private.send is replaced by a stub that answers with the request it was given
--- (without the parts that do not come from the arguments), so the payload column shows what
--- the bridge would receive. track_functions tells which overload ran.
+-- Without a bridge: a stand-in for dblink (schema regress_stub, kept for the next tests) takes
+-- the request and answers it, as the bridge does, with one row of eight columns. Inside a
+-- transaction that is rolled back, aws_lambda_private.invoke finds it first in its search_path,
+-- and regress_stub.answer echoes the request the way the bridge reads it (its header as an
+-- object, without request_timeout_ms and endpoint_override; unset invocation and log types as
+-- their defaults), so the payload column shows what the bridge would receive.
+-- track_functions tells which overload ran.
 \set SHOW_CONTEXT never
 SET track_functions = 'all';
 CREATE TEMP TABLE calls_seen (funcid oid PRIMARY KEY, calls bigint);
@@ -22,16 +25,49 @@ BEGIN
 END
 $$;
 
-BEGIN;
-CREATE OR REPLACE FUNCTION aws_lambda_private.send(
-    request text,
-    OUT status_code integer, OUT payload text, OUT executed_version text, OUT log_result text)
-LANGUAGE sql AS $$
-    SELECT 200,
-           (request::jsonb - 'v' - 'caller' - 'request_timeout_ms' - 'endpoint_override')::text,
-           '$LATEST',
-           replace(encode(convert_to('log tail of ' || (request::json ->> 'function_name'), 'utf-8'), 'base64'), E'\n', '')
+CREATE SCHEMA regress_stub;
+CREATE FUNCTION regress_stub.dblink_get_connections() RETURNS text[] LANGUAGE sql
+AS $$ SELECT '{aws_lambda_bridge}'::text[] $$;
+CREATE FUNCTION regress_stub.dblink_is_busy(text) RETURNS integer LANGUAGE sql
+AS $$ SELECT 0 $$;
+CREATE FUNCTION regress_stub.dblink_send_query(text, text) RETURNS integer LANGUAGE sql
+AS $$ SELECT 1 FROM set_config('regress_stub.request', $2, true) $$;
+-- As dblink does with fail_on_error false: an answer of no rows comes with a NOTICE.
+CREATE FUNCTION regress_stub.dblink_get_result(text, boolean) RETURNS SETOF record LANGUAGE plpgsql
+AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM regress_stub.answer(current_setting('regress_stub.request'));
+    IF NOT FOUND THEN
+        RAISE NOTICE 'regress_stub: %', regress_stub.dblink_error_message($1);
+    END IF;
+END
 $$;
+CREATE FUNCTION regress_stub.dblink_error_message(text) RETURNS text LANGUAGE sql
+AS $$ SELECT coalesce(current_setting('regress_stub.error', true), 'OK') $$;
+CREATE FUNCTION regress_stub.dblink_disconnect(text) RETURNS text LANGUAGE sql
+AS $$ SELECT 'OK' $$;
+-- The request as the bridge reads it.
+CREATE FUNCTION regress_stub.request(request text) RETURNS jsonb LANGUAGE sql AS $$
+    SELECT jsonb_build_object(
+        'function_name', h ->> 1, 'region', h -> 2,
+        'invocation_type', coalesce(h ->> 3, 'RequestResponse'), 'log_type', coalesce(h ->> 4, 'None'),
+        'qualifier', h -> 5, 'context', (h ->> 6)::jsonb,
+        'payload', nullif(substr(request, strpos(request, E'\n') + 1), '')::jsonb)
+    FROM (SELECT split_part(request, E'\n', 1)::jsonb AS h) AS s
+$$;
+-- What the stand-in answers (tests replace it).
+CREATE FUNCTION regress_stub.answer(request text,
+    OUT status_code integer, OUT payload text, OUT executed_version text, OUT log_result text,
+    OUT sqlstate text, OUT message text, OUT detail text, OUT hint text)
+RETURNS SETOF record LANGUAGE sql AS $$
+    SELECT 200, regress_stub.request(request)::text, '$LATEST',
+           replace(encode(convert_to('log tail of ' || (regress_stub.request(request) ->> 'function_name'), 'utf-8'), 'base64'), E'\n', ''),
+           NULL, NULL, NULL, NULL
+$$;
+
+BEGIN;
+ALTER FUNCTION aws_lambda_private.invoke(text, text, text, text, text, text, text, integer)
+    SET search_path = pg_catalog, regress_stub, pg_temp;
 \x on
 
 -- Specifying the Lambda function to use
