@@ -46,7 +46,7 @@ export function upCommand(): Command {
           asyncRetryBaseMs: o.asyncRetryBaseMs,
           examples: o.examples,
           enforceIam: o.enforceIam,
-          log: (line) => process.env.PGLAMBDA_VERBOSE && console.error(line),
+          log: progress,
         });
       } catch (err) {
         if (err instanceof PortInUseError) throw new Error(`${err.message}`);
@@ -70,6 +70,11 @@ export function upCommand(): Command {
       process.on('SIGINT', () => shutdown('SIGINT'));
       process.on('SIGTERM', () => shutdown('SIGTERM'));
     });
+}
+
+/** Seconds since the process began, so the first line also owns up to the time spent loading. */
+function progress(line: string): void {
+  console.error(`pglambda: [${(performance.now() / 1000).toFixed(1)}s] ${line}`);
 }
 
 function printBanner(s: RunningService, o: UpOptions): void {

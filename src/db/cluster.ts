@@ -19,7 +19,7 @@ export async function isInitialized(layout: ClusterLayout): Promise<boolean> {
  * Runs initdb into a scratch folder and renames it into place only once it succeeded, so an
  * interrupted first start leaves nothing that a later start would mistake for a cluster.
  */
-export async function initCluster(layout: ClusterLayout, password: string, log: (line: string) => void): Promise<void> {
+export async function initCluster(layout: ClusterLayout, password: string): Promise<void> {
   const scratch = `${layout.pgdata}.initdb`;
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { mode: 0o700 });
@@ -33,7 +33,6 @@ export async function initCluster(layout: ClusterLayout, password: string, log: 
     await chown(scratch, runAs.uid, runAs.gid);
     await chown(pwfile, runAs.uid, runAs.gid);
   }
-  log(`creating a PostgreSQL cluster in ${layout.pgdata}`);
   try {
     await promisify(execFile)(
       layout.binaries.initdb,

@@ -49,7 +49,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     settings.push(`extension_control_path=${await syncExtensionDirs(layout, opts.extensionDirs)}`);
   }
   await stopStalePostmaster(layout.pgdata, log);
-  if (!(await isInitialized(layout))) await initCluster(layout, password, log);
+  const name = `PostgreSQL ${layout.binaries.version.split('.')[0]}`;
+  const fresh = !(await isInitialized(layout));
+  log(`starting ${name}${fresh ? ` (first start: initdb in ${layout.pgdata})` : ''} …`);
+  if (fresh) await initCluster(layout, password);
   // After the stale check: a server we left behind may be the one holding the port.
   await assertPortFree(host, port);
 
@@ -67,7 +70,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     await stop().catch((stopErr: Error) => log(stopErr.message));
     throw err instanceof PostgresStartError && /Address already in use/.test(err.logTail) ? new PortInUseError(port, host) : err;
   }
-  log(`PostgreSQL (pid ${server.pid}) is ready on ${host}:${port}`);
+  log(`${name} ready on ${host}:${port} (pid ${server.pid})`);
 
   const urlHost = connectHost.includes(':') ? `[${connectHost}]` : connectHost;
   const url = (user: string, db: string) => `postgres://${user}:${encodeURIComponent(password)}@${urlHost}:${port}/${db}`;

@@ -101,7 +101,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     // An idle client's connection can drop when PostgreSQL restarts; the pool replaces it.
     db.on('error', (err) => log(`state database: ${err.message}`));
     stops.push(() => db.end());
-    await migrate(db, [...lambdaMigrations, ...clusterMigrations, ...iamMigrations, ...rdsMigrations, ...stsMigrations]);
+    await step(log, "pglambda's state schema", () =>
+      migrate(db, [...lambdaMigrations, ...clusterMigrations, ...iamMigrations, ...rdsMigrations, ...stsMigrations]));
 
     const store = new FunctionStore(db);
     const code = new CodeStore(join(opts.dataDir, 'code'));
@@ -162,12 +163,20 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     bridgePort = bridge.port;
     stops.push(() => bridge.close());
     const endpointUrl = `http://${opts.host}:${port}`;
-    await installIntoEmbedded(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port });
-    await ensureDefaultRole(endpointUrl);
-    if (opts.examples) {
-      await createStarterAccess(endpointUrl);
-      await deployExamples(endpointUrl);
-    }
+    log(`listening on ${endpointUrl} (AWS API) and ${opts.host}:${bridge.port} (bridge)`);
+    // Two independent chains: the starter access needs my-db-cluster, which the install registers;
+    // my-function needs its execution role.
+    await allSettled([
+      (async () => {
+        await step(log, 'aws_lambda in database postgres', () =>
+          installIntoEmbedded(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port }));
+        if (opts.examples) await step(log, 'starter access for my-db-cluster', () => createStarterAccess(endpointUrl));
+      })(),
+      (async () => {
+        await step(log, 'execution role pglambda-default', () => ensureDefaultRole(endpointUrl));
+        if (opts.examples) await step(log, 'example my-function', () => deployExamples(endpointUrl));
+      })(),
+    ]);
     worker.start();
     stops.push(() => {
       // Ending the environments first lets events in flight return (and be requeued) at once.
@@ -191,4 +200,19 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     await unwind();
     throw err;
   }
+}
+
+/** Brackets one part of the start with progress lines, so a slow part is never silent. */
+async function step<T>(log: (line: string) => void, name: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  log(`${name} …`);
+  const result = await run();
+  log(`${name}: done in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  return result;
+}
+
+/** Like Promise.all, but waits for every part: the unwind must not stop what a part still uses. */
+async function allSettled(parts: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(parts)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

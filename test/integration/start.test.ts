@@ -86,6 +86,17 @@ test('starts from a 0700 home, prints what to paste, keeps state across SIGTERM 
   assert.match(first.output, /export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-west-2/);
   assert.match(first.output, new RegExp(`export DATABASE_URL=postgres://postgres:[^@]+@127.0.0.1:${pgPort}/postgres`));
   assert.match(first.output, /--endpoint-url/);
+  // Every part of the start says when it begins and ends, on stderr, before the banner.
+  const progress = (output: string) => output.slice(0, output.indexOf('pglambda is up.'));
+  for (const line of [
+    /pglambda: \[\d+\.\ds\] starting PostgreSQL 18 \(first start: initdb in \S+\) …/,
+    /pglambda: \[\d+\.\ds\] PostgreSQL 18 ready on 127\.0\.0\.1:\d+ \(pid \d+\)/,
+    /pglambda: \[\d+\.\ds\] pglambda's state schema: done in \d+\.\d+ s/,
+    /pglambda: \[\d+\.\ds\] aws_lambda in database postgres: done in/,
+    /pglambda: \[\d+\.\ds\] execution role pglambda-default: done in/,
+    /pglambda: \[\d+\.\ds\] starter access for my-db-cluster: done in/,
+    /pglambda: \[\d+\.\ds\] example my-function: done in/,
+  ]) assert.match(progress(first.output), line);
 
   // The start installed aws_lambda and deployed my-function: the reference's first call works.
   const databaseUrl = /export DATABASE_URL=(\S+)/.exec(first.output)![1]!;
@@ -116,6 +127,10 @@ test('starts from a 0700 home, prints what to paste, keeps state across SIGTERM 
   assert.equal(alive(pg), false, 'PostgreSQL stopped with the service');
 
   const second = await up();
+  // A restart reuses the cluster: no initdb.
+  assert.match(progress(second.output), /pglambda: \[\d+\.\ds\] starting PostgreSQL 18 …/);
+  assert.doesNotMatch(second.output, /initdb/);
+  assert.match(progress(second.output), /example my-function: done in/);
   const got = await c.send(new GetFunctionCommand({ FunctionName: 'kept' }));
   assert.equal(got.Configuration?.FunctionName, 'kept');
   if (psqlPath) assert.equal((await viaSql()).stdout, '200|1\n', 'SQL invokes again after a restart');
