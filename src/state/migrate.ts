@@ -15,7 +15,9 @@ export interface Migration {
 export async function migrate(pool: Pool, migrations: Migration[]): Promise<void> {
   await pool.query(`create schema if not exists pglambda;
     create table if not exists pglambda.migrations (id text primary key, applied_at timestamptz not null default now())`);
-  for (const m of migrations) {
+  // Read once, so a restart with nothing to apply costs one query instead of a transaction per step.
+  const applied = new Set((await pool.query<{ id: string }>('select id from pglambda.migrations')).rows.map((r) => r.id));
+  for (const m of migrations.filter((m) => !applied.has(m.id))) {
     await inTransaction(pool, async (client) => {
       // Serialises concurrent migrators; the loser sees the row and skips.
       await client.query(`select pg_advisory_xact_lock(hashtext('pglambda.migrate'))`);
