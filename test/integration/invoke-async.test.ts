@@ -262,3 +262,61 @@ test('queued events survive kill -9 of the service and its PostgreSQL, and all r
     await rm(dataDir, { recursive: true, force: true });
   }
 });
+
+test('events accepted together in one commit survive kill -9: every one answered 202 runs', { timeout: 180_000 }, async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'pglambda-crash-'));
+  const [port, pgPort] = [await freePort(), await freePort()];
+  const client = new LambdaClient({
+    endpoint: `http://127.0.0.1:${port}`, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1,
+  });
+  try {
+    let child = await up(dataDir, port, pgPort);
+    await client.send(new CreateFunctionCommand({
+      FunctionName: 'ledger', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE, Code: { ZipFile: await zipFiles(worker) },
+    }));
+    // One at a time and slowly, so most accepted events are still queued when the service dies.
+    await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'ledger', ReservedConcurrentExecutions: 1 }));
+    const file = join(scratch, 'ledger.txt');
+    const accepted: string[] = [];
+    let crashed = false;
+    // Sixteen callers at once: their events are committed in groups.
+    const callers = Array.from({ length: 16 }, async (_, c) => {
+      for (let i = 0; !crashed; i++) {
+        const tag = `c${c}-${i}`;
+        try {
+          if ((await event(client, 'ledger', { file, tag, ms: 20 })).StatusCode === 202) accepted.push(tag);
+        } catch {
+          return;
+        }
+      }
+    });
+    await until('events accepted in groups', async () => accepted.length >= 300, 60_000);
+
+    const pgdata = await pgdataOf(dataDir);
+    const postmaster = Number((await readFile(join(pgdata, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    child.kill('SIGKILL');
+    process.kill(postmaster, 'SIGKILL');
+    crashed = true;
+    await Promise.all(callers);
+    await until('the service to die', async () => child.exitCode !== null || child.signalCode !== null);
+    await until('PostgreSQL to die', async () => (await processesIn(pgdata)).length === 0, 20_000);
+    await until('the old postmaster to be reaped', async () => !existsSync(`/proc/${postmaster}`), 20_000);
+    assert.ok((await lines(file)).length < accepted.length, 'events were still queued at the crash');
+
+    child = await up(dataDir, port, pgPort);
+    await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'ledger', ReservedConcurrentExecutions: 8 }));
+    const ran = await until('every accepted event to run', async () => {
+      const seen = new Set(await lines(file));
+      return accepted.every((tag) => seen.has(tag)) && seen;
+    }, 90_000);
+    assert.ok(ran.size >= accepted.length);
+
+    child.kill('SIGTERM');
+    await until('a clean stop', async () => child.exitCode !== null || child.signalCode !== null, 20_000);
+  } finally {
+    client.destroy();
+    await killChildren();
+    childDataDirs.delete(dataDir);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});

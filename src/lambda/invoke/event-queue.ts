@@ -2,6 +2,11 @@
  * Accepted Event invocations, durably queued in PostgreSQL (our own `FOR UPDATE SKIP LOCKED`
  * queue). A worker holds the row lock for the whole run, so if the process dies the lock goes
  * with its connection and the event runs again: delivery is at least once, even across replicas.
+ *
+ * Enqueues are group-committed: while one insert is being made durable, the events accepted
+ * meanwhile wait and then go in together, one commit (one WAL flush) for all of them. Each caller
+ * still hears back only once its own event is committed, so a 202 is never answered for an event
+ * a crash could lose.
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
@@ -23,20 +28,59 @@ export interface Claim {
   retryAt(delayMs: number, countAttempt: boolean, lastResult: unknown): Promise<void>;
 }
 
+interface Accepted {
+  id: string;
+  fn: FunctionKey;
+  qualifier: string | undefined;
+  payload: Buffer;
+  committed(): void;
+  failed(err: unknown): void;
+}
+
+/** Events per commit at most: bounds one insert's parameters (1 MB payloads each). */
+const GROUP_LIMIT = 256;
+
 export class EventQueue {
   private readonly waiters = new Set<() => void>();
+  private accepted: Accepted[] = [];
+  private committing = false;
 
   constructor(private readonly pool: Pool) {}
 
-  async enqueue(fn: FunctionKey, qualifier: string | undefined, payload: Buffer): Promise<string> {
+  /** Resolves with the event's id once it is committed. */
+  enqueue(fn: FunctionKey, qualifier: string | undefined, payload: Buffer): Promise<string> {
     const id = randomUUID();
-    await this.pool.query(
-      `insert into lambda.event_invocations (id, account_id, region, function_name, qualifier, payload)
-       values ($1, $2, $3, $4, $5, $6)`,
-      [id, fn.accountId, fn.region, fn.name, qualifier ?? null, payload],
-    );
-    for (const w of [...this.waiters]) w();
-    return id;
+    return new Promise((resolve, reject) => {
+      this.accepted.push({ id, fn, qualifier, payload, committed: () => resolve(id), failed: reject });
+      if (!this.committing) void this.commitAccepted();
+    });
+  }
+
+  private async commitAccepted(): Promise<void> {
+    this.committing = true;
+    while (this.accepted.length > 0) {
+      const group = this.accepted.splice(0, GROUP_LIMIT);
+      try {
+        await this.pool.query(
+          `insert into lambda.event_invocations (id, account_id, region, function_name, qualifier, payload)
+           select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[])`,
+          [
+            group.map((e) => e.id),
+            group.map((e) => e.fn.accountId),
+            group.map((e) => e.fn.region),
+            group.map((e) => e.fn.name),
+            group.map((e) => e.qualifier ?? null),
+            group.map((e) => e.payload),
+          ],
+        );
+      } catch (err) {
+        for (const e of group) e.failed(err);
+        continue;
+      }
+      for (const e of group) e.committed();
+      for (const w of [...this.waiters]) w();
+    }
+    this.committing = false;
   }
 
   /** Resolves when an event may be waiting (an enqueue here) or after `ms`. */
