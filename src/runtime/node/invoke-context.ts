@@ -1,8 +1,8 @@
 /**
  * The context object handed to a Node handler: function data from the environment,
- * invocation data from the `/next` headers, and the legacy completion methods.
+ * invocation data from the Runtime API, and the legacy completion methods.
  */
-import type { Invocation } from './rapid-client.js';
+import type { Invocation } from './runtime-client.js';
 import type { Settlement } from './settlement.js';
 
 /** Per-environment part of the context, read once at start-up. */
@@ -37,10 +37,9 @@ export function readStaticContext(env: NodeJS.ProcessEnv): StaticContext {
   };
 }
 
-/** Throws if a JSON header is malformed; the caller fails the invoke with that error. */
+/** Throws if client context or identity is malformed JSON; the caller fails the invoke with that error. */
 export function buildContext(base: StaticContext, invocation: Invocation, settlement: Settlement): LambdaContext {
-  const headers = invocation.headers;
-  const deadline = Number(headers['lambda-runtime-deadline-ms']);
+  const deadline = invocation.deadlineMs;
   return {
     get callbackWaitsForEmptyEventLoop() {
       return settlement.waitsForEmptyEventLoop;
@@ -51,29 +50,28 @@ export function buildContext(base: StaticContext, invocation: Invocation, settle
     succeed: settlement.succeed,
     fail: settlement.fail,
     done: settlement.done,
-    ...base,
-    clientContext: parseJsonHeader(headers['lambda-runtime-client-context'], 'ClientContext'),
-    identity: parseJsonHeader(headers['lambda-runtime-cognito-identity'], 'CognitoIdentity'),
-    invokedFunctionArn: headerValue(headers['lambda-runtime-invoked-function-arn']),
+    // Listed rather than spread: this runs on every invoke, and a spread copies generically.
+    functionVersion: base.functionVersion,
+    functionName: base.functionName,
+    memoryLimitInMB: base.memoryLimitInMB,
+    logGroupName: base.logGroupName,
+    logStreamName: base.logStreamName,
+    clientContext: parseJson(invocation.clientContext, 'ClientContext'),
+    identity: parseJson(invocation.cognitoIdentity, 'CognitoIdentity'),
+    invokedFunctionArn: invocation.invokedFunctionArn,
     awsRequestId: invocation.id,
-    tenantId: headerValue(headers['lambda-runtime-aws-tenant-id']),
+    tenantId: invocation.tenantId,
     getRemainingTimeInMillis: () => deadline - Date.now(),
   };
 }
 
 /** AWS exposes the X-Ray header to SDKs through this variable, per invoke. */
-export function forwardTraceId(headers: Invocation['headers']): void {
-  const traceId = headerValue(headers['lambda-runtime-trace-id']);
+export function forwardTraceId(traceId: string | undefined): void {
   if (traceId) process.env._X_AMZN_TRACE_ID = traceId;
   else delete process.env._X_AMZN_TRACE_ID;
 }
 
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function parseJsonHeader(value: string | string[] | undefined, name: string): unknown {
-  const text = headerValue(value);
+function parseJson(text: string | undefined, name: string): unknown {
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text);

@@ -1,19 +1,13 @@
 /**
- * HTTP client for the Lambda Runtime API (2018-06-01). One keep-alive agent, so a warm
- * invoke costs two requests on an already open connection.
+ * HTTP client for the Lambda Runtime API (2018-06-01), for a process started without our channel.
+ * One keep-alive agent, so a warm invoke costs two requests on an already open connection.
  */
 import http from 'node:http';
 import type { ErrorResponse } from './errors.js';
+import { RuntimeApiUnavailable, type Invocation, type RuntimeClient } from './runtime-client.js';
 
 const BASE = '/2018-06-01/runtime';
 const ERROR_TYPE_HEADER = 'lambda-runtime-function-error-type';
-
-export interface Invocation {
-  id: string;
-  /** The event as sent: JSON text. */
-  event: string;
-  headers: http.IncomingHttpHeaders;
-}
 
 interface Reply {
   status: number;
@@ -21,14 +15,7 @@ interface Reply {
   body: string;
 }
 
-/** The Runtime API cannot be reached: the service is gone or shutting this environment down. */
-export class RuntimeApiUnavailable extends Error {
-  constructor(cause: unknown) {
-    super(`Runtime API unavailable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
-  }
-}
-
-export class RapidClient {
+export class RapidClient implements RuntimeClient {
   readonly #agent = new http.Agent({ keepAlive: true });
   readonly #host: string;
   readonly #port: number;
@@ -48,7 +35,17 @@ export class RapidClient {
     if (reply.status !== 200 || typeof id !== 'string' || id === '') {
       throw new Error(`Runtime API /invocation/next answered ${reply.status} without a request id: ${reply.body}`);
     }
-    return { id, event: reply.body, headers: reply.headers };
+    const h = reply.headers;
+    return {
+      id,
+      event: reply.body,
+      deadlineMs: Number(h['lambda-runtime-deadline-ms']),
+      invokedFunctionArn: single(h['lambda-runtime-invoked-function-arn']),
+      traceId: single(h['lambda-runtime-trace-id']),
+      clientContext: single(h['lambda-runtime-client-context']),
+      cognitoIdentity: single(h['lambda-runtime-cognito-identity']),
+      tenantId: single(h['lambda-runtime-aws-tenant-id']),
+    };
   }
 
   async postResponse(id: string, json: string): Promise<void> {
@@ -92,6 +89,10 @@ export class RapidClient {
       attempt(false);
     });
   }
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Node refuses header values with control or non-ASCII characters; a user's error name may have them. */

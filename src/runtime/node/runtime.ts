@@ -7,7 +7,7 @@ import { toRapidResponse } from './errors.js';
 import type { Handler } from './handler-loader.js';
 import { buildContext, forwardTraceId, type StaticContext } from './invoke-context.js';
 import { logError, setRequestId } from './log-patch.js';
-import { RuntimeApiUnavailable, type Invocation, type RapidClient } from './rapid-client.js';
+import { RuntimeApiUnavailable, type Invocation, type RuntimeClient } from './runtime-client.js';
 import { Settlement, type Reporter } from './settlement.js';
 
 /** Exit codes of the Node runtime process. 128/129 are the ones AWS's runtime uses. */
@@ -31,7 +31,7 @@ export class Runtime implements Reporter {
   #crashing = false;
 
   constructor(
-    private readonly client: RapidClient,
+    private readonly client: RuntimeClient,
     private readonly staticContext: StaticContext,
   ) {}
 
@@ -87,7 +87,7 @@ export class Runtime implements Reporter {
   #invoke = (invocation: Invocation): void => {
     this.#requestId = invocation.id;
     setRequestId(invocation.id);
-    forwardTraceId(invocation.headers);
+    forwardTraceId(invocation.traceId);
     const settlement = new Settlement(this, invocation.id);
     this.#onEmptyEventLoop = () => settlement.settleOnEmptyEventLoop(this.#handlerIsAsync);
     try {

@@ -1,7 +1,8 @@
 """Entry point of a Python function's process (Python 3.9+, standard library only).
 
-Run as `python3 bootstrap.py` with cwd and LAMBDA_TASK_ROOT set to the function's code and
-AWS_LAMBDA_RUNTIME_API pointing at the service:
+Run as `python3 bootstrap.py` with cwd and LAMBDA_TASK_ROOT set to the function's code, and the
+service's framed channel on fd `_PGLAMBDA_CHANNEL_FD` (else the Runtime API over HTTP at
+AWS_LAMBDA_RUNTIME_API):
 
 1. Make stdout unbuffered and set up `logging` as AWS does.
 2. Load `_HANDLER`; a failure is posted to `/runtime/init/error` and the process exits 1.
@@ -16,6 +17,7 @@ import stat
 import sys
 import threading
 
+from pglambda_runtime.channel import ChannelClient
 from pglambda_runtime.client import RuntimeApiError, RuntimeApiGone, RuntimeClient
 from pglambda_runtime.context import LambdaContext
 from pglambda_runtime.handler import Fault, error_from_exception, load_handler, make_error
@@ -32,7 +34,7 @@ UNHANDLED_WARNING = "LAMBDA_WARNING: Unhandled exception. The most likely cause 
 def handle(client, handler, invocation):
     request_id = invocation.request_id
     set_request_id(request_id)
-    trace_id = invocation.headers.get("Lambda-Runtime-Trace-Id")
+    trace_id = invocation.trace_id
     if trace_id:
         os.environ["_X_AMZN_TRACE_ID"] = trace_id
     else:
@@ -40,7 +42,7 @@ def handle(client, handler, invocation):
     try:
         context = LambdaContext(invocation)
         event = invocation.body
-        if (invocation.headers.get("Content-Type") or "application/json") == "application/json":
+        if invocation.content_type == "application/json":
             try:
                 event = json.loads(event)
             except ValueError as err:
@@ -88,6 +90,13 @@ def watch_parent():
     threading.Thread(target=wait_for_eof, name="pglambda-parent-watch", daemon=True).start()
 
 
+def connect():
+    fd = os.environ.pop("_PGLAMBDA_CHANNEL_FD", None)
+    if fd is None:
+        return RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    return ChannelClient(int(fd))
+
+
 def load_or_exit(client):
     """Loads `_HANDLER`; a failure is logged and posted as an init error, then the process exits."""
     try:
@@ -110,7 +119,7 @@ def main():
     sys.path[0:1] = [task_root]
     setup_logging(LOG_FORMAT, os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper())
     watch_parent()
-    client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    client = connect()
     try:
         handler = load_or_exit(client)
         while True:

@@ -1,4 +1,5 @@
-"""HTTP client for the Lambda Runtime API (2018-06-01) over one keep-alive connection."""
+"""HTTP client for the Lambda Runtime API (2018-06-01) over one keep-alive connection, for a process
+started without the service's channel (channel.py)."""
 
 import http.client
 
@@ -18,10 +19,16 @@ class RuntimeApiError(Exception):
 
 
 class Invocation:
-    __slots__ = ("request_id", "headers", "body")
+    """One event and what the Runtime API says about it; JSON texts stay text (the context parses them)."""
 
-    def __init__(self, request_id, headers, body):
-        self.request_id, self.headers, self.body = request_id, headers, body
+    __slots__ = ("request_id", "body", "content_type", "deadline_ms", "invoked_function_arn", "trace_id",
+                 "client_context", "cognito_identity", "tenant_id")
+
+    def __init__(self, request_id, body, content_type, deadline_ms, invoked_function_arn, trace_id,
+                 client_context, cognito_identity=None, tenant_id=None):
+        self.request_id, self.body, self.content_type = request_id, body, content_type
+        self.deadline_ms, self.invoked_function_arn, self.trace_id = deadline_ms, invoked_function_arn, trace_id
+        self.client_context, self.cognito_identity, self.tenant_id = client_context, cognito_identity, tenant_id
 
 
 class RuntimeClient:
@@ -37,7 +44,17 @@ class RuntimeClient:
         request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
         if status != 200 or not request_id:
             raise RuntimeApiError("Runtime API /invocation/next answered %d: %r" % (status, body[:200]))
-        return Invocation(request_id, headers, body)
+        return Invocation(
+            request_id,
+            body,
+            headers.get("Content-Type") or "application/json",
+            int(headers.get("Lambda-Runtime-Deadline-Ms") or 0),
+            headers.get("Lambda-Runtime-Invoked-Function-Arn"),
+            headers.get("Lambda-Runtime-Trace-Id"),
+            headers.get("Lambda-Runtime-Client-Context"),
+            headers.get("Lambda-Runtime-Cognito-Identity"),
+            headers.get("Lambda-Runtime-Aws-Tenant-Id"),
+        )
 
     def post_response(self, request_id, payload, content_type):
         path = "%s/invocation/%s/response" % (API, request_id)

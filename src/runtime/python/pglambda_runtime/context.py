@@ -29,8 +29,7 @@ def _from_dict(cls, values):
     return obj
 
 
-def _json_header(headers, name, label):
-    text = headers.get(name)
+def _parse_json(text, label):
     if not text:
         return None
     try:
@@ -41,24 +40,24 @@ def _json_header(headers, name, label):
 
 class LambdaContext:
     def __init__(self, invocation):
-        env, headers = os.environ, invocation.headers
+        env = os.environ
         self.aws_request_id = invocation.request_id
         self.log_group_name = env.get("AWS_LAMBDA_LOG_GROUP_NAME")
         self.log_stream_name = env.get("AWS_LAMBDA_LOG_STREAM_NAME")
         self.function_name = env.get("AWS_LAMBDA_FUNCTION_NAME")
         self.memory_limit_in_mb = env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
         self.function_version = env.get("AWS_LAMBDA_FUNCTION_VERSION")
-        self.invoked_function_arn = headers.get("Lambda-Runtime-Invoked-Function-Arn")
-        self.tenant_id = headers.get("Lambda-Runtime-Aws-Tenant-Id")
-        self.client_context = _from_dict(ClientContext, _json_header(headers, "Lambda-Runtime-Client-Context", "Client Context"))
+        self.invoked_function_arn = invocation.invoked_function_arn
+        self.tenant_id = invocation.tenant_id
+        self.client_context = _from_dict(ClientContext, _parse_json(invocation.client_context, "Client Context"))
         if self.client_context is not None:
             self.client_context.client = _from_dict(Client, self.client_context.client)
-        identity = _json_header(headers, "Lambda-Runtime-Cognito-Identity", "Cognito Identity") or {}
+        identity = _parse_json(invocation.cognito_identity, "Cognito Identity") or {}
         self.identity = _from_dict(CognitoIdentity, {
             "cognito_identity_id": identity.get("cognitoIdentityId"),
             "cognito_identity_pool_id": identity.get("cognitoIdentityPoolId"),
         })
-        self._deadline_ms = int(headers.get("Lambda-Runtime-Deadline-Ms") or 0)
+        self._deadline_ms = invocation.deadline_ms
 
     def get_remaining_time_in_millis(self):
         return max(self._deadline_ms - int(time.time() * 1000), 0)
