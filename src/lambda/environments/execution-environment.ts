@@ -1,18 +1,19 @@
 /**
- * One execution environment: a runtime process, its own Runtime API listener, and the log of what
- * it prints. It runs one invocation at a time; a timeout, crash or init failure ends it, and the
+ * One execution environment: a runtime process, its own Runtime API (an HTTP listener, plus the
+ * framed channel for the runtime clients pglambda ships), and the log of what it prints. It runs one invocation at a time; a timeout, crash or init failure ends it, and the
  * pool starts a fresh one for the next invocation (module state resets, as on Lambda).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:fs';
-import { readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { InvocationSlot, type RuntimeOutcome } from './invocation-slot.js';
 import { launchSpec, type LaunchInput } from './launcher.js';
 import { endLine, logStreamName, reportLine, startLine, traceId } from './log-lines.js';
-import { RuntimeApi, type RuntimeOutcome } from './runtime-api.js';
 import { outcomeToResult, type Failure, type InvocationResult } from './outcome.js';
+import { RuntimeApi } from './runtime-api.js';
+import { RuntimeChannel } from './runtime-channel.js';
+import { RuntimeProcess } from './runtime-process.js';
 
 export type EnvironmentState = 'starting' | 'ready' | 'invoking' | 'stopped';
 
@@ -33,8 +34,10 @@ export class ExecutionEnvironment {
   state: EnvironmentState = 'starting';
   lastUsed = Date.now();
   readonly logStream: string;
-  private readonly api = new RuntimeApi();
-  private proc: ChildProcess | null = null;
+  private readonly slot = new InvocationSlot();
+  private readonly api = new RuntimeApi(this.slot);
+  private channel: RuntimeChannel | null = null;
+  private proc: RuntimeProcess | null = null;
   private readonly spawnedAt = performance.now();
   private initDurationMs: number | undefined;
   private ready: Promise<RuntimeOutcome | null>;
@@ -47,7 +50,7 @@ export class ExecutionEnvironment {
   private constructor(readonly config: EnvironmentConfig) {
     this.logStream = logStreamName(config.version);
     this.ready = new Promise((resolve) => {
-      this.api.whenReady(() => {
+      this.slot.whenReady(() => {
         this.initDurationMs = performance.now() - this.spawnedAt;
         resolve(null);
       }, resolve);
@@ -74,13 +77,12 @@ export class ExecutionEnvironment {
       // Node runtimes run on this machine's Node; say so where the function's author will look.
       env.output += `pglambda: ${config.runtime} runs on this machine's Node ${process.version}\n`;
     }
-    // stdin is a pipe we never write: when this process dies, the runtime sees EOF and can exit.
-    const proc = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    env.proc = proc;
-    proc.stdout!.setEncoding('utf8').on('data', (s: string) => (env.output += s));
-    proc.stderr!.setEncoding('utf8').on('data', (s: string) => (env.output += s));
-    proc.on('error', (e) => env.fail({ errorType: 'Runtime.InvalidEntrypoint', detail: `Error: ${e.message}` }));
-    proc.on('exit', (code, signal) => env.onExit(code, signal));
+    env.proc = RuntimeProcess.spawn(spec, {
+      output: (s) => (env.output += s),
+      spawnError: (e) => env.fail({ errorType: 'Runtime.InvalidEntrypoint', detail: `Error: ${e.message}` }),
+      exit: (code, signal) => env.onExit(code, signal),
+    });
+    if (env.proc.channel) env.channel = new RuntimeChannel(env.proc.channel, env.slot);
     return env;
   }
 
@@ -106,7 +108,7 @@ export class ExecutionEnvironment {
         settle({ errorType: 'Sandbox.Timedout', detail: `Error: Task timed out after ${timeout.toFixed(2)} seconds`, status: 'timeout' });
         this.stop();
       }, timeout * 1000);
-      this.api.deliver({
+      this.slot.deliver({
         requestId: input.requestId,
         payload: input.payload,
         deadlineMs: Date.now() + timeout * 1000,
@@ -125,7 +127,7 @@ export class ExecutionEnvironment {
     await new Promise((r) => setImmediate(r));
     const result = outcomeToResult(outcome, input.requestId);
     if (!('kind' in outcome) || outcome.kind === 'init-error' || outcome.kind === 'too-large') this.stop();
-    const maxMemoryUsedMb = this.statusField('VmHWM') ?? 0;
+    const maxMemoryUsedMb = this.proc?.memoryMb('VmHWM') ?? 0;
     const log =
       startLine(input.requestId, version) +
       this.takeOutput() +
@@ -161,9 +163,11 @@ export class ExecutionEnvironment {
   stop(): void {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
-    this.api.abandon();
+    this.slot.abandon();
+    this.slot.close();
     this.api.close();
-    this.proc?.kill('SIGKILL');
+    this.channel?.close();
+    this.proc?.kill();
     this.onStop?.();
   }
 
@@ -197,23 +201,10 @@ export class ExecutionEnvironment {
   private oomKilled = false;
 
   private checkMemory(): void {
-    const rss = this.statusField('VmRSS');
+    const rss = this.proc?.memoryMb('VmRSS');
     if (rss !== undefined && rss > this.config.memorySize && this.state === 'invoking') {
       this.oomKilled = true;
-      this.proc?.kill('SIGKILL');
-    }
-  }
-
-  /** A memory figure of the runtime process from /proc, in MB (a synchronous read: ~10 µs, cheaper than a thread-pool round trip). */
-  private statusField(field: string): number | undefined {
-    const pid = this.proc?.pid;
-    if (!pid) return undefined;
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
-      return m ? Math.ceil(Number(m[1]) / 1024) : undefined;
-    } catch {
-      return undefined;
+      this.proc?.kill();
     }
   }
 }

@@ -12,7 +12,12 @@ export interface LaunchSpec {
   args: string[];
   env: Record<string, string>;
   cwd: string;
+  /** The runtime is a client of ours and takes its invocations over the framed channel on CHANNEL_FD. */
+  channel: boolean;
 }
+
+/** The channel's descriptor in the function process, right after stdin, stdout and stderr. */
+export const CHANNEL_FD = 3;
 
 export interface LaunchInput {
   runtime: string;
@@ -80,7 +85,9 @@ export function launchSpec(i: LaunchInput): LaunchSpec {
     // The code folder's parent holds a `node_modules` link to our packages (CodeStore): ES module
     // imports find the SDK through it. Node 20 loads a CommonJS package imported through a link
     // as an empty module unless links are kept as they are.
-    return { command: process.execPath, args: [`--max-old-space-size=${heap}`, '--preserve-symlinks', nodeBootstrap], env, cwd: i.codeDir };
+    env._PGLAMBDA_CHANNEL_FD = String(CHANNEL_FD);
+    const args = [`--max-old-space-size=${heap}`, '--preserve-symlinks', nodeBootstrap];
+    return { command: process.execPath, args, env, cwd: i.codeDir, channel: true };
   }
   const limit = ['--as=' + String((i.memorySize + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024), '--'];
   if (i.runtime.startsWith('python')) {
@@ -88,9 +95,10 @@ export function launchSpec(i: LaunchInput): LaunchSpec {
     env.PYTHONPATH = dirname(pythonBootstrap);
     env.PYTHONUNBUFFERED = '1';
     env.LC_CTYPE = 'C.UTF-8';
-    return { command: 'prlimit', args: [...limit, pythonCommand(), '-u', pythonBootstrap], env, cwd: i.codeDir };
+    env._PGLAMBDA_CHANNEL_FD = String(CHANNEL_FD);
+    return { command: 'prlimit', args: [...limit, pythonCommand(), '-u', pythonBootstrap], env, cwd: i.codeDir, channel: true };
   }
-  return { command: 'prlimit', args: [...limit, join(i.codeDir, 'bootstrap')], env, cwd: i.codeDir };
+  return { command: 'prlimit', args: [...limit, join(i.codeDir, 'bootstrap')], env, cwd: i.codeDir, channel: false };
 }
 
 let python: string | undefined;

@@ -1,5 +1,5 @@
 /** What an invocation gave, as the Invoke caller sees it (lambda-wire §1.4, §4). */
-import { MAX_RESPONSE_BYTES, type RuntimeOutcome } from './runtime-api.js';
+import { MAX_RESPONSE_BYTES, type RuntimeOutcome } from './invocation-slot.js';
 
 /** A failure of the environment rather than of the handler's code. */
 export interface Failure {

@@ -1,42 +1,27 @@
 /**
- * The Runtime API (2018-06-01) one execution environment talks to. Each environment gets a listener
- * of its own, so a runtime can only ever receive its own environment's events (lambda-wire §6).
+ * The Runtime API (2018-06-01) over HTTP, as `AWS_LAMBDA_RUNTIME_API` names it: what `provided`
+ * runtimes (a custom `bootstrap`) talk to, and open to any handler that calls it itself. Each
+ * environment gets a listener of its own, so a runtime can only ever receive its own
+ * environment's events (lambda-wire §6).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_RESPONSE_BYTES, type InvocationSlot, type RuntimeInvocation, type RuntimeOutcome } from './invocation-slot.js';
 
-/** Largest response a function may return (6 MiB + 100 bytes). */
-export const MAX_RESPONSE_BYTES = 6_291_556;
-
-export interface RuntimeInvocation {
-  requestId: string;
-  payload: Buffer;
-  deadlineMs: number;
-  invokedFunctionArn: string;
-  traceId: string;
-  /** Decoded client-context JSON text, when the caller sent one. */
-  clientContext?: string;
-}
-
-export type RuntimeOutcome =
-  | { kind: 'response'; body: Buffer }
-  | { kind: 'error'; body: Buffer; errorType?: string }
-  | { kind: 'init-error'; body: Buffer; errorType?: string }
-  | { kind: 'too-large'; size: number };
-
-const BASE = '/2018-06-01/runtime';
+const NEXT = '/2018-06-01/runtime/invocation/next';
+const INIT_ERROR = '/2018-06-01/runtime/init/error';
+const INVOCATION = '/2018-06-01/runtime/invocation/';
+const OK = '{"status":"OK"}';
+const NOT_FOUND = '{"errorMessage":"Not found","errorType":"NotFound"}';
+const INVALID_ID = '{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}';
+const TOO_LARGE = `{"errorMessage":"Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).","errorType":"RequestEntityTooLarge"}`;
 
 export class RuntimeApi {
   private readonly server: Server;
-  private waiting: ServerResponse | null = null;
-  private queued: RuntimeInvocation | null = null;
-  private current: { inv: RuntimeInvocation; settle: (o: RuntimeOutcome) => void } | null = null;
-  private initError: RuntimeOutcome | null = null;
-  private onReady: (() => void) | null = null;
-  private onInitError: ((o: RuntimeOutcome) => void) | null = null;
 
-  constructor() {
+  constructor(private readonly slot: InvocationSlot) {
     this.server = createServer((req, res) => void this.handle(req, res));
+    // 0: keep-alive connections stay open for as long as the runtime keeps them.
     this.server.keepAliveTimeout = 0;
   }
 
@@ -45,109 +30,67 @@ export class RuntimeApi {
     return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Resolves when the runtime first asks for work (its init is done). */
-  whenReady(onReady: () => void, onInitError: (o: RuntimeOutcome) => void): void {
-    this.onReady = onReady;
-    this.onInitError = onInitError;
-  }
-
-  /** Hands one invocation to the runtime; settles with whatever the runtime posts for it. */
-  deliver(inv: RuntimeInvocation): Promise<RuntimeOutcome> {
-    return new Promise((settle) => {
-      if (this.initError) return settle(this.initError);
-      this.current = { inv, settle };
-      if (this.waiting) {
-        const res = this.waiting;
-        this.waiting = null;
-        sendInvocation(res, inv);
-      } else {
-        this.queued = inv;
-      }
-    });
-  }
-
-  /** Abandons the invocation in flight (timeout, crash): later posts for it are refused. */
-  abandon(): void {
-    this.current = null;
-    this.queued = null;
-  }
-
   close(): void {
-    this.waiting?.destroy();
-    this.waiting = null;
     this.server.close();
     this.server.closeAllConnections();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '';
-    if (req.method === 'GET' && url === `${BASE}/invocation/next`) return this.next(res);
-    const body = await readAll(req);
-    if (req.method !== 'POST') return reply(res, 404, { errorMessage: 'Not found', errorType: 'NotFound' });
+    if (req.method === 'GET' && url === NEXT) {
+      return this.slot.next({ send: (inv) => sendInvocation(res, inv), cancel: () => res.destroy() });
+    }
+    const body = await readBounded(req, MAX_RESPONSE_BYTES);
+    if (req.method !== 'POST') return reply(res, 404, NOT_FOUND);
     const errorType = headerOf(req, 'lambda-runtime-function-error-type');
-    if (url === `${BASE}/init/error`) {
-      const outcome: RuntimeOutcome = { kind: 'init-error', body, errorType };
-      this.initError = outcome;
-      reply(res, 202, { status: 'OK' });
-      this.onInitError?.(outcome);
-      this.current?.settle(outcome);
-      this.current = null;
-      return;
+    if (url === INIT_ERROR) {
+      reply(res, 202, OK);
+      return this.slot.postInitError(typeof body === 'number' ? { kind: 'too-large', size: body } : { kind: 'init-error', body, errorType });
     }
-    const m = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
-    if (!m) return reply(res, 404, { errorMessage: 'Not found', errorType: 'NotFound' });
-    const cur = this.current;
-    if (!cur || cur.inv.requestId !== decodeURIComponent(m[1]!) || this.queued) {
-      return reply(res, 400, { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' });
-    }
-    this.current = null;
-    if (m[2] === 'response') {
-      if (body.length > MAX_RESPONSE_BYTES) {
-        reply(res, 413, {
-          errorMessage: `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
-          errorType: 'RequestEntityTooLarge',
-        });
-        return cur.settle({ kind: 'too-large', size: body.length });
-      }
-      reply(res, 202, { status: 'OK' });
-      return cur.settle({ kind: 'response', body });
-    }
-    reply(res, 202, { status: 'OK' });
-    cur.settle({ kind: 'error', body, errorType });
+    const post = invocationPost(url);
+    if (!post) return reply(res, 404, NOT_FOUND);
+    let outcome: RuntimeOutcome;
+    if (typeof body === 'number') outcome = { kind: 'too-large', size: body };
+    else if (post.kind === 'response') outcome = { kind: 'response', body };
+    else outcome = { kind: 'error', body, errorType };
+    if (!this.slot.post(post.requestId, outcome)) return reply(res, 400, INVALID_ID);
+    reply(res, outcome.kind === 'too-large' ? 413 : 202, outcome.kind === 'too-large' ? TOO_LARGE : OK);
   }
+}
 
-  private next(res: ServerResponse): void {
-    const ready = this.onReady;
-    this.onReady = null;
-    ready?.();
-    if (this.queued) {
-      const inv = this.queued;
-      this.queued = null;
-      return sendInvocation(res, inv);
-    }
-    this.waiting?.destroy();
-    this.waiting = res;
+/** `/2018-06-01/runtime/invocation/{id}/response|error`, parsed without a regular expression. */
+function invocationPost(url: string): { requestId: string; kind: 'response' | 'error' } | undefined {
+  if (!url.startsWith(INVOCATION)) return undefined;
+  const slash = url.indexOf('/', INVOCATION.length);
+  if (slash <= INVOCATION.length) return undefined;
+  const kind = url.slice(slash + 1);
+  if (kind !== 'response' && kind !== 'error') return undefined;
+  const id = url.slice(INVOCATION.length, slash);
+  try {
+    return { requestId: id.includes('%') ? decodeURIComponent(id) : id, kind };
+  } catch {
+    return undefined;
   }
 }
 
 function sendInvocation(res: ServerResponse, inv: RuntimeInvocation): void {
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/json',
-    'content-length': inv.payload.length,
-    'lambda-runtime-aws-request-id': inv.requestId,
-    'lambda-runtime-deadline-ms': inv.deadlineMs,
-    'lambda-runtime-invoked-function-arn': inv.invokedFunctionArn,
-    'lambda-runtime-trace-id': inv.traceId,
-  };
-  if (inv.clientContext) headers['lambda-runtime-client-context'] = inv.clientContext;
+  // A flat [name, value, …] list: no header object to build and walk.
+  const headers = [
+    'content-type', 'application/json',
+    'content-length', String(inv.payload.length),
+    'lambda-runtime-aws-request-id', inv.requestId,
+    'lambda-runtime-deadline-ms', String(inv.deadlineMs),
+    'lambda-runtime-invoked-function-arn', inv.invokedFunctionArn,
+    'lambda-runtime-trace-id', inv.traceId,
+  ];
+  if (inv.clientContext) headers.push('lambda-runtime-client-context', inv.clientContext);
   res.writeHead(200, headers);
   res.end(inv.payload);
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+function reply(res: ServerResponse, status: number, json: string): void {
+  res.writeHead(status, ['content-type', 'application/json', 'content-length', String(json.length)]);
+  res.end(json);
 }
 
 function headerOf(req: IncomingMessage, name: string): string | undefined {
@@ -155,8 +98,21 @@ function headerOf(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-async function readAll(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+/**
+ * The request body, or its size when it exceeds `limit`: past the limit its bytes are counted
+ * and dropped, never held.
+ */
+function readBounded(req: IncomingMessage, limit: number): Promise<Buffer | number> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= limit) chunks.push(c);
+      else if (chunks.length) chunks.length = 0;
+    });
+    req.on('end', () => resolve(size > limit ? size : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    // An aborted post settles nothing; the environment's exit or timeout will.
+    req.on('error', () => undefined);
+  });
 }

@@ -1,0 +1,64 @@
+/**
+ * The one place a function process is started and stopped: its stdio, the channel descriptor,
+ * and the readings of its memory from /proc.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { CHANNEL_FD, type LaunchSpec } from './launcher.js';
+
+export interface ProcessEvents {
+  /** Text the process wrote to stdout or stderr. */
+  output(text: string): void;
+  /** The process could not be started. */
+  spawnError(err: Error): void;
+  exit(code: number | null, signal: NodeJS.Signals | null): void;
+}
+
+export class RuntimeProcess {
+  /** The service's end of the channel, when the runtime is one of our clients. */
+  readonly channel: Socket | undefined;
+
+  private constructor(private readonly child: ChildProcess) {
+    this.channel = (child.stdio[CHANNEL_FD] as Socket | null | undefined) ?? undefined;
+  }
+
+  static spawn(spec: LaunchSpec, on: ProcessEvents): RuntimeProcess {
+    // stdin is a pipe we never write: when the service dies, the runtime sees EOF and can exit.
+    // The channel is a socketpair (Node's 'pipe'); its EOF says the same.
+    const stdio: Array<'pipe'> = spec.channel ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
+    const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio });
+    child.stdout!.setEncoding('utf8').on('data', on.output);
+    child.stderr!.setEncoding('utf8').on('data', on.output);
+    child.on('error', on.spawnError);
+    child.on('exit', on.exit);
+    return new RuntimeProcess(child);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+
+  /**
+   * A memory figure (`VmRSS`, `VmHWM`) of the process from /proc, in MB: a synchronous read of
+   * ~10 µs, cheaper than a thread-pool round trip.
+   */
+  memoryMb(field: 'VmRSS' | 'VmHWM'): number | undefined {
+    const pid = this.child.pid;
+    if (!pid) return undefined;
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    } catch {
+      return undefined;
+    }
+    const at = status.indexOf(`${field}:`);
+    if (at < 0) return undefined;
+    const kb = parseInt(status.slice(at + field.length + 1, status.indexOf('\n', at)), 10);
+    return Number.isNaN(kb) ? undefined : Math.ceil(kb / 1024);
+  }
+}
