@@ -3,7 +3,7 @@
  * and the readings of its memory from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { CHANNEL_FD, type LaunchSpec } from './launcher.js';
 
@@ -15,12 +15,22 @@ export interface ProcessEvents {
   exit(code: number | null, signal: NodeJS.Signals | null): void;
 }
 
+/** /proc/<pid>/status is about 1.5 KB; the memory lines sit in its first half. */
+const STATUS_BYTES = 4096;
+
 export class RuntimeProcess {
   /** The service's end of the channel, when the runtime is one of our clients. */
   readonly channel: Socket | undefined;
+  /**
+   * /proc/<pid>/status, kept open: it is read on every invoke, and opening it costs more than
+   * reading it (each read from offset 0 gets fresh figures).
+   */
+  private statusFd: number | undefined;
+  private readonly statusBuf = Buffer.allocUnsafe(STATUS_BYTES);
 
   private constructor(private readonly child: ChildProcess) {
     this.channel = (child.stdio[CHANNEL_FD] as Socket | null | undefined) ?? undefined;
+    child.once('exit', () => this.closeStatus());
   }
 
   static spawn(spec: LaunchSpec, on: ProcessEvents): RuntimeProcess {
@@ -31,8 +41,9 @@ export class RuntimeProcess {
     child.stdout!.setEncoding('utf8').on('data', on.output);
     child.stderr!.setEncoding('utf8').on('data', on.output);
     child.on('error', on.spawnError);
+    const proc = new RuntimeProcess(child);
     child.on('exit', on.exit);
-    return new RuntimeProcess(child);
+    return proc;
   }
 
   get pid(): number | undefined {
@@ -49,10 +60,11 @@ export class RuntimeProcess {
    */
   memoryMb(field: 'VmRSS' | 'VmHWM'): number | undefined {
     const pid = this.child.pid;
-    if (!pid) return undefined;
+    if (!pid || this.child.exitCode !== null || this.child.signalCode !== null) return undefined;
     let status: string;
     try {
-      status = readFileSync(`/proc/${pid}/status`, 'latin1');
+      this.statusFd ??= openSync(`/proc/${pid}/status`, 'r');
+      status = this.statusBuf.toString('latin1', 0, readSync(this.statusFd, this.statusBuf, 0, STATUS_BYTES, 0));
     } catch {
       return undefined;
     }
@@ -60,5 +72,11 @@ export class RuntimeProcess {
     if (at < 0) return undefined;
     const kb = parseInt(status.slice(at + field.length + 1, status.indexOf('\n', at)), 10);
     return Number.isNaN(kb) ? undefined : Math.ceil(kb / 1024);
+  }
+
+  private closeStatus(): void {
+    if (this.statusFd === undefined) return;
+    closeSync(this.statusFd);
+    this.statusFd = undefined;
   }
 }
