@@ -1,7 +1,8 @@
 /**
  * One execution environment: a runtime process, its own Runtime API (an HTTP listener, plus the
- * framed channel for the runtime clients pglambda ships), and the log of what it prints. It runs one invocation at a time; a timeout, crash or init failure ends it, and the
- * pool starts a fresh one for the next invocation (module state resets, as on Lambda).
+ * framed channel for the runtime clients pglambda ships), and the log of what it prints. It runs
+ * one invocation at a time; a timeout, crash or init failure ends it, and the pool starts a fresh
+ * one for the next invocation (module state resets, as on Lambda).
  */
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
