@@ -1,78 +1,134 @@
 /**
- * Invokes through `@aws-sdk/client-lambda`, exactly as a client of AWS would: for
- * `aws_lambda.endpoint_override` and any Lambda that is not pglambda's own. One client per endpoint,
- * region and cluster, kept warm and replaced when the cluster's session is renewed.
+ * Invoke on a Lambda endpoint that is not pglambda's own process (`aws_lambda.endpoint_override`):
+ * one SigV4-signed REST-JSON request (`@smithy/signature-v4`, the signer the AWS SDK uses) on a
+ * keep-alive connection. The SDK's InvokeCommand costs about three times the CPU for the same request
+ * (bench/results/remote-invoke.md); this reads Invoke's answer and Lambda's errors as the SDK does.
  */
-import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { Agent } from 'node:http';
+import { Hash } from '@smithy/core/serde';
+import { SignatureV4 } from '@smithy/signature-v4';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { InvokeApiFailed } from './errors.js';
-import { rowOf, type InvokeRow, type LambdaPath } from './invoke-row.js';
+import { rowOf, type InvokeAnswer, type InvokeRow, type LambdaPath } from './invoke-row.js';
 import type { BridgeRequest } from './request.js';
 import type { Credentials, RoleSession } from './role-credentials.js';
 import type { Target } from './target.js';
 
-/** Node's resolver error codes that mean nothing answered at the endpoint. */
+/** Node's error codes that mean nothing answered at the endpoint. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
 
+const sha256 = Hash.bind(null, 'sha256');
+
+export const timedOut = (ms: number) => `Request timed out after ${ms} ms`;
+
+/** Lambda refused the request: its error code and message, as the SDK's exception carries them. */
+class LambdaErrorResponse extends Error {}
+
 export class RemoteLambda implements LambdaPath {
-  private readonly clients = new Map<string, { accessKeyId: string; client: LambdaClient }>();
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  private readonly agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }) };
+  /** One signer per region and session: SignatureV4 caches its signing key per day. */
+  private readonly signers = new Map<string, { accessKeyId: string; signer: SignatureV4 }>();
 
   async invoke(req: BridgeRequest, target: Target, cluster: string, session: RoleSession): Promise<InvokeRow> {
-    // Without an endpoint_override the SDK's own endpoint for the region: AWS.
-    const client = this.client(req.endpointOverride, target.region, cluster, session.credentials);
-    let out: InvokeCommandOutput;
+    // The bridge sends only calls with an endpoint_override here.
+    const endpoint = new URL(req.endpointOverride!);
+    const name = target.qualifier ? `${target.arn}:${target.qualifier}` : target.arn;
+    const path = `${endpoint.pathname.replace(/\/$/, '')}/2015-03-31/functions/${encodeURIComponent(name)}/invocations`;
+    const headers: Record<string, string> = {
+      host: endpoint.host,
+      'content-type': 'application/octet-stream',
+      'x-amz-invocation-type': req.invocationType,
+      'x-amz-log-type': req.tail ? 'Tail' : 'None',
+    };
+    if (req.clientContext !== undefined) headers['x-amz-client-context'] = Buffer.from(req.clientContext).toString('base64');
+    let answer: InvokeAnswer;
     try {
-      out = await client.send(
-        new InvokeCommand({
-          FunctionName: target.qualifier ? `${target.arn}:${target.qualifier}` : target.arn,
-          InvocationType: req.invocationType,
-          LogType: req.tail ? 'Tail' : 'None',
-          ClientContext: req.clientContext === undefined ? undefined : Buffer.from(req.clientContext).toString('base64'),
-          Payload: req.payload.length ? req.payload : undefined,
-        }),
-        { abortSignal: AbortSignal.timeout(req.requestTimeoutMs) },
-      );
+      const signed = await this.signer(target.region, cluster, session.credentials).sign({
+        method: 'POST',
+        protocol: endpoint.protocol,
+        hostname: endpoint.hostname,
+        port: endpoint.port ? Number(endpoint.port) : undefined,
+        path,
+        query: {},
+        headers,
+        body: req.payload,
+      });
+      answer = await this.send(endpoint, path, signed.headers, req.payload, req.requestTimeoutMs);
     } catch (err) {
-      throw new InvokeApiFailed(clientMessage(err, req.requestTimeoutMs));
+      throw new InvokeApiFailed(clientMessage(err as Error, req.requestTimeoutMs));
     }
-    return rowOf(
-      { statusCode: out.StatusCode, payload: out.Payload, executedVersion: out.ExecutedVersion, functionError: out.FunctionError, logResult: out.LogResult },
-      req,
-      target,
-    );
+    return rowOf(answer, req, target);
   }
 
   close(): void {
-    for (const c of this.clients.values()) c.client.destroy();
-    this.agent.destroy();
+    this.agents['http:'].destroy();
+    this.agents['https:'].destroy();
   }
 
-  private client(endpoint: string | undefined, region: string, cluster: string, credentials: Credentials): LambdaClient {
-    const key = `${endpoint}\u0000${region}\u0000${cluster}`;
-    const cached = this.clients.get(key);
-    if (cached?.accessKeyId === credentials.accessKeyId) return cached.client;
-    // A renewed session replaces the client that signed with the previous one. The old client is
-    // dropped, not destroyed: destroying it would destroy the agent every client shares.
-    const client = new LambdaClient({
-      endpoint,
-      region,
-      credentials,
-      // The caller's request_timeout_ms bounds the call; the SDK's own retries would exceed it.
-      maxAttempts: 1,
-      requestHandler: new NodeHttpHandler({ httpAgent: this.agent }),
+  private signer(region: string, cluster: string, credentials: Credentials): SignatureV4 {
+    const key = `${region}\u0000${cluster}`;
+    const cached = this.signers.get(key);
+    if (cached?.accessKeyId === credentials.accessKeyId) return cached.signer;
+    const signer = new SignatureV4({ credentials, region, service: 'lambda', sha256 });
+    this.signers.set(key, { accessKeyId: credentials.accessKeyId, signer });
+    return signer;
+  }
+
+  private send(endpoint: URL, path: string, headers: Record<string, string>, body: Buffer, timeoutMs: number): Promise<InvokeAnswer> {
+    const transport = endpoint.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const request = transport.request(
+        {
+          host: endpoint.hostname,
+          port: endpoint.port || undefined,
+          method: 'POST',
+          path,
+          agent: this.agents[endpoint.protocol === 'https:' ? 'https:' : 'http:'],
+          headers: { ...headers, 'content-length': body.length },
+          signal: AbortSignal.timeout(timeoutMs),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const payload = Buffer.concat(chunks);
+            const status = res.statusCode ?? 0;
+            if (status >= 300) return reject(errorOf(res.headers, payload));
+            const header = (n: string) => (typeof res.headers[n] === 'string' ? (res.headers[n] as string) : undefined);
+            resolve({
+              statusCode: status,
+              payload,
+              executedVersion: header('x-amz-executed-version'),
+              functionError: header('x-amz-function-error'),
+              logResult: header('x-amz-log-result'),
+            });
+          });
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
     });
-    this.clients.set(key, { accessKeyId: credentials.accessKeyId, client });
-    return client;
   }
 }
 
-function clientMessage(err: unknown, timeoutMs: number): string {
-  const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string } };
+/** Lambda's error as the SDK reads it: the message member of the JSON body (either casing), else the error code. */
+function errorOf(headers: http.IncomingHttpHeaders, body: Buffer): LambdaErrorResponse {
+  const type = String(headers['x-amzn-errortype'] ?? '').split(':')[0];
+  let parsed: { message?: unknown; Message?: unknown } = {};
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    // not JSON: a proxy's page, say; the code or the status stands for the message
+  }
+  const message = parsed?.message ?? parsed?.Message;
+  return new LambdaErrorResponse(typeof message === 'string' ? message : type || 'UnknownError');
+}
+
+function clientMessage(err: Error, timeoutMs: number): string {
+  if (err instanceof LambdaErrorResponse) return err.message;
+  const e = err as Error & { code?: string; cause?: { code?: string } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return timedOut(timeoutMs);
   if (UNREACHABLE.has(e.code ?? '') || UNREACHABLE.has(e.cause?.code ?? '')) return 'Unable to connect to endpoint';
-  return e.message ?? String(err);
+  return e.message;
 }
-
-export const timedOut = (ms: number) => `Request timed out after ${ms} ms`;

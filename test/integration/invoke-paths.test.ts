@@ -1,7 +1,8 @@
 /**
  * The bridge reaches pglambda's own Lambda two ways: in-process (every call without an
- * endpoint_override) and through the AWS SDK over HTTP (a superuser's endpoint_override, here pointed
- * at the same pglambda). One table of calls, run both ways: the rows and the errors must be the same.
+ * endpoint_override) and by a SigV4-signed Invoke over HTTP (a superuser's endpoint_override, here
+ * pointed at the same pglambda), the way it reaches any other Lambda endpoint. One table of calls, run
+ * both ways: the rows and the errors must be the same.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -13,7 +14,7 @@ const T = { timeout: 60_000 };
 
 let svc: TestService;
 let local: Session;
-let sdk: Session;
+let http: Session;
 
 before(async () => {
   svc = await startTestService();
@@ -32,16 +33,16 @@ before(async () => {
   await svc.client.send(new CreateAliasCommand({ FunctionName: 'echo', Name: 'live', FunctionVersion: '1' }));
   await svc.client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'throttled', ReservedConcurrentExecutions: 0 }));
   local = await connect(svc.postgres.superuserUrl);
-  sdk = await connect(svc.postgres.superuserUrl);
-  for (const s of [local, sdk]) await s.query('SET aws_lambda.request_timeout_ms = 10000');
-  await sdk.query(`SET aws_lambda.endpoint_override = '${svc.endpoint}'`);
+  http = await connect(svc.postgres.superuserUrl);
+  for (const s of [local, http]) await s.query('SET aws_lambda.request_timeout_ms = 10000');
+  await http.query(`SET aws_lambda.endpoint_override = '${svc.endpoint}'`);
   // Warm environments for every version both paths run, so no answer carries an Init Duration.
   for (const q of ['echo', 'echo:1', 'echo:live']) await local.query(`SELECT * FROM aws_lambda.invoke('${q}', '{}'::json)`);
 });
 
 after(async () => {
   await local?.end();
-  await sdk?.end();
+  await http?.end();
   await svc?.close();
 });
 
@@ -97,17 +98,17 @@ const CASES: Array<[string, string]> = [
 ];
 
 for (const [name, sql] of CASES) {
-  test(`in-process and SDK paths agree: ${name}`, T, async () => {
+  test(`in-process and HTTP paths agree: ${name}`, T, async () => {
     const viaLocal = await outcome(local, sql);
-    const viaSdk = await outcome(sdk, sql);
-    assert.deepEqual(viaLocal, viaSdk);
+    const viaHttp = await outcome(http, sql);
+    assert.deepEqual(viaLocal, viaHttp);
   });
 }
 
-test('in-process and SDK paths agree: a call that outlasts aws_lambda.request_timeout_ms', T, async () => {
+test('in-process and HTTP paths agree: a call that outlasts aws_lambda.request_timeout_ms', T, async () => {
   const sql = `SELECT * FROM aws_lambda.invoke('sleeper', '{}'::json)`;
   const results: Outcome[] = [];
-  for (const s of [local, sdk]) {
+  for (const s of [local, http]) {
     await s.query('SET aws_lambda.request_timeout_ms = 300');
     results.push(await outcome(s, sql));
     await s.query('SET aws_lambda.request_timeout_ms = 10000');
@@ -116,16 +117,16 @@ test('in-process and SDK paths agree: a call that outlasts aws_lambda.request_ti
   assert.deepEqual(results[0], results[1]);
 });
 
-test('an endpoint_override that answers nothing fails the SDK path alone', T, async () => {
+test('an endpoint_override that answers nothing fails the HTTP path alone', T, async () => {
   const port = new URL(svc.endpoint).port;
   const unreachable = `http://127.0.0.1:${Number(port) === 1 ? 2 : 1}`;
-  await sdk.query(`SET aws_lambda.endpoint_override = '${unreachable}'`);
+  await http.query(`SET aws_lambda.endpoint_override = '${unreachable}'`);
   try {
-    assert.deepEqual((await outcome(sdk, `SELECT status_code FROM aws_lambda.invoke('echo', '{}'::json)`)), {
+    assert.deepEqual((await outcome(http, `SELECT status_code FROM aws_lambda.invoke('echo', '{}'::json)`)), {
       error: { code: '58000', message: 'invoke API failed', detail: "AWS Lambda client returned 'Unable to connect to endpoint'", hint: undefined },
     });
     assert.deepEqual(await outcome(local, `SELECT status_code FROM aws_lambda.invoke('echo', '{}'::json)`), { row: { status_code: 200 } });
   } finally {
-    await sdk.query(`SET aws_lambda.endpoint_override = '${svc.endpoint}'`);
+    await http.query(`SET aws_lambda.endpoint_override = '${svc.endpoint}'`);
   }
 });
