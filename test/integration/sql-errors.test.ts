@@ -275,16 +275,32 @@ test('a role without the GRANTs: permission denied for schema aws_lambda', T, as
   }
 });
 
-test('out-of-range timeout settings fail the call with 22023 before anything is sent', T, async () => {
-  for (const name of ['aws_lambda.request_timeout_ms', 'aws_lambda.connect_timeout_ms']) {
-    for (const value of ['0', '900001', '-5', '1.5', 'abc']) {
-      await s.query(`SET ${name} = '${value}'`);
-      await fails(`SELECT * FROM aws_lambda.invoke('my-function', '{}'::json)`, invalidValue(name, value));
+test('an out-of-range request timeout fails the call with 22023 before anything is sent', T, async () => {
+  const name = 'aws_lambda.request_timeout_ms';
+  for (const value of ['0', '900001', '-5', '1.5', 'abc']) {
+    await s.query(`SET ${name} = '${value}'`);
+    await fails(`SELECT * FROM aws_lambda.invoke('my-function', '{}'::json)`, invalidValue(name, value));
+  }
+  await s.query(`SET ${name} = 900000`);
+  assert.equal((await s.query(`SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json)`)).rows[0].status_code, 200);
+  await s.query(ROOMY);
+});
+
+test('an out-of-range connect timeout fails the call that must connect with 22023', T, async () => {
+  // aws_lambda.connect_timeout_ms is read when a connection to the bridge is opened: a new session's first call.
+  const name = 'aws_lambda.connect_timeout_ms';
+  for (const value of ['0', '900001', '-5', '1.5', 'abc', '900000']) {
+    const fresh = await connect(svc.postgres.superuserUrl);
+    try {
+      await fresh.query(ROOMY);
+      await fresh.query(`SET ${name} = '${value}'`);
+      const call = `SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json)`;
+      if (value === '900000') assert.equal((await fresh.query(call)).rows[0].status_code, 200);
+      else assert.deepEqual(await fresh.error(call), invalidValue(name, value));
+      await fresh.assertUsable();
+    } finally {
+      await fresh.end();
     }
-    await s.query(`SET ${name} = 900000`);
-    assert.equal((await s.query(`SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json)`)).rows[0].status_code, 200);
-    await s.query(`RESET ${name}`);
-    await s.query(ROOMY);
   }
 });
 
