@@ -1,173 +1,165 @@
 /**
- * Synchronous `aws_lambda.invoke` from SQL, end to end: one session's sequential latency (p50/p99)
- * and pgbench at 1, 8 and 32 clients, for a no-op Node function — each beside its floors measured
- * in the same run the same way: `SELECT 1`, and a dblink round trip to a trivial wire-protocol
- * server (bench/trivial-pgwire-server.ts). The Lambda invoke alone (raw keep-alive HTTP POST) shows
- * how the time splits. Where a target is missed, a second start of pglambda under `--cpu-prof`
- * shows where its time goes during the 8-client run. Writes bench/results/sql-invoke.md.
+ * The invoke path from SQL against its floors, all on one PostgreSQL 15 (a throwaway cluster of
+ * Debian's postgresql-15) with aws_lambda put in by `pglambda install`, against one running
+ * `pglambda up`, every call to the same no-op function (nodejs22.x): `SELECT 1`; a dblink round
+ * trip to a trivial wire server; `aws_lambda.invoke`; and the peers' way, PL/Python keeping a
+ * boto3 Lambda client per backend. Each at pgbench 1 and 8 clients and one session's sequential
+ * p50/p99, with the CPU per call of every process; Event invokes from 8 sessions; a 10,000-row
+ * INSERT whose row trigger invokes with Event; the Lambda API's warm invoke at 16 HTTP callers
+ * beside a trivial HTTP server; cold start beside `node -e ''`. Interleaved rounds, medians.
+ * Writes bench/results/sql-invoke.md.
  *
- * BENCH_N (2000) sequential calls per measure, BENCH_SECONDS (5) per pgbench run, BENCH_PROFILE=0
- * skips the profile, BENCH_DEBUG=1 shows pglambda's output. pgbench is Debian's (postgresql-client);
- * without it the pgbench rows are left out with a note.
+ * Runs as root (PostgreSQL runs as user postgres). BENCH_ROUNDS (3), BENCH_N (400) sequential calls
+ * per query and round, BENCH_SECONDS (8) per pgbench run (sessions' set-up left out of the measure),
+ * BENCH_TRIGGER_ROWS (10000), BENCH_HTTP_SECONDS (1), BENCH_COLD_N (10), BENCH_PROFILE=0 skips the
+ * profile, BENCH_DEBUG=1 shows pglambda's output.
  */
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { zipFiles } from '../src/lambda/code/make-zip.js';
 import { DEFAULT_ROLE } from '../src/service/default-role.js';
-import { percentile, post, revision, sequential, startProcess, throughput } from './harness.js';
-import { summarise, type CpuProfile, type ProfileSummary } from './sql/cpu-profile.js';
-import { cpuSnapshot, cpuUse, type CallCost, type CpuUse, type Watched } from './sql/cpu-use.js';
-import { findPgbench, libpqEnv, pgbench, type PgbenchResult } from './sql/pgbench.js';
-import { freePort, grantNoop, removeData, startPglambda, stopPglambda } from './sql/pglambda-process.js';
-import { render, type SeqKey } from './sql/report.js';
-import { CLIENTS, FLOOR_SQL, INVOKE_SQL, N, PROFILE, root, SECONDS, SELECT1_SQL, WARMUP } from './sql/settings.js';
+import { revision, startProcess } from './harness.js';
+import { summarise, type CpuProfile } from './sql/cpu-profile.js';
+import type { Watched } from './sql/cpu-use.js';
+import { EventCheck } from './sql/event-check.js';
+import { coldStarts, httpRounds } from './sql/lambda-api.js';
+import { createBenchObjects, pglambdaInstall } from './sql/pg15-setup.js';
+import { hasPgbench, libpqEnv, pgbench, warmUpRun } from './sql/pgbench.js';
+import { freePort, grantNoop, removeData, startPglambda, stopPglambda, type Pglambda } from './sql/pglambda-process.js';
+import { render } from './sql/report.js';
+import { QUERY_KEYS, round, triggerRun, warmUp, type Round, type RoundContext, type Sessions, type TriggerRun } from './sql/rounds.js';
+import { COLD_N, EVENT_SQL, FUNCTION, HTTP_SECONDS, PROFILE, QUERIES, REGION, root, ROUNDS, SECONDS, TRIGGER_BUDGET_S } from './sql/settings.js';
+import { installExtensionFiles, missingPackages, startPg15, type SystemPostgres } from './sql/system-postgres.js';
+import { targets, type Results } from './sql/targets.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const log = (line: string) => console.error(`[bench ${(performance.now() / 1000).toFixed(0)}s] ${line}`);
 
-const pgbenchBin = findPgbench();
+const missing = missingPackages();
+if (missing) throw new Error(missing);
+if (!hasPgbench()) throw new Error('PostgreSQL 15 pgbench is missing (Debian package postgresql-client-15)');
+await installExtensionFiles();
+
+const code = revision();
+const load = { start: loadavg(), samples: [] as number[], end: [] as number[] };
+const sampler = setInterval(() => load.samples.push(loadavg()[0]!), 5000);
 const work = await mkdtemp(join(tmpdir(), 'pglambda-bench-sql-'));
 const dataDir = join(work, 'data');
 const profDir = join(work, 'profile');
-const pgPort = await freePort();
-const started: ChildProcess[] = [];
-const load0 = loadavg();
-const code = revision();
-let service = await startPglambda(dataDir, pgPort);
-started.push(service.child);
-const { child: floorServer, match: floorMatch } = await startProcess(process.execPath, [join(here, 'trivial-pgwire-server.js')], /listening (\d+)/);
-started.push(floorServer);
-const { child: httpFloor, match: httpMatch } = await startProcess(process.execPath, [join(here, 'trivial-server.js')], /listening (\d+)/);
-started.push(httpFloor);
-const floorPort = Number(floorMatch[1]);
-const httpFloorUrl = `http://127.0.0.1:${httpMatch[1]}`;
+const children: ChildProcess[] = [];
+const sessions: pg.Client[] = [];
+let service: Pglambda | undefined;
+let pg15: SystemPostgres | undefined;
+let events: EventCheck | undefined;
 
 try {
-  const lambda = new LambdaClient({ endpoint: service.endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  await lambda.send(new CreateFunctionCommand({
-    FunctionName: 'noop', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE,
-    Code: { ZipFile: await zipFiles({ 'index.mjs': 'export const handler = async () => null;' }) },
-  }));
+  // Fixed ports: the profile's second start must be found where PostgreSQL 15 and boto3 were pointed.
+  const pgPort = await freePort();
+  const ports = { port: await freePort(), bridgePort: await freePort() };
+  log('starting pglambda, the floors\' servers and PostgreSQL 15');
+  service = await startPglambda(dataDir, pgPort, [], [], ports);
+  const wire = await startProcess(process.execPath, [join(here, 'trivial-pgwire-server.js')], /listening (\d+)/);
+  children.push(wire.child);
+  const httpFloor = await startProcess(process.execPath, [join(here, 'trivial-server.js')], /listening (\d+)/);
+  children.push(httpFloor.child);
+  pg15 = await startPg15(await freePort());
 
-  await grantNoop(service.endpoint);
-
-  // Errors reach the awaiting query; a connection dropped at the end is not one.
-  const admin = new pg.Client({ connectionString: service.databaseUrl });
-  admin.on('error', () => undefined);
-  await admin.connect();
-  await admin.query(`CREATE OR REPLACE FUNCTION bench_floor() RETURNS int LANGUAGE plpgsql AS $$
-BEGIN
-  IF NOT ('floor' = ANY(coalesce(dblink_get_connections(), '{}'))) THEN
-    PERFORM dblink_connect('floor', 'host=127.0.0.1 port=${floorPort} user=bench password=bench dbname=bench');
-  END IF;
-  RETURN (SELECT status_code FROM dblink('floor', '{"v":1}') AS t(status_code int, payload text, executed_version text, log_result text));
-END $$`);
-
-  // (a) One session, sequential, simple query protocol (node-postgres sends a Query message when
-  // a query has no parameters).
-  const session = new pg.Client({ connectionString: service.databaseUrl });
-  session.on('error', () => undefined);
-  await session.connect();
-  const check = await session.query(INVOKE_SQL);
-  if (check.rows[0]?.status_code !== 200) throw new Error(`unexpected invoke result ${JSON.stringify(check.rows)}`);
-  if ((await session.query(FLOOR_SQL)).rows[0]?.bench_floor !== 200) throw new Error('bench_floor() did not answer 200');
-  const watch: Watched = { pglambda: service.child.pid!, floorServer: floorServer.pid! };
-  // Each sequential run also records the CPU every process spent on it: per call, in steady state
-  // (one session, no connection set-up inside the run).
-  const seqCpu = new Map<SeqKey, [string, CallCost]>();
-  const run = async (key: SeqKey, what: string, call: () => Promise<unknown>, n = N, warmup = WARMUP) => {
-    const before = cpuSnapshot();
-    const out = await sequential(n, warmup, call);
-    const after = cpuSnapshot();
-    seqCpu.set(key, [what, { cpu: cpuUse(before, after, watch), seconds: Number(after.at - before.at) / 1e9, calls: n + warmup }]);
-    return out;
-  };
-  const seq = {
-    select1: await run('select1', '`SELECT 1`', () => session.query(SELECT1_SQL)),
-    floor: await run('floor', '`bench_floor()` (dblink → trivial wire server)', () => session.query(FLOOR_SQL)),
-    invoke: await run('invoke', '`aws_lambda.invoke`', () => session.query(INVOKE_SQL)),
-  };
-  // The Lambda invoke alone: the same request as lambda-invoke.ts, one keep-alive connection.
-  const invokeUrl = new URL(`${service.endpoint}/2015-03-31/functions/noop/invocations`);
-  const auth = { authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-west-2/lambda/aws4_request, SignedHeaders=host, Signature=0' };
-  const rawInvoke = () => post(invokeUrl, Buffer.from('{}'), auth);
-  const lambdaRaw = await run('raw', 'Lambda invoke alone (raw HTTP POST)', rawInvoke);
-  const lambdaSdk = await run('sdk', 'Lambda invoke alone (`@aws-sdk/client-lambda` in this process)',
-    () => lambda.send(new InvokeCommand({ FunctionName: 'noop', Payload: Buffer.from('{}') })), Math.min(N, 1000), 100);
-  // Everything but the Lambda invoke: aws_lambda.invoke with the bridge's SDK call sent to a
-  // trivial HTTP server answering 200 `null` (aws_lambda.endpoint_override, superuser only).
-  await session.query(`SET aws_lambda.endpoint_override = '${httpFloorUrl}'`);
-  const viaStub = await run('stub', '`aws_lambda.invoke` to the stub HTTP server', () => session.query(INVOKE_SQL));
-  await session.query('RESET aws_lambda.endpoint_override');
-  await throughput(8, 1000, rawInvoke); // unmeasured: starts the function processes 8 callers need
-  const rawRps8 = await throughput(8, SECONDS * 1000, rawInvoke);
-  await session.end();
-
-  // (b) pgbench.
-  type Bench = Record<'select1' | 'floor' | 'invoke', PgbenchResult>;
-  const bench = new Map<number, Bench>();
-  let stubBench: PgbenchResult | undefined;
-  if (pgbenchBin) {
-    const scripts = { select1: join(work, 'select1.sql'), floor: join(work, 'floor.sql'), invoke: join(work, 'invoke.sql') };
-    await writeFile(scripts.select1, `${SELECT1_SQL};\n`);
-    await writeFile(scripts.floor, `${FLOOR_SQL};\n`);
-    await writeFile(scripts.invoke, `${INVOKE_SQL};\n`);
-    const env = libpqEnv(service.databaseUrl);
-    for (const c of CLIENTS) {
-      if (c === 32) await admin.query('ALTER DATABASE postgres SET aws_lambda.request_timeout_ms = 30000');
-      // Unmeasured: starts the function processes this many clients need, opens nothing that stays.
-      await pgbench(pgbenchBin, env, scripts.invoke, c, 1, watch);
-      const row = {
-        select1: await pgbench(pgbenchBin, env, scripts.select1, c, SECONDS, watch),
-        floor: await pgbench(pgbenchBin, env, scripts.floor, c, SECONDS, watch),
-        invoke: await pgbench(pgbenchBin, env, scripts.invoke, c, SECONDS, watch),
-      };
-      bench.set(c, row);
-      console.error(`pgbench ${c} clients: SELECT 1 ${row.select1.tps.toFixed(0)}/s, floor ${row.floor.tps.toFixed(0)}/s, invoke ${row.invoke.tps.toFixed(0)}/s`);
-      if (c === 8) stubBench = await pgbench(pgbenchBin, libpqEnv(service.databaseUrl, `-c aws_lambda.endpoint_override=${httpFloorUrl}`), scripts.invoke, 8, SECONDS, watch);
-    }
+  const lambda = new LambdaClient({ endpoint: service.endpoint, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const zip = await zipFiles({ 'index.mjs': 'export const handler = async () => null;' });
+  // `noop` for every measure; a twin for cold starts, whose configuration changes would retire noop's warm processes.
+  for (const name of [FUNCTION, `${FUNCTION}-cold`]) {
+    await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE, Code: { ZipFile: zip } }));
   }
-  await admin.end();
   lambda.destroy();
+  await grantNoop(service.endpoint);
+  const install = await pglambdaInstall(pg15.url, service.endpoint);
+  log(install);
 
-  const p50 = percentile(seq.invoke, 50);
-  const tps8 = bench.get(8)?.invoke.tps;
-  const missed = p50 >= 1 || (tps8 !== undefined && tps8 < 3000);
+  const connect = async () => {
+    const c = new pg.Client({ connectionString: pg15!.url });
+    c.on('error', () => undefined); // a connection dropped at the end is not an error
+    await c.connect();
+    sessions.push(c);
+    return c;
+  };
+  await createBenchObjects(await connect(), Number(wire.match[1]), service.endpoint);
+  const perQuery = {} as Sessions;
+  for (const q of QUERY_KEYS) perQuery[q] = await connect();
+  for (const [q, want] of [['floor', 200], ['invoke', 200], ['peer', 200]] as const) {
+    const got = Object.values((await perQuery[q].query(QUERIES[q])).rows[0] ?? {})[0];
+    if (got !== want) throw new Error(`${QUERIES[q]} answered ${JSON.stringify(got)}, not ${want}`);
+  }
+  const accepted = (await perQuery.invoke.query(EVENT_SQL)).rows[0]?.status_code;
+  if (accepted !== 202) throw new Error(`${EVENT_SQL} answered ${accepted}, not 202`);
 
-  // The profile: a second start under --cpu-prof, so the numbers above are the profiler's
-  // overhead free; the same 8-client pgbench run, then SIGINT so the profile is written.
-  let profile: { summary: ProfileSummary; tps: number; cpu: CpuUse } | undefined;
-  if (missed && PROFILE && pgbenchBin) {
+  events = await EventCheck.connect(service.databaseUrl);
+  const scripts = {} as RoundContext['scripts'];
+  for (const [k, sql] of Object.entries({ ...QUERIES, event: EVENT_SQL }) as Array<[keyof RoundContext['scripts'], string]>) {
+    scripts[k] = join(work, `${k}.sql`);
+    await writeFile(scripts[k], `${sql};\n`);
+  }
+  const watch: Watched = { pglambda: service.child.pid!, postmaster: pg15.postmasterPid, wireServer: wire.child.pid! };
+  const ctx: RoundContext = { sessions: perQuery, env: libpqEnv(pg15.url), scripts, watch, events, log };
+
+  log('warming up');
+  await warmUp(ctx);
+  const rounds: Round[] = [];
+  const triggers: TriggerRun[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    rounds.push(await round(ctx, r));
+    if (r === 0 || triggers[0]!.ms.event < TRIGGER_BUDGET_S * 1000) triggers.push(await triggerRun(ctx, r));
+  }
+
+  log('the Lambda API over HTTP, and cold starts');
+  const http = await httpRounds(service.endpoint, FUNCTION, `http://127.0.0.1:${httpFloor.match[1]}/`, 2 * ROUNDS + 1, HTTP_SECONDS * 1000);
+  const cold = await coldStarts(service.endpoint, `${FUNCTION}-cold`, COLD_N);
+  for (const s of sessions.splice(0)) await s.end();
+  await events.end();
+  events = undefined;
+
+  const results: Results = { rounds, triggers, http, cold, load, code, install, wallSeconds: 0 };
+
+  // The profile: a second start under --cpu-prof (so the numbers above are free of the profiler's
+  // overhead), the same 8-client invoke run, then SIGINT so the profile is written.
+  if (PROFILE && targets(results).some((t) => !t.met)) {
+    log('profiling pglambda during an 8-client invoke run');
     await stopPglambda(service);
-    service = await startPglambda(dataDir, pgPort, ['--cpu-prof', `--cpu-prof-dir=${profDir}`]);
-    started.push(service.child);
-    const script = join(work, 'invoke.sql');
-    const env = libpqEnv(service.databaseUrl);
-    const pw: Watched = { pglambda: service.child.pid!, floorServer: floorServer.pid! };
-    await pgbench(pgbenchBin, env, script, 8, 2, pw);
-    const from = Number(process.hrtime.bigint() / 1000n);
-    const run = await pgbench(pgbenchBin, env, script, 8, SECONDS, pw);
-    const to = Number(process.hrtime.bigint() / 1000n);
+    service = await startPglambda(dataDir, pgPort, ['--cpu-prof', `--cpu-prof-dir=${profDir}`], [], ports);
+    // Every start renews my-db-cluster's bridge login (for its embedded database), which PostgreSQL 15 shares.
+    await pglambdaInstall(pg15.url, service.endpoint);
+    const pw: Watched = { ...watch, pglambda: service.child.pid! };
+    await warmUpRun(ctx.env, scripts.invoke, 8, 2);
+    const run = await pgbench(ctx.env, scripts.invoke, 8, SECONDS, pw);
+    const toUs = Number(run.end.at / 1000n);
+    const fromUs = toUs - run.cost.seconds * 1e6;
     const pid = service.child.pid!;
     await stopPglambda(service);
     const file = readdirSync(profDir).find((f) => f.includes(`.${pid}.`) && f.endsWith('.cpuprofile'));
     if (!file) throw new Error(`no CPU profile for pid ${pid} in ${profDir}`);
-    const cpuProfile = JSON.parse(await readFile(join(profDir, file), 'utf8')) as CpuProfile;
-    profile = { summary: summarise(cpuProfile, from, to), tps: run.tps, cpu: run.cpu };
+    const profile = JSON.parse(await readFile(join(profDir, file), 'utf8')) as CpuProfile;
+    results.profile = { summary: summarise(profile, fromUs, toUs), tps: run.tps, cpu: run.cost.cpu };
   }
 
-  const report = render({ seq, seqCpu, lambdaRaw, lambdaSdk, viaStub, rawRps8, bench, stubBench, profile, load0, code, pgbenchBin });
+  load.end = loadavg();
+  results.wallSeconds = performance.now() / 1000;
+  const report = render(results);
   await mkdir(join(root, 'bench', 'results'), { recursive: true });
   await writeFile(join(root, 'bench', 'results', 'sql-invoke.md'), report);
   console.log(report);
 } finally {
-  const stopped = await stopPglambda(service).then(() => true, (err: Error) => (console.error(`stopping pglambda: ${err.message}`), false));
-  for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill();
+  clearInterval(sampler);
+  for (const s of sessions) await s.end().catch(() => undefined);
+  await events?.end();
+  await pg15?.stop().catch((err: Error) => console.error(`stopping PostgreSQL 15: ${err.message}`));
+  const stopped = service ? await stopPglambda(service).then(() => true, (err: Error) => (console.error(`stopping pglambda: ${err.message}`), false)) : true;
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
   if (stopped) await removeData(dataDir).catch(() => undefined);
   await rm(work, { recursive: true, force: true }).catch(() => undefined);
 }

@@ -13,9 +13,10 @@ export interface Pglambda {
   databaseUrl: string;
 }
 
-export async function startPglambda(dataDir: string, pgPort: number, nodeFlags: string[] = [], upFlags: string[] = []): Promise<Pglambda> {
+/** Ports 0 (the default) are chosen by the system; a restart that databases must find again passes the first start's. */
+export async function startPglambda(dataDir: string, pgPort: number, nodeFlags: string[] = [], upFlags: string[] = [], ports = { port: 0, bridgePort: 0 }): Promise<Pglambda> {
   const { child, match } = await startProcess(process.execPath, [...nodeFlags, join(root, 'dist/src/cli/main.js'), 'up',
-    '--data-dir', dataDir, '--port', '0', '--pg-port', String(pgPort), '--bridge-port', '0', ...upFlags],
+    '--data-dir', dataDir, '--port', String(ports.port), '--pg-port', String(pgPort), '--bridge-port', String(ports.bridgePort), ...upFlags],
   /AWS endpoint\s+(\S+)[\s\S]*export DATABASE_URL=(\S+)[\s\S]*Ctrl-C stops/);
   if (process.env.BENCH_DEBUG) {
     child.stdout!.on('data', (b: Buffer) => process.stderr.write(`[pglambda] ${b}`));

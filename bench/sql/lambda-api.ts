@@ -1,0 +1,54 @@
+/**
+ * The Lambda API without SQL: warm invokes over HTTP from this process at many concurrent callers
+ * beside a trivial HTTP server, and cold starts beside spawning `node -e ''`, taking turns so both
+ * sides of each ratio see the same moments of the machine.
+ */
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { post, throughput } from '../harness.js';
+import { rawInvoke, REGION, ROOT_KEY } from '../lambda/role-session.js';
+import { HTTP_CALLERS } from './settings.js';
+
+export interface HttpRounds { invoke: number[]; floor: number[] }
+
+/** Invokes per second of `fn` and requests per second of the floor, `rounds` runs of `ms` each, alternating which goes first. */
+export async function httpRounds(endpoint: string, fn: string, floorUrl: string, rounds: number, ms: number): Promise<HttpRounds> {
+  const invoke = rawInvoke(endpoint, fn, ROOT_KEY);
+  const url = new URL(floorUrl);
+  const body = Buffer.from('{}');
+  const floor = () => post(url, body);
+  await throughput(HTTP_CALLERS, 1000, invoke); // unmeasured: starts the function processes the callers need
+  const out: HttpRounds = { invoke: [], floor: [] };
+  for (let r = 0; r < rounds; r++) {
+    const sides = [['invoke', invoke], ['floor', floor]] as const;
+    for (const [k, call] of r % 2 ? [...sides].reverse() : sides) out[k].push(await throughput(HTTP_CALLERS, ms, call));
+  }
+  return out;
+}
+
+export interface ColdStarts { invoke: number[]; nodeE: number[] }
+
+/**
+ * A configuration change retires `fn`'s environment, so its next invoke starts a new function
+ * process: that invoke's time, beside spawning `node -e ''` until it exits.
+ */
+export async function coldStarts(endpoint: string, fn: string, n: number): Promise<ColdStarts> {
+  const lambda = new LambdaClient({ endpoint, region: REGION, credentials: { accessKeyId: ROOT_KEY, secretAccessKey: ROOT_KEY } });
+  const invoke = rawInvoke(endpoint, fn, ROOT_KEY);
+  const out: ColdStarts = { invoke: [], nodeE: [] };
+  try {
+    for (let i = 0; i < n; i++) {
+      await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: fn, Environment: { Variables: { RUN: String(i) } } }));
+      let t = performance.now();
+      await invoke();
+      out.invoke.push(performance.now() - t);
+      t = performance.now();
+      await new Promise((resolve, reject) => spawn(process.execPath, ['-e', ''], { stdio: 'ignore' }).once('exit', resolve).once('error', reject));
+      out.nodeE.push(performance.now() - t);
+    }
+  } finally {
+    lambda.destroy();
+  }
+  return out;
+}

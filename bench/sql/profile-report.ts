@@ -1,0 +1,46 @@
+/** The report's CPU profile section: where pglambda's JavaScript thread spent an 8-client invoke run. */
+import type { ProfileSummary } from './cpu-profile.js';
+import type { CpuUse } from './cpu-use.js';
+import { SECONDS } from './settings.js';
+
+/** Up to two callers that account for at least a fifth of a function's self time, with their shares. */
+function callers(from: Map<string, number>, total: number): string {
+  return [...from].filter(([, t]) => t >= total * 0.2).sort((a, b) => b[1] - a[1]).slice(0, 2).map(([f, t]) => `\`${f}\` ${((t / total) * 100).toFixed(0)}%`).join(', ');
+}
+
+export function renderProfile(p: { summary: ProfileSummary; tps: number; cpu: CpuUse }): string {
+  const s = p.summary;
+  const share = (v: number) => `${((v / s.sampledMs) * 100).toFixed(1)}%`;
+  const busy = s.sampledMs - s.idleMs;
+  const jsBusy = busy / s.sampledMs;
+  const starved = jsBusy - p.cpu.pglambda;
+  const state = starved > 0.1
+    ? `for at least ${(starved * 100).toFixed(0)}% of the run it was ready but not running — starved of CPU by the other processes on the cores rather than saturated on its own (the profiler samples wall time, so that waiting shows up in whatever frame the thread was in)`
+    : 1 - jsBusy >= 0.15
+      ? `not saturated — idle ${((1 - jsBusy) * 100).toFixed(0)}% of the run, waiting on the function processes and PostgreSQL`
+      : 'saturated: more clients only queue in front of it';
+  return `
+## Where pglambda's time goes (CPU profile)
+
+A second start of pglambda under \`node --cpu-prof\` (V8's sampling profiler, main JavaScript thread only), after the run above,
+the same 8-client pgbench invoke run (${SECONDS} s, ${ps(p.tps)} under the profiler), SIGINT at the end so the profile is written.
+Self time of the samples in the measured window only (once every session had made its first call; ${(s.sampledMs / 1000).toFixed(2)} s sampled).
+
+pglambda's JavaScript thread was busy ${share(busy)} of the window (${(busy / 1000).toFixed(2)} s) while the whole process (all its threads)
+used ${p.cpu.pglambda.toFixed(2)} cores by /proc: ${state}.
+
+Top 15 functions by self time:
+
+| function | file:line | self | share of the window | mostly called from (first frame outside Node core) |
+|---|---|---|---|---|
+${s.top.map((t) => `| \`${t.fn}\` | ${t.file ? `\`${t.file}\`` : ''} | ${t.ms.toFixed(0)} ms | ${share(t.ms)} | ${callers(t.from, t.ms)} |`).join('\n')}
+
+Self time by area (package, pglambda directory, Node core):
+
+| area | self | share of the window |
+|---|---|---|
+${s.areas.slice(0, 15).map((a) => `| ${a.area} | ${a.ms.toFixed(0)} ms | ${share(a.ms)} |`).join('\n')}
+`;
+}
+
+const ps = (v: number) => `${Math.round(v).toLocaleString('en-US')}/s`;
