@@ -58,6 +58,28 @@ const sessions: pg.Client[] = [];
 let service: Pglambda | undefined;
 let pg15: SystemPostgres | undefined;
 let events: EventCheck | undefined;
+let cleaning: Promise<void> | undefined;
+
+/** Stops everything the run started and removes its files; once, whether the run ends, fails or is interrupted. */
+function cleanUp(interrupted = false): Promise<void> {
+  cleaning ??= (async () => {
+    clearInterval(sampler);
+    for (const s of sessions) await s.end().catch(() => undefined);
+    await events?.end();
+    await pg15?.stop().catch((err: Error) => console.error(`stopping PostgreSQL 15: ${err.message}`));
+    // Ctrl-C reached pglambda too (same process group): a second SIGINT would make it exit without stopping its PostgreSQL.
+    if (interrupted && service && service.child.exitCode === null) {
+      await Promise.race([new Promise((r) => service!.child.once('exit', r)), new Promise((r) => setTimeout(r, 10_000))]);
+    }
+    const stopped = service ? await stopPglambda(service).then(() => true, (err: Error) => (console.error(`stopping pglambda: ${err.message}`), false)) : true;
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
+    if (stopped) await removeData(dataDir).catch(() => undefined);
+    await rm(work, { recursive: true, force: true }).catch(() => undefined);
+  })();
+  return cleaning;
+}
+// PostgreSQL 15 runs detached (pg_ctl), so an interrupted run must stop it itself.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp(signal === 'SIGINT').finally(() => process.exit(130)));
 
 try {
   // Fixed ports: the profile's second start must be found where PostgreSQL 15 and boto3 were pointed.
@@ -105,7 +127,7 @@ try {
     scripts[k] = join(work, `${k}.sql`);
     await writeFile(scripts[k], `${sql};\n`);
   }
-  const watch: Watched = { pglambda: service.child.pid!, postmaster: pg15.postmasterPid, wireServer: wire.child.pid! };
+  const watch: Watched = { pglambda: service.child.pid!, postmaster: pg15.postmasterPid, floorServers: [wire.child.pid!, httpFloor.child.pid!] };
   const ctx: RoundContext = { sessions: perQuery, env: libpqEnv(pg15.url), scripts, watch, events, log };
 
   log('warming up');
@@ -118,7 +140,7 @@ try {
   }
 
   log('the Lambda API over HTTP, and cold starts');
-  const http = await httpRounds(service.endpoint, FUNCTION, `http://127.0.0.1:${httpFloor.match[1]}/`, 2 * ROUNDS + 1, HTTP_SECONDS * 1000);
+  const http = await httpRounds(service.endpoint, FUNCTION, `http://127.0.0.1:${httpFloor.match[1]}/`, 2 * ROUNDS + 1, HTTP_SECONDS * 1000, watch);
   const cold = await coldStarts(service.endpoint, `${FUNCTION}-cold`, COLD_N);
   for (const s of sessions.splice(0)) await s.end();
   await events.end();
@@ -154,13 +176,6 @@ try {
   await writeFile(join(root, 'bench', 'results', 'sql-invoke.md'), report);
   console.log(report);
 } finally {
-  clearInterval(sampler);
-  for (const s of sessions) await s.end().catch(() => undefined);
-  await events?.end();
-  await pg15?.stop().catch((err: Error) => console.error(`stopping PostgreSQL 15: ${err.message}`));
-  const stopped = service ? await stopPglambda(service).then(() => true, (err: Error) => (console.error(`stopping pglambda: ${err.message}`), false)) : true;
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
-  if (stopped) await removeData(dataDir).catch(() => undefined);
-  await rm(work, { recursive: true, force: true }).catch(() => undefined);
+  await cleanUp();
 }
 process.exit(0);

@@ -16,8 +16,8 @@ export interface Watched {
   pglambda: number;
   /** The postmaster of the PostgreSQL the SQL runs on. */
   postmaster: number;
-  /** The dblink floor's wire server. */
-  wireServer: number;
+  /** The floors' servers: the dblink floor's wire server, the trivial HTTP server. */
+  floorServers: number[];
 }
 
 export function cpuSnapshot(): Snapshot {
@@ -41,12 +41,12 @@ export function cpuSnapshot(): Snapshot {
 }
 
 /** Cores in use on average (2.0 = both cores of a 2-core machine busy), by group. */
-export const GROUPS = ['pglambda', 'functions', 'pglambdaPostgres', 'postgres', 'pgbench', 'bench', 'wireServer', 'other', 'idle'] as const;
+export const GROUPS = ['pglambda', 'functions', 'pglambdaPostgres', 'postgres', 'pgbench', 'bench', 'floorServer', 'other', 'idle'] as const;
 export type Group = (typeof GROUPS)[number];
 export type CpuUse = Record<Group, number>;
 
 /** The groups one call's CPU is the sum of: everything the run started, nothing else the machine ran. */
-export const CALL_GROUPS = ['pglambda', 'functions', 'pglambdaPostgres', 'postgres', 'pgbench', 'bench', 'wireServer'] as const satisfies readonly Group[];
+export const CALL_GROUPS = ['pglambda', 'functions', 'pglambdaPostgres', 'postgres', 'pgbench', 'bench', 'floorServer'] as const satisfies readonly Group[];
 
 export function cpuUse(a: Snapshot, b: Snapshot, watch: Watched): CpuUse {
   const seconds = Number(b.at - a.at) / 1e9;
@@ -59,7 +59,7 @@ export function cpuUse(a: Snapshot, b: Snapshot, watch: Watched): CpuUse {
   const ownGroup = (p: ProcStat): Group | undefined => {
     if (p.pid === process.pid) return 'bench';
     if (p.pid === watch.pglambda) return 'pglambda';
-    if (p.pid === watch.wireServer) return 'wireServer';
+    if (watch.floorServers.includes(p.pid)) return 'floorServer';
     if (p.pid === watch.postmaster || descends(p.pid, watch.postmaster)) return 'postgres';
     if (descends(p.pid, watch.pglambda)) return p.comm.startsWith('postgres') ? 'pglambdaPostgres' : 'functions';
     // pgbench and the other short-lived children of this process.
@@ -106,5 +106,5 @@ export function perCall(c: CallCost): Record<Group, number> & { total: number } 
 /** Cores the rest of the machine used between two snapshots: everything but this process and what descends from it. */
 export function othersCores(a: Snapshot, b: Snapshot): number {
   // With this process watched as pglambda, every process it started counts as its own.
-  return cpuUse(a, b, { pglambda: process.pid, postmaster: -1, wireServer: -1 }).other;
+  return cpuUse(a, b, { pglambda: process.pid, postmaster: -1, floorServers: [] }).other;
 }

@@ -8,12 +8,31 @@ import { performance } from 'node:perf_hooks';
 import { LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { post, throughput } from '../harness.js';
 import { rawInvoke, REGION, ROOT_KEY } from '../lambda/role-session.js';
+import { cpuSnapshot, cpuUse, type CallCost, type Watched } from './cpu-use.js';
 import { HTTP_CALLERS } from './settings.js';
 
-export interface HttpRounds { invoke: number[]; floor: number[] }
+/** One run: calls per second, and the CPU every process spent on them (the client is this process). */
+export interface HttpRun { rps: number; cost: CallCost }
+export interface HttpRounds { invoke: HttpRun[]; floor: HttpRun[] }
+
+async function measured(ms: number, call: () => Promise<unknown>, watch: Watched): Promise<HttpRun> {
+  const before = cpuSnapshot();
+  const end = performance.now() + ms;
+  let calls = 0;
+  await Promise.all(Array.from({ length: HTTP_CALLERS }, async () => {
+    while (performance.now() < end) {
+      await call();
+      calls++;
+    }
+  }));
+  // Until the last call returned: the calls still in flight at the end are counted, so is their time.
+  const after = cpuSnapshot();
+  const seconds = Number(after.at - before.at) / 1e9;
+  return { rps: calls / seconds, cost: { cpu: cpuUse(before, after, watch), seconds, calls } };
+}
 
 /** Invokes per second of `fn` and requests per second of the floor, `rounds` runs of `ms` each, alternating which goes first. */
-export async function httpRounds(endpoint: string, fn: string, floorUrl: string, rounds: number, ms: number): Promise<HttpRounds> {
+export async function httpRounds(endpoint: string, fn: string, floorUrl: string, rounds: number, ms: number, watch: Watched): Promise<HttpRounds> {
   const invoke = rawInvoke(endpoint, fn, ROOT_KEY);
   const url = new URL(floorUrl);
   const body = Buffer.from('{}');
@@ -22,7 +41,7 @@ export async function httpRounds(endpoint: string, fn: string, floorUrl: string,
   const out: HttpRounds = { invoke: [], floor: [] };
   for (let r = 0; r < rounds; r++) {
     const sides = [['invoke', invoke], ['floor', floor]] as const;
-    for (const [k, call] of r % 2 ? [...sides].reverse() : sides) out[k].push(await throughput(HTTP_CALLERS, ms, call));
+    for (const [k, call] of r % 2 ? [...sides].reverse() : sides) out[k].push(await measured(ms, call, watch));
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { median, percentile } from '../harness.js';
 import { perCall, type CallCost, type CpuUse } from './cpu-use.js';
 import { renderProfile } from './profile-report.js';
 import type { Round } from './rounds.js';
-import { CLIENTS, EVENT_CLIENTS, HTTP_CALLERS, HTTP_SECONDS, N, QUERIES, SECONDS, TRIGGER_BUDGET_S, TRIGGER_ROWS, WARMUP, type QueryKey } from './settings.js';
+import { CHANGED, CLIENTS, EVENT_CLIENTS, HTTP_CALLERS, HTTP_SECONDS, N, QUERIES, SECONDS, TRIGGER_BUDGET_S, TRIGGER_ROWS, WARMUP, type QueryKey } from './settings.js';
 import { cpu8, mid, seqP50, shortfall, targets, tps8, type Results, type Target } from './targets.js';
 
 const ms = (v: number) => `${v.toFixed(3)} ms`;
@@ -40,19 +40,19 @@ function medianItem<T>(items: T[], f: (item: T) => number): T {
 const medianRound = medianItem<Round>;
 
 const COST_HEAD = [
-  '| run | pglambda (Node: endpoint, bridge, event worker) | function processes | pglambda\'s PostgreSQL (state, queue, logs) | PostgreSQL 15 (backends) | client (pgbench or this process) | wire server | all |',
+  '| run | pglambda (Node: endpoint, bridge, event worker) | function processes | pglambda\'s PostgreSQL (state, queue, logs) | PostgreSQL 15 (backends) | client (pgbench, or this process) | floor server | all |',
   '|---|---|---|---|---|---|---|---|',
 ];
 function costRow(what: string, c: CallCost): string {
   const p = perCall(c);
-  return `| ${what} | ${ms(p.pglambda)} | ${ms(p.functions)} | ${ms(p.pglambdaPostgres)} | ${ms(p.postgres)} | ${ms(p.pgbench + p.bench)} | ${ms(p.wireServer)} | **${ms(p.total)}** |`;
+  return `| ${what} | ${ms(p.pglambda)} | ${ms(p.functions)} | ${ms(p.pglambdaPostgres)} | ${ms(p.postgres)} | ${ms(p.pgbench + p.bench)} | ${ms(p.floorServer)} | **${ms(p.total)}** |`;
 }
 const CORES_HEAD = [
-  '| run | pglambda | function processes | pglambda\'s PostgreSQL | PostgreSQL 15 | client | wire server | other processes on the machine | idle |',
+  '| run | pglambda | function processes | pglambda\'s PostgreSQL | PostgreSQL 15 | client | floor server | other processes on the machine | idle |',
   '|---|---|---|---|---|---|---|---|---|',
 ];
 function coresRow(what: string, u: CpuUse): string {
-  return `| ${what} | ${[u.pglambda, u.functions, u.pglambdaPostgres, u.postgres, u.pgbench + u.bench, u.wireServer, u.other, u.idle].map((v) => v.toFixed(2)).join(' | ')} |`;
+  return `| ${what} | ${[u.pglambda, u.functions, u.pglambdaPostgres, u.postgres, u.pgbench + u.bench, u.floorServer, u.other, u.idle].map((v) => v.toFixed(2)).join(' | ')} |`;
 }
 
 export function render(res: Results): string {
@@ -97,6 +97,9 @@ export function render(res: Results): string {
   const tallies = G.map((g) => `after round ${g.round + 1}: ${g.tally.ran.toLocaleString('en-US')} ran (${g.tally.errors} with an error status), ${g.tally.queued} left queued, queue empty ${(g.tally.drainedMs / 1000).toFixed(1)} s after the INSERT began`);
   const skipped = R.length - G.length;
 
+  const http = res.http;
+  const httpRps = { invoke: http.invoke.map((v) => v.rps), floor: http.floor.map((v) => v.rps) };
+
   // CPU per call by process, the median round's split of each.
   const m8 = (q: QueryKey) => medianRound(R, (r) => cpu8(r, q)).bench.get(8)![q];
   const m1 = (q: QueryKey) => medianRound(R, (r) => perCall(r.bench.get(1)![q].cost).total).bench.get(1)![q];
@@ -109,11 +112,12 @@ export function render(res: Results): string {
     costRow(`Event invoke, ${EVENT_CLIENTS} clients, accepted and run (whole run, until the queue is empty)`, medianRound(R, (r) => perCall(r.event.cost).total).event.cost),
     costRow(`row trigger: a dblink round trip per row (${TRIGGER_ROWS.toLocaleString('en-US')}-row INSERT)`, medianItem(G, (g) => perCall(g.floorCost).total).floorCost),
     costRow('row trigger: an Event invoke per row, until all ran', medianItem(G, (g) => perCall(g.eventCost).total).eventCost),
+    costRow(`Lambda API warm invoke, ${HTTP_CALLERS} HTTP callers (client: this process)`, medianItem(http.invoke, (v) => perCall(v.cost).total).cost),
+    costRow(`trivial HTTP server, ${HTTP_CALLERS} HTTP callers (client: this process)`, medianItem(http.floor, (v) => perCall(v.cost).total).cost),
   ];
   const coresRows = keys.map((q) => coresRow(`${NAMES[q]}, 8 clients`, m8(q).cost.cpu));
   coresRows.push(coresRow(`Event invoke, ${EVENT_CLIENTS} clients (until the queue is empty)`, ev.event.cost.cpu));
 
-  const http = res.http;
   const coldP50 = percentile(res.cold.invoke, 50);
   const nodeP50 = percentile(res.cold.nodeE, 50);
 
@@ -125,7 +129,8 @@ Other processes on the machine used ${median(others).toFixed(2)} cores in the me
 less idle and less this run's processes). **This is a shared 2-core machine whose speed varies up to 3× from day to day**: every
 figure sits beside its floors measured in the same run, in the same rounds, and the targets judge ratios.
 Code: commit ${res.code}
-Date: ${new Date().toISOString()}; the run took ${(res.wallSeconds / 60).toFixed(1)} minutes (\`npm run bench:sql\`).
+Date: ${new Date().toISOString()}; the run took ${(res.wallSeconds / 60).toFixed(1)} minutes (\`npm run bench:sql\`${CHANGED.length ? ` with ${CHANGED.join(' ')}` : ''}).
+${CHANGED.length ? '**A short trial with fewer and shorter runs than the full benchmark: it shows the harness works, not what the code achieves.**\n' : ''}
 
 ## What runs
 
@@ -191,7 +196,7 @@ and the next measure waited for that. Each run accepted ${range(R.map((r) => r.e
 **A ${TRIGGER_ROWS.toLocaleString('en-US')}-row \`INSERT … SELECT generate_series\`** in one session, into a table whose \`AFTER INSERT FOR EACH ROW\`
 trigger runs \`PERFORM aws_lambda.invoke('noop', json_build_object('id', NEW.id), invocation_type => 'Event')\`; the floor is the same
 INSERT into a table whose trigger runs \`PERFORM bench_floor()\` (a dblink round trip per row), after the same round, taking turns at going first.
-${skipped ? `After round 1 only ${G.length} of ${R.length} rounds: the first Event INSERT took over ${TRIGGER_BUDGET_S} s, and the run's wall time is kept bounded.\n` : ''}
+${skipped ? `The INSERTs ran after ${G.length} of the ${R.length} rounds: the first Event INSERT took over ${TRIGGER_BUDGET_S} s, so later rounds skip them to keep the run's wall time bounded.\n` : ''}
 
 | INSERT of ${TRIGGER_ROWS.toLocaleString('en-US')} rows (the median of ${G.length}) | wall time | per row | ÷ dblink per row |
 |---|---|---|---|
@@ -209,8 +214,8 @@ REPORT line carries an error status: ${tallies.join('; ')}.
 
 Warm invoke of \`noop\` from this process (raw keep-alive \`node:http\` POSTs, signed as the account root) at ${HTTP_CALLERS} concurrent callers,
 beside bench/trivial-server.ts with the same client: ${http.invoke.length} runs of ${HTTP_SECONDS} s each side, alternating.
-Invoke ${ps(median(http.invoke))} (${range(http.invoke, ps)}), trivial HTTP server ${ps(median(http.floor))} (${range(http.floor, ps)});
-ratio ${x(median(http.invoke.map((v, i) => v / http.floor[i]!)))} (median of the pairs).
+Invoke ${ps(median(httpRps.invoke))} (${range(httpRps.invoke, ps)}), trivial HTTP server ${ps(median(httpRps.floor))} (${range(httpRps.floor, ps)});
+ratio ${x(median(httpRps.invoke.map((v, i) => v / httpRps.floor[i]!)))} (median of the pairs).
 
 Cold start: ${res.cold.invoke.length} invokes of \`noop-cold\` (the same code), each after a configuration change that retires its
 environment, p50 ${ms(coldP50)} (${range(res.cold.invoke, ms)}), each followed by spawning \`node -e ''\` until it exits, p50 ${ms(nodeP50)}
@@ -229,33 +234,79 @@ ${[...CORES_HEAD, ...coresRows].join('\n')}
 ${res.profile ? renderProfile(res.profile) : ''}`;
 }
 
+/** Per process, what `a` costs beyond `b` (ms per call), largest first, with shares of the difference. */
+function beyond(a: CallCost, b: CallCost): string {
+  const pa = perCall(a);
+  const pb = perCall(b);
+  const extra = pa.total - pb.total;
+  const parts: Array<[string, number]> = [
+    ["pglambda's Node process", pa.pglambda - pb.pglambda],
+    ['the function processes', pa.functions - pb.functions],
+    ["pglambda's PostgreSQL", pa.pglambdaPostgres - pb.pglambdaPostgres],
+    ['PostgreSQL 15', pa.postgres - pb.postgres],
+    ['the client', pa.pgbench + pa.bench - pb.pgbench - pb.bench],
+    ["the floor's server", pa.floorServer - pb.floorServer],
+  ];
+  return `${ms(pa.total)} against ${ms(pb.total)}; of the ${ms(extra)} more: ${parts.sort((p, q) => q[1] - p[1])
+    .map(([what, v]) => `${what} ${v >= 0 ? '' : '−'}${ms(Math.abs(v))} (${v >= 0 ? '' : '−'}${Math.abs((v / extra) * 100).toFixed(0)}%)`).join(', ')}`;
+}
+
+/** Whether a run was short of CPU: the cores this run's processes got, and what that allows at their CPU per call. */
+function bound(c: CallCost, tps: number): string {
+  const u = c.cpu;
+  const total = Object.values(u).reduce((a, b) => a + b, 0);
+  const got = total - u.other - u.idle;
+  const p = perCall(c);
+  const allows = (got * 1000) / p.total;
+  return `the machine was idle ${u.idle.toFixed(2)} of ${total.toFixed(1)} cores and its other processes took ${u.other.toFixed(2)}; this run's
+processes got ${got.toFixed(2)} cores, which at ${ms(p.total)} per call allow ${ps(allows)} — measured ${ps(tps)}: ${
+    tps > allows * 0.8 ? 'CPU-bound: the CPU per call sets the pace.' : 'not CPU-bound: the calls also wait (hand-offs between processes, commits, timers).'}`;
+}
+
 /** For each missed target: by how much, and what the CPU accounting says about where the time goes. */
 function whereTimeGoes(res: Results, T: Target[]): string {
   const missed = T.filter((t) => !t.met);
   if (missed.length === 0) return '\nEvery target is met.\n';
   const R = res.rounds;
-  const inv = perCall(medianRound(R, (r) => cpu8(r, 'invoke')).bench.get(8)!.invoke.cost);
-  const flo = perCall(medianRound(R, (r) => cpu8(r, 'floor')).bench.get(8)!.floor.cost);
-  const peer = perCall(medianRound(R, (r) => cpu8(r, 'peer')).bench.get(8)!.peer.cost);
-  const extra = inv.total - flo.total;
-  const part = (what: string, v: number) => `${what} ${ms(v)} (${((v / extra) * 100).toFixed(0)}%)`;
-  const u = medianRound(R, (r) => cpu8(r, 'invoke')).bench.get(8)!.invoke.cost.cpu;
-  const cores = Object.values(u).reduce((a, b) => a + b, 0);
+  const sections: string[] = [];
+  const sync = medianRound(R, (r) => cpu8(r, 'invoke')).bench.get(8)!;
+  const floor8 = medianRound(R, (r) => cpu8(r, 'floor')).bench.get(8)!.floor;
+  const peer8 = medianRound(R, (r) => cpu8(r, 'peer')).bench.get(8)!.peer;
+  const is = (prefix: string) => missed.some((t) => t.what.startsWith(prefix));
+  if (is('8 sessions') || is('CPU per call') || is('sequential')) {
+    sections.push(`**A synchronous invoke** at 8 clients cost, in CPU of all processes, ${beyond(sync.invoke.cost, floor8.cost)}.
+(The peer's boto3 call cost ${ms(perCall(peer8.cost).total)}.) During that run ${bound(sync.invoke.cost, sync.invoke.tps)}`);
+  }
+  if (is('Event invokes')) {
+    const ev = medianRound(R, (r) => perCall(r.event.cost).total).event;
+    sections.push(`**An Event invoke from 8 sessions**, accepted and run (CPU from the run's start until the queue was empty, over the events
+accepted), cost ${beyond(ev.cost, floor8.cost)}. Accepting alone (the pgbench window) cost ${ms(perCall(ev.run.cost).total)} per event: ${
+      bound(ev.run.cost, ev.run.tps)}`);
+  }
+  const G = res.triggers;
+  if (is(`${TRIGGER_ROWS.toLocaleString('en-US')}-row INSERT`) && G.length) {
+    const g = medianItem(G, (t) => t.ms.event / t.ms.floor);
+    const wall = g.ms.event / TRIGGER_ROWS;
+    const cpu = perCall(g.eventCost);
+    sections.push(`**The row-trigger INSERT** took ${ms(wall)} per row against ${ms(g.ms.floor / TRIGGER_ROWS)} for a dblink round trip per row. Per row,
+counted from the INSERT's start until all its events had run, the CPU was ${beyond(g.eventCost, g.floorCost)}. One session
+makes its calls one after another, so per row it waited ${ms(wall)} while all processes together used ${ms(cpu.total)} of CPU${
+      wall > cpu.total * 1.5 ? `: most of the time is waiting, not computing (each Event invoke is answered only once its event is committed in pglambda's PostgreSQL; one session's events come one at a time, so there is nothing to group)` : ''}.`);
+  }
+  if (is('Lambda API')) {
+    const inv = medianItem(res.http.invoke, (v) => perCall(v.cost).total);
+    const flo = medianItem(res.http.floor, (v) => perCall(v.cost).total);
+    sections.push(`**The Lambda API at ${HTTP_CALLERS} HTTP callers** cost per call ${beyond(inv.cost, flo.cost)}. During the invoke runs ${bound(inv.cost, inv.rps)}`);
+  }
+  if (is('cold start')) {
+    sections.push(`**Cold start**: p50 ${ms(percentile(res.cold.invoke, 50))} against ${ms(percentile(res.cold.nodeE, 50))} for \`node -e ''\` (${res.cold.invoke.length} of each): beyond spawning Node, the runtime's bootstrap, loading the handler and the first invoke's hand-off.`);
+  }
   const lines = missed.map((t) => `- **${t.what}**: ${x(t.ratio)} against ${t.bound === 'max' ? 'at most' : 'at least'} ${t.limit}×${t.bound === 'max' ? ` — ${shortfall(t).toFixed(1)}× over` : ` — ${shortfall(t).toFixed(1)}× short`}${t.note ? `; ${t.note}` : ''}.`);
   return `
 ### Missed, and where the time goes
 
 ${lines.join('\n')}
 
-At 8 clients one invoke cost ${ms(inv.total)} of CPU in all, against ${ms(flo.total)} for a dblink round trip and ${ms(peer.total)} for the peer's
-boto3 call. Of the ${ms(extra)} beyond the dblink floor: ${[
-    part("pglambda's Node process", inv.pglambda - flo.pglambda),
-    part('the function processes', inv.functions - flo.functions),
-    part("pglambda's PostgreSQL", inv.pglambdaPostgres - flo.pglambdaPostgres),
-    part('PostgreSQL 15 (aws_lambda\'s SQL in the backends)', inv.postgres - flo.postgres),
-    part('pgbench', inv.pgbench + inv.bench - flo.pgbench - flo.bench),
-  ].join(', ')}; the floor's wire server ${ms(flo.wireServer)} is not in the invoke.
-During that run the machine was ${(u.idle).toFixed(2)} of ${cores.toFixed(1)} cores idle and other processes took ${u.other.toFixed(2)}:
-${u.idle > 0.3 ? 'not CPU-bound — the calls wait on something (a hand-off between processes, a lock, a timer) rather than on the cores.' : 'CPU-bound: throughput is the cores divided by the CPU per call.'}
+${sections.join('\n\n')}
 `;
 }

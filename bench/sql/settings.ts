@@ -4,21 +4,26 @@ import { fileURLToPath } from 'node:url';
 
 // Compiled to dist/bench/sql/: the project is three levels up.
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-/** Sequential calls per query and round, after WARMUP unmeasured ones in the first round. */
-export const N = Number(process.env.BENCH_N ?? 400);
+/** The full run's settings; environment variables may shorten a trial. */
+const FULL = { BENCH_ROUNDS: 3, BENCH_N: 400, BENCH_SECONDS: 8, BENCH_TRIGGER_ROWS: 10_000, BENCH_HTTP_SECONDS: 1, BENCH_COLD_N: 10 };
+const setting = (name: keyof typeof FULL) => Number(process.env[name] ?? FULL[name]);
+/** The settings that differ from the full run's, e.g. `BENCH_ROUNDS=1` (empty for the full run). */
+export const CHANGED = (Object.keys(FULL) as Array<keyof typeof FULL>).filter((k) => setting(k) !== FULL[k]).map((k) => `${k}=${setting(k)}`);
+export const ROUNDS = setting('BENCH_ROUNDS');
+/** Sequential calls per query and round, after WARMUP unmeasured ones before the first round. */
+export const N = setting('BENCH_N');
 export const WARMUP = Math.min(100, N);
 /** Seconds per pgbench run, sessions' set-up included (bench/sql/pgbench.ts leaves that out). */
-export const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+export const SECONDS = setting('BENCH_SECONDS');
 export const CLIENTS = [1, 8] as const;
 export const EVENT_CLIENTS = 8;
-export const TRIGGER_ROWS = Number(process.env.BENCH_TRIGGER_ROWS ?? 10_000);
+export const TRIGGER_ROWS = setting('BENCH_TRIGGER_ROWS');
 /** Rounds after the first repeat the trigger INSERT only if the first one's Event INSERT took less than this many seconds. */
-export const TRIGGER_BUDGET_S = 60;
+export const TRIGGER_BUDGET_S = 30;
 /** Concurrent HTTP callers of the Lambda API, and seconds per run of them. */
 export const HTTP_CALLERS = 16;
-export const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 1);
-export const COLD_N = Number(process.env.BENCH_COLD_N ?? 10);
+export const HTTP_SECONDS = setting('BENCH_HTTP_SECONDS');
+export const COLD_N = setting('BENCH_COLD_N');
 export const PROFILE = process.env.BENCH_PROFILE !== '0';
 
 export const FUNCTION = 'noop';

@@ -56,7 +56,7 @@ export function targets(res: Results): Target[] {
   const G = res.triggers;
   const allRan = G.every((g) => g.tally.ran === g.eventCost.calls && g.tally.errors === 0 && g.tally.queued === 0);
   const ran = G.map((g) => g.tally.ran.toLocaleString('en-US')).join(', ');
-  const httpPairs = res.http.invoke.map((v, i) => v / res.http.floor[i]!);
+  const httpPairs = res.http.invoke.map((v, i) => v.rps / res.http.floor[i]!.rps);
   const coldP50 = percentile(res.cold.invoke, 50);
   const nodeP50 = percentile(res.cold.nodeE, 50);
   return [
@@ -74,7 +74,7 @@ export function targets(res: Results): Target[] {
       `${median(G.map((g) => g.ms.event)).toFixed(0)} ms`, `${median(G.map((g) => g.ms.floor)).toFixed(0)} ms (dblink per row)`,
       G.map((g) => g.ms.event / g.ms.floor), 'max', 3, allRan,
       `events that ran, per INSERT: ${ran}${allRan ? ' (all)' : ' — **not all**'}`),
-    t('Lambda API warm invoke, 16 HTTP callers, × trivial HTTP server', ps(median(res.http.invoke)), ps(median(res.http.floor)), httpPairs, 'min', 0.5),
+    t('Lambda API warm invoke, 16 HTTP callers, × trivial HTTP server', ps(median(res.http.invoke.map((v) => v.rps))), ps(median(res.http.floor.map((v) => v.rps))), httpPairs, 'min', 0.5),
     t('cold start p50, ÷ spawning `node -e \'\'`', ms(coldP50), ms(nodeP50), [coldP50 / nodeP50], 'max', 1.2),
   ];
 }
