@@ -189,7 +189,7 @@ async function killChildren(): Promise<void> {
 async function up(dataDir: string, port: number, pgPort: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [
     resolve('dist/src/cli/main.js'), 'up', '--data-dir', dataDir, '--port', String(port), '--pg-port', String(pgPort),
-    '--async-retry-base-ms', '200',
+    '--bridge-port', String(await freePort()), '--async-retry-base-ms', '200',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   childDataDirs.add(dataDir);

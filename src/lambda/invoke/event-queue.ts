@@ -78,12 +78,17 @@ export class EventQueue {
         continue;
       }
       for (const e of group) e.committed();
-      for (const w of [...this.waiters]) w();
+      this.wake(group.length);
     }
     this.committing = false;
   }
 
-  /** Resolves when an event may be waiting (an enqueue here) or after `ms`. */
+  /** Wakes up to `n` of the workers waiting for work, longest waiting first: one per event that came. */
+  wake(n: number): void {
+    for (const w of [...this.waiters].slice(0, n)) w();
+  }
+
+  /** Resolves when an event may be waiting (an enqueue here, or `wake`) or after `ms`. */
   waitForWork(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {

@@ -21,7 +21,10 @@ export interface EventWorkerOptions {
 
 const DEFAULT_MAX_AGE_S = 21_600;
 const DEFAULT_RETRIES = 2;
+/** How often one idle slot looks for events no wake-up announced (retries coming due, other processes' events). */
 const POLL_MS = 500;
+/** The other idle slots wait to be woken; this only bounds how long a missed wake-up could leave one idle. */
+const IDLE_MS = 30_000;
 
 export class EventWorker {
   private stopping = false;
@@ -35,15 +38,16 @@ export class EventWorker {
   ) {}
 
   start(): void {
-    for (let i = 0; i < this.opts.concurrency; i++) this.slots.push(this.slot());
+    for (let i = 0; i < this.opts.concurrency; i++) this.slots.push(this.slot(i === 0 ? POLL_MS : IDLE_MS));
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.queue.wake(Infinity);
     await Promise.all(this.slots);
   }
 
-  private async slot(): Promise<void> {
+  private async slot(idleMs: number): Promise<void> {
     while (!this.stopping) {
       let claim: Claim | null = null;
       try {
@@ -52,9 +56,12 @@ export class EventWorker {
         if (!this.stopping) console.error('pglambda: event queue unavailable', (err as Error).message);
       }
       if (!claim) {
-        await this.queue.waitForWork(POLL_MS);
+        // Checked and waited for in one turn: a stop() after this check finds this slot among the waiters.
+        if (!this.stopping) await this.queue.waitForWork(idleMs);
         continue;
       }
+      // There may be more where this one came from: one more idle slot looks.
+      this.queue.wake(1);
       await this.process(claim).catch((err) => console.error('pglambda: event invocation failed', err));
     }
   }
