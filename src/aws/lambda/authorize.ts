@@ -26,7 +26,7 @@ export interface ResourcePolicies {
 
 export interface AuthorizerDeps {
   identities: Identities;
-  roles: RolePolicies;
+  roles: Pick<RolePolicies, 'forSession'>;
   policies: ResourcePolicies;
   /** Moves on every change of IAM or of any resource policy. */
   generation(): number;
