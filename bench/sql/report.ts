@@ -234,6 +234,9 @@ ${[...CORES_HEAD, ...coresRows].join('\n')}
 ${res.profile ? renderProfile(res.profile) : ''}`;
 }
 
+/** A difference with a minus sign when it is one at the shown precision. */
+const signed = (v: number, f: (abs: number) => string) => (f(-v) !== f(0) && v < 0 ? `−${f(-v)}` : f(Math.abs(v)));
+
 /** Per process, what `a` costs beyond `b` (ms per call), largest first, with shares of the difference. */
 function beyond(a: CallCost, b: CallCost): string {
   const pa = perCall(a);
@@ -248,7 +251,7 @@ function beyond(a: CallCost, b: CallCost): string {
     ["the floor's server", pa.floorServer - pb.floorServer],
   ];
   return `${ms(pa.total)} against ${ms(pb.total)}; of the ${ms(extra)} more: ${parts.sort((p, q) => q[1] - p[1])
-    .map(([what, v]) => `${what} ${v >= 0 ? '' : '−'}${ms(Math.abs(v))} (${v >= 0 ? '' : '−'}${Math.abs((v / extra) * 100).toFixed(0)}%)`).join(', ')}`;
+    .map(([what, v]) => `${what} ${signed(v, ms)} (${signed((v / extra) * 100, (p) => `${p.toFixed(0)}%`)})`).join(', ')}`;
 }
 
 /** Whether a run was short of CPU: the cores this run's processes got, and what that allows at their CPU per call. */
