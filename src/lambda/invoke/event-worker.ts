@@ -3,11 +3,13 @@
  * (MaximumRetryAttempts, default 2, with a growing delay), throttles requeued without counting,
  * events past MaximumEventAgeInSeconds dropped, and destination records sent.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ExecutionRoleError, FunctionNotFoundError, ThrottledError } from '../errors.js';
 import { functionArn } from '../model.js';
 import type { FunctionStore } from '../store/function-store.js';
 import { destinationRecord, destinationTarget, type Condition } from './destinations.js';
-import type { Claim, EventQueue } from './event-queue.js';
+import type { Claim } from './event-leases.js';
+import type { EventQueue } from './event-queue.js';
 import type { Invoker, InvokeResult } from './invoker.js';
 
 export interface EventWorkerOptions {
@@ -21,9 +23,9 @@ export interface EventWorkerOptions {
 
 const DEFAULT_MAX_AGE_S = 21_600;
 const DEFAULT_RETRIES = 2;
-/** How often one idle slot looks for events no wake-up announced (retries coming due, other processes' events). */
+/** How often one idle slot looks for events nothing announced (retries coming due, other processes' events). */
 const POLL_MS = 500;
-/** The other idle slots wait to be woken; this only bounds how long a missed wake-up could leave one idle. */
+/** The other idle slots wait to be handed an event or woken; this bounds how long a missed wake-up leaves one idle. */
 const IDLE_MS = 30_000;
 
 export class EventWorker {
@@ -43,26 +45,21 @@ export class EventWorker {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.queue.wake(Infinity);
+    this.queue.stopTaking();
     await Promise.all(this.slots);
+    await this.queue.flushCompleted();
   }
 
   private async slot(idleMs: number): Promise<void> {
     while (!this.stopping) {
       let claim: Claim | null = null;
       try {
-        claim = await this.queue.claim();
+        claim = await this.queue.take(idleMs);
       } catch (err) {
         if (!this.stopping) console.error('pglambda: event queue unavailable', (err as Error).message);
+        await sleep(POLL_MS);
       }
-      if (!claim) {
-        // Checked and waited for in one turn: a stop() after this check finds this slot among the waiters.
-        if (!this.stopping) await this.queue.waitForWork(idleMs);
-        continue;
-      }
-      // There may be more where this one came from: one more idle slot looks.
-      this.queue.wake(1);
-      await this.process(claim).catch((err) => console.error('pglambda: event invocation failed', err));
+      if (claim) await this.process(claim).catch((err) => console.error('pglambda: event invocation failed', err));
     }
   }
 
