@@ -78,7 +78,7 @@ the client's own work. ${ROUNDS} interleaved rounds; medians.
 
 | client | CPU of the calling process per call | throughput, 8 concurrent callers |
 |---|---|---|
-| \`@aws-sdk/client-lambda\` InvokeCommand (src/bridge/remote-lambda.ts) | ${median(cpu.sdk).toFixed(0)} µs | ${Math.round(median(rate.sdk))} /s |
+| \`@aws-sdk/client-lambda\` InvokeCommand | ${median(cpu.sdk).toFixed(0)} µs | ${Math.round(median(rate.sdk))} /s |
 | src/bridge/remote-lambda.ts (\`@smithy/signature-v4\` + \`http.request\`) | ${median(cpu.lean).toFixed(0)} µs | ${Math.round(median(rate.lean))} /s |
 | ratio (SDK ÷ lean) | ${(median(cpu.sdk) / median(cpu.lean)).toFixed(2)}× | ${(median(rate.lean) / median(rate.sdk)).toFixed(2)}× |
 
