@@ -216,14 +216,44 @@ async function processesIn(dir: string): Promise<number[]> {
   return pids.filter((_, i) => cwds[i] === dir).map(Number);
 }
 
-test('queued events survive kill -9 of the service and its PostgreSQL, and all run', { timeout: 120_000 }, async () => {
+/** A `pglambda up` child with its own data dir and ports, a client for it, and all of it removed afterwards. */
+async function withChildService(run: (s: { dataDir: string; client: LambdaClient; start(): Promise<ChildProcess> }) => Promise<void>): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pglambda-crash-'));
   const [port, pgPort] = [await freePort(), await freePort()];
   const client = new LambdaClient({
     endpoint: `http://127.0.0.1:${port}`, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1,
   });
   try {
-    let child = await up(dataDir, port, pgPort);
+    await run({ dataDir, client, start: () => up(dataDir, port, pgPort) });
+  } finally {
+    client.destroy();
+    await killChildren();
+    childDataDirs.delete(dataDir);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** kill -9 of the service and of its PostgreSQL, then waits until a new start can take the data dir over. */
+async function killHard(child: ChildProcess, dataDir: string): Promise<void> {
+  const pgdata = await pgdataOf(dataDir);
+  const postmaster = Number((await readFile(join(pgdata, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  child.kill('SIGKILL');
+  process.kill(postmaster, 'SIGKILL');
+  await until('the service to die', async () => child.exitCode !== null || child.signalCode !== null);
+  // The orphaned backends notice their postmaster's death and exit; a new postmaster needs them gone.
+  await until('PostgreSQL to die', async () => (await processesIn(pgdata)).length === 0, 20_000);
+  // PostgreSQL refuses to start while the old postmaster's pid exists, even as a zombie awaiting init's reaping.
+  await until('the old postmaster to be reaped', async () => !existsSync(`/proc/${postmaster}`), 20_000);
+}
+
+async function stopCleanly(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  await until('a clean stop', async () => child.exitCode !== null || child.signalCode !== null, 20_000);
+}
+
+test('queued events survive kill -9 of the service and its PostgreSQL, and all run', { timeout: 120_000 }, () =>
+  withChildService(async ({ dataDir, client, start }) => {
+    let child = await start();
     await client.send(new CreateFunctionCommand({
       FunctionName: 'durable', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE, Code: { ZipFile: await zipFiles(worker) },
     }));
@@ -233,44 +263,25 @@ test('queued events survive kill -9 of the service and its PostgreSQL, and all r
     for (const tag of ids) assert.equal((await event(client, 'durable', { file, tag, ms: 1000 })).StatusCode, 202);
     await until('the first event to finish', async () => (await lines(file)).length >= 1, 20_000);
 
-    const pgdata = await pgdataOf(dataDir);
-    const postmaster = Number((await readFile(join(pgdata, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-    child.kill('SIGKILL');
-    process.kill(postmaster, 'SIGKILL');
-    await until('the service to die', async () => child.exitCode !== null || child.signalCode !== null);
-    // The orphaned backends notice their postmaster's death and exit; a new postmaster needs them gone.
-    await until('PostgreSQL to die', async () => (await processesIn(pgdata)).length === 0, 20_000);
-    // PostgreSQL refuses to start while the old postmaster's pid exists, even as a zombie awaiting init's reaping.
-    await until('the old postmaster to be reaped', async () => !existsSync(`/proc/${postmaster}`), 20_000);
+    await killHard(child, dataDir);
     const done = await lines(file);
     assert.ok(done.length < ids.length, `events still queued at the crash (done: ${done})`);
 
-    child = await up(dataDir, port, pgPort);
+    child = await start();
     const all = await until('every event to run', async () => {
       const seen = new Set(await lines(file));
       return ids.every((id) => seen.has(id)) && seen;
     }, 30_000);
     assert.deepEqual([...all].sort(), ids);
 
-    child.kill('SIGTERM');
-    await until('a clean stop', async () => child.exitCode !== null || child.signalCode !== null, 20_000);
-    assert.deepEqual(await processesIn(pgdata), [], 'a clean stop stops PostgreSQL too');
-  } finally {
-    client.destroy();
-    await killChildren();
-    childDataDirs.delete(dataDir);
-    await rm(dataDir, { recursive: true, force: true });
-  }
-});
+    await stopCleanly(child);
+    assert.deepEqual(await processesIn(await pgdataOf(dataDir)), [], 'a clean stop stops PostgreSQL too');
+  }),
+);
 
-test('events accepted together in one commit survive kill -9: every one answered 202 runs', { timeout: 180_000 }, async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'pglambda-crash-'));
-  const [port, pgPort] = [await freePort(), await freePort()];
-  const client = new LambdaClient({
-    endpoint: `http://127.0.0.1:${port}`, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1,
-  });
-  try {
-    let child = await up(dataDir, port, pgPort);
+test('events accepted together in one commit survive kill -9: every one answered 202 runs', { timeout: 180_000 }, () =>
+  withChildService(async ({ dataDir, client, start }) => {
+    let child = await start();
     await client.send(new CreateFunctionCommand({
       FunctionName: 'ledger', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE, Code: { ZipFile: await zipFiles(worker) },
     }));
@@ -292,18 +303,12 @@ test('events accepted together in one commit survive kill -9: every one answered
     });
     await until('events accepted in groups', async () => accepted.length >= 300, 60_000);
 
-    const pgdata = await pgdataOf(dataDir);
-    const postmaster = Number((await readFile(join(pgdata, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-    child.kill('SIGKILL');
-    process.kill(postmaster, 'SIGKILL');
+    await killHard(child, dataDir);
     crashed = true;
     await Promise.all(callers);
-    await until('the service to die', async () => child.exitCode !== null || child.signalCode !== null);
-    await until('PostgreSQL to die', async () => (await processesIn(pgdata)).length === 0, 20_000);
-    await until('the old postmaster to be reaped', async () => !existsSync(`/proc/${postmaster}`), 20_000);
     assert.ok((await lines(file)).length < accepted.length, 'events were still queued at the crash');
 
-    child = await up(dataDir, port, pgPort);
+    child = await start();
     await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'ledger', ReservedConcurrentExecutions: 8 }));
     const ran = await until('every accepted event to run', async () => {
       const seen = new Set(await lines(file));
@@ -311,12 +316,6 @@ test('events accepted together in one commit survive kill -9: every one answered
     }, 90_000);
     assert.ok(ran.size >= accepted.length);
 
-    child.kill('SIGTERM');
-    await until('a clean stop', async () => child.exitCode !== null || child.signalCode !== null, 20_000);
-  } finally {
-    client.destroy();
-    await killChildren();
-    childDataDirs.delete(dataDir);
-    await rm(dataDir, { recursive: true, force: true });
-  }
-});
+    await stopCleanly(child);
+  }),
+);
