@@ -84,7 +84,10 @@ export class EventQueue {
     if (!this.taking) return null;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.idle = this.idle.filter((i) => i !== settle);
+        const at = this.idle.indexOf(settle);
+        // Not idle any more: an enqueue reserved this worker and will hand it the event it is inserting.
+        if (at === -1) return;
+        this.idle.splice(at, 1);
         this.markBacklog();
         resolve(null);
       }, idleMs);
