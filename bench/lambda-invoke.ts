@@ -121,11 +121,10 @@ Cold start: ${COLD_N} invokes, each after a configuration change that retires th
 ${table(rows)}
 
 Where a warm invoke's time goes (500 SDK calls with a log tail): p50 ${percentile(split, 50).toFixed(3)} ms between
-handing the event to the runtime and its answer (the event leaves on the runtime's waiting
-/next request, the result comes back as a new POST: two more HTTP messages through two more
-processes, plus the no-op handler); the rest is the endpoint request itself (routing, resolution,
-the IAM check, the environment lease, the log record). The floor is one HTTP exchange between two
-processes; an invoke crosses three processes and four HTTP messages, so 2–3× the floor is the design's shape.
+handing the event to the runtime and its answer (one frame to the function process over its
+channel and one back, plus the no-op handler); the rest is the endpoint request itself (routing,
+resolution, the IAM check, the environment lease, the log record). The floor is one HTTP exchange
+between two processes; an invoke crosses three processes: that HTTP exchange and two frames.
 
 For comparison, the same warm invoke through \`@aws-sdk/client-lambda\` (SigV4 signing, middleware
 stack, response parsing in the client): p50 ${percentile(sdk, 50).toFixed(3)} ms, p99 ${percentile(sdk, 99).toFixed(3)} ms.
