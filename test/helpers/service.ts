@@ -39,6 +39,11 @@ export interface TestServiceOptions extends Partial<ServiceOptions> {
 
 export async function startTestService(overrides: TestServiceOptions = {}, dataDir?: string): Promise<TestService> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'pglambda-test-')));
+  return start(overrides, dir, dataDir === undefined);
+}
+
+/** `owned`: the data dir is the helper's (made here, or by the start this one restarts) and goes with close(). */
+async function start(overrides: TestServiceOptions, dir: string, owned: boolean): Promise<TestService> {
   const { grantAll = true, executionRole = true, ...serviceOverrides } = overrides;
   const opts: ServiceOptions = {
     ...DEFAULTS,
@@ -79,12 +84,12 @@ export async function startTestService(overrides: TestServiceOptions = {}, dataD
     async restart(more = {}) {
       client.destroy();
       await svc.stop();
-      return startTestService({ ...opts, grantAll, executionRole, ...more }, dir);
+      return start({ ...opts, grantAll, executionRole, ...more }, dir, owned);
     },
     async close() {
       client.destroy();
       await svc.stop();
-      if (!dataDir) await removeDataDir(dir);
+      if (owned) await removeDataDir(dir);
     },
   };
 }

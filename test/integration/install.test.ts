@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres.js';
@@ -77,6 +77,7 @@ describe('PostgreSQL 18 without our files: plain SQL', { skip: skipWithoutPsql }
   after(async () => {
     await other?.stop();
     await removeDataDir(dataDir);
+    await rm(dirname(dataDir), { recursive: true, force: true });
   });
 
   test('pglambda install creates the same objects and the reference runs', { timeout: 60_000 }, async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterEach, before, beforeEach, describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import { zipFiles } from './make-zip.js';
 import { inspectAndExtract, MAX_ENTRIES, UNZIPPED_LIMIT, ZIPPED_LIMIT } from './package.js';
@@ -114,11 +114,11 @@ beforeEach(async () => {
   work = await mkdtemp(join(tmpdir(), 'pglambda-code-'));
   dest = join(work, 'fn');
 });
+afterEach(() => rm(work, { recursive: true, force: true }));
 
 /** A refused package must leave nothing behind: no destDir and no staging directory. */
 async function assertNothingLeft(): Promise<void> {
   assert.deepEqual(await readdir(work), []);
-  await rm(work, { recursive: true });
 }
 
 const modeOf = async (path: string) => (await lstat(path)).mode & 0o777;
@@ -242,7 +242,6 @@ describe('inspectAndExtract against decompression bombs', () => {
     zeros300MB = await deflatedZeros(300 * 1024 * 1024);
     zerosHalfLimit = await deflatedZeros(UNZIPPED_LIMIT / 2 + 1);
   });
-  after(() => rm(work, { recursive: true, force: true }));
 
   it('refuses 300 MB of zeros that fit in a few hundred KB', async () => {
     assert.ok(zeros300MB.body.length < 1024 * 1024);
