@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { inTransactionOn } from '../state/transaction.js';
 
 /** The repository's extensions/ folder (dist/src/bridge → four levels up). */
 export const extensionsDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'extensions');
@@ -112,15 +113,10 @@ async function updatePlainInstall(client: pg.ClientBase, from: string): Promise<
     version = step.to;
   }
   if (steps.length === 0) return;
-  await client.query('BEGIN');
-  try {
+  await inTransactionOn(client, async () => {
     for (const sql of steps) await client.query(sql);
     await client.query(`COMMENT ON SCHEMA aws_lambda IS '${plainComment(AWS_LAMBDA_VERSION)}'`);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK');
-    throw err;
-  }
+  });
 }
 
 export async function configureBridge(client: pg.ClientBase, bridge: BridgeAddress): Promise<void> {

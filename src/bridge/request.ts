@@ -4,6 +4,7 @@
  * checks them, so a bad argument fails before any call is made.
  */
 import { z } from 'zod';
+import { ASYNC_LIMIT, CLIENT_CONTEXT_LIMIT, SYNC_LIMIT } from '../aws/lambda/invoke-service.js';
 import { InvalidArgument } from './errors.js';
 
 const RequestV1 = z.object({
@@ -51,9 +52,6 @@ interface RawRequest {
   payloadText: string;
 }
 
-const CLIENT_CONTEXT_LIMIT = 3583;
-const SYNC_LIMIT = 6_291_456;
-const ASYNC_LIMIT = 1_048_576;
 
 /** Which version a request text is: 2 starts with its header array, 1 with its object. */
 export const requestVersion = (text: string): 1 | 2 | undefined => (text.startsWith('[') ? 2 : text.startsWith('{') ? 1 : undefined);

@@ -13,8 +13,10 @@ import type { LambdaApiDeps } from './deps.js';
 import { AccessDeniedException, RequestEntityTooLargeException, ResourceNotFoundException, TooManyRequestsException } from './errors.js';
 import type { FunctionRef } from './identifiers.js';
 
+/** Lambda's Invoke limits: payload bytes for synchronous and Event calls, and X-Amz-Client-Context's base64 length. */
 export const SYNC_LIMIT = 6_291_456;
 export const ASYNC_LIMIT = 1_048_576;
+export const CLIENT_CONTEXT_LIMIT = 3583;
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 

@@ -7,9 +7,7 @@ import { empty, type Route } from '../protocols/rest-json.js';
 import { header, type AwsRequest } from '../request.js';
 import { InvalidParameterValueException, InvalidRequestContentException } from './errors.js';
 import { parseFunctionRef } from './identifiers.js';
-import { checkInvokeSize, type InvocationType, type InvokeService } from './invoke-service.js';
-
-const CLIENT_CONTEXT_LIMIT = 3583;
+import { checkInvokeSize, CLIENT_CONTEXT_LIMIT, type InvocationType, type InvokeService } from './invoke-service.js';
 
 function enumHeader<T extends string>(req: AwsRequest, name: string, member: string, allowed: T[], fallback: T): T {
   const v = header(req, name) ?? fallback;
