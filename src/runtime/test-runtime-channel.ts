@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import type { TestContext } from 'node:test';
 import { encodeFrame, FrameReader, FrameType } from './frames.js';
 import { FUNCTION_ARN } from './test-runtime-api.js';
-import { writeTaskRoot } from './test-runtime-process.js';
+import { lambdaEnv, writeTaskRoot } from './test-runtime-process.js';
 
 export interface ChannelEvent {
   id?: string;
@@ -144,23 +144,8 @@ export function startOnChannel(
   const child = spawn(runtime.command, runtime.args, {
     cwd: root.dir,
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      // Nothing listens there: a client that ignored the channel would fail at once.
-      AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9',
-      _PGLAMBDA_CHANNEL_FD: '3',
-      _HANDLER: handler,
-      LAMBDA_TASK_ROOT: root.dir,
-      AWS_LAMBDA_FUNCTION_NAME: 'test-fn',
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-      AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/test-fn',
-      AWS_LAMBDA_LOG_STREAM_NAME: '2026/01/01/[$LATEST]0123456789abcdef0123456789abcdef',
-      AWS_REGION: 'us-east-1',
-      TZ: 'UTC',
-      ...env,
-    },
+    // Nothing listens at that Runtime API address: a client that ignored the channel would fail at once.
+    env: { ...lambdaEnv('127.0.0.1:9', root.dir, handler), _PGLAMBDA_CHANNEL_FD: '3', ...env },
   });
   const channel = new TestRuntimeChannel(child);
   t.after(async () => {

@@ -29,11 +29,12 @@ export function writeTaskRoot(files: Record<string, string>): { dir: string; rem
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function lambdaEnv(api: TestRuntimeApi, taskRoot: string, handler: string): NodeJS.ProcessEnv {
+/** What Lambda sets for a function process, with `runtimeApi` as AWS_LAMBDA_RUNTIME_API. */
+export function lambdaEnv(runtimeApi: string, taskRoot: string, handler: string): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    AWS_LAMBDA_RUNTIME_API: api.address,
+    AWS_LAMBDA_RUNTIME_API: runtimeApi,
     _HANDLER: handler,
     LAMBDA_TASK_ROOT: taskRoot,
     AWS_LAMBDA_FUNCTION_NAME: 'test-fn',
@@ -101,7 +102,7 @@ export async function startFunction(
 ): Promise<StartedFunction> {
   const api = await TestRuntimeApi.start();
   const root = writeTaskRoot(files);
-  const proc = spawnRuntime(runtime.command, runtime.args, root.dir, { ...lambdaEnv(api, root.dir, handler), ...env });
+  const proc = spawnRuntime(runtime.command, runtime.args, root.dir, { ...lambdaEnv(api.address, root.dir, handler), ...env });
   t.after(async () => {
     if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
     await proc.exited;

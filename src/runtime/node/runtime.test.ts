@@ -165,7 +165,7 @@ describe('node runtime: warm reuse and shutdown', () => {
     // The shell is the runtime's parent; stdin is /dev/null, so only the parent probe can notice.
     const shell = spawn('sh', ['-c', `"${NODE.command}" "${NODE.args[0]}" & echo $!; wait`], {
       cwd: root.dir,
-      env: lambdaEnv(api, root.dir, 'index.handler'),
+      env: lambdaEnv(api.address, root.dir, 'index.handler'),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const pid = Number(String(await new Promise((resolve) => shell.stdout.once('data', resolve))));
