@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import pg from 'pg';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import { removeDataDir, startTestService, type TestService } from '../helpers/service.js';
 import { DEFAULT_ROLE } from '../../src/service/default-role.js';
 
 const T = { timeout: 30_000 };
@@ -229,7 +229,7 @@ async function withChildService(run: (s: { dataDir: string; client: LambdaClient
     client.destroy();
     await killChildren();
     childDataDirs.delete(dataDir);
-    await rm(dataDir, { recursive: true, force: true });
+    await removeDataDir(dataDir);
   }
 }
 
