@@ -168,6 +168,26 @@ test('an event older than MaximumEventAgeInSeconds is dropped and reported as Ev
   assert.deepEqual(await lines(file), ['blocker'], 'the aged event never ran');
 });
 
+test('events still waiting for a worker at a clean stop run soon after the next start, not a lease later', { timeout: 60_000 }, async () => {
+  // One worker slot: of ten 300 ms events most are waiting, leased to this process, when it stops.
+  let one = await startTestService({ asyncConcurrency: 1 });
+  try {
+    await one.createFunction('waiting', worker);
+    const file = join(scratch, 'waiting.txt');
+    const tags = Array.from({ length: 10 }, (_, i) => `w${i}`);
+    for (const tag of tags) assert.equal((await event(one.client, 'waiting', { file, tag, ms: 300 })).StatusCode, 202);
+    await until('the first run', async () => (await lines(file)).length > 0);
+    one = await one.restart();
+    // Within 8 s: before leases of 10 s could have lapsed, so the stop handed them back.
+    await until('every event', async () => {
+      const seen = await lines(file);
+      return tags.every((t) => seen.includes(t));
+    }, 8_000);
+  } finally {
+    await one.close();
+  }
+});
+
 // ---- durability across a hard crash, with the real CLI in a child process ----
 
 /** Kills every `pglambda up` child and its PostgreSQL (which a SIGKILLed parent leaves running). */

@@ -52,6 +52,7 @@ const RENEW = {
   text: `update lambda.event_invocations set locked_until = now() + make_interval(secs => $1::float8 / 1000) where id = any($2::uuid[])`,
 };
 const DONE = { name: 'pglambda-event-done', text: 'delete from lambda.event_invocations where id = any($1::uuid[])' };
+const GIVE_BACK = { name: 'pglambda-event-give-back', text: 'update lambda.event_invocations set locked_until = null where id = any($1::uuid[])' };
 const RETRY = {
   name: 'pglambda-event-retry',
   text: `update lambda.event_invocations set run_at = now() + make_interval(secs => $2::float8 / 1000),
@@ -106,6 +107,19 @@ export class EventLeases {
     clearTimeout(this.deleting);
     this.deleting = undefined;
     if (this.completed.length) await this.deleteCompleted();
+  }
+
+  /** Ends claims that never ran: their events are due at once for any worker (a lease left to lapse would do too, later). */
+  async giveBack(claims: Claim[]): Promise<void> {
+    if (!claims.length) return;
+    const ids = claims.map((c) => c.event.id);
+    try {
+      await this.pool.query({ ...GIVE_BACK, values: [ids] });
+    } catch (err) {
+      console.error('pglambda: could not hand back waiting events; they run again once their leases lapse', (err as Error).message);
+    } finally {
+      for (const id of ids) this.release(id);
+    }
   }
 
   /** Deletes the completed events in one statement; on failure they stay leased and are tried again. */

@@ -6,8 +6,10 @@
  * Enqueues are group-committed: while one insert is being made durable, the events accepted
  * meanwhile wait and then go in together, one commit (one WAL flush) for all of them. Each caller
  * still hears back only once its own event is committed, so a 202 is never answered for an event
- * a crash could lose. An event that an idle worker of this process can run at once is inserted
- * already leased to it and handed over after the commit, so it costs no claim query.
+ * a crash could lose. Events are inserted already leased to this process, up to READY_LIMIT of
+ * them waiting here: after the commit each goes to an idle worker or joins the ready list the
+ * workers take from first, so an event accepted here costs no claim query. Beyond that limit they
+ * go in unleased and any worker (of any process) claims them from the table.
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -28,6 +30,8 @@ type Idle = (claim: Claim | null) => void;
 
 /** Events per commit at most: bounds one insert's parameters (1 MB payloads each). */
 const GROUP_LIMIT = 256;
+/** Accepted events kept leased here waiting for a worker at most; bounds memory (payloads) and renewals. */
+const READY_LIMIT = 1024;
 
 const ENQUEUE = {
   name: 'pglambda-event-enqueue',
@@ -40,6 +44,8 @@ const ENQUEUE = {
 
 export class EventQueue {
   private idle: Idle[] = [];
+  /** Committed events leased to this process, oldest first, waiting for a worker. */
+  private ready: Claim[] = [];
   private accepted: Accepted[] = [];
   private committing = false;
   private readonly leases: EventLeases;
@@ -72,6 +78,8 @@ export class EventQueue {
    */
   async take(idleMs: number): Promise<Claim | null> {
     if (!this.taking) return null;
+    const ready = this.ready.shift();
+    if (ready) return ready;
     if (this.backlog) {
       const moves = this.backlogMoves;
       const claim = await this.leases.claim();
@@ -105,9 +113,14 @@ export class EventQueue {
     this.wake(Infinity);
   }
 
-  /** After the workers stopped: completed events leave the queue now rather than in a later batch. */
-  flushCompleted(): Promise<void> {
-    return this.leases.flush();
+  /**
+   * After the workers stopped: completed events leave the queue now rather than in a later batch,
+   * and those still waiting here are unleased, so the next start (or another process) runs them at once.
+   */
+  async flushCompleted(): Promise<void> {
+    const waiting = this.ready.splice(0);
+    await this.leases.flush();
+    await this.leases.giveBack(waiting);
   }
 
   /** Wakes up to `n` idle workers, longest idle first, to look in the table. */
@@ -126,8 +139,7 @@ export class EventQueue {
     this.committing = true;
     while (this.accepted.length > 0) {
       const group = this.accepted.splice(0, GROUP_LIMIT);
-      // Idle workers are reserved before the insert, so each handed event is leased in the same commit.
-      const takers = this.idle.splice(0, group.length);
+      const leased = Math.max(0, Math.min(group.length, READY_LIMIT - this.ready.length));
       try {
         await this.pool.query({
           ...ENQUEUE,
@@ -138,21 +150,23 @@ export class EventQueue {
             group.map((e) => e.fn.name),
             group.map((e) => e.qualifier ?? null),
             group.map((e) => e.payload),
-            group.map((_, i) => i < takers.length),
+            group.map((_, i) => i < leased),
             LEASE_MS,
           ],
         });
       } catch (err) {
         for (const e of group) e.failed(err);
-        for (const taker of takers) taker(null);
         continue;
       }
       for (const e of group) e.committed();
-      takers.forEach((taker, i) => {
-        const e = group[i]!;
-        taker(this.leases.adopt({ id: e.id, fn: e.fn, qualifier: e.qualifier, payload: e.payload, enqueuedAt: new Date(), attempts: 0 }));
-      });
-      if (group.length > takers.length) this.markBacklog();
+      const enqueuedAt = new Date();
+      for (const e of group.slice(0, leased)) {
+        const claim = this.leases.adopt({ id: e.id, fn: e.fn, qualifier: e.qualifier, payload: e.payload, enqueuedAt, attempts: 0 });
+        const taker = this.taking ? this.idle.shift() : undefined;
+        if (taker) taker(claim);
+        else this.ready.push(claim);
+      }
+      if (group.length > leased) this.wake(group.length - leased);
     }
     this.committing = false;
   }
