@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { AuthFailure } from './auth/failures.js';
 
 /** Who is calling and where: derived once from the request's SigV4 credential scope. */
 export interface CallerContext {
@@ -38,4 +39,12 @@ export interface AwsService {
   /** Whether an unsigned or ambiguously signed request belongs to this service (REST path match). */
   matches(req: AwsRequest): boolean;
   handle(req: AwsRequest): Promise<AwsResponse>;
+  /** How the service's protocol treats request signing: its clock-skew window and its words for a refusal. */
+  readonly authentication: ServiceAuthentication;
+}
+
+export interface ServiceAuthentication {
+  /** How far from now a request's signing time may be. */
+  skewMinutes: number;
+  refuse(failure: AuthFailure, requestId: string): AwsResponse;
 }

@@ -1,11 +1,16 @@
 /**
  * pglambda's one AWS endpoint. Lambda speaks REST-JSON on dated paths; IAM, STS and RDS speak the
  * query protocol (form-encoded `Action=`), told apart by the SigV4 credential scope. Each service is
- * a module behind `AwsService`, so adding one is registering it here.
+ * a module behind `AwsService`, so adding one is registering it here. Every request is
+ * authenticated (its signature checked) before a service sees it, and refused in that service's words.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { callerFrom } from './caller.js';
+import type { Authenticator } from './auth/authenticate.js';
+import { AuthFailure } from './auth/failures.js';
+import { readSigning, type SignedRequest } from './auth/signed-request.js';
+import { callerOf } from './caller.js';
 import { AwsError, toAwsError } from './errors.js';
 import type { AwsRequest, AwsResponse, AwsService } from './request.js';
 
@@ -16,6 +21,7 @@ export interface EndpointOptions {
   host: string;
   port: number;
   services: AwsService[];
+  authenticator: Authenticator;
   /** The account a temporary (STS-issued) access key belongs to, when the endpoint issued it. */
   accountOfSessionKey?: (accessKeyId: string) => Promise<string | undefined>;
 }
@@ -46,13 +52,19 @@ export class AwsEndpoint {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://endpoint');
-    const caller = callerFrom(req.headers, url.searchParams);
+    let signed: SignedRequest | undefined;
+    let malformed: AuthFailure | undefined;
+    try {
+      signed = readSigning(req.headers, url.searchParams);
+    } catch (err) {
+      if (!(err instanceof AuthFailure)) throw err;
+      // Without verification a request is identified as well as its header allows, as before.
+      malformed = err;
+    }
+    const caller = callerOf(randomUUID(), signed);
     let response: AwsResponse;
     try {
       const body = await readBody(req);
-      if (this.opts.accountOfSessionKey && caller.accessKeyId.startsWith('ASIA')) {
-        caller.accountId = (await this.opts.accountOfSessionKey(caller.accessKeyId)) ?? caller.accountId;
-      }
       const awsReq: AwsRequest = {
         method: req.method ?? 'GET',
         rawPath: url.pathname,
@@ -61,7 +73,16 @@ export class AwsEndpoint {
         body,
         caller,
       };
-      response = await this.route(awsReq).handle(awsReq);
+      const service = this.route(awsReq);
+      const refusal = await this.authenticate(awsReq, signed, malformed, service);
+      if (refusal) {
+        response = refusal;
+      } else {
+        if (this.opts.accountOfSessionKey && caller.accessKeyId.startsWith('ASIA')) {
+          caller.accountId = (await this.opts.accountOfSessionKey(caller.accessKeyId)) ?? caller.accountId;
+        }
+        response = await service.handle(awsReq);
+      }
     } catch (err) {
       const e = toAwsError(err);
       response = {
@@ -77,6 +98,19 @@ export class AwsEndpoint {
       ...response.headers,
     });
     res.end(body);
+  }
+
+  /** The service's refusal of a request that is not signed as it must be, or undefined. */
+  private async authenticate(req: AwsRequest, signed: SignedRequest | undefined, malformed: AuthFailure | undefined, service: AwsService): Promise<AwsResponse | undefined> {
+    const { authenticator } = this.opts;
+    try {
+      if (malformed && authenticator.verifying) throw malformed;
+      await authenticator.authenticate(req, signed, service.authentication.skewMinutes);
+      return undefined;
+    } catch (err) {
+      if (err instanceof AuthFailure) return service.authentication.refuse(err, req.caller.requestId);
+      throw err;
+    }
   }
 
   private route(req: AwsRequest): AwsService {

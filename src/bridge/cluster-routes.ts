@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { AwsError, ValidationException } from '../aws/errors.js';
-import { json, parseJsonBody, RestJsonRouter } from '../aws/protocols/rest-json.js';
+import { json, parseJsonBody, RestJsonRouter, restJsonAuthentication } from '../aws/protocols/rest-json.js';
 import type { AwsRequest, AwsService } from '../aws/request.js';
 import type { ClusterRegistry } from './cluster-registry.js';
 
@@ -34,5 +34,6 @@ export function clusterService(registry: ClusterRegistry, bridge: () => { host: 
     signingName: 'pglambda',
     matches: (req: AwsRequest) => req.rawPath.startsWith('/_pglambda/clusters/'),
     handle: (req: AwsRequest) => router.dispatch(req, () => new AwsError('UnknownOperationException', 'Unknown operation', 404)),
+    authentication: restJsonAuthentication,
   };
 }

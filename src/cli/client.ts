@@ -1,15 +1,23 @@
-/** The Lambda client the CLI commands use: the official SDK, pointed at pglambda. */
+/**
+ * How the CLI calls pglambda's own API: the official SDK for AWS operations, and `signedFetch` for
+ * pglambda's additive routes under `/_pglambda/` (`cliFetch`); both sign with the caller's credentials from the
+ * environment (the root key `test` by default), as the endpoint verifies every signature.
+ */
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { signedFetch, type SignedFetchOptions } from '../aws/auth/signed-fetch.js';
 import { defaultEndpoint } from './options.js';
 
+export const cliRegion = () => process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-west-2';
+
+const credentials = () => ({
+  accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test',
+  secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test',
+  ...(process.env.AWS_SESSION_TOKEN ? { sessionToken: process.env.AWS_SESSION_TOKEN } : {}),
+});
+
 export function lambdaClient(endpoint = defaultEndpoint()): LambdaClient {
-  return new LambdaClient({
-    endpoint,
-    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-west-2',
-    credentials: {
-      accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test',
-      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test',
-      ...(process.env.AWS_SESSION_TOKEN ? { sessionToken: process.env.AWS_SESSION_TOKEN } : {}),
-    },
-  });
+  return new LambdaClient({ endpoint, region: cliRegion(), credentials: credentials() });
 }
+
+/** A SigV4-signed request to one of pglambda's own routes, as the CLI's caller. */
+export const cliFetch = (url: URL, opts: Omit<SignedFetchOptions, 'credentials'>) => signedFetch(url, { ...opts, credentials: credentials() });

@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import pg from 'pg';
 import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
 import { AWS_LAMBDA_VERSION, configureBridge, installAwsLambda } from '../bridge/install.js';
+import { cliFetch } from './client.js';
 import { defaultEndpoint } from './options.js';
 
 interface InstallOptions {
@@ -54,16 +55,9 @@ export function installCommand(): Command {
 }
 
 async function bridgeLogin(o: InstallOptions): Promise<BridgeLogin> {
-  const accessKey = process.env.AWS_ACCESS_KEY_ID ?? 'test';
-  const res = await fetch(`${o.endpointUrl}/_pglambda/clusters/${encodeURIComponent(o.cluster)}/bridge-login`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      // The credential scope names account (a 12-digit key) and region, as for any AWS request.
-      authorization: `AWS4-HMAC-SHA256 Credential=${accessKey}/20200101/${o.region}/pglambda/aws4_request`,
-    },
-    body: JSON.stringify({ Region: o.region }),
-  }).catch(() => {
+  // The credential scope names account (a 12-digit key) and region, as for any AWS request.
+  const url = new URL(`${o.endpointUrl}/_pglambda/clusters/${encodeURIComponent(o.cluster)}/bridge-login`);
+  const res = await cliFetch(url, { method: 'POST', service: 'pglambda', region: o.region, body: JSON.stringify({ Region: o.region }) }).catch(() => {
     throw new Error(`cannot reach pglambda at ${o.endpointUrl}; start it with \`pglambda up\` or pass --endpoint-url`);
   });
   const body = (await res.json()) as BridgeLogin & { message?: string };

@@ -15,6 +15,7 @@ interface UpOptions {
   asyncRetryBaseMs: number;
   examples: boolean;
   enforceIam: boolean;
+  verifySignatures: boolean;
 }
 
 export function upCommand(): Command {
@@ -31,6 +32,7 @@ export function upCommand(): Command {
       intArg(0), Number(process.env.PGLAMBDA_ASYNC_RETRY_BASE_MS ?? DEFAULTS.asyncRetryBaseMs))
     .option('--no-examples', "start without the reference's my-function (to follow its access steps from scratch)")
     .option('--no-enforce-iam', 'do not authorize requests by IAM: every caller, and every cluster from SQL, may do everything')
+    .option('--no-verify-signatures', 'identify requests by their access key id alone, whatever secret signed them (for tools that sign with a made-up secret)')
     .action(async (o: UpOptions) => {
       let service: RunningService;
       try {
@@ -46,6 +48,8 @@ export function upCommand(): Command {
           asyncRetryBaseMs: o.asyncRetryBaseMs,
           examples: o.examples,
           enforceIam: o.enforceIam,
+          verifySignatures: o.verifySignatures,
+          rootSecretAccessKey: rootSecret() ?? DEFAULTS.rootSecretAccessKey,
           log: progress,
         });
       } catch (err) {
@@ -77,6 +81,9 @@ function progress(line: string): void {
   console.error(`pglambda: [${(performance.now() / 1000).toFixed(1)}s] ${line}`);
 }
 
+/** The root keys' secret, from the environment rather than a flag, so it never shows in `ps`. */
+const rootSecret = () => process.env.PGLAMBDA_ROOT_SECRET || undefined;
+
 function printBanner(s: RunningService, o: UpOptions): void {
   console.log(`pglambda is up.
   AWS endpoint  ${s.endpoint}  (Lambda)
@@ -86,7 +93,7 @@ function printBanner(s: RunningService, o: UpOptions): void {
 
 Paste into a shell:
   export AWS_ENDPOINT_URL=${s.endpoint}
-  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-west-2
+  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=${rootSecret() === undefined ? 'test' : '"$PGLAMBDA_ROOT_SECRET"'} AWS_DEFAULT_REGION=us-west-2
   export DATABASE_URL=${s.postgres.superuserUrl}
 
 Then: psql "$DATABASE_URL" -c "SELECT * FROM aws_lambda.invoke('my-function', '{\\"body\\": \\"Hello from Postgres!\\"}'::json)"

@@ -19,6 +19,7 @@ import { DEFAULT_CLUSTER, type ClusterRegistry } from '../bridge/cluster-registr
 import { configureBridge, EXTENSION_FILES, extensionsDir, installAwsLambda } from '../bridge/install.js';
 import { zipDirectory } from '../lambda/code/make-zip.js';
 import { DEFAULT_ROLE } from './default-role.js';
+import type { RootCredentials } from './root-credentials.js';
 
 /** Copies control and script files into one folder, the layout extension_control_path expects. */
 export async function stageExtensions(dataDir: string): Promise<string> {
@@ -46,12 +47,8 @@ export async function installIntoEmbedded(
 }
 
 /** Deploys examples/my-function once; a later start leaves whatever the user made of it. */
-export async function deployExamples(endpoint: string): Promise<void> {
-  const client = new LambdaClient({
-    endpoint,
-    region: DEFAULT_CLUSTER.region,
-    credentials: { accessKeyId: DEFAULT_CLUSTER.accountId, secretAccessKey: 'pglambda' },
-  });
+export async function deployExamples(endpoint: string, credentials: RootCredentials): Promise<void> {
+  const client = new LambdaClient({ endpoint, region: DEFAULT_CLUSTER.region, credentials });
   try {
     const exists = await client.send(new GetFunctionCommand({ FunctionName: 'my-function' })).then(
       () => true,

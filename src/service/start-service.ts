@@ -37,6 +37,8 @@ import { executionCredentials } from './execution-credentials.js';
 import { createStarterAccess } from './starter-access.js';
 import { RoleCredentials } from '../bridge/role-credentials.js';
 import { rootIdentity } from '../aws/sts/identity.js';
+import { Authenticator, rootKeySecret } from '../aws/auth/authenticate.js';
+import { rootCredentials } from './root-credentials.js';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -58,6 +60,13 @@ export interface ServiceOptions {
    * execution role need not exist (its processes then get no credentials).
    */
   enforceIam: boolean;
+  /**
+   * Check every request's SigV4 signature against its key's secret (on by default). Off, a request
+   * is identified by its access key id alone, whatever secret signed it.
+   */
+  verifySignatures: boolean;
+  /** The secret of the root keys (`test` and 12-digit account ids). */
+  rootSecretAccessKey: string;
   log?: (line: string) => void;
 }
 
@@ -72,6 +81,8 @@ export const DEFAULTS = {
   asyncRetryBaseMs: 60_000,
   examples: true,
   enforceIam: true,
+  verifySignatures: true,
+  rootSecretAccessKey: 'test',
 } as const;
 
 export interface RunningService {
@@ -126,9 +137,14 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const clusters = new ClusterStore(db);
     let bridgePort = opts.bridgePort;
     const lambda = createLambda({ store, code, invoker, events, logs, sts, enforceIam: opts.enforceIam, policies: new FunctionPolicyStore(db), codeUrls: new CodeUrls() });
+    const root = rootCredentials(opts.rootSecretAccessKey);
     const endpoint = new AwsEndpoint({
       host: opts.host,
       port: opts.port,
+      authenticator: new Authenticator(
+        async (key) => rootKeySecret(key, opts.rootSecretAccessKey) ?? (await sts.identities.secretOf(key)),
+        opts.verifySignatures,
+      ),
       accountOfSessionKey: async (key) => (await sts.identities.resolveAccessKey(key)).accountId,
       services: [
         clusterService(registry, () => ({ host: opts.host, port: bridgePort })),
@@ -158,7 +174,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       // Without IAM a cluster calls Lambda as its account's root (a 12-digit key selects the account).
       sessionFor: opts.enforceIam
         ? (cluster) => roleCredentials.sessionFor(cluster)
-        : async (cluster) => ({ credentials: { accessKeyId: cluster.accountId, secretAccessKey: 'pglambda' }, identity: rootIdentity(cluster.accountId) }),
+        : async (cluster) => ({ credentials: { accessKeyId: cluster.accountId, secretAccessKey: opts.rootSecretAccessKey }, identity: rootIdentity(cluster.accountId) }),
     });
     bridgePort = bridge.port;
     stops.push(() => bridge.close());
@@ -170,11 +186,11 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       (async () => {
         await step(log, 'aws_lambda in database postgres', () =>
           installIntoEmbedded(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port }));
-        if (opts.examples) await step(log, 'starter access for my-db-cluster', () => createStarterAccess(endpointUrl));
+        if (opts.examples) await step(log, 'starter access for my-db-cluster', () => createStarterAccess(endpointUrl, root));
       })(),
       (async () => {
-        await step(log, 'execution role pglambda-default', () => ensureDefaultRole(endpointUrl));
-        if (opts.examples) await step(log, 'example my-function', () => deployExamples(endpointUrl));
+        await step(log, 'execution role pglambda-default', () => ensureDefaultRole(endpointUrl, root));
+        if (opts.examples) await step(log, 'example my-function', () => deployExamples(endpointUrl, root));
       })(),
     ]);
     worker.start();

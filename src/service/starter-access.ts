@@ -10,6 +10,7 @@ import { AttachRolePolicyCommand, CreatePolicyCommand, CreateRoleCommand, Entity
 import { AddRoleToDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
 import { policyDocument, trustsService } from './policy-documents.js';
+import type { RootCredentials } from './root-credentials.js';
 
 export const STARTER_ROLE = 'pglambda-starter';
 const STARTER_POLICY = 'pglambda-starter-my-function';
@@ -17,9 +18,9 @@ const STARTER_POLICY = 'pglambda-starter-my-function';
 const unlessExists = <T>(p: Promise<T>): Promise<T | undefined> =>
   p.catch((err: unknown) => (err instanceof EntityAlreadyExistsException ? undefined : Promise.reject(err)));
 
-export async function createStarterAccess(endpoint: string): Promise<void> {
+export async function createStarterAccess(endpoint: string, credentials: RootCredentials): Promise<void> {
   const { accountId, region, identifier } = DEFAULT_CLUSTER;
-  const config = { endpoint, region, credentials: { accessKeyId: accountId, secretAccessKey: 'pglambda' } };
+  const config = { endpoint, region, credentials };
   const iam = new IAMClient(config);
   const rds = new RDSClient(config);
   try {

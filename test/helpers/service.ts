@@ -24,6 +24,8 @@ export interface TestService extends RunningService {
   close(): Promise<void>;
 }
 
+/** The root key pair every test client signs with. */
+export const ROOT = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const ROLE = 'arn:aws:iam::123456789012:role/test-role';
 
 export interface TestServiceOptions extends Partial<ServiceOptions> {

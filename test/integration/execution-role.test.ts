@@ -39,7 +39,7 @@ interface Shown {
 }
 
 const iamOf = (svc: TestService) =>
-  new IAMClient({ endpoint: svc.endpoint, region: 'us-east-1', credentials: { accessKeyId: ACCT, secretAccessKey: 'x' }, maxAttempts: 1 });
+  new IAMClient({ endpoint: svc.endpoint, region: 'us-east-1', credentials: { accessKeyId: ACCT, secretAccessKey: 'test' }, maxAttempts: 1 });
 
 async function credentialsOf(svc: TestService, fn: string): Promise<Shown> {
   const r = await svc.client.send(new InvokeCommand({ FunctionName: fn }));

@@ -13,7 +13,8 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from '../helpers/ports.js';
 import { skipWithoutPsql } from '../helpers/psql.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
+import { ROOT, startTestService, type TestService } from '../helpers/service.js';
 import { makeExtensions, skipWithoutPg15, startPg15, type SystemPostgres } from '../helpers/system-postgres.js';
 
 const run = promisify(execFile);
@@ -99,13 +100,8 @@ async function updateWhileInUse(url: string, update: () => Promise<void>) {
 /** Installs 1.0 and points it at the bridge with a login of my-db-cluster, as `pglambda install` gets one. */
 async function installVersion10(url: string) {
   await query(url, `CREATE EXTENSION aws_lambda VERSION '1.0' CASCADE`);
-  const res = await fetch(`${svc.endpoint}/_pglambda/clusters/my-db-cluster/bridge-login`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: 'AWS4-HMAC-SHA256 Credential=test/20200101/us-west-2/pglambda/aws4_request',
-    },
-    body: JSON.stringify({ Region: 'us-west-2' }),
+  const res = await signedFetch(new URL(`${svc.endpoint}/_pglambda/clusters/my-db-cluster/bridge-login`), {
+    method: 'POST', service: 'pglambda', region: 'us-west-2', credentials: ROOT, body: JSON.stringify({ Region: 'us-west-2' }),
   });
   assert.equal(res.status, 200);
   const login = (await res.json()) as { host: string; port: number; login: string; password: string };

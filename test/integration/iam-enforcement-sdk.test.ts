@@ -33,6 +33,7 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { fnArn, refused } from '../helpers/aws-assert.js';
 import { ROLE, startTestService, text, type TestService } from '../helpers/service.js';
+import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
 import { connect } from '../helpers/sql-session.js';
 
@@ -45,8 +46,14 @@ const allows = (Action: string | string[], Resource: string | string[]) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action, Resource }] });
 
 /** A role in `account` with one inline policy, and a Lambda client signed with a session of it. */
-async function sessionOf(svc: TestService, role: string, policy: string, account = ACCT): Promise<{ lambda: LambdaClient; arn: string; accessKeyId: string }> {
-  const config = { endpoint: svc.endpoint, region: 'us-west-2', credentials: { accessKeyId: account, secretAccessKey: 'x' }, maxAttempts: 1 };
+interface Session {
+  lambda: LambdaClient;
+  arn: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+}
+
+async function sessionOf(svc: TestService, role: string, policy: string, account = ACCT): Promise<Session> {
+  const config = { endpoint: svc.endpoint, region: 'us-west-2', credentials: { accessKeyId: account, secretAccessKey: 'test' }, maxAttempts: 1 };
   const iam = new IAMClient(config);
   const sts = new STSClient(config);
   try {
@@ -54,11 +61,8 @@ async function sessionOf(svc: TestService, role: string, policy: string, account
     await iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: 'p', PolicyDocument: policy }));
     const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${role}`, RoleSessionName: 'app' }));
     const c = out.Credentials!;
-    return {
-      lambda: new LambdaClient({ ...config, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } }),
-      arn: out.AssumedRoleUser!.Arn!,
-      accessKeyId: c.AccessKeyId!,
-    };
+    const credentials = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+    return { lambda: new LambdaClient({ ...config, credentials }), arn: out.AssumedRoleUser!.Arn!, credentials };
   } finally {
     iam.destroy();
     sts.destroy();
@@ -152,16 +156,14 @@ describe('Lambda API authorization', () => {
         { Effect: 'Deny', Action: ['lambda:UpdateFunctionConfiguration', 'lambda:TagResource'], Resource: fnArn('f') },
       ],
     });
-    const { lambda, arn, accessKeyId } = await sessionOf(svc, 'narrow', policy);
+    const { lambda, arn, credentials } = await sessionOf(svc, 'narrow', policy);
     const denied = (action: string) => notAuthorized(arn, action, fnArn('f'), 'with an explicit deny in an identity-based policy');
     try {
       await refused(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'f', Description: 'x' })), 'AccessDeniedException', 403,
         denied('lambda:UpdateFunctionConfiguration'));
       // A Qualifier parameter the operation ignores does not move the check to another ARN.
-      const raw = await fetch(`${svc.endpoint}/2015-03-31/functions/f/configuration?Qualifier=x`, {
-        method: 'PUT',
-        headers: { authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/us-west-2/lambda/aws4_request, SignedHeaders=host, Signature=0` },
-        body: JSON.stringify({ Description: 'x' }),
+      const raw = await signedFetch(new URL(`${svc.endpoint}/2015-03-31/functions/f/configuration?Qualifier=x`), {
+        method: 'PUT', service: 'lambda', region: 'us-west-2', credentials, body: JSON.stringify({ Description: 'x' }),
       });
       assert.deepEqual([raw.status, (await raw.json()).Message], [403, denied('lambda:UpdateFunctionConfiguration')]);
       // Nor does another spelling of the same function's ARN.
@@ -173,7 +175,7 @@ describe('Lambda API authorization', () => {
   });
 
   test('a new default policy version, and a role deleted and made again, apply to the next request', async () => {
-    const config = { endpoint: svc.endpoint, region: 'us-west-2', credentials: { accessKeyId: ACCT, secretAccessKey: 'x' }, maxAttempts: 1 };
+    const config = { endpoint: svc.endpoint, region: 'us-west-2', credentials: { accessKeyId: ACCT, secretAccessKey: 'test' }, maxAttempts: 1 };
     const iam = new IAMClient(config);
     const policy = (await iam.send(new CreatePolicyCommand({ PolicyName: 'versioned', PolicyDocument: allows('lambda:InvokeFunction', fnArn('f')) }))).Policy!.Arn!;
     const { lambda, arn } = await sessionOf(svc, 'versioned-user', allows('lambda:GetFunction', fnArn('f')));

@@ -23,7 +23,8 @@ import {
   type ListPoliciesCommandInput,
 } from '@aws-sdk/client-iam';
 import { refused } from '../helpers/aws-assert.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
+import { ROOT, startTestService, type TestService } from '../helpers/service.js';
 
 let svc: TestService;
 let iam: IAMClient;
@@ -80,8 +81,8 @@ test('CreatePolicy answers the members IAM answers: v1, attachable, ANPA id, no 
 });
 
 test('IAM writes timestamps in whole seconds', async () => {
-  const raw = await fetch(svc.endpoint, {
-    method: 'POST',
+  const raw = await signedFetch(new URL(svc.endpoint), {
+    method: 'POST', service: 'iam', region: 'us-east-1', credentials: ROOT,
     headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
     body: `Action=GetPolicy&Version=2010-05-08&PolicyArn=${encodeURIComponent(LAMBDA_ROLE)}`,
   });
@@ -251,10 +252,9 @@ test('AWS managed policies: in every account, as AWS publishes them, attachable,
 });
 
 test('the query protocol refuses unknown actions and versions as InvalidAction', async () => {
-  const post = (body: string) => fetch(svc.endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=x' },
-    body,
+  const post = (body: string) => signedFetch(new URL(svc.endpoint), {
+    method: 'POST', service: 'iam', region: 'us-east-1', credentials: ROOT, body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
   });
   const r = await post('Action=DescribeNothing&Version=2010-05-08');
   assert.equal(r.status, 400);

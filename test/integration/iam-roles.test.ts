@@ -25,6 +25,7 @@ import {
 } from '@aws-sdk/client-iam';
 import pg from 'pg';
 import { iamService } from '../../src/aws/iam/index.js';
+import { Authenticator, rootKeySecret } from '../../src/aws/auth/authenticate.js';
 import { AwsEndpoint } from '../../src/aws/server.js';
 import { IamStore } from '../../src/iam/store/iam-store.js';
 import { refused } from '../helpers/aws-assert.js';
@@ -239,7 +240,8 @@ test('DeleteRole asks the registered checks (RDS: the role is associated with a 
     asked.push(role.arn);
     return role.name === 'in-use' ? 'Cannot delete entity, the role is associated with DB cluster my-db-cluster.' : undefined;
   });
-  const endpoint = new AwsEndpoint({ host: '127.0.0.1', port: 0, services: [iamService(store)] });
+  const authenticator = new Authenticator(async (key) => rootKeySecret(key, 'test'), true);
+  const endpoint = new AwsEndpoint({ host: '127.0.0.1', port: 0, services: [iamService(store)], authenticator });
   const port = await endpoint.listen();
   const client = clientFor(`http://127.0.0.1:${port}`);
   try {

@@ -28,8 +28,8 @@ let iam: IAMClient;
 let rds: RDSClient;
 const clients: Array<{ destroy(): void }> = [];
 
-function rdsFor(region = 'us-west-2', accessKeyId = 'test'): RDSClient {
-  const client = new RDSClient({ endpoint: svc.endpoint, region, credentials: { accessKeyId, secretAccessKey: 'x' }, maxAttempts: 1 });
+function rdsFor(region = 'us-west-2', accessKeyId = 'test', sessionToken?: string): RDSClient {
+  const client = new RDSClient({ endpoint: svc.endpoint, region, credentials: { accessKeyId, secretAccessKey: 'test', sessionToken }, maxAttempts: 1 });
   clients.push(client);
   return client;
 }
@@ -37,7 +37,7 @@ function rdsFor(region = 'us-west-2', accessKeyId = 'test'): RDSClient {
 before(async () => {
   svc = await startTestService({ grantAll: false, executionRole: false });
   db = new pg.Pool({ connectionString: svc.postgres.url });
-  iam = new IAMClient({ endpoint: svc.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'x' }, maxAttempts: 1 });
+  iam = new IAMClient({ endpoint: svc.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
   clients.push(iam);
   rds = rdsFor();
 });
@@ -203,9 +203,9 @@ test("IAM's DeleteRole refuses a role associated with a cluster, until the assoc
 
 test('a request signed with an expired session is refused with ExpiredToken', async () => {
   await db.query(
-    `insert into sts.sessions (access_key_id, account_id, role_arn, role_id, session_name, expires_at)
-     values ('ASIARDSEXPIRED000000', $1, $2, 'AROAEXAMPLEEXAMPLE00', 'old', now() - interval '1 minute')`,
+    `insert into sts.sessions (access_key_id, account_id, role_arn, role_id, session_name, expires_at, secret_access_key, session_token)
+     values ('ASIARDSEXPIRED000000', $1, $2, 'AROAEXAMPLEEXAMPLE00', 'old', now() - interval '1 minute', 'test', 'token')`,
     [ACCT, `arn:aws:iam::${ACCT}:role/whatever`],
   );
-  await refused(describe(undefined, rdsFor('us-west-2', 'ASIARDSEXPIRED000000')), 'ExpiredToken', 403, 'The security token included in the request is expired');
+  await refused(describe(undefined, rdsFor('us-west-2', 'ASIARDSEXPIRED000000', 'token')), 'ExpiredToken', 403, 'The security token included in the request is expired');
 });

@@ -56,7 +56,7 @@ const denied = (caller: string, role: string) => `User: ${caller} is not authori
 test('GetCallerIdentity: the default keys are the account root; a 12-digit key is that account', async () => {
   const me = await root().send(new GetCallerIdentityCommand({}));
   assert.deepEqual([me.UserId, me.Account, me.Arn], [ACCT, ACCT, `arn:aws:iam::${ACCT}:root`]);
-  const other = await stsAs({ accessKeyId: OTHER, secretAccessKey: 'x' }).send(new GetCallerIdentityCommand({}));
+  const other = await stsAs({ accessKeyId: OTHER, secretAccessKey: 'test' }).send(new GetCallerIdentityCommand({}));
   assert.deepEqual([other.UserId, other.Account, other.Arn], [OTHER, OTHER, `arn:aws:iam::${OTHER}:root`]);
 });
 
@@ -145,11 +145,11 @@ test('role chaining: a session needs its own permission unless the trust names i
 
 test('cross-account: the trust must name the caller or its account', async () => {
   const role = await createRole('for-partner', trust(allowAws(`arn:aws:iam::${OTHER}:root`)));
-  const partner = stsAs({ accessKeyId: OTHER, secretAccessKey: 'x' });
+  const partner = stsAs({ accessKeyId: OTHER, secretAccessKey: 'test' });
   const out = await assume(partner, { RoleArn: role.Arn! });
   const me = await session(out.Credentials!).send(new GetCallerIdentityCommand({}));
   assert.equal(me.Account, ACCT);
-  const stranger = stsAs({ accessKeyId: '444455556666', secretAccessKey: 'x' });
+  const stranger = stsAs({ accessKeyId: '444455556666', secretAccessKey: 'test' });
   await refused(assume(stranger, { RoleArn: role.Arn! }), 'AccessDenied', 403, denied('arn:aws:iam::444455556666:root', role.Arn!));
 });
 
@@ -164,11 +164,11 @@ test('an expired session is refused with ExpiredToken, and resolveAccessKey says
   const role = await createRole('short-lived', trust(allowAws(ACCT)));
   const { RoleId } = (await iam.send(new GetRoleCommand({ RoleName: 'short-lived' }))).Role!;
   await db.query(
-    `insert into sts.sessions (access_key_id, account_id, role_arn, role_id, session_name, expires_at)
-     values ('ASIAEXPIREDEXPIRED00', $1, $2, $3, 'old', now() - interval '1 second')`,
+    `insert into sts.sessions (access_key_id, account_id, role_arn, role_id, session_name, expires_at, secret_access_key, session_token)
+     values ('ASIAEXPIREDEXPIRED00', $1, $2, $3, 'old', now() - interval '1 second', 'test', 't')`,
     [ACCT, role.Arn, RoleId],
   );
-  await refused(stsAs({ accessKeyId: 'ASIAEXPIREDEXPIRED00', secretAccessKey: 'x', sessionToken: 't' }).send(new GetCallerIdentityCommand({})),
+  await refused(stsAs({ accessKeyId: 'ASIAEXPIREDEXPIRED00', secretAccessKey: 'test', sessionToken: 't' }).send(new GetCallerIdentityCommand({})),
     'ExpiredToken', 403, 'The security token included in the request is expired');
   assert.deepEqual(await sts.identities.resolveAccessKey('ASIAEXPIREDEXPIRED00'), {
     type: 'assumed-role',

@@ -3,7 +3,7 @@
  * enforcement is off; and Invoke as an in-process service for the bridge, behind the same checks.
  */
 import { AwsError } from '../errors.js';
-import { RestJsonRouter } from '../protocols/rest-json.js';
+import { RestJsonRouter, restJsonAuthentication } from '../protocols/rest-json.js';
 import type { AwsRequest, AwsService } from '../request.js';
 import { LambdaAuthorizer } from './authorize.js';
 import { aliasRoutes } from './aliases.js';
@@ -50,6 +50,7 @@ export function createLambda(deps: LambdaApiDeps): Lambda {
     matches: (req: AwsRequest) => router.matchesPath(req.rawPath),
     handle: (req: AwsRequest) =>
       router.dispatch(req, () => new AwsError('UnknownOperationException', `pglambda does not implement ${req.method} ${req.rawPath}`, 404)),
+    authentication: restJsonAuthentication,
   };
   return { api, invocations };
 }

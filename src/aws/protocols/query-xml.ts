@@ -6,8 +6,9 @@
  * @see https://smithy.io/2.0/aws/protocols/aws-query-protocol.html
  */
 import { XMLBuilder } from 'fast-xml-parser';
+import type { AuthFailure, AuthFailureKind } from '../auth/failures.js';
 import { AwsError } from '../errors.js';
-import type { AwsRequest, AwsResponse, AwsService, CallerContext } from '../request.js';
+import type { AwsRequest, AwsResponse, AwsService, CallerContext, ServiceAuthentication } from '../request.js';
 
 export interface QueryCall {
   params: QueryParams;
@@ -56,6 +57,29 @@ export function queryService(spec: QueryServiceSpec): AwsService {
     // An unsigned request is ours when it names our API version.
     matches: (req) => requestParams(req).get('Version') === spec.apiVersion,
     handle: (req) => dispatch(spec, req),
+    authentication: queryAuthentication(spec.xmlns),
+  };
+}
+
+/** The query services' common errors for a request that failed authentication. */
+const AUTH_ERRORS: Record<AuthFailureKind, { code: string; status: number }> = {
+  missing: { code: 'MissingAuthenticationToken', status: 403 },
+  incomplete: { code: 'IncompleteSignature', status: 400 },
+  'unknown-key': { code: 'InvalidClientTokenId', status: 403 },
+  'expired-token': { code: 'ExpiredToken', status: 403 },
+  signature: { code: 'SignatureDoesNotMatch', status: 403 },
+  'expired-signature': { code: 'SignatureDoesNotMatch', status: 403 },
+};
+
+function queryAuthentication(xmlns: string): ServiceAuthentication {
+  return {
+    skewMinutes: 15,
+    refuse: (failure: AuthFailure, requestId: string) => {
+      const { code, status } = AUTH_ERRORS[failure.kind];
+      // Lambda says "Missing Authentication Token"; the query services word it so.
+      const message = failure.kind === 'missing' ? 'Request is missing Authentication Token' : failure.message;
+      return xmlResponse(status, errorXml(xmlns, new QueryError(code, message, status), requestId));
+    },
   };
 }
 

@@ -3,8 +3,9 @@
  * errors with the code in `x-amzn-ErrorType` (read first by the JS SDK and overriding the body for
  * botocore) and the modelled members in the body, as Lambda itself answers.
  */
+import type { AuthFailureKind } from '../auth/failures.js';
 import { AwsError, toAwsError } from '../errors.js';
-import type { AwsRequest, AwsResponse } from '../request.js';
+import type { AwsRequest, AwsResponse, ServiceAuthentication } from '../request.js';
 
 export type RouteParams = Record<string, string>;
 export type RouteHandler = (req: AwsRequest, params: RouteParams) => Promise<AwsResponse>;
@@ -80,6 +81,22 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 export function empty(status: number, headers: Record<string, string> = {}): AwsResponse {
   return { status, headers, body: '' };
 }
+
+/** Lambda's codes for a request that failed authentication, all 403 (Lambda's Common Errors). */
+const AUTH_CODES: Record<AuthFailureKind, string> = {
+  missing: 'MissingAuthenticationTokenException',
+  incomplete: 'IncompleteSignatureException',
+  'unknown-key': 'UnrecognizedClientException',
+  'expired-token': 'ExpiredTokenException',
+  signature: 'InvalidSignatureException',
+  'expired-signature': 'InvalidSignatureException',
+};
+
+/** Lambda allows a signing time 5 minutes from its clock. */
+export const restJsonAuthentication: ServiceAuthentication = {
+  skewMinutes: 5,
+  refuse: (failure) => errorResponse(new AwsError(AUTH_CODES[failure.kind], failure.message, 403)),
+};
 
 export function errorResponse(err: AwsError): AwsResponse {
   const body: Record<string, unknown> = { ...err.fields, [err.messageField]: err.message };

@@ -114,14 +114,11 @@ export class RoleAssumer {
     const expiresAt = new Date(Math.floor(Date.now() / 1000) * 1000 + durationSeconds * 1000);
     // Ids as AWS shapes them: ASIA + 16 base32 characters (20), a 40-character secret.
     const accessKeyId = `ASIA${randomText(UPPER_BASE32, 16)}`;
-    await this.sessions.insert({ accessKeyId, accountId: role.accountId, roleArn: role.arn, roleId: role.roleId, sessionName, expiresAt });
+    const secretAccessKey = randomText(SECRET_CHARS, 40);
+    const sessionToken = randomBytes(192).toString('base64');
+    await this.sessions.insert({ accessKeyId, accountId: role.accountId, roleArn: role.arn, roleId: role.roleId, sessionName, expiresAt, secretAccessKey, sessionToken });
     return {
-      Credentials: {
-        AccessKeyId: accessKeyId,
-        SecretAccessKey: randomText(SECRET_CHARS, 40),
-        SessionToken: randomBytes(192).toString('base64'),
-        Expiration: expiresAt,
-      },
+      Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: sessionToken, Expiration: expiresAt },
       AssumedRoleUser: { AssumedRoleId: `${role.roleId}:${sessionName}`, Arn: assumedRoleArn(role.accountId, role.arn, sessionName) },
     };
   }

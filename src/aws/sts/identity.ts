@@ -4,6 +4,7 @@
  * pglambda has no IAM users. This is what enforcement asks before evaluating policies.
  */
 import { DEFAULT_ACCOUNT } from '../caller.js';
+import type { KeySecret } from '../auth/authenticate.js';
 import type { CallerContext } from '../request.js';
 import type { ContextValue, RequestPrincipal } from '../../iam/policy/index.js';
 import { expiredToken } from './errors.js';
@@ -59,6 +60,13 @@ export class Identities {
     const session = await this.sessions.byAccessKey(accessKeyId);
     if (session) return sessionIdentity(session, now);
     return rootIdentity(/^\d{12}$/.test(accessKeyId) ? accessKeyId : DEFAULT_ACCOUNT);
+  }
+
+  /** What a session key's requests are verified with; undefined for any other key, or a session issued before it was kept. */
+  async secretOf(accessKeyId: string): Promise<KeySecret | undefined> {
+    const s = await this.sessions.byAccessKey(accessKeyId);
+    if (!s?.secretAccessKey || !s.sessionToken) return undefined;
+    return { secretAccessKey: s.secretAccessKey, sessionToken: s.sessionToken, expiresAt: s.expiresAt };
   }
 
   /** The identity a request was signed with; an expired session is refused as AWS refuses it. */

@@ -1,8 +1,8 @@
 /**
  * The role sessions STS issued, in pglambda's PostgreSQL (schema `sts`), so that an access key sent
- * later to any service resolves to its session, across restarts. Only who the key is and until when
- * is kept: the endpoint verifies neither signatures nor session tokens (any secret works, as for the
- * default keys), so storing the secret or the token would protect nothing.
+ * later to any service resolves to its session, across restarts: who the key is, until when, and
+ * the secret and token its requests are verified with. Sessions issued before signatures were
+ * verified have neither, and are refused while verification is on.
  */
 import type { Pool } from 'pg';
 import type { Migration } from '../../state/migrate.js';
@@ -24,6 +24,12 @@ export const stsMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 'sts:2',
+    sql: `
+      alter table sts.sessions add column secret_access_key text, add column session_token text;
+    `,
+  },
 ];
 
 export interface SessionRecord {
@@ -34,6 +40,8 @@ export interface SessionRecord {
   roleId: string;
   sessionName: string;
   expiresAt: Date;
+  secretAccessKey?: string;
+  sessionToken?: string;
 }
 
 interface SessionRow {
@@ -43,6 +51,8 @@ interface SessionRow {
   role_id: string;
   session_name: string;
   expires_at: Date;
+  secret_access_key: string | null;
+  session_token: string | null;
 }
 
 export class SessionStore {
@@ -53,9 +63,9 @@ export class SessionStore {
 
   async insert(s: SessionRecord): Promise<void> {
     await this.pool.query(
-      `insert into sts.sessions (access_key_id, account_id, role_arn, role_id, session_name, expires_at)
-       values ($1, $2, $3, $4, $5, $6)`,
-      [s.accessKeyId, s.accountId, s.roleArn, s.roleId, s.sessionName, s.expiresAt],
+      `insert into sts.sessions (access_key_id, account_id, role_arn, role_id, session_name, expires_at, secret_access_key, session_token)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [s.accessKeyId, s.accountId, s.roleArn, s.roleId, s.sessionName, s.expiresAt, s.secretAccessKey, s.sessionToken],
     );
     this.known.set(s.accessKeyId, s);
   }
@@ -75,6 +85,8 @@ export class SessionStore {
       roleId: row.role_id,
       sessionName: row.session_name,
       expiresAt: row.expires_at,
+      secretAccessKey: row.secret_access_key ?? undefined,
+      sessionToken: row.session_token ?? undefined,
     };
     this.known.set(accessKeyId, s);
     return s;
