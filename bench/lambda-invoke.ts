@@ -20,7 +20,7 @@ import { DEFAULT_ROLE } from '../src/service/default-role.js';
 import { machine, percentile, post, revision, sequential, startProcess, table, throughput, type Row } from './harness.js';
 import { checkCost } from './lambda/check-cost.js';
 import { iamSection } from './lambda/iam-report.js';
-import { rawInvoke, REGION, roleSessionKey, ROOT_KEY } from './lambda/role-session.js';
+import { rawInvoke, REGION, roleSession, ROOT } from './lambda/role-session.js';
 import { interleaved, mid, p99 } from './lambda/rounds.js';
 import { freePort, removeData, startPglambda, stopPglambda, type Pglambda } from './sql/pglambda-process.js';
 
@@ -48,7 +48,7 @@ try {
   const off = await start('not-enforcing', ['--no-enforce-iam']);
   const floorStart = await startProcess(process.execPath, [join(here, 'trivial-server.js')], /listening (\d+)/);
   floorServer = floorStart.child;
-  const lambda = (p: Pglambda) => new LambdaClient({ endpoint: p.endpoint, region: REGION, credentials: { accessKeyId: ROOT_KEY, secretAccessKey: ROOT_KEY } });
+  const lambda = (p: Pglambda) => new LambdaClient({ endpoint: p.endpoint, region: REGION, credentials: ROOT });
   const client = lambda(on);
   const offClient = lambda(off);
   for (const c of [client, offClient]) {
@@ -57,15 +57,15 @@ try {
       Code: { ZipFile: await zipFiles({ 'index.mjs': 'export const handler = async () => null;' }) },
     }));
   }
-  const sessionKey = await roleSessionKey(on.endpoint, FN);
+  const session = await roleSession(on.endpoint, FN);
   // Every side gets the same raw keep-alive client, so the ratio shows pglambda's own cost.
   const body = Buffer.from('{}');
   const floorUrl = new URL(`http://127.0.0.1:${floorStart.match[1]}/`);
   const conditions = {
     floor: () => post(floorUrl, body),
-    a: rawInvoke(on.endpoint, FN, ROOT_KEY),
-    b: rawInvoke(on.endpoint, FN, sessionKey),
-    c: rawInvoke(off.endpoint, FN, ROOT_KEY),
+    a: rawInvoke(on.endpoint, FN, ROOT),
+    b: rawInvoke(on.endpoint, FN, session),
+    c: rawInvoke(off.endpoint, FN, ROOT),
   };
 
   // A configuration change retires the environment, so the next invoke starts a new process; the
@@ -95,7 +95,7 @@ try {
     const d = /Duration: ([\d.]+) ms/.exec(Buffer.from(r.LogResult ?? '', 'base64').toString());
     if (d) split.push(Number(d[1]));
   }
-  const cost = await checkCost(on.databaseUrl, FN, sessionKey);
+  const cost = await checkCost(on.databaseUrl, FN, session.accessKeyId);
 
   const { a, floor } = rounds.series;
   const rows: Row[] = [

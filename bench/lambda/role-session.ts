@@ -1,22 +1,31 @@
 /**
- * The callers the invoke benchmark signs as, and the raw request that carries their key: the endpoint
- * reads only the access key id from the SigV4 credential scope, so a fixed Authorization header is
- * enough to be the account root (`test`) or a role session (an `ASIA…` key), with no signing cost.
+ * The callers the invoke benchmark signs as, the account root (`test`) or a role session (an `ASIA…`
+ * key), and the raw request that carries their signature: signed per call as any client signs, with
+ * the signer the SDK uses (its cost is the client's; the endpoint's verification is pglambda's).
  */
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DEFAULT_ACCOUNT } from '../../src/aws/caller.js';
+import { Hash } from '@smithy/core/serde';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { post } from '../harness.js';
 
 export const REGION = 'us-west-2';
 export const ROOT_KEY = 'test';
+export const ROOT: Credentials = { accessKeyId: ROOT_KEY, secretAccessKey: ROOT_KEY };
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
 const ROLE = 'bench-invoker';
 
 /**
  * A role the account root may assume, allowed to invoke `fn` and nothing else, and the access key
  * id of one session of it: the full policy evaluation the bridge's calls get, without the bridge.
  */
-export async function roleSessionKey(endpoint: string, fn: string): Promise<string> {
+export async function roleSession(endpoint: string, fn: string): Promise<Credentials> {
   const config = { endpoint, region: REGION, credentials: { accessKeyId: ROOT_KEY, secretAccessKey: ROOT_KEY } };
   const iam = new IAMClient(config);
   const sts = new STSClient(config);
@@ -37,20 +46,23 @@ export async function roleSessionKey(endpoint: string, fn: string): Promise<stri
       }),
     }));
     const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: Role!.Arn!, RoleSessionName: 'bench' }));
-    return Credentials!.AccessKeyId!;
+    return { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
   } finally {
     iam.destroy();
     sts.destroy();
   }
 }
 
-/** A synchronous invoke of `fn` as the key's owner; anything but 200 (a refusal, say) stops the run rather than being timed. */
-export function rawInvoke(endpoint: string, fn: string, accessKeyId: string): () => Promise<void> {
+/** A synchronous invoke of `fn` as the credentials' owner; anything but 200 (a refusal, say) stops the run rather than being timed. */
+export function rawInvoke(endpoint: string, fn: string, credentials: Credentials): () => Promise<void> {
   const url = new URL(`${endpoint}/2015-03-31/functions/${fn}/invocations`);
-  const headers = { authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/${REGION}/lambda/aws4_request, SignedHeaders=host, Signature=0` };
+  const signer = new SignatureV4({ credentials, region: REGION, service: 'lambda', sha256: Hash.bind(null, 'sha256') });
   const body = Buffer.from('{}');
+  const request = { method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host }, body };
   return async () => {
+    const { headers } = await signer.sign(request);
+    delete headers.host;
     const status = await post(url, body, headers);
-    if (status !== 200) throw new Error(`invoke of ${fn} as ${accessKeyId} at ${endpoint} answered ${status}`);
+    if (status !== 200) throw new Error(`invoke of ${fn} as ${credentials.accessKeyId} at ${endpoint} answered ${status}`);
   };
 }

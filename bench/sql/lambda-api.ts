@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { post, throughput } from '../harness.js';
-import { rawInvoke, REGION, ROOT_KEY } from '../lambda/role-session.js';
+import { rawInvoke, REGION, ROOT } from '../lambda/role-session.js';
 import { cpuSnapshot, cpuUse, type CallCost, type Watched } from './cpu-use.js';
 import { HTTP_CALLERS } from './settings.js';
 
@@ -33,7 +33,7 @@ async function measured(ms: number, call: () => Promise<unknown>, watch: Watched
 
 /** Invokes per second of `fn` and requests per second of the floor, `rounds` runs of `ms` each, alternating which goes first. */
 export async function httpRounds(endpoint: string, fn: string, floorUrl: string, rounds: number, ms: number, watch: Watched): Promise<HttpRounds> {
-  const invoke = rawInvoke(endpoint, fn, ROOT_KEY);
+  const invoke = rawInvoke(endpoint, fn, ROOT);
   const url = new URL(floorUrl);
   const body = Buffer.from('{}');
   const floor = () => post(url, body);
@@ -53,8 +53,8 @@ export interface ColdStarts { invoke: number[]; nodeE: number[] }
  * process: that invoke's time, beside spawning `node -e ''` until it exits.
  */
 export async function coldStarts(endpoint: string, fn: string, n: number): Promise<ColdStarts> {
-  const lambda = new LambdaClient({ endpoint, region: REGION, credentials: { accessKeyId: ROOT_KEY, secretAccessKey: ROOT_KEY } });
-  const invoke = rawInvoke(endpoint, fn, ROOT_KEY);
+  const lambda = new LambdaClient({ endpoint, region: REGION, credentials: ROOT });
+  const invoke = rawInvoke(endpoint, fn, ROOT);
   const out: ColdStarts = { invoke: [], nodeE: [] };
   try {
     for (let i = 0; i < n; i++) {

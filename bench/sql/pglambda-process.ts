@@ -46,7 +46,7 @@ export async function removeData(dataDir: string): Promise<void> {
  * `noop` too, with an inline policy through the IAM API, as a user would.
  */
 export async function grantNoop(endpoint: string): Promise<void> {
-  const iam = new IAMClient({ endpoint, region: 'us-west-2', credentials: { accessKeyId: '123456789012', secretAccessKey: 'bench' } });
+  const iam = new IAMClient({ endpoint, region: 'us-west-2', credentials: { accessKeyId: '123456789012', secretAccessKey: 'test' } });
   try {
     await iam.send(new PutRolePolicyCommand({
       RoleName: 'pglambda-starter',
