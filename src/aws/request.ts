@@ -41,6 +41,8 @@ export interface AwsService {
   handle(req: AwsRequest): Promise<AwsResponse>;
   /** How the service's protocol treats request signing: its clock-skew window and its words for a refusal. */
   readonly authentication: ServiceAuthentication;
+  /** Whether a request carries a signature of the service's own instead of SigV4 (a presigned download URL). */
+  signsItself?(req: AwsRequest): boolean;
 }
 
 export interface ServiceAuthentication {

@@ -104,6 +104,7 @@ export class AwsEndpoint {
   private async authenticate(req: AwsRequest, signed: SignedRequest | undefined, malformed: AuthFailure | undefined, service: AwsService): Promise<AwsResponse | undefined> {
     const { authenticator } = this.opts;
     try {
+      if (service.signsItself?.(req)) return undefined;
       if (malformed && authenticator.verifying) throw malformed;
       await authenticator.authenticate(req, signed, service.authentication.skewMinutes);
       return undefined;

@@ -51,6 +51,8 @@ export function createLambda(deps: LambdaApiDeps): Lambda {
     handle: (req: AwsRequest) =>
       router.dispatch(req, () => new AwsError('UnknownOperationException', `pglambda does not implement ${req.method} ${req.rawPath}`, 404)),
     authentication: restJsonAuthentication,
+    // GetFunction's Code.Location, presigned by code-url.ts as S3's URL is on AWS.
+    signsItself: (req: AwsRequest) => req.method === 'GET' && req.rawPath.startsWith('/_pglambda/code/'),
   };
   return { api, invocations };
 }
