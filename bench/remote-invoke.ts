@@ -36,7 +36,8 @@ function leanCaller(endpoint: string): () => Promise<unknown> {
   const req = parseRequest(`${JSON.stringify([2, 'noop', null, null, null, null, null, null, endpoint])}\n{}`);
   const target = resolveTarget(req.functionName, req.region, req.qualifier, { accountId: '123456789012', region: 'us-west-2' });
   const session = { credentials, identity: rootIdentity('123456789012') };
-  return () => remote.invoke(req, target, 'bench', session);
+  const url = new URL(endpoint);
+  return () => remote.invoke(req, target, 'bench', session, url);
 }
 
 /** Microseconds of this process's CPU per call, over `n` sequential calls. */

@@ -1,19 +1,29 @@
 /**
  * The bridge: a PostgreSQL wire-protocol endpoint that `aws_lambda.invoke` reaches through dblink.
- * Each request is validated and sent to Lambda as the cluster's IAM role session: in-process to
- * pglambda's own Lambda, through the AWS SDK to an `endpoint_override`, so Lambda's own
- * authorization decides, as on Aurora. The answer is one row; a failure is an Aurora-worded error,
+ * Each request is validated and sent to Lambda as the cluster's IAM role session, so Lambda's own
+ * authorization decides, as on Aurora: in-process to pglambda's own Lambda; as a signed request to an
+ * `endpoint_override`; and, for a cluster bound to AWS, to AWS Lambda as the role the bridge assumed
+ * there (aws-role-sessions.ts), renewing a session AWS calls expired once. The answer is one row; a failure is an Aurora-worded error,
  * in the row for version-2 requests (docs/bridge-protocol.md) and as an ErrorResponse for version 1.
  */
 import type { Server, Socket } from 'node:net';
 import { createPgWireServer, type QueryResult, type SessionInfo } from '../pgwire/server.js';
 import { PgError, toPgError } from '../pgwire/errors.js';
 import { BridgeError } from './errors.js';
-import type { ClusterRegistry } from './cluster-registry.js';
+import type { AwsRoleSessions } from './aws-role-sessions.js';
+import type { AwsBinding, Cluster, ClusterRegistry } from './cluster-registry.js';
+import { InvokeApiFailed } from './errors.js';
 import type { InvokeRow, LambdaPath } from './invoke-row.js';
+import type { LambdaEndpoints } from './lambda-endpoints.js';
+import { SessionExpired, type RemoteLambda } from './remote-lambda.js';
+import type { BridgeRequest } from './request.js';
 import { parseRequest, requestVersion } from './request.js';
 import type { RoleSession } from './role-credentials.js';
-import { resolveTarget } from './target.js';
+import { resolveTarget, type Target } from './target.js';
+
+const expiredAsFailure = (err: unknown): never => {
+  throw err instanceof SessionExpired ? new InvokeApiFailed(err.message) : err;
+};
 
 const ROW_COLUMNS = [
   { name: 'status_code', typeOid: 23 },
@@ -27,10 +37,12 @@ export interface BridgeOptions {
   registry: ClusterRegistry;
   /** pglambda's own Lambda, for every call without an endpoint_override. */
   local: LambdaPath;
-  /** Lambda through the SDK, for calls with an endpoint_override. */
-  remote: LambdaPath;
+  /** Any other Lambda endpoint: an endpoint_override, or AWS Lambda for a cluster bound to AWS. */
+  remote: RemoteLambda;
   /** Who to act as for a cluster: its role's session (see role-credentials.ts). */
   sessionFor(cluster: { accountId: string; region: string; identifier: string }): Promise<RoleSession>;
+  /** For clusters bound to AWS: their roles' sessions there, and where Lambda is. */
+  aws: { sessions: AwsRoleSessions; endpoints: LambdaEndpoints };
 }
 
 export function createBridgeServer(opts: BridgeOptions): Server {
@@ -44,9 +56,25 @@ export function createBridgeServer(opts: BridgeOptions): Server {
     const found = await opts.registry.byBridgeLogin(session.user);
     if (!found) throw new PgError('28000', `unknown bridge login "${session.user}"`);
     const req = parseRequest(text);
-    const target = resolveTarget(req.functionName, req.region, req.qualifier, found.cluster);
-    const roleSession = await opts.sessionFor(found.cluster);
-    return (req.endpointOverride ? opts.remote : opts.local).invoke(req, target, found.cluster.login, roleSession);
+    const { cluster } = found;
+    const target = resolveTarget(req.functionName, req.region, req.qualifier, cluster);
+    if (cluster.aws) return invokeOnAws({ ...cluster, aws: cluster.aws }, req, target);
+    const roleSession = await opts.sessionFor(cluster);
+    if (!req.endpointOverride) return opts.local.invoke(req, target, cluster.login, roleSession);
+    return opts.remote.invoke(req, target, cluster.login, roleSession, new URL(req.endpointOverride)).catch(expiredAsFailure);
+  }
+
+  async function invokeOnAws(cluster: Cluster & { aws: AwsBinding }, req: BridgeRequest, target: Target): Promise<InvokeRow> {
+    const endpoint = req.endpointOverride ? new URL(req.endpointOverride) : await opts.aws.endpoints.for(target.region);
+    const session = opts.aws.sessions.sessionFor(cluster);
+    try {
+      return await opts.remote.invoke(req, target, cluster.login, await session, endpoint);
+    } catch (err) {
+      if (!(err instanceof SessionExpired)) throw err;
+      // Refused before anything ran: a new session, and the one call again.
+      opts.aws.sessions.forget(cluster, session);
+      return opts.remote.invoke(req, target, cluster.login, await opts.aws.sessions.sessionFor(cluster), endpoint).catch(expiredAsFailure);
+    }
   }
 
   const server = createPgWireServer({

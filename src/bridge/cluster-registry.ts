@@ -43,6 +43,15 @@ export const clusterMigrations: Migration[] = [
 export interface Cluster extends ClusterScope {
   identifier: string;
   login: string;
+  /** Set when the cluster's invokes go to AWS Lambda rather than pglambda's own. */
+  aws?: AwsBinding;
+}
+
+/** The role the bridge assumes on AWS for a cluster, as RDS assumes the role associated with it. */
+export interface AwsBinding {
+  roleArn: string;
+  /** Sent with AssumeRole, for a trust policy that requires `sts:ExternalId`. */
+  externalId?: string;
 }
 
 export interface ClusterCredentials {
@@ -62,17 +71,21 @@ export class ClusterRegistry {
 
   /**
    * Creates the cluster record, or gives an existing one a new password (the only time a password
-   * is visible: the caller puts it into the database's user mapping).
+   * is visible: the caller puts it into the database's user mapping). `aws` binds the cluster to
+   * AWS Lambda, null binds it to pglambda's own; undefined leaves the binding as it is.
    */
-  async register(identifier: string, accountId: string, region: string): Promise<ClusterCredentials> {
+  async register(identifier: string, accountId: string, region: string, aws?: AwsBinding | null): Promise<ClusterCredentials> {
     const login = loginFor(identifier);
     const password = randomBytes(24).toString('base64url');
     const verifier = makeVerifier(password);
     await this.pool.query(
-      `insert into rds.db_clusters (account_id, region, identifier, bridge_login, bridge_verifier)
-       values ($1, $2, $3, $4, $5)
-       on conflict (account_id, region, identifier) do update set bridge_login = excluded.bridge_login, bridge_verifier = excluded.bridge_verifier`,
-      [accountId, region, identifier, login, verifier],
+      `insert into rds.db_clusters (account_id, region, identifier, bridge_login, bridge_verifier, aws_role_arn, aws_external_id)
+       values ($1, $2, $3, $4, $5, $7, $8)
+       on conflict (account_id, region, identifier) do update set
+         bridge_login = excluded.bridge_login, bridge_verifier = excluded.bridge_verifier,
+         aws_role_arn = case when $6 then excluded.aws_role_arn else rds.db_clusters.aws_role_arn end,
+         aws_external_id = case when $6 then excluded.aws_external_id else rds.db_clusters.aws_external_id end`,
+      [accountId, region, identifier, login, verifier, aws !== undefined, aws?.roleArn ?? null, aws?.externalId ?? null],
     );
     this.byLogin.delete(login);
     return { login, password };
@@ -82,13 +95,19 @@ export class ClusterRegistry {
     const cached = this.byLogin.get(login);
     if (cached) return cached;
     const r = await this.pool.query(
-      'select account_id, region, identifier, bridge_verifier from rds.db_clusters where bridge_login = $1',
+      'select account_id, region, identifier, bridge_verifier, aws_role_arn, aws_external_id from rds.db_clusters where bridge_login = $1',
       [login],
     );
     const row = r.rows[0];
     if (!row) return undefined;
     const entry = {
-      cluster: { identifier: row.identifier, accountId: row.account_id, region: row.region, login },
+      cluster: {
+        identifier: row.identifier,
+        accountId: row.account_id,
+        region: row.region,
+        login,
+        ...(row.aws_role_arn && { aws: { roleArn: row.aws_role_arn, externalId: row.aws_external_id ?? undefined } }),
+      },
       verifier: row.bridge_verifier as string,
     };
     this.byLogin.set(login, entry);

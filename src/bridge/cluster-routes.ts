@@ -9,7 +9,13 @@ import { json, parseJsonBody, RestJsonRouter, restJsonAuthentication } from '../
 import type { AwsRequest, AwsService } from '../aws/request.js';
 import type { ClusterRegistry } from './cluster-registry.js';
 
-const Input = z.object({ Region: z.string().optional() });
+const Input = z.object({
+  Region: z.string().optional(),
+  /** Bind the cluster to AWS Lambda as this role; `Local: true` binds it back to pglambda's own. */
+  AwsRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, 'AwsRoleArn must be an IAM role ARN').optional(),
+  ExternalId: z.string().regex(/^[\w+=,.@:\/-]{2,1224}$/, 'ExternalId must be 2 to 1224 of the characters STS allows').optional(),
+  Local: z.boolean().optional(),
+});
 const IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$/;
 
 export function clusterService(registry: ClusterRegistry, bridge: () => { host: string; port: number }): AwsService {
@@ -23,9 +29,13 @@ export function clusterService(registry: ClusterRegistry, bridge: () => { host: 
           throw ValidationException.constraint(id, 'dbClusterIdentifier', 'Member must be 1 to 63 letters, digits or hyphens, start with a letter, and not end with a hyphen or contain two consecutive hyphens');
         }
         const input = Input.safeParse(parseJsonBody(req, (m) => new AwsError('SerializationException', m)));
-        if (!input.success) throw new AwsError('SerializationException', 'Region must be a string');
-        const region = input.data.Region ?? req.caller.region;
-        const credentials = await registry.register(id, req.caller.accountId, region);
+        if (!input.success) throw new AwsError('SerializationException', input.error.issues.map((i) => i.message).join('; '));
+        const { Region, AwsRoleArn, ExternalId, Local } = input.data;
+        if (Local && AwsRoleArn) throw ValidationException.constraint(AwsRoleArn, 'awsRoleArn', 'Member must be absent when Local is true');
+        if (ExternalId && !AwsRoleArn) throw ValidationException.constraint(ExternalId, 'externalId', 'Member needs AwsRoleArn');
+        const region = Region ?? req.caller.region;
+        const binding = AwsRoleArn ? { roleArn: AwsRoleArn, externalId: ExternalId } : Local ? null : undefined;
+        const credentials = await registry.register(id, req.caller.accountId, region, binding);
         return json(200, { ...credentials, ...bridge(), identifier: id, accountId: req.caller.accountId, region });
       },
     },

@@ -1,15 +1,18 @@
 /**
- * Invoke on a Lambda endpoint that is not pglambda's own process (`aws_lambda.endpoint_override`):
- * one SigV4-signed REST-JSON request (`@smithy/signature-v4`, the signer the AWS SDK uses) on a
- * keep-alive connection. The SDK's InvokeCommand costs about three times the CPU for the same request
- * (bench/results/remote-invoke.md); this reads Invoke's answer and Lambda's errors as the SDK does.
+ * Invoke on a Lambda endpoint that is not pglambda's own process (AWS Lambda for a cluster bound to
+ * AWS, or `aws_lambda.endpoint_override`): one SigV4-signed REST-JSON request (`@smithy/signature-v4`,
+ * the signer the AWS SDK uses) on a keep-alive connection. The SDK's InvokeCommand costs about three
+ * times the CPU for the same request (bench/results/remote-invoke.md); this reads Invoke's answer and
+ * Lambda's errors as the SDK does. A request is sent again only when it cannot have run: throttled,
+ * or the connection refused before anything was written; never after a timeout or a cut connection.
  */
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { InvokeApiFailed } from './errors.js';
-import { rowOf, type InvokeAnswer, type InvokeRow, type LambdaPath } from './invoke-row.js';
+import { rowOf, type InvokeAnswer, type InvokeRow } from './invoke-row.js';
 import type { BridgeRequest } from './request.js';
 import type { Credentials, RoleSession } from './role-credentials.js';
 import type { Target } from './target.js';
@@ -21,17 +24,26 @@ const sha256 = Hash.bind(null, 'sha256');
 
 export const timedOut = (ms: number) => `Request timed out after ${ms} ms`;
 
-/** Lambda refused the request: its error code and message, as the SDK's exception carries them. */
-class LambdaErrorResponse extends Error {}
+/** Retries of a request that cannot have run, the nth after 100 ms × 2^n, within the call's timeout. */
+const MAX_RETRIES = 3;
+const RETRY_BASE_MS = 100;
 
-export class RemoteLambda implements LambdaPath {
+/** Lambda refused the request: its error code and message, as the SDK's exception carries them. */
+class LambdaErrorResponse extends Error {
+  constructor(readonly code: string, readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** The endpoint refused the session as expired: nothing ran, so the caller may renew it and call again. */
+export class SessionExpired extends Error {}
+
+export class RemoteLambda {
   private readonly agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }) };
   /** One signer per region and session: SignatureV4 caches its signing key per day. */
   private readonly signers = new Map<string, { accessKeyId: string; signer: SignatureV4 }>();
 
-  async invoke(req: BridgeRequest, target: Target, cluster: string, session: RoleSession): Promise<InvokeRow> {
-    // The bridge sends only calls with an endpoint_override here.
-    const endpoint = new URL(req.endpointOverride!);
+  async invoke(req: BridgeRequest, target: Target, cluster: string, session: RoleSession, endpoint: URL): Promise<InvokeRow> {
     const name = target.qualifier ? `${target.arn}:${target.qualifier}` : target.arn;
     const path = `${endpoint.pathname.replace(/\/$/, '')}/2015-03-31/functions/${encodeURIComponent(name)}/invocations`;
     const headers: Record<string, string> = {
@@ -41,21 +53,32 @@ export class RemoteLambda implements LambdaPath {
       'x-amz-log-type': req.tail ? 'Tail' : 'None',
     };
     if (req.clientContext !== undefined) headers['x-amz-client-context'] = Buffer.from(req.clientContext).toString('base64');
+    const deadline = Date.now() + req.requestTimeoutMs;
     let answer: InvokeAnswer;
-    try {
-      const signed = await this.signer(target.region, cluster, session.credentials).sign({
-        method: 'POST',
-        protocol: endpoint.protocol,
-        hostname: endpoint.hostname,
-        port: endpoint.port ? Number(endpoint.port) : undefined,
-        path,
-        query: {},
-        headers,
-        body: req.payload,
-      });
-      answer = await this.send(endpoint, path, signed.headers, req.payload, req.requestTimeoutMs);
-    } catch (err) {
-      throw new InvokeApiFailed(clientMessage(err as Error, req.requestTimeoutMs));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // Signed again for each attempt: the signature carries its time.
+        const signed = await this.signer(target.region, cluster, session.credentials).sign({
+          method: 'POST',
+          protocol: endpoint.protocol,
+          hostname: endpoint.hostname,
+          port: endpoint.port ? Number(endpoint.port) : undefined,
+          path,
+          query: {},
+          headers,
+          body: req.payload,
+        });
+        answer = await this.send(endpoint, path, signed.headers, req.payload, Math.max(1, deadline - Date.now()));
+        break;
+      } catch (err) {
+        if (err instanceof LambdaErrorResponse && err.code === 'ExpiredTokenException') throw new SessionExpired(err.message);
+        const wait = RETRY_BASE_MS * 2 ** attempt;
+        if (attempt < MAX_RETRIES && cannotHaveRun(err) && Date.now() + wait < deadline) {
+          await sleep(wait);
+          continue;
+        }
+        throw new InvokeApiFailed(clientMessage(err as Error, req.requestTimeoutMs));
+      }
     }
     return rowOf(answer, req, target);
   }
@@ -94,7 +117,7 @@ export class RemoteLambda implements LambdaPath {
           res.on('end', () => {
             const payload = Buffer.concat(chunks);
             const status = res.statusCode ?? 0;
-            if (status >= 300) return reject(errorOf(res.headers, payload));
+            if (status >= 300) return reject(errorOf(status, res.headers, payload));
             const header = (n: string) => (typeof res.headers[n] === 'string' ? (res.headers[n] as string) : undefined);
             resolve({
               statusCode: status,
@@ -112,8 +135,15 @@ export class RemoteLambda implements LambdaPath {
   }
 }
 
+/** Throttled, or refused at connect: Lambda did not run the request. */
+function cannotHaveRun(err: unknown): boolean {
+  if (err instanceof LambdaErrorResponse) return err.status === 429 || err.code === 'TooManyRequestsException' || err.code === 'ThrottlingException';
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e.code === 'ECONNREFUSED' || e.cause?.code === 'ECONNREFUSED';
+}
+
 /** Lambda's error as the SDK reads it: the message member of the JSON body (either casing), else the error code. */
-function errorOf(headers: http.IncomingHttpHeaders, body: Buffer): LambdaErrorResponse {
+function errorOf(status: number, headers: http.IncomingHttpHeaders, body: Buffer): LambdaErrorResponse {
   const type = String(headers['x-amzn-errortype'] ?? '').split(':')[0];
   let parsed: { message?: unknown; Message?: unknown } = {};
   try {
@@ -122,7 +152,7 @@ function errorOf(headers: http.IncomingHttpHeaders, body: Buffer): LambdaErrorRe
     // not JSON: a proxy's page, say; the code or the status stands for the message
   }
   const message = parsed?.message ?? parsed?.Message;
-  return new LambdaErrorResponse(typeof message === 'string' ? message : type || 'UnknownError');
+  return new LambdaErrorResponse(type ?? '', status, typeof message === 'string' ? message : type || 'UnknownError');
 }
 
 function clientMessage(err: Error, timeoutMs: number): string {

@@ -10,6 +10,7 @@ import type { IssuedSession } from '../aws/sts/assume-role.js';
 import { sessionIdentity, type Identity } from '../aws/sts/identity.js';
 import { InvokeApiFailed } from './errors.js';
 import type { Cluster } from './cluster-registry.js';
+import { SessionCache } from './session-cache.js';
 
 type ClusterScope = Pick<Cluster, 'accountId' | 'region' | 'identifier'>;
 
@@ -34,32 +35,13 @@ export interface RoleCredentialDeps {
   generation(): number;
 }
 
-/** A session is renewed this long before it expires, so an invoke never carries one that lapses mid-call. */
-const RENEW_BEFORE_MS = 5 * 60_000;
-
-interface Cached {
-  generation: number;
-  renewAt: number;
-  session: Promise<RoleSession>;
-}
-
 export class RoleCredentials {
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache = new SessionCache();
 
   constructor(private readonly deps: RoleCredentialDeps) {}
 
   sessionFor(cluster: ClusterScope): Promise<RoleSession> {
-    const key = `${cluster.accountId}/${cluster.region}/${cluster.identifier}`;
-    const generation = this.deps.generation();
-    const cached = this.cache.get(key);
-    if (cached && cached.generation === generation && Date.now() < cached.renewAt) return cached.session;
-    const entry: Cached = { generation, renewAt: Infinity, session: this.assume(cluster) };
-    this.cache.set(key, entry);
-    entry.session.then(
-      (s) => (entry.renewAt = (s.credentials.expiration?.getTime() ?? 0) - RENEW_BEFORE_MS),
-      () => this.cache.get(key) === entry && this.cache.delete(key),
-    );
-    return entry.session;
+    return this.cache.get(`${cluster.accountId}/${cluster.region}/${cluster.identifier}`, this.deps.generation(), () => this.assume(cluster));
   }
 
   private async assume(cluster: ClusterScope): Promise<RoleSession> {

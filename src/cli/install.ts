@@ -17,6 +17,9 @@ interface InstallOptions {
   region: string;
   endpointUrl: string;
   bridgeHost?: string;
+  awsRoleArn?: string;
+  externalId?: string;
+  localLambda?: boolean;
 }
 
 interface BridgeLogin {
@@ -34,7 +37,12 @@ export function installCommand(): Command {
     .option('--region <region>', "the cluster's region", process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_CLUSTER.region)
     .option('--endpoint-url <url>', 'the pglambda endpoint', defaultEndpoint())
     .option('--bridge-host <host>', 'address the database reaches the bridge at (default: the one pglambda binds)')
+    .option('--aws-role-arn <arn>', "bind the cluster to AWS Lambda: the bridge assumes this role there (with its own AWS credentials) and invokes as it")
+    .option('--external-id <id>', 'the external id the role\'s trust policy requires (sts:ExternalId)')
+    .option('--local-lambda', "bind the cluster back to pglambda's own Lambda")
     .action(async (o: InstallOptions) => {
+      if (o.awsRoleArn && o.localLambda) throw new Error('pass --aws-role-arn or --local-lambda, not both');
+      if (o.externalId && !o.awsRoleArn) throw new Error('--external-id goes with --aws-role-arn');
       const bridge = await bridgeLogin(o);
       const client = new pg.Client({ connectionString: o.databaseUrl });
       await client.connect();
@@ -47,7 +55,8 @@ export function installCommand(): Command {
           outcome.action === 'updated' ? `updated from ${outcome.from} to ${AWS_LAMBDA_VERSION}; bridge login renewed`
           : outcome.action === 'current' ? 'already installed; bridge login renewed'
           : how === 'extension' ? 'installed with CREATE EXTENSION' : 'installed from plain SQL';
-        console.log(`aws_lambda ${what} in ${client.database}, as cluster ${o.cluster} (${o.region}), bridge ${o.bridgeHost ?? bridge.host}:${bridge.port}`);
+        const lambda = o.awsRoleArn ? `; invokes go to AWS Lambda as ${o.awsRoleArn}` : o.localLambda ? "; invokes go to pglambda's own Lambda" : '';
+        console.log(`aws_lambda ${what} in ${client.database}, as cluster ${o.cluster} (${o.region}), bridge ${o.bridgeHost ?? bridge.host}:${bridge.port}${lambda}`);
       } finally {
         await client.end();
       }
@@ -57,10 +66,11 @@ export function installCommand(): Command {
 async function bridgeLogin(o: InstallOptions): Promise<BridgeLogin> {
   // The credential scope names account (a 12-digit key) and region, as for any AWS request.
   const url = new URL(`${o.endpointUrl}/_pglambda/clusters/${encodeURIComponent(o.cluster)}/bridge-login`);
-  const res = await cliFetch(url, { method: 'POST', service: 'pglambda', region: o.region, body: JSON.stringify({ Region: o.region }) }).catch(() => {
+  const body = JSON.stringify({ Region: o.region, AwsRoleArn: o.awsRoleArn, ExternalId: o.externalId, Local: o.localLambda });
+  const res = await cliFetch(url, { method: 'POST', service: 'pglambda', region: o.region, body }).catch(() => {
     throw new Error(`cannot reach pglambda at ${o.endpointUrl}; start it with \`pglambda up\` or pass --endpoint-url`);
   });
-  const body = (await res.json()) as BridgeLogin & { message?: string };
-  if (!res.ok) throw new Error(body.message ?? `pglambda answered HTTP ${res.status}`);
-  return body;
+  const answer = (await res.json()) as BridgeLogin & { message?: string };
+  if (!res.ok) throw new Error(answer.message ?? `pglambda answered HTTP ${res.status}`);
+  return answer;
 }

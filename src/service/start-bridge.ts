@@ -5,6 +5,8 @@ import { createBridgeServer } from '../bridge/bridge-server.js';
 import type { ClusterRegistry } from '../bridge/cluster-registry.js';
 import { LocalLambda } from '../bridge/local-lambda.js';
 import { RemoteLambda } from '../bridge/remote-lambda.js';
+import { AwsRoleSessions } from '../bridge/aws-role-sessions.js';
+import { LambdaEndpoints } from '../bridge/lambda-endpoints.js';
 import type { RoleSession } from '../bridge/role-credentials.js';
 
 export interface RunningBridge {
@@ -25,11 +27,13 @@ export interface BridgeStartOptions {
 
 export async function startBridge(registry: ClusterRegistry, opts: BridgeStartOptions): Promise<RunningBridge> {
   const remote = new RemoteLambda();
+  const aws = { sessions: new AwsRoleSessions(), endpoints: new LambdaEndpoints() };
   const server: Server = createBridgeServer({
     registry,
     local: new LocalLambda(opts.invocations),
     remote,
     sessionFor: opts.sessionFor,
+    aws,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -44,6 +48,7 @@ export async function startBridge(registry: ClusterRegistry, opts: BridgeStartOp
     options: opts,
     close: async () => {
       remote.close();
+      aws.sessions.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -41,4 +41,12 @@ export const rdsMigrations: Migration[] = [
     // Access is IAM's now: the role associated with a cluster for feature Lambda.
     sql: 'drop table rds.invoke_grants;',
   },
+  {
+    id: 'rds:5',
+    sql: `
+      -- A cluster bound to AWS: its invokes go to AWS Lambda as this role (pglambda's own setting,
+      -- since no RDS cluster exists to associate it with); null for pglambda's own Lambda.
+      alter table rds.db_clusters add column aws_role_arn text, add column aws_external_id text;
+    `,
+  },
 ];
