@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { InvokeCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
-import { parsed, startTestService, text, type TestService } from '../helpers/service.js';
+import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
+import { parsed, ROOT, startTestService, text, type TestService } from '../helpers/service.js';
 import { failure } from '../helpers/aws-assert.js';
 
 const T = { timeout: 30_000 };
@@ -88,9 +89,9 @@ test('payload limits: 6 MiB for RequestResponse, 1 MB for Event, both 413', T, a
 });
 
 test('an invocation type outside the enum is a ValidationException', T, async () => {
-  const res = await fetch(`${svc.endpoint}/2015-03-31/functions/echo/invocations`, {
-    method: 'POST',
-    headers: { 'X-Amz-Invocation-Type': 'event', 'content-type': 'application/json' },
+  const res = await signedFetch(new URL(`${svc.endpoint}/2015-03-31/functions/echo/invocations`), {
+    method: 'POST', service: 'lambda', region: 'us-west-2', credentials: ROOT,
+    headers: { 'x-amz-invocation-type': 'event', 'content-type': 'application/json' },
     body: '{}',
   });
   assert.equal(res.status, 400);
