@@ -94,23 +94,37 @@ export class ClusterRegistry {
   async byBridgeLogin(login: string): Promise<{ cluster: Cluster; verifier: string } | undefined> {
     const cached = this.byLogin.get(login);
     if (cached) return cached;
-    const r = await this.pool.query(
-      'select account_id, region, identifier, bridge_verifier, aws_role_arn, aws_external_id from rds.db_clusters where bridge_login = $1',
-      [login],
-    );
-    const row = r.rows[0];
+    const row = (await this.pool.query<ClusterRow>(`${SELECT} where bridge_login = $1`, [login])).rows[0];
     if (!row) return undefined;
-    const entry = {
-      cluster: {
-        identifier: row.identifier,
-        accountId: row.account_id,
-        region: row.region,
-        login,
-        ...(row.aws_role_arn && { aws: { roleArn: row.aws_role_arn, externalId: row.aws_external_id ?? undefined } }),
-      },
-      verifier: row.bridge_verifier as string,
-    };
+    const entry = { cluster: clusterOf(row), verifier: row.bridge_verifier! };
     this.byLogin.set(login, entry);
     return entry;
   }
+
+  async find(accountId: string, region: string, identifier: string): Promise<Cluster | undefined> {
+    const row = (await this.pool.query<ClusterRow>(`${SELECT} where account_id = $1 and region = $2 and identifier = $3`, [accountId, region, identifier])).rows[0];
+    return row && clusterOf(row);
+  }
+}
+
+const SELECT = 'select account_id, region, identifier, bridge_login, bridge_verifier, aws_role_arn, aws_external_id from rds.db_clusters';
+
+interface ClusterRow {
+  account_id: string;
+  region: string;
+  identifier: string;
+  bridge_login: string | null;
+  bridge_verifier: string | null;
+  aws_role_arn: string | null;
+  aws_external_id: string | null;
+}
+
+function clusterOf(row: ClusterRow): Cluster {
+  return {
+    identifier: row.identifier,
+    accountId: row.account_id,
+    region: row.region,
+    login: row.bridge_login ?? '',
+    ...(row.aws_role_arn && { aws: { roleArn: row.aws_role_arn, externalId: row.aws_external_id ?? undefined } }),
+  };
 }

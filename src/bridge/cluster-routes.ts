@@ -1,12 +1,16 @@
 /**
- * `POST /_pglambda/clusters/{Identifier}/bridge-login`: registers a cluster (or renews its bridge
- * password) and answers what `pglambda install` puts into the database's user mapping. Additive,
- * under `/_pglambda/`; the RDS API proper comes with IAM.
+ * pglambda's own cluster routes, additive under `/_pglambda/`:
+ * - `POST /_pglambda/clusters/{Identifier}/bridge-login` registers a cluster (or renews its bridge
+ *   password, and sets where its invokes go) and answers what `pglambda install` puts into the
+ *   database's user mapping;
+ * - `POST /_pglambda/clusters/{Identifier}/doctor` checks, with the bridge's own AWS credentials,
+ *   what invoking a function from a cluster bound to AWS needs (`pglambda doctor`).
  */
 import { z } from 'zod';
 import { AwsError, ValidationException } from '../aws/errors.js';
 import { json, parseJsonBody, RestJsonRouter, restJsonAuthentication } from '../aws/protocols/rest-json.js';
 import type { AwsRequest, AwsService } from '../aws/request.js';
+import { diagnose } from './aws-doctor.js';
 import type { ClusterRegistry } from './cluster-registry.js';
 
 const Input = z.object({
@@ -18,12 +22,22 @@ const Input = z.object({
 });
 const IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$/;
 
+const DoctorInput = z.object({ FunctionName: z.string().min(1, 'FunctionName is required'), Region: z.string().optional() });
+
+/** A cluster's login and binding are the account's to set: not for role sessions (a function's, say). */
+function rootOnly(req: AwsRequest): void {
+  if (req.caller.accessKeyId.startsWith('ASIA')) {
+    throw new AwsError('AccessDeniedException', "Only the account's root user may register clusters or examine their access", 403);
+  }
+}
+
 export function clusterService(registry: ClusterRegistry, bridge: () => { host: string; port: number }): AwsService {
   const router = new RestJsonRouter([
     {
       method: 'POST',
       path: '/_pglambda/clusters/{Identifier}/bridge-login',
       handler: async (req, p) => {
+        rootOnly(req);
         const id = p.Identifier!;
         if (!IDENTIFIER.test(id) || id.length > 63) {
           throw ValidationException.constraint(id, 'dbClusterIdentifier', 'Member must be 1 to 63 letters, digits or hyphens, start with a letter, and not end with a hyphen or contain two consecutive hyphens');
@@ -37,6 +51,19 @@ export function clusterService(registry: ClusterRegistry, bridge: () => { host: 
         const binding = AwsRoleArn ? { roleArn: AwsRoleArn, externalId: ExternalId } : Local ? null : undefined;
         const credentials = await registry.register(id, req.caller.accountId, region, binding);
         return json(200, { ...credentials, ...bridge(), identifier: id, accountId: req.caller.accountId, region });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/_pglambda/clusters/{Identifier}/doctor',
+      handler: async (req, p) => {
+        rootOnly(req);
+        const input = DoctorInput.safeParse(parseJsonBody(req, (m) => new AwsError('SerializationException', m)));
+        if (!input.success) throw new AwsError('SerializationException', input.error.issues.map((i) => i.message).join('; '));
+        const region = input.data.Region ?? req.caller.region;
+        const cluster = await registry.find(req.caller.accountId, region, p.Identifier!);
+        if (!cluster) throw new AwsError('DBClusterNotFoundFault', `DBCluster ${p.Identifier} not found in ${region}.`, 404);
+        return json(200, { Findings: await diagnose(cluster, input.data.FunctionName) });
       },
     },
   ]);

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { deployCommand } from './deploy.js';
 import { installCommand } from './install.js';
+import { doctorCommand } from './doctor.js';
 import { invokeCommand } from './invoke.js';
 import { logsCommand } from './logs.js';
 import { upCommand } from './up.js';
@@ -11,6 +12,7 @@ const program = new Command('pglambda').description("Aurora PostgreSQL's aws_lam
 program.addCommand(upCommand());
 program.addCommand(deployCommand());
 program.addCommand(installCommand());
+program.addCommand(doctorCommand());
 program.addCommand(invokeCommand());
 program.addCommand(logsCommand());
 program.showHelpAfterError();

@@ -62,6 +62,14 @@ async function bindToAws(externalId: string): Promise<string> {
   return out.stdout;
 }
 
+/** `pglambda doctor` against the pglambda under test, which checks with its bridge's credentials. */
+async function doctor(fn: string): Promise<{ code: number; stdout: string }> {
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL: '', AWS_PROFILE: '' };
+  const r = await run(process.execPath, [main, 'doctor', '--function', fn, '--endpoint-url', local.endpoint, '--region', 'us-west-2'], { env })
+    .catch((e: { code: number; stdout: string }) => e);
+  return { code: 'code' in r ? r.code : 0, stdout: r.stdout };
+}
+
 before(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'pglambda-aws-bound-'));
   aws = await startTestService({ grantAll: false });
@@ -87,7 +95,7 @@ before(async () => {
       PolicyName: 'invoke',
       PolicyDocument: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: ['on-aws', 'throttled'].map((f) => `arn:aws:lambda:us-west-2:123456789012:function:${f}`) }],
+        Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: ['on-aws', 'throttled', 'never-made'].map((f) => `arn:aws:lambda:us-west-2:123456789012:function:${f}`) }],
       }),
     }));
   } finally {
@@ -111,6 +119,22 @@ test('SQL invokes the function on AWS as the assumed role, with credentials from
   // my-function exists only in the pglambda under test: the bound cluster no longer reaches it.
   const e = await sqlError(`SELECT * FROM aws_lambda.invoke('my-function', '{}'::json)`);
   assert.equal(e.message, 'invoke API failed');
+});
+
+test('pglambda doctor walks the path and says what is missing', async () => {
+  const fine = await doctor('on-aws');
+  assert.equal(fine.code, 0, fine.stdout);
+  assert.match(fine.stdout, /^ok +binding +my-db-cluster invokes AWS Lambda as arn:aws:iam::123456789012:role\/aurora-invoker \(external id "pglambda-my-db-cluster"\)\.$/m);
+  assert.match(fine.stdout, /^ok +identity +AWS says the bridge is arn:aws:iam::123456789012:root \(account 123456789012\)\.$/m);
+  assert.match(fine.stdout, /^ok +assume-role .*as arn:aws:sts::123456789012:assumed-role\/aurora-invoker\/my-db-cluster\.$/m);
+  assert.match(fine.stdout, /^ok +invoke +The role may invoke arn:aws:lambda:us-west-2:123456789012:function:on-aws \(a DryRun invoke answered 204\)\.$/m);
+  const denied = await doctor('not-granted');
+  assert.equal(denied.code, 1);
+  assert.match(denied.stdout, /^FAIL +invoke +The role may not invoke arn:aws:lambda:us-west-2:123456789012:function:not-granted: .*Give arn:aws:iam::123456789012:role\/aurora-invoker lambda:InvokeFunction on/m);
+  // Allowed, but not there: AWS checks access first, then existence.
+  const missing = await doctor('never-made');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stdout, /^FAIL +invoke +No function arn:aws:lambda:us-west-2:123456789012:function:never-made in us-west-2 \(the cluster's region\): .*name it by its full ARN/m);
 });
 
 test("AWS's refusals reach SQL in Aurora's shape", async () => {
@@ -169,10 +193,14 @@ test('credentials from a shared config profile; a wrong secret and an unassumabl
   assert.equal(refused.message, 'invoke API failed');
   assert.match(refused.detail ?? '', /^AWS Lambda client returned 'The request signature we calculated does not match the signature you provided/);
   assert.match(refused.hint ?? '', /AWS credentials are not valid/);
+  assert.match((await doctor('on-aws')).stdout, /^FAIL +identity +AWS refused the bridge's credentials: the secret does not match the access key/m);
 
   await profile('test');
   await bindToAws('another-external-id');
   const unassumable = await sqlError(`SELECT * FROM aws_lambda.invoke('on-aws', '{}'::json)`);
   assert.equal(unassumable.detail, `AWS Lambda client returned 'User: arn:aws:iam::123456789012:root is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}'`);
   assert.match(unassumable.hint ?? '', /trust policy of arn:aws:iam::123456789012:role\/aurora-invoker must allow .* sts:ExternalId "another-external-id"/);
+  const trust = JSON.stringify({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'another-external-id' } } });
+  const told = await doctor('on-aws');
+  assert.ok(told.stdout.includes(`assume-role  Could not assume ${ROLE_ARN}: `) && told.stdout.includes(trust), told.stdout);
 });
