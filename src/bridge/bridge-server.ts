@@ -82,7 +82,9 @@ export function createBridgeServer(opts: BridgeOptions): Server {
       foreignEncoding.delete(session.id);
     },
     async verifierFor(user) {
-      return (await opts.registry.byBridgeLogin(user))?.verifier ?? null;
+      // A retired login's sessions keep working; it opens no new one.
+      const found = await opts.registry.byBridgeLogin(user);
+      return found && !found.retired ? found.verifier : null;
     },
     async onQuery(session: SessionInfo, sql: string): Promise<QueryResult> {
       const text = sql.trimStart();

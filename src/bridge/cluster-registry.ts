@@ -1,11 +1,13 @@
 /**
- * The clusters whose databases may call the bridge: identifier, account, region and the bridge
- * login with its SCRAM-SHA-256 verifier (never the password), in pglambda's own database.
+ * The clusters whose databases may call the bridge: identifier, account, region, where their invokes
+ * go, and one bridge login per installed database with its SCRAM-SHA-256 verifier (never the
+ * password), in pglambda's own database.
  */
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { makeVerifier } from '../pgwire/scram.js';
 import type { Migration } from '../state/migrate.js';
+import { inTransaction } from '../state/transaction.js';
 import type { ClusterScope } from './target.js';
 
 export const clusterMigrations: Migration[] = [
@@ -61,70 +63,103 @@ export interface ClusterCredentials {
 
 export const DEFAULT_CLUSTER = { identifier: 'my-db-cluster', accountId: '123456789012', region: 'us-west-2' } as const;
 
-/** Bridge logins are derived from the identifier so a user mapping reads naturally. */
-export const loginFor = (identifier: string) => `pglambda_${identifier.replace(/-/g, '_')}`;
+/** A database's bridge login names its cluster, so a user mapping reads naturally, and then itself. */
+const newLogin = (identifier: string) => `pglambda_${identifier.slice(0, 40).replace(/-/g, '_')}_${randomBytes(4).toString('hex')}`;
+
+export interface BridgeLogin {
+  cluster: Cluster;
+  verifier: string;
+  /** Replaced by a newer login of its database: it opens no new connection. */
+  retired: boolean;
+}
 
 export class ClusterRegistry {
-  private readonly byLogin = new Map<string, { cluster: Cluster; verifier: string }>();
+  private readonly byLogin = new Map<string, BridgeLogin>();
 
   constructor(private readonly pool: Pool) {}
 
   /**
-   * Creates the cluster record, or gives an existing one a new password (the only time a password
-   * is visible: the caller puts it into the database's user mapping). `aws` binds the cluster to
-   * AWS Lambda, null binds it to pglambda's own; undefined leaves the binding as it is.
+   * Creates the cluster record if it is new, and issues a bridge login for one database: the only
+   * time its password is visible (the caller puts it into that database's user mapping). Other
+   * databases' logins are untouched. `aws` binds the cluster to AWS Lambda, null to pglambda's own;
+   * undefined leaves the binding as it is.
    */
   async register(identifier: string, accountId: string, region: string, aws?: AwsBinding | null): Promise<ClusterCredentials> {
-    const login = loginFor(identifier);
+    const login = newLogin(identifier);
     const password = randomBytes(24).toString('base64url');
-    const verifier = makeVerifier(password);
-    await this.pool.query(
-      `insert into rds.db_clusters (account_id, region, identifier, bridge_login, bridge_verifier, aws_role_arn, aws_external_id)
-       values ($1, $2, $3, $4, $5, $7, $8)
-       on conflict (account_id, region, identifier) do update set
-         bridge_login = excluded.bridge_login, bridge_verifier = excluded.bridge_verifier,
-         aws_role_arn = case when $6 then excluded.aws_role_arn else rds.db_clusters.aws_role_arn end,
-         aws_external_id = case when $6 then excluded.aws_external_id else rds.db_clusters.aws_external_id end`,
-      [accountId, region, identifier, login, verifier, aws !== undefined, aws?.roleArn ?? null, aws?.externalId ?? null],
-    );
-    this.byLogin.delete(login);
+    await inTransaction(this.pool, async (c) => {
+      await c.query(
+        `insert into rds.db_clusters (account_id, region, identifier, aws_role_arn, aws_external_id)
+         values ($1, $2, $3, $5, $6)
+         on conflict (account_id, region, identifier) do update set
+           aws_role_arn = case when $4 then excluded.aws_role_arn else rds.db_clusters.aws_role_arn end,
+           aws_external_id = case when $4 then excluded.aws_external_id else rds.db_clusters.aws_external_id end`,
+        [accountId, region, identifier, aws !== undefined, aws?.roleArn ?? null, aws?.externalId ?? null],
+      );
+      await c.query(
+        'insert into rds.bridge_logins (login, account_id, region, identifier, verifier) values ($1, $2, $3, $4, $5)',
+        [login, accountId, region, identifier, makeVerifier(password)],
+      );
+    });
+    // The binding changed for every login of the cluster.
+    if (aws !== undefined) this.byLogin.clear();
     return { login, password };
   }
 
-  async byBridgeLogin(login: string): Promise<{ cluster: Cluster; verifier: string } | undefined> {
+  /**
+   * Retires a database's previous login once the database uses its new one: it opens no new
+   * connection from then on, while sessions it already opened finish their work. False when the
+   * login is not the cluster's.
+   */
+  async retire(accountId: string, region: string, identifier: string, login: string): Promise<boolean> {
+    const r = await this.pool.query(
+      `update rds.bridge_logins set retired_at = coalesce(retired_at, now())
+       where login = $1 and account_id = $2 and region = $3 and identifier = $4`,
+      [login, accountId, region, identifier],
+    );
+    this.byLogin.delete(login);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async byBridgeLogin(login: string): Promise<BridgeLogin | undefined> {
     const cached = this.byLogin.get(login);
     if (cached) return cached;
-    const row = (await this.pool.query<ClusterRow>(`${SELECT} where bridge_login = $1`, [login])).rows[0];
+    const row = (await this.pool.query<ClusterRow & { verifier: string; retired: boolean }>(
+      `${SELECT}, l.verifier, l.retired_at is not null as retired
+       from rds.bridge_logins l join rds.db_clusters c using (account_id, region, identifier) where l.login = $1`,
+      [login],
+    )).rows[0];
     if (!row) return undefined;
-    const entry = { cluster: clusterOf(row), verifier: row.bridge_verifier! };
+    const entry = { cluster: clusterOf(row, login), verifier: row.verifier, retired: row.retired };
     this.byLogin.set(login, entry);
     return entry;
   }
 
   async find(accountId: string, region: string, identifier: string): Promise<Cluster | undefined> {
-    const row = (await this.pool.query<ClusterRow>(`${SELECT} where account_id = $1 and region = $2 and identifier = $3`, [accountId, region, identifier])).rows[0];
-    return row && clusterOf(row);
+    const row = (await this.pool.query<ClusterRow>(
+      `${SELECT} from rds.db_clusters c where c.account_id = $1 and c.region = $2 and c.identifier = $3`,
+      [accountId, region, identifier],
+    )).rows[0];
+    return row && clusterOf(row, '');
   }
 }
 
-const SELECT = 'select account_id, region, identifier, bridge_login, bridge_verifier, aws_role_arn, aws_external_id from rds.db_clusters';
+const SELECT = 'select c.account_id, c.region, c.identifier, c.aws_role_arn, c.aws_external_id';
 
 interface ClusterRow {
   account_id: string;
   region: string;
   identifier: string;
-  bridge_login: string | null;
-  bridge_verifier: string | null;
   aws_role_arn: string | null;
   aws_external_id: string | null;
 }
 
-function clusterOf(row: ClusterRow): Cluster {
+function clusterOf(row: ClusterRow, login: string): Cluster {
   return {
     identifier: row.identifier,
     accountId: row.account_id,
     region: row.region,
-    login: row.bridge_login ?? '',
+    login,
     ...(row.aws_role_arn && { aws: { roleArn: row.aws_role_arn, externalId: row.aws_external_id ?? undefined } }),
   };
 }

@@ -1,8 +1,10 @@
 /**
  * pglambda's own cluster routes, additive under `/_pglambda/`:
- * - `POST /_pglambda/clusters/{Identifier}/bridge-login` registers a cluster (or renews its bridge
- *   password, and sets where its invokes go) and answers what `pglambda install` puts into the
- *   database's user mapping;
+ * - `POST /_pglambda/clusters/{Identifier}/bridge-login` registers a cluster (and sets where its
+ *   invokes go) and issues a new bridge login for one database: what `pglambda install` puts into
+ *   that database's user mapping;
+ * - `DELETE /_pglambda/clusters/{Identifier}/bridge-logins/{Login}` retires a database's previous
+ *   login once it uses the new one;
  * - `POST /_pglambda/clusters/{Identifier}/doctor` checks, with the bridge's own AWS credentials,
  *   what invoking a function from a cluster bound to AWS needs (`pglambda doctor`).
  */
@@ -51,6 +53,18 @@ export function clusterService(registry: ClusterRegistry, bridge: () => { host: 
         const binding = AwsRoleArn ? { roleArn: AwsRoleArn, externalId: ExternalId } : Local ? null : undefined;
         const credentials = await registry.register(id, req.caller.accountId, region, binding);
         return json(200, { ...credentials, ...bridge(), identifier: id, accountId: req.caller.accountId, region });
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/_pglambda/clusters/{Identifier}/bridge-logins/{Login}',
+      handler: async (req, p) => {
+        rootOnly(req);
+        const region = req.query.get('Region') ?? req.caller.region;
+        if (!(await registry.retire(req.caller.accountId, region, p.Identifier!, p.Login!))) {
+          throw new AwsError('ResourceNotFoundException', `Bridge login ${p.Login} is not one of DB cluster ${p.Identifier} in ${region}`, 404);
+        }
+        return json(200, { Login: p.Login, Retired: true });
       },
     },
     {

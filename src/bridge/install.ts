@@ -32,6 +32,17 @@ const UPGRADES: Record<string, { to: string; script: string }> = {
 /** How install.sql.in records a plain install's version, in the comment of schema aws_lambda. */
 const plainComment = (version: string) => `aws_lambda ${version} (installed by pglambda install, without CREATE EXTENSION)`;
 
+/** The bridge login the database uses now (its user mapping's), if aws_lambda is configured there. */
+export async function currentBridgeLogin(client: pg.ClientBase): Promise<string | undefined> {
+  const r = await client.query<{ login: string }>(
+    `select o.option_value as login
+     from pg_user_mappings m, pg_options_to_table(m.umoptions) o
+     where m.srvname = 'aws_lambda_bridge' and o.option_name = 'user'
+     order by m.umid limit 1`,
+  );
+  return r.rows[0]?.login;
+}
+
 export interface BridgeAddress {
   host: string;
   port: number;

@@ -7,7 +7,7 @@
 import { Command } from 'commander';
 import pg from 'pg';
 import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
-import { AWS_LAMBDA_VERSION, configureBridge, installAwsLambda } from '../bridge/install.js';
+import { AWS_LAMBDA_VERSION, configureBridge, currentBridgeLogin, installAwsLambda } from '../bridge/install.js';
 import { cliFetch } from './client.js';
 import { defaultEndpoint } from './options.js';
 
@@ -43,14 +43,18 @@ export function installCommand(): Command {
     .action(async (o: InstallOptions) => {
       if (o.awsRoleArn && o.localLambda) throw new Error('pass --aws-role-arn or --local-lambda, not both');
       if (o.externalId && !o.awsRoleArn) throw new Error('--external-id goes with --aws-role-arn');
-      const bridge = await bridgeLogin(o);
       const client = new pg.Client({ connectionString: o.databaseUrl });
       await client.connect();
       try {
+        // This database's own login is replaced; other databases of the cluster keep theirs. The new
+        // one works before the old one is retired, so calls in flight never meet a dead login.
+        const previous = await currentBridgeLogin(client);
+        const bridge = await bridgeLogin(o);
         const available = await client.query(`select 1 from pg_available_extensions where name = 'aws_lambda'`);
         const how = (available.rowCount ?? 0) > 0 ? 'extension' : 'plain-sql';
         const outcome = await installAwsLambda(client, how);
         await configureBridge(client, { host: o.bridgeHost ?? bridge.host, port: bridge.port, login: bridge.login, password: bridge.password });
+        if (previous && previous !== bridge.login) await retireLogin(o, previous);
         const what =
           outcome.action === 'updated' ? `updated from ${outcome.from} to ${AWS_LAMBDA_VERSION}; bridge login renewed`
           : outcome.action === 'current' ? 'already installed; bridge login renewed'
@@ -61,6 +65,13 @@ export function installCommand(): Command {
         await client.end();
       }
     });
+}
+
+/** A login of another cluster (the database was installed as another one before) is left alone. */
+async function retireLogin(o: InstallOptions, login: string): Promise<void> {
+  const url = new URL(`${o.endpointUrl}/_pglambda/clusters/${encodeURIComponent(o.cluster)}/bridge-logins/${encodeURIComponent(login)}?Region=${encodeURIComponent(o.region)}`);
+  const res = await cliFetch(url, { method: 'DELETE', service: 'pglambda', region: o.region });
+  if (!res.ok && res.status !== 404) throw new Error(`pglambda could not retire the previous bridge login ${login}: HTTP ${res.status}`);
 }
 
 async function bridgeLogin(o: InstallOptions): Promise<BridgeLogin> {

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import pg from 'pg';
 import { DEFAULT_CLUSTER, type ClusterRegistry } from '../bridge/cluster-registry.js';
-import { configureBridge, EXTENSION_FILES, extensionsDir, installAwsLambda } from '../bridge/install.js';
+import { configureBridge, currentBridgeLogin, EXTENSION_FILES, extensionsDir, installAwsLambda } from '../bridge/install.js';
 import { zipDirectory } from '../lambda/code/make-zip.js';
 import { DEFAULT_ROLE } from './default-role.js';
 import type { RootCredentials } from './root-credentials.js';
@@ -35,12 +35,15 @@ export async function installIntoEmbedded(
   bridge: { host: string; port: number },
 ): Promise<void> {
   const { identifier, accountId, region } = DEFAULT_CLUSTER;
-  const credentials = await registry.register(identifier, accountId, region);
   const client = new pg.Client({ connectionString: superuserUrl });
   await client.connect();
   try {
     await installAwsLambda(client, 'extension');
+    // A new login first, the database moved onto it, then the old one retired: no moment without a working login.
+    const previous = await currentBridgeLogin(client);
+    const credentials = await registry.register(identifier, accountId, region);
     await configureBridge(client, { ...bridge, ...credentials });
+    if (previous) await registry.retire(accountId, region, identifier, previous);
   } finally {
     await client.end();
   }

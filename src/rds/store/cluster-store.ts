@@ -54,7 +54,8 @@ interface ClusterRow {
 
 const SELECT = `
   select c.account_id, c.region, c.identifier, c.engine, c.engine_version, c.master_username, c.status,
-         c.resource_id, c.tags, c.created_at, c.bridge_login is not null as installed,
+         c.resource_id, c.tags, c.created_at,
+         exists (select 1 from rds.bridge_logins l where (l.account_id, l.region, l.identifier) = (c.account_id, c.region, c.identifier)) as installed,
          coalesce((select json_agg(json_build_object('roleArn', r.role_arn, 'featureName', r.feature_name, 'status', r.status)
                                    order by r.created_at)
                    from rds.db_cluster_roles r

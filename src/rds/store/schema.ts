@@ -49,4 +49,25 @@ export const rdsMigrations: Migration[] = [
       alter table rds.db_clusters add column aws_role_arn text, add column aws_external_id text;
     `,
   },
+  {
+    id: 'rds:6',
+    sql: `
+      -- One bridge login per installed database, so installing into one never breaks another. A
+      -- retired login (its database moved to a new one) opens no new connection; sessions it
+      -- already opened keep working.
+      create table rds.bridge_logins (
+        login text primary key,
+        account_id text not null,
+        region text not null,
+        identifier text not null,
+        verifier text not null,
+        created_at timestamptz not null default now(),
+        retired_at timestamptz,
+        foreign key (account_id, region, identifier) references rds.db_clusters on delete cascade
+      );
+      insert into rds.bridge_logins (login, account_id, region, identifier, verifier)
+        select bridge_login, account_id, region, identifier, bridge_verifier from rds.db_clusters where bridge_login is not null;
+      alter table rds.db_clusters drop column bridge_login, drop column bridge_verifier;
+    `,
+  },
 ];
