@@ -12,22 +12,31 @@ import { inTransactionOn } from '../state/transaction.js';
 /** The repository's extensions/ folder (dist/src/bridge → four levels up). */
 export const extensionsDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'extensions');
 
+/**
+ * aws_lambda's versions, oldest first. Each has its whole script, aws_lambda--<v>.sql, and reaches
+ * the next through aws_lambda--<v>--<next>.sql; the last is the control file's default_version.
+ */
+export const AWS_LAMBDA_VERSIONS = ['1.0', '1.1', '1.2'];
+
+/** The aws_lambda version install.sql.in installs (the control file's default_version). */
+export const AWS_LAMBDA_VERSION = AWS_LAMBDA_VERSIONS[AWS_LAMBDA_VERSIONS.length - 1]!;
+
+/** Upgrade scripts by the version they start from, each to the next version, up to AWS_LAMBDA_VERSION. */
+const UPGRADES: Record<string, { to: string; script: string }> = Object.fromEntries(
+  AWS_LAMBDA_VERSIONS.slice(1).map((to, i) => {
+    const from = AWS_LAMBDA_VERSIONS[i]!;
+    return [from, { to, script: `aws_lambda/sql/aws_lambda--${from}--${to}.sql` }];
+  }),
+);
+
+/** What CREATE EXTENSION needs to install any version and update from any, relative to extensionsDir. */
 export const EXTENSION_FILES = [
   'aws_commons/aws_commons.control',
   'aws_commons/sql/aws_commons--1.0.sql',
   'aws_lambda/aws_lambda.control',
-  'aws_lambda/sql/aws_lambda--1.0.sql',
-  'aws_lambda/sql/aws_lambda--1.0--1.1.sql',
-  'aws_lambda/sql/aws_lambda--1.1.sql',
+  ...AWS_LAMBDA_VERSIONS.map((v) => `aws_lambda/sql/aws_lambda--${v}.sql`),
+  ...Object.values(UPGRADES).map((u) => u.script),
 ];
-
-/** The aws_lambda version install.sql.in installs (the control file's default_version). */
-export const AWS_LAMBDA_VERSION = '1.1';
-
-/** Upgrade scripts by the version they start from, each to the next version, up to AWS_LAMBDA_VERSION. */
-const UPGRADES: Record<string, { to: string; script: string }> = {
-  '1.0': { to: '1.1', script: 'aws_lambda/sql/aws_lambda--1.0--1.1.sql' },
-};
 
 /** How install.sql.in records a plain install's version, in the comment of schema aws_lambda. */
 const plainComment = (version: string) => `aws_lambda ${version} (installed by pglambda install, without CREATE EXTENSION)`;
@@ -50,9 +59,14 @@ export interface BridgeAddress {
   password: string;
 }
 
-/** install.sql.in with each `--@include` replaced by that script minus its CREATE EXTENSION guard. */
-export async function plainInstallSql(): Promise<string> {
-  const template = await readFile(join(extensionsDir, 'install.sql.in'), 'utf8');
+/**
+ * install.sql.in with each `--@include` replaced by that script minus its CREATE EXTENSION guard.
+ * An older `version` installs that one instead, as `pglambda install` did then (to test updates).
+ */
+export async function plainInstallSql(version = AWS_LAMBDA_VERSION): Promise<string> {
+  const template = (await readFile(join(extensionsDir, 'install.sql.in'), 'utf8'))
+    .replace(`--@include aws_lambda/sql/aws_lambda--${AWS_LAMBDA_VERSION}.sql`, `--@include aws_lambda/sql/aws_lambda--${version}.sql`)
+    .replace(plainComment(AWS_LAMBDA_VERSION), plainComment(version));
   const lines: string[] = [];
   for (const line of template.split('\n')) {
     const include = /^--@include\s+(\S+)\s*$/.exec(line);

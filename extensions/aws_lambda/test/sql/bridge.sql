@@ -95,3 +95,42 @@ SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);
 
 -- configure_bridge replaced the user mapping of the extension owner.
 SELECT usename = current_user AS for_owner, umoptions FROM pg_user_mappings WHERE srvname = 'aws_lambda_bridge';
+
+-- The bridge refuses this database's login (a wrong password, or a login retired because a
+-- copy of the database was given its own): the same error, with a HINT that names the login
+-- of the user mapping and what libpq said, found in dblink's DETAIL or in its message. This
+-- server lets every local connection in, so a stand-in for dblink_connect (schema
+-- regress_refusal, first in invoke's search_path, in a transaction rolled back) fails as
+-- dblink does.
+\set ON_ERROR_ROLLBACK on
+BEGIN;
+CREATE SCHEMA regress_refusal;
+CREATE FUNCTION regress_refusal.dblink_get_connections() RETURNS text[] LANGUAGE sql
+AS $$ SELECT NULL::text[] $$;
+CREATE FUNCTION regress_refusal.dblink_connect(text, text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION USING
+        ERRCODE = 'sqlclient_unable_to_establish_sqlconnection',
+        MESSAGE = current_setting('regress_refusal.message'),
+        DETAIL = current_setting('regress_refusal.detail');
+END
+$$;
+ALTER FUNCTION aws_lambda_private.invoke(text, text, text, text, text, text, text, integer)
+    SET search_path = pg_catalog, regress_refusal, pg_temp;
+SET LOCAL regress_refusal.message = 'could not establish connection';
+SET LOCAL regress_refusal.detail = 'connection to server on socket "/tmp/.s.PGSQL.1" failed: FATAL:  password authentication failed for user "pglambda_regress"';
+SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);
+SELECT * FROM aws_lambda.invoke(aws_commons.create_lambda_function_arn('my-function'), '{}'::jsonb);
+SET LOCAL regress_refusal.message = 'connection to server on socket "/tmp/.s.PGSQL.1" failed: FATAL:  Peer authentication failed for user "pglambda_regress"';
+SET LOCAL regress_refusal.detail = '';
+SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);
+-- A mapping without a login (libpq then sends the operating system user's name): no name.
+ALTER USER MAPPING FOR CURRENT_USER SERVER aws_lambda_bridge OPTIONS (DROP user);
+SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);
+-- Other failures to connect keep the error without a hint.
+SET LOCAL regress_refusal.message = 'could not establish connection';
+SET LOCAL regress_refusal.detail = 'connection to server on socket "/tmp/.s.PGSQL.1" failed: FATAL:  role "pglambda_regress" does not exist';
+SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);
+ROLLBACK;
+\unset ON_ERROR_ROLLBACK
+SELECT count(*) AS stand_ins FROM pg_namespace WHERE nspname = 'regress_refusal';
