@@ -5,16 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres.js';
 import { assertReferenceResults, REFERENCE } from '../fixtures/reference.js';
+import { startPlainPostgres, type PlainPostgres } from '../helpers/plain-postgres.js';
 import { freePort } from '../helpers/ports.js';
 import { psql, skipWithoutPsql } from '../helpers/psql.js';
-import { removeDataDir, startTestService, type TestService } from '../helpers/service.js';
+import { startTestService, type TestService } from '../helpers/service.js';
 import { makeExtensions, skipWithoutPg15, startPg15, type SystemPostgres } from '../helpers/system-postgres.js';
 
 const run = promisify(execFile);
@@ -68,17 +66,11 @@ describe('PostgreSQL 15, installed the PGXS way', { skip: skipWithoutPg15 || ski
 });
 
 describe('PostgreSQL 18 without our files: plain SQL', { skip: skipWithoutPsql }, () => {
-  let other: RunningPostgres;
-  let dataDir: string;
+  let other: PlainPostgres;
   before(async () => {
-    dataDir = join(await mkdtemp(join(tmpdir(), 'pglambda-plain-')), 'data');
-    other = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+    other = await startPlainPostgres();
   });
-  after(async () => {
-    await other?.stop();
-    await removeDataDir(dataDir);
-    await rm(dirname(dataDir), { recursive: true, force: true });
-  });
+  after(() => other?.stop());
 
   test('pglambda install creates the same objects and the reference runs', { timeout: 60_000 }, async () => {
     const available = await psql(other.superuserUrl, `SELECT count(*) FROM pg_available_extensions WHERE name = 'aws_lambda';`);
