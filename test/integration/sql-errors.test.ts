@@ -4,9 +4,13 @@
  * words where Aurora has any), and that the session goes on working after each.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
 import { psql, skipWithoutPsql } from '../helpers/psql.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import { ROOT, startTestService, type TestService } from '../helpers/service.js';
 import { connect, urlAs, type Session, type SqlError } from '../helpers/sql-session.js';
 
 const T = { timeout: 30_000 };
@@ -343,6 +347,71 @@ describe('the bridge is down', () => {
       assert.match(r.stderr, /^ERROR: {2}invoke API failed\nDETAIL: {2}AWS Lambda client returned 'Unable to connect to endpoint'\n/);
       assert.doesNotMatch(r.stderr, /pglambda_|password/, 'libpq\'s reason, which may name the login, stays in the server log');
       assert.equal(r.stdout, '58000\nstill here\n');
+    }
+  });
+});
+
+describe("the bridge refuses the database's login", () => {
+  const INVOKE = `SELECT * FROM aws_lambda.invoke('my-function', '{}'::json)`;
+  const refused = (login: string): SqlError => ({
+    code: '58000',
+    message: 'invoke API failed',
+    detail: "AWS Lambda client returned 'Unable to connect to endpoint'",
+    hint: `The bridge refused this database's login "${login}": password authentication failed. Each database has its own bridge login; run "pglambda install --database-url ..." for this database again.`,
+  });
+  let admin: Session;
+  /** What the database's foreign server and user mapping hold now (a superuser reads the password). */
+  let configured: { host: string; port: number; login: string; password: string };
+  before(async () => {
+    admin = await connect(svc.postgres.superuserUrl);
+    configured = (await admin.query(`
+      SELECT max(v) FILTER (WHERE k = 'host') AS host, max(v) FILTER (WHERE k = 'port')::integer AS port,
+             max(v) FILTER (WHERE k = 'user') AS login, max(v) FILTER (WHERE k = 'password') AS password
+      FROM (SELECT srvoptions FROM pg_foreign_server WHERE srvname = 'aws_lambda_bridge'
+            UNION ALL SELECT umoptions FROM pg_user_mappings WHERE srvname = 'aws_lambda_bridge') AS x(options),
+           pg_options_to_table(x.options) AS o(k, v)`)).rows[0];
+  });
+  after(() => admin?.end());
+  const configure = (password: string) =>
+    admin.query('SELECT aws_lambda_private.configure_bridge($1, $2, $3, $4)', [configured.host, configured.port, configured.login, password]);
+
+  test('a wrong password: the HINT names the login; the session goes on, and works once the password is right', T, async () => {
+    await configure('wrong');
+    const fresh = await connect(svc.postgres.superuserUrl);
+    try {
+      await fresh.query(ROOMY);
+      assert.deepEqual(await fresh.error(INVOKE), refused(configured.login));
+      await fresh.assertUsable();
+      assert.deepEqual(await fresh.error(INVOKE), refused(configured.login), 'each call tries again');
+      await configure(configured.password);
+      const r = await fresh.query(`SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json)`);
+      assert.equal(r.rows[0].status_code, 200);
+    } finally {
+      await fresh.end();
+    }
+  });
+
+  test('a login retired by a newer one: the HINT says so, and what it says to run mends it', T, async () => {
+    // What installing into a copy of this database does to its login: a new one issued, the old retired.
+    const cluster = `${svc.endpoint}/_pglambda/clusters/my-db-cluster`;
+    const sign = { service: 'pglambda', region: 'us-west-2', credentials: ROOT };
+    const issued = await signedFetch(new URL(`${cluster}/bridge-login`), { ...sign, method: 'POST', body: JSON.stringify({ Region: 'us-west-2' }) });
+    assert.equal(issued.status, 200);
+    const retired = await signedFetch(new URL(`${cluster}/bridge-logins/${configured.login}?Region=us-west-2`), { ...sign, method: 'DELETE' });
+    assert.equal(retired.status, 200);
+
+    const fresh = await connect(svc.postgres.superuserUrl);
+    try {
+      await fresh.query(ROOMY);
+      assert.deepEqual(await fresh.error(INVOKE), refused(configured.login));
+      await fresh.assertUsable();
+      await promisify(execFile)(process.execPath, [
+        resolve('dist/src/cli/main.js'), 'install', '--database-url', svc.postgres.superuserUrl, '--endpoint-url', svc.endpoint,
+      ], { env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
+      const r = await fresh.query(`SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json)`);
+      assert.equal(r.rows[0].status_code, 200);
+    } finally {
+      await fresh.end();
     }
   });
 });
