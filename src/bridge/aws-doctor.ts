@@ -6,7 +6,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsBinding, Cluster } from './cluster-registry.js';
-import { resolveTarget } from './target.js';
+import { functionScope, resolveTarget } from './target.js';
 
 export interface Finding {
   check: 'binding' | 'credentials' | 'identity' | 'assume-role' | 'invoke';
@@ -79,7 +79,7 @@ async function steps(sts: STSClient, cluster: Cluster & { aws: AwsBinding }, fun
 
   let target;
   try {
-    target = resolveTarget(functionName, undefined, undefined, cluster);
+    target = resolveTarget(functionName, undefined, undefined, functionScope(cluster));
   } catch (err) {
     out.push({ check: 'invoke', ok: false, says: (err as Error).message });
     return out;

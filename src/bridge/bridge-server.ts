@@ -7,7 +7,7 @@
  * in the row for version-2 requests (docs/bridge-protocol.md) and as an ErrorResponse for version 1.
  */
 import type { Server, Socket } from 'node:net';
-import { createPgWireServer, type QueryResult, type SessionInfo } from '../pgwire/server.js';
+import { createPgWireServer, type PgWireOptions, type QueryResult, type SessionInfo } from '../pgwire/server.js';
 import { PgError, toPgError } from '../pgwire/errors.js';
 import { BridgeError } from './errors.js';
 import type { AwsRoleSessions } from './aws-role-sessions.js';
@@ -19,7 +19,7 @@ import { SessionExpired, type RemoteLambda } from './remote-lambda.js';
 import type { BridgeRequest } from './request.js';
 import { parseRequest, requestVersion } from './request.js';
 import type { RoleSession } from './role-credentials.js';
-import { resolveTarget, type Target } from './target.js';
+import { functionScope, resolveTarget, type Target } from './target.js';
 
 const expiredAsFailure = (err: unknown): never => {
   throw err instanceof SessionExpired ? new InvokeApiFailed(err.message) : err;
@@ -35,17 +35,23 @@ const ROW_COLUMNS_V2 = [...ROW_COLUMNS, ...['sqlstate', 'message', 'detail', 'hi
 
 export interface BridgeOptions {
   registry: ClusterRegistry;
-  /** pglambda's own Lambda, for every call without an endpoint_override. */
-  local: LambdaPath;
+  /**
+   * pglambda's own Lambda and who to act as there for a cluster (its role's session, see
+   * role-credentials.ts), when this process runs it; a standalone bridge serves clusters bound to AWS only.
+   */
+  own?: { lambda: LambdaPath; sessionFor(cluster: { accountId: string; region: string; identifier: string }): Promise<RoleSession> };
   /** Any other Lambda endpoint: an endpoint_override, or AWS Lambda for a cluster bound to AWS. */
   remote: RemoteLambda;
-  /** Who to act as for a cluster: its role's session (see role-credentials.ts). */
-  sessionFor(cluster: { accountId: string; region: string; identifier: string }): Promise<RoleSession>;
   /** For clusters bound to AWS: their roles' sessions there, and where Lambda is. */
   aws: { sessions: AwsRoleSessions; endpoints: LambdaEndpoints };
+  /** TLS on the wire port (required unless said otherwise). */
+  tls?: PgWireOptions['tls'];
 }
 
-export function createBridgeServer(opts: BridgeOptions): Server {
+/** The bridge's listener; `drain` is the graceful stop: no new connection, in-flight invokes finish (up to a limit), then every session ends. */
+export type BridgeServer = Server & { drain(timeoutMs: number): Promise<void> };
+
+export function createBridgeServer(opts: BridgeOptions): BridgeServer {
   // dblink sets client_encoding to the calling database's and ignores the answer: a session that
   // asked for anything but UTF8 is refused from then on, rather than reading its bytes wrongly.
   const foreignEncoding = new Map<number, string>();
@@ -57,10 +63,16 @@ export function createBridgeServer(opts: BridgeOptions): Server {
     if (!found) throw new PgError('28000', `unknown bridge login "${session.user}"`);
     const req = parseRequest(text);
     const { cluster } = found;
-    const target = resolveTarget(req.functionName, req.region, req.qualifier, cluster);
+    const target = resolveTarget(req.functionName, req.region, req.qualifier, functionScope(cluster));
     if (cluster.aws) return invokeOnAws({ ...cluster, aws: cluster.aws }, req, target);
-    const roleSession = await opts.sessionFor(cluster);
-    if (!req.endpointOverride) return opts.local.invoke(req, target, cluster.login, roleSession);
+    if (!opts.own) {
+      throw new InvokeApiFailed(
+        `DB cluster ${cluster.identifier} invokes pglambda's own Lambda, which this bridge does not run`,
+        'Bind the cluster to AWS (pglambda install --aws-role-arn ARN), or point its database at the bridge of pglambda up.',
+      );
+    }
+    const roleSession = await opts.own.sessionFor(cluster);
+    if (!req.endpointOverride) return opts.own.lambda.invoke(req, target, cluster.login, roleSession);
     return opts.remote.invoke(req, target, cluster.login, roleSession, new URL(req.endpointOverride)).catch(expiredAsFailure);
   }
 
@@ -77,6 +89,10 @@ export function createBridgeServer(opts: BridgeOptions): Server {
     }
   }
 
+  /** Invokes under way, and who waits for there to be none (a draining stop). */
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+
   const server = createPgWireServer({
     onClose(session) {
       foreignEncoding.delete(session.id);
@@ -87,19 +103,28 @@ export function createBridgeServer(opts: BridgeOptions): Server {
       return found && !found.retired ? found.verifier : null;
     },
     async onQuery(session: SessionInfo, sql: string): Promise<QueryResult> {
-      const text = sql.trimStart();
-      if (/^set\s/i.test(text)) return settingCommand(text, (enc) => foreignEncoding.set(session.id, enc));
-      const version = requestVersion(text);
-      if (version === 2) return answerV2(invoke(session, text));
-      if (version !== 1) throw new PgError('0A000', 'the pglambda bridge only answers aws_lambda.invoke requests');
+      inFlight++;
       try {
-        const row = await invoke(session, text);
-        return { columns: ROW_COLUMNS, rows: [cells(row)], command: 'SELECT 1' };
-      } catch (err) {
-        throw err instanceof BridgeError ? pgErrorOf(err) : err;
+        return await answer(session, sql);
+      } finally {
+        if (--inFlight === 0) idle?.();
       }
     },
-  });
+  }, { tls: opts.tls });
+
+  async function answer(session: SessionInfo, sql: string): Promise<QueryResult> {
+    const text = sql.trimStart();
+    if (/^set\s/i.test(text)) return settingCommand(text, (enc) => foreignEncoding.set(session.id, enc));
+    const version = requestVersion(text);
+    if (version === 2) return answerV2(invoke(session, text));
+    if (version !== 1) throw new PgError('0A000', 'the pglambda bridge only answers aws_lambda.invoke requests');
+    try {
+      const row = await invoke(session, text);
+      return { columns: ROW_COLUMNS, rows: [cells(row)], command: 'SELECT 1' };
+    } catch (err) {
+      throw err instanceof BridgeError ? pgErrorOf(err) : err;
+    }
+  }
   // Closing the bridge ends its sessions, as a stopping server does: net.Server.close alone waits
   // for every connection to end, and each database backend keeps its connection for its life (so
   // a stop would hang, and the old sessions would go on being served). A session cut while its
@@ -115,7 +140,23 @@ export function createBridgeServer(opts: BridgeOptions): Server {
     for (const socket of sockets) socket.destroy();
     return server;
   };
-  return server;
+  return Object.assign(server, {
+    async drain(timeoutMs: number): Promise<void> {
+      const closed = new Promise<void>((resolve) => stopListening(() => resolve()));
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          idle = resolve;
+          setTimeout(resolve, timeoutMs).unref();
+        });
+      }
+      // The last answers are written after their handler returned: ended, not destroyed, so they go out first.
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const socket of sockets) socket.end();
+      const ended = setTimeout(() => sockets.forEach((s) => s.destroy()), 1000).unref();
+      await closed;
+      clearTimeout(ended);
+    },
+  });
 }
 
 /** A version-2 answer: the row, or the error in its last four columns; never an ErrorResponse. */

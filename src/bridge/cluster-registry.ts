@@ -4,7 +4,7 @@
  * password), in pglambda's own database.
  */
 import { randomBytes } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { makeVerifier } from '../pgwire/scram.js';
 import type { Migration } from '../state/migrate.js';
 import { inTransaction } from '../state/transaction.js';
@@ -73,10 +73,35 @@ export interface BridgeLogin {
   retired: boolean;
 }
 
+/**
+ * Told to every bridge sharing the state database when a login or a binding changes: the login, or
+ * '' for all of them. Bridges keep logins in memory; this keeps replicas' memories true.
+ */
+const CHANGES = 'pglambda_bridge_logins';
+
 export class ClusterRegistry {
   private readonly byLogin = new Map<string, BridgeLogin>();
+  private listener?: PoolClient;
 
   constructor(private readonly pool: Pool) {}
+
+  /**
+   * Follows changes other processes make (replicas of the bridge, installs writing to the state
+   * database): their logins and bindings are dropped from memory and read again when next used.
+   */
+  async follow(): Promise<void> {
+    const client = await this.pool.connect();
+    client.on('notification', (n) => (n.payload ? this.byLogin.delete(n.payload) : this.byLogin.clear()));
+    // Without the channel, a change could be missed: everything is read again.
+    client.on('error', () => this.byLogin.clear());
+    await client.query(`listen ${CHANGES}`);
+    this.listener = client;
+  }
+
+  stopFollowing(): void {
+    this.listener?.release(true);
+    this.listener = undefined;
+  }
 
   /**
    * Creates the cluster record if it is new, and issues a bridge login for one database: the only
@@ -100,6 +125,7 @@ export class ClusterRegistry {
         'insert into rds.bridge_logins (login, account_id, region, identifier, verifier) values ($1, $2, $3, $4, $5)',
         [login, accountId, region, identifier, makeVerifier(password)],
       );
+      if (aws !== undefined) await c.query(`select pg_notify('${CHANGES}', '')`);
     });
     // The binding changed for every login of the cluster.
     if (aws !== undefined) this.byLogin.clear();
@@ -113,8 +139,10 @@ export class ClusterRegistry {
    */
   async retire(accountId: string, region: string, identifier: string, login: string): Promise<boolean> {
     const r = await this.pool.query(
-      `update rds.bridge_logins set retired_at = coalesce(retired_at, now())
-       where login = $1 and account_id = $2 and region = $3 and identifier = $4`,
+      `with retired as (
+         update rds.bridge_logins set retired_at = coalesce(retired_at, now())
+         where login = $1 and account_id = $2 and region = $3 and identifier = $4 returning login)
+       select pg_notify('${CHANGES}', login) from retired`,
       [login, accountId, region, identifier],
     );
     this.byLogin.delete(login);

@@ -52,6 +52,22 @@ export async function currentBridgeLogin(client: pg.ClientBase): Promise<string 
   return r.rows[0]?.login;
 }
 
+/**
+ * libpq's TLS options for the bridge connection, as options of the foreign server (the extension
+ * builds its connection string from all of them); an option not given is left as it is.
+ */
+export async function configureBridgeTls(client: pg.ClientBase, o: { sslmode?: string; sslrootcert?: string }): Promise<void> {
+  for (const [name, value] of Object.entries(o)) {
+    if (value === undefined) continue;
+    const has = await client.query(
+      `select 1 from pg_foreign_server s, pg_options_to_table(s.srvoptions) o where s.srvname = 'aws_lambda_bridge' and o.option_name = $1`,
+      [name],
+    );
+    const verb = has.rowCount ? 'SET' : 'ADD';
+    await client.query(`ALTER SERVER aws_lambda_bridge OPTIONS (${verb} ${name} ${client.escapeLiteral(value)})`);
+  }
+}
+
 export interface BridgeAddress {
   host: string;
   port: number;

@@ -24,6 +24,14 @@ const FORMS = new RegExp(
   String.raw`^(?:arn:aws[a-zA-Z-]*:lambda:(${REGION}):(\d{12}):function:|(?:(${REGION}):)?(?:(\d{12}):)?(?:function:)?)([a-zA-Z0-9_-]{1,64})(?::(\$LATEST|[a-zA-Z0-9_-]{1,128}))?$`,
 );
 
+/**
+ * Whose functions a plain name means: the cluster's account, as on Aurora; for a cluster bound to
+ * AWS, the account of the role it invokes as (pglambda's own account numbers mean nothing there).
+ */
+export function functionScope(cluster: ClusterScope & { aws?: { roleArn: string } }): ClusterScope {
+  return cluster.aws ? { accountId: cluster.aws.roleArn.split(':')[4]!, region: cluster.region } : cluster;
+}
+
 export function resolveTarget(functionName: string, regionArg: string | undefined, qualifierArg: string | undefined, cluster: ClusterScope): Target {
   const m = FORMS.exec(functionName);
   if (!m) {

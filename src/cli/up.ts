@@ -16,6 +16,9 @@ interface UpOptions {
   examples: boolean;
   enforceIam: boolean;
   verifySignatures: boolean;
+  bridgeTlsCert?: string;
+  bridgeTlsKey?: string;
+  bridgeTlsOptional?: boolean;
 }
 
 export function upCommand(): Command {
@@ -32,8 +35,12 @@ export function upCommand(): Command {
       intArg(0), Number(process.env.PGLAMBDA_ASYNC_RETRY_BASE_MS ?? DEFAULTS.asyncRetryBaseMs))
     .option('--no-examples', "start without the reference's my-function (to follow its access steps from scratch)")
     .option('--no-enforce-iam', 'do not authorize requests by IAM: every caller, and every cluster from SQL, may do everything')
+    .option('--bridge-tls-cert <file>', 'PEM certificate for TLS on the bridge port (with --bridge-tls-key); plaintext logins are then refused')
+    .option('--bridge-tls-key <file>', 'PEM private key of that certificate')
+    .option('--bridge-tls-optional', 'with TLS on the bridge, still accept plaintext logins')
     .option('--no-verify-signatures', 'identify requests by their access key id alone, whatever secret signed them (for tools that sign with a made-up secret)')
     .action(async (o: UpOptions) => {
+      if (Boolean(o.bridgeTlsCert) !== Boolean(o.bridgeTlsKey)) throw new Error('--bridge-tls-cert and --bridge-tls-key go together');
       let service: RunningService;
       try {
         service = await startService({
@@ -49,6 +56,7 @@ export function upCommand(): Command {
           examples: o.examples,
           enforceIam: o.enforceIam,
           verifySignatures: o.verifySignatures,
+          bridgeTls: o.bridgeTlsCert && o.bridgeTlsKey ? { certFile: o.bridgeTlsCert, keyFile: o.bridgeTlsKey, optional: o.bridgeTlsOptional } : undefined,
           rootSecretAccessKey: rootSecret() ?? DEFAULTS.rootSecretAccessKey,
           log: progress,
         });

@@ -115,7 +115,9 @@ async function spawnPostmaster(layout: ClusterLayout, port: number, settings: st
       detached: true,
       stdio: ['ignore', logFile.fd, logFile.fd],
       cwd: layout.clusterRoot,
-      ...(runAs && { uid: runAs.uid, gid: runAs.gid }),
+      // Run as another user, it must not look in our HOME: libpq inside it (dblink to the bridge)
+      // reads ~/.postgresql/ for client certificates, and fails on a directory it may not enter.
+      ...(runAs && { uid: runAs.uid, gid: runAs.gid, env: { ...process.env, HOME: layout.clusterRoot } }),
     });
     const server: SpawnedPostmaster = { pid: 0, logOffset };
     child.once('exit', (code, signal) => (server.exitReason = signal ? `signal ${signal}` : `code ${code}`));

@@ -70,12 +70,12 @@ export class MessageBuffer {
    * Fills `frame` with the next whole message and returns true, or returns false until one is
    * buffered. Startup packets (`untyped`) have no type byte.
    */
-  next(untyped: boolean): boolean {
+  next(untyped: boolean, limit = this.maxLength): boolean {
     const head = untyped ? 4 : 5;
     if (this.end - this.start < head) return false;
     const lengthAt = this.start + head - 4;
     const length = this.data.readInt32BE(lengthAt);
-    const [min, max] = untyped ? [8, MAX_STARTUP_LENGTH] : [4, this.maxLength];
+    const [min, max] = untyped ? [8, MAX_STARTUP_LENGTH] : [4, limit];
     if (length < min || length > max) {
       throw PgError.fatal(SqlState.ProtocolViolation, `invalid message length ${length}`, {
         detail: `Messages must be ${min} to ${max} bytes long.`,

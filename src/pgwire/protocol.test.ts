@@ -160,6 +160,17 @@ describe('pgwire server protocol', () => {
     assert.equal((await fatalOf(early)).C, '08P01');
   });
 
+  it('before login, takes no message longer than PostgreSQL does (65,535 bytes)', async (t) => {
+    const client = await WireClient.connect(await startServer(t));
+    client.send(startupPacket({ user: 'alice' }));
+    await client.next();
+    const head = Buffer.from([0x70, 0, 0, 0, 0]);
+    head.writeInt32BE(65_536 + 4, 1);
+    client.send(head);
+    const e = await fatalOf(client);
+    assert.deepEqual([e.S, e.C, e.M], ['FATAL', '08P01', 'invalid message length 65540']);
+  });
+
   it('survives garbage before and after login', async (t) => {
     const port = await startServer(t);
     let seed = 42;

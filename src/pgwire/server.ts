@@ -5,6 +5,7 @@
  * that sends one is closed, and the query it meant to cancel runs on.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import type { PgError } from './errors.js';
 import { Session } from './session.js';
 
@@ -49,6 +50,15 @@ export interface PgWireHandlers {
 export interface PgWireOptions {
   /** Added to (or replacing) the ParameterStatus values sent after authentication. */
   parameterStatus?: Record<string, string>;
+  /** A certificate and key (PEM): SSLRequest is answered 'S' and the session continues over TLS. */
+  tls?: { cert: string | Buffer; key: string | Buffer; required?: boolean };
+}
+
+/** What a session offers and demands of its transport. */
+export interface SessionSecurity {
+  tls?: tls.SecureContext;
+  /** Refuse a startup packet that did not come over TLS. */
+  requireTls?: boolean;
 }
 
 /** What libpq and dblink look at after login; see docs/bridge-protocol.md. */
@@ -63,9 +73,12 @@ export const DEFAULT_PARAMETER_STATUS: Readonly<Record<string, string>> = {
 
 export function createPgWireServer(handlers: PgWireHandlers, opts: PgWireOptions = {}): net.Server {
   const parameterStatus = Object.entries({ ...DEFAULT_PARAMETER_STATUS, ...opts.parameterStatus });
+  const security: SessionSecurity = opts.tls
+    ? { tls: tls.createSecureContext({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }), requireTls: opts.tls.required }
+    : {};
   let lastId = 0;
   return net.createServer((socket) => {
     lastId = lastId === 0x7fffffff ? 1 : lastId + 1;
-    new Session(socket, handlers, parameterStatus, lastId);
+    new Session(socket, handlers, parameterStatus, lastId, security);
   });
 }

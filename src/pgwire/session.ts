@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
+import tls from 'node:tls';
 import { MECHANISMS, ScramLogin } from './authentication.js';
 import * as send from './backend-messages.js';
 import { PgError, SqlState, toPgError } from './errors.js';
@@ -12,7 +13,7 @@ import { decodeQuery, decodeSASLInitialResponse, decodeSASLResponse, decodeStart
 import { type Frame, MessageBuffer } from './message-buffer.js';
 import { FrontendCode } from './message-codes.js';
 import { MessageWriter } from './message-writer.js';
-import type { PgWireHandlers, QueryResult, SessionInfo } from './server.js';
+import type { PgWireHandlers, QueryResult, SessionInfo, SessionSecurity } from './server.js';
 
 const ServerStep = {
   AwaitingStartup: 'AwaitingStartup',
@@ -26,8 +27,11 @@ type ServerStep = (typeof ServerStep)[keyof typeof ServerStep];
 const AUTHENTICATION_TIMEOUT_MS = 60_000;
 /** Unparsed input kept while a query runs before we stop reading the socket. */
 const HIGH_WATER = 1024 * 1024;
-/** PostgreSQL's own answer to SSLRequest and GSSENCRequest when it has neither. */
+/** PostgreSQL's own answers to SSLRequest: go ahead with TLS, or not (and to GSSENCRequest, always not). */
+const ACCEPT_TLS = Buffer.from('S');
 const DECLINE = 0x4e; // N
+/** PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH: no message before login may be longer. */
+const MAX_LOGIN_MESSAGE = 65_535;
 const UTF8_NAMES = new Set(['utf8', 'unicode']);
 
 type Handler = (session: Session, frame: Frame) => void;
@@ -73,19 +77,43 @@ export class Session {
   private authenticated = false;
   private login?: ScramLogin;
   private readonly loginTimer: NodeJS.Timeout;
+  private encrypted = false;
 
   constructor(
-    private readonly socket: net.Socket,
+    private socket: net.Socket,
     private readonly handlers: PgWireHandlers,
     private readonly parameterStatus: readonly [string, string][],
     private readonly id: number,
+    private readonly security: SessionSecurity = {},
   ) {
     socket.setNoDelay(true);
-    this.loginTimer = setTimeout(() => socket.destroy(), AUTHENTICATION_TIMEOUT_MS).unref();
+    this.loginTimer = setTimeout(() => this.socket.destroy(), AUTHENTICATION_TIMEOUT_MS).unref();
+    this.listen(socket);
+  }
+
+  private listen(socket: net.Socket): void {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     // A reset or broken pipe ends this session only; 'close' follows.
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.onClose());
+  }
+
+  /**
+   * Continues the session over TLS on the same connection, as PostgreSQL does after answering 'S'
+   * to SSLRequest. Bytes the client sent after its SSLRequest and before the handshake would be
+   * plaintext smuggled into the encrypted session: refused, as PostgreSQL refuses them.
+   */
+  private startTls(context: tls.SecureContext): void {
+    if (this.frames.buffered > 0) throw PgError.fatal(SqlState.ProtocolViolation, 'received unencrypted data after SSL request');
+    const raw = this.socket;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('close');
+    raw.write(ACCEPT_TLS);
+    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: context });
+    secure.setNoDelay(true);
+    this.socket = secure;
+    this.encrypted = true;
+    this.listen(secure);
   }
 
   sasl(frame: Frame): void {
@@ -152,7 +180,7 @@ export class Session {
   /** Handles every whole message buffered, then writes all their responses at once. */
   private pump(): void {
     try {
-      while (!this.busy && !this.draining && this.step !== ServerStep.Closed && this.frames.next(this.step === ServerStep.AwaitingStartup)) {
+      while (!this.busy && !this.draining && this.step !== ServerStep.Closed && this.nextFrame()) {
         this.dispatch(this.frames.frame);
       }
     } catch (err) {
@@ -163,6 +191,11 @@ export class Session {
       this.paused = false;
       this.socket.resume();
     }
+  }
+
+  /** Until login, messages are as short as PostgreSQL allows them: an unauthenticated client cannot make us buffer more. */
+  private nextFrame(): boolean {
+    return this.frames.next(this.step === ServerStep.AwaitingStartup, this.authenticated ? undefined : MAX_LOGIN_MESSAGE);
   }
 
   private dispatch(frame: Frame): void {
@@ -185,12 +218,18 @@ export class Session {
 
   private startup(frame: Frame): void {
     const packet = decodeStartup(frame);
+    if (packet.kind === 'ssl' && this.security.tls && !this.encrypted) return this.startTls(this.security.tls);
     if (packet.kind === 'ssl' || packet.kind === 'gssenc') {
       // A bare byte, not a message; the client then sends its real startup packet in the clear.
       this.out.int8(DECLINE);
       return;
     }
     if (packet.kind === 'cancel') return this.close();
+    if (this.security.requireTls && !this.encrypted) {
+      throw PgError.fatal(SqlState.InvalidAuthorizationSpecification, 'the pglambda bridge accepts encrypted connections only', {
+        hint: 'Connect with sslmode=require or stronger (pglambda install --bridge-sslmode verify-full --bridge-sslrootcert CA-FILE).',
+      });
+    }
     const { parameters, minor, protocolOptions } = packet;
     const user = parameters.user;
     if (!user) throw PgError.fatal(SqlState.InvalidAuthorizationSpecification, 'no PostgreSQL user name specified in startup packet');

@@ -1,5 +1,6 @@
 /** Starts the bridge that `aws_lambda.invoke` reaches through dblink, on its own port. */
-import type { AddressInfo, Server } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import type { InvokeService } from '../aws/lambda/invoke-service.js';
 import { createBridgeServer } from '../bridge/bridge-server.js';
 import type { ClusterRegistry } from '../bridge/cluster-registry.js';
@@ -15,12 +16,20 @@ export interface RunningBridge {
   /** What it was started with: a bridge started again with these (and the same port) is the same bridge. */
   options: BridgeStartOptions;
   close(): Promise<void>;
+  /** The graceful stop: no new connection, in-flight invokes finish (up to `timeoutMs`), then close. */
+  drain(timeoutMs: number): Promise<void>;
 }
 
 export interface BridgeStartOptions {
   host: string;
   port: number;
-  /** pglambda's own Lambda, invoked in-process. */
+  /** pglambda's own Lambda, when this process runs it (`pglambda up`); without it, only clusters bound to AWS are served. */
+  own?: OwnLambda;
+  /** PEM files for TLS on the wire port; plaintext logins are refused unless `optional`. */
+  tls?: { certFile: string; keyFile: string; optional?: boolean };
+}
+
+export interface OwnLambda {
   invocations: InvokeService;
   sessionFor(cluster: { accountId: string; region: string; identifier: string }): Promise<RoleSession>;
 }
@@ -28,12 +37,13 @@ export interface BridgeStartOptions {
 export async function startBridge(registry: ClusterRegistry, opts: BridgeStartOptions): Promise<RunningBridge> {
   const remote = new RemoteLambda();
   const aws = { sessions: new AwsRoleSessions(), endpoints: new LambdaEndpoints() };
-  const server: Server = createBridgeServer({
+  const tls = opts.tls && { cert: await readFile(opts.tls.certFile), key: await readFile(opts.tls.keyFile), required: !opts.tls.optional };
+  const server = createBridgeServer({
     registry,
-    local: new LocalLambda(opts.invocations),
+    own: opts.own && { lambda: new LocalLambda(opts.own.invocations), sessionFor: opts.own.sessionFor },
     remote,
-    sessionFor: opts.sessionFor,
     aws,
+    tls,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -50,6 +60,11 @@ export async function startBridge(registry: ClusterRegistry, opts: BridgeStartOp
       remote.close();
       aws.sessions.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    drain: async (timeoutMs) => {
+      await server.drain(timeoutMs);
+      remote.close();
+      aws.sessions.close();
     },
   };
 }

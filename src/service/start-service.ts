@@ -9,12 +9,9 @@ import { createLambda } from '../aws/lambda/index.js';
 import { CodeUrls } from '../aws/lambda/code-url.js';
 import { iamService } from '../aws/iam/index.js';
 import { IamStore } from '../iam/store/iam-store.js';
-import { iamMigrations } from '../iam/store/schema.js';
 import { createSts, stsService } from '../aws/sts/index.js';
-import { stsMigrations } from '../aws/sts/session-store.js';
 import { rdsService } from '../aws/rds/index.js';
 import { ClusterStore } from '../rds/store/cluster-store.js';
-import { rdsMigrations } from '../rds/store/schema.js';
 import { startEmbeddedPostgres, type RunningPostgres } from '../db/embedded-postgres.js';
 import { CodeStore } from '../lambda/code-store.js';
 import { PidFile, stopLeftovers } from '../lambda/environments/leftovers.js';
@@ -25,10 +22,10 @@ import { Invoker } from '../lambda/invoke/invoker.js';
 import { LogStore } from '../lambda/invoke/log-store.js';
 import { FunctionStore } from '../lambda/store/function-store.js';
 import { FunctionPolicyStore } from '../lambda/store/policy-store.js';
-import { lambdaMigrations } from '../lambda/store/schema.js';
 import { migrate } from '../state/migrate.js';
+import { stateMigrations } from './state-schema.js';
 import { lockDataDir } from './instance-lock.js';
-import { ClusterRegistry, clusterMigrations } from '../bridge/cluster-registry.js';
+import { ClusterRegistry } from '../bridge/cluster-registry.js';
 import { clusterService } from '../bridge/cluster-routes.js';
 import { startBridge, type RunningBridge } from './start-bridge.js';
 import { deployExamples, installIntoEmbedded, stageExtensions } from './embedded-setup.js';
@@ -67,6 +64,8 @@ export interface ServiceOptions {
   verifySignatures: boolean;
   /** The secret of the root keys (`test` and 12-digit account ids). */
   rootSecretAccessKey: string;
+  /** TLS on the bridge's wire port: PEM certificate and key; plaintext logins are refused unless `optional`. */
+  bridgeTls?: { certFile: string; keyFile: string; optional?: boolean };
   log?: (line: string) => void;
 }
 
@@ -113,7 +112,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     db.on('error', (err) => log(`state database: ${err.message}`));
     stops.push(() => db.end());
     await step(log, "pglambda's state schema", () =>
-      migrate(db, [...lambdaMigrations, ...clusterMigrations, ...iamMigrations, ...rdsMigrations, ...stsMigrations]));
+      migrate(db, stateMigrations));
 
     const store = new FunctionStore(db);
     const code = new CodeStore(join(opts.dataDir, 'code'));
@@ -134,6 +133,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       throttleDelayMs: Math.min(1000, opts.asyncRetryBaseMs),
     });
     const registry = new ClusterRegistry(db);
+    // Logins installs write straight into the state database (`pglambda install --state-url`), or a standalone bridge retires.
+    await registry.follow();
+    stops.push(() => registry.stopFollowing());
     const clusters = new ClusterStore(db);
     let bridgePort = opts.bridgePort;
     const lambda = createLambda({ store, code, invoker, events, logs, sts, enforceIam: opts.enforceIam, policies: new FunctionPolicyStore(db), codeUrls: new CodeUrls() });
@@ -170,11 +172,14 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const bridge = await startBridge(registry, {
       host: opts.host,
       port: opts.bridgePort,
-      invocations: lambda.invocations,
-      // Without IAM a cluster calls Lambda as its account's root (a 12-digit key selects the account).
-      sessionFor: opts.enforceIam
-        ? (cluster) => roleCredentials.sessionFor(cluster)
-        : async (cluster) => ({ credentials: { accessKeyId: cluster.accountId, secretAccessKey: opts.rootSecretAccessKey }, identity: rootIdentity(cluster.accountId) }),
+      own: {
+        invocations: lambda.invocations,
+        // Without IAM a cluster calls Lambda as its account's root (a 12-digit key selects the account).
+        sessionFor: opts.enforceIam
+          ? (cluster) => roleCredentials.sessionFor(cluster)
+          : async (cluster) => ({ credentials: { accessKeyId: cluster.accountId, secretAccessKey: opts.rootSecretAccessKey }, identity: rootIdentity(cluster.accountId) }),
+      },
+      tls: opts.bridgeTls,
     });
     bridgePort = bridge.port;
     stops.push(() => bridge.close());
