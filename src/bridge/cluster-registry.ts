@@ -109,7 +109,7 @@ export class ClusterRegistry {
    * databases' logins are untouched. `aws` binds the cluster to AWS Lambda, null to pglambda's own;
    * undefined leaves the binding as it is.
    */
-  async register(identifier: string, accountId: string, region: string, aws?: AwsBinding | null): Promise<ClusterCredentials> {
+  async register(identifier: string, accountId: string, region: string, aws?: AwsBinding | null, issuedTo?: string): Promise<ClusterCredentials> {
     const login = newLogin(identifier);
     const password = randomBytes(24).toString('base64url');
     await inTransaction(this.pool, async (c) => {
@@ -122,8 +122,8 @@ export class ClusterRegistry {
         [accountId, region, identifier, aws !== undefined, aws?.roleArn ?? null, aws?.externalId ?? null],
       );
       await c.query(
-        'insert into rds.bridge_logins (login, account_id, region, identifier, verifier) values ($1, $2, $3, $4, $5)',
-        [login, accountId, region, identifier, makeVerifier(password)],
+        'insert into rds.bridge_logins (login, account_id, region, identifier, verifier, issued_to) values ($1, $2, $3, $4, $5, $6)',
+        [login, accountId, region, identifier, makeVerifier(password), issuedTo ?? null],
       );
       if (aws !== undefined) await c.query(`select pg_notify('${CHANGES}', '')`);
     });
@@ -135,15 +135,17 @@ export class ClusterRegistry {
   /**
    * Retires a database's previous login once the database uses its new one: it opens no new
    * connection from then on, while sessions it already opened finish their work. False when the
-   * login is not the cluster's.
+   * login is not the cluster's, or was issued to another database (`issuedTo`) whose copy this is.
    */
-  async retire(accountId: string, region: string, identifier: string, login: string): Promise<boolean> {
+  async retire(accountId: string, region: string, identifier: string, login: string, issuedTo?: string): Promise<boolean> {
     const r = await this.pool.query(
       `with retired as (
          update rds.bridge_logins set retired_at = coalesce(retired_at, now())
-         where login = $1 and account_id = $2 and region = $3 and identifier = $4 returning login)
+         where login = $1 and account_id = $2 and region = $3 and identifier = $4
+           and (issued_to is null or $5::text is null or issued_to = $5)
+         returning login)
        select pg_notify('${CHANGES}', login) from retired`,
-      [login, accountId, region, identifier],
+      [login, accountId, region, identifier, issuedTo ?? null],
     );
     this.byLogin.delete(login);
     return (r.rowCount ?? 0) > 0;

@@ -21,6 +21,8 @@ const Input = z.object({
   AwsRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, 'AwsRoleArn must be an IAM role ARN').optional(),
   ExternalId: z.string().regex(/^[\w+=,.@:\/-]{2,1224}$/, 'ExternalId must be 2 to 1224 of the characters STS allows').optional(),
   Local: z.boolean().optional(),
+  /** Which database the login is for (databaseIdentity in install.ts). */
+  Database: z.string().max(200).optional(),
 });
 const IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$/;
 
@@ -46,12 +48,12 @@ export function clusterService(registry: ClusterRegistry, bridge: () => { host: 
         }
         const input = Input.safeParse(parseJsonBody(req, (m) => new AwsError('SerializationException', m)));
         if (!input.success) throw new AwsError('SerializationException', input.error.issues.map((i) => i.message).join('; '));
-        const { Region, AwsRoleArn, ExternalId, Local } = input.data;
+        const { Region, AwsRoleArn, ExternalId, Local, Database } = input.data;
         if (Local && AwsRoleArn) throw ValidationException.constraint(AwsRoleArn, 'awsRoleArn', 'Member must be absent when Local is true');
         if (ExternalId && !AwsRoleArn) throw ValidationException.constraint(ExternalId, 'externalId', 'Member needs AwsRoleArn');
         const region = Region ?? req.caller.region;
         const binding = AwsRoleArn ? { roleArn: AwsRoleArn, externalId: ExternalId } : Local ? null : undefined;
-        const credentials = await registry.register(id, req.caller.accountId, region, binding);
+        const credentials = await registry.register(id, req.caller.accountId, region, binding, Database);
         return json(200, { ...credentials, ...bridge(), identifier: id, accountId: req.caller.accountId, region });
       },
     },
@@ -61,8 +63,8 @@ export function clusterService(registry: ClusterRegistry, bridge: () => { host: 
       handler: async (req, p) => {
         rootOnly(req);
         const region = req.query.get('Region') ?? req.caller.region;
-        if (!(await registry.retire(req.caller.accountId, region, p.Identifier!, p.Login!))) {
-          throw new AwsError('ResourceNotFoundException', `Bridge login ${p.Login} is not one of DB cluster ${p.Identifier} in ${region}`, 404);
+        if (!(await registry.retire(req.caller.accountId, region, p.Identifier!, p.Login!, req.query.get('Database') ?? undefined))) {
+          throw new AwsError('ResourceNotFoundException', `Bridge login ${p.Login} is not one of DB cluster ${p.Identifier} in ${region}, or was issued to another database`, 404);
         }
         return json(200, { Login: p.Login, Retired: true });
       },

@@ -53,6 +53,19 @@ export async function currentBridgeLogin(client: pg.ClientBase): Promise<string 
 }
 
 /**
+ * Which database this is, so a login is retired only by the database it was issued to, not by a
+ * copy of it (a copy has a new oid): the server's system identifier where the role may read it,
+ * else its address, and the database's oid.
+ */
+export async function databaseIdentity(client: pg.ClientBase): Promise<string> {
+  const server = await client
+    .query<{ s: string }>('select system_identifier::text as s from pg_control_system()')
+    .then((r) => r.rows[0]!.s, async () => (await client.query<{ s: string }>(`select coalesce(host(inet_server_addr()), 'local') || ':' || coalesce(inet_server_port(), 0) as s`)).rows[0]!.s);
+  const db = await client.query<{ oid: string }>('select oid::text from pg_database where datname = current_database()');
+  return `${server}/${db.rows[0]!.oid}`;
+}
+
+/**
  * libpq's TLS options for the bridge connection, as options of the foreign server (the extension
  * builds its connection string from all of them); an option not given is left as it is.
  */

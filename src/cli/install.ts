@@ -9,7 +9,7 @@ import pg from 'pg';
 import { ClusterRegistry, DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
 import { stateMigrations } from '../service/state-schema.js';
 import { migrate } from '../state/migrate.js';
-import { AWS_LAMBDA_VERSION, configureBridge, configureBridgeTls, currentBridgeLogin, installAwsLambda } from '../bridge/install.js';
+import { AWS_LAMBDA_VERSION, configureBridge, configureBridgeTls, currentBridgeLogin, databaseIdentity, installAwsLambda } from '../bridge/install.js';
 import { cliFetch } from './client.js';
 import { defaultEndpoint, intArg } from './options.js';
 
@@ -61,14 +61,15 @@ export function installCommand(): Command {
         // This database's own login is replaced; other databases of the cluster keep theirs. The new
         // one works before the old one is retired, so calls in flight never meet a dead login.
         const previous = await currentBridgeLogin(client);
-        const issued = await logins.issue();
+        const database = await databaseIdentity(client);
+        const issued = await logins.issue(database);
         const bridge = { ...issued, host: o.bridgeHost ?? issued.host, port: o.bridgePort ?? issued.port };
         const available = await client.query(`select 1 from pg_available_extensions where name = 'aws_lambda'`);
         const how = (available.rowCount ?? 0) > 0 ? 'extension' : 'plain-sql';
         const outcome = await installAwsLambda(client, how);
         await configureBridge(client, bridge);
         await configureBridgeTls(client, { sslmode: o.bridgeSslmode, sslrootcert: o.bridgeSslrootcert });
-        if (previous && previous !== bridge.login) await logins.retire(previous);
+        if (previous && previous !== bridge.login) await logins.retire(previous, database);
         const what =
           outcome.action === 'updated' ? `updated from ${outcome.from} to ${AWS_LAMBDA_VERSION}; bridge login renewed`
           : outcome.action === 'current' ? 'already installed; bridge login renewed'
@@ -84,9 +85,10 @@ export function installCommand(): Command {
 
 /** Where a database's bridge logins come from: the running pglambda's endpoint, or the state database itself. */
 interface Logins {
-  issue(): Promise<BridgeLogin>;
-  /** A login of another cluster (the database was installed as another one before) is left alone. */
-  retire(login: string): Promise<void>;
+  /** `database`: which database the login is for (databaseIdentity). */
+  issue(database: string): Promise<BridgeLogin>;
+  /** A login of another cluster (the database was installed as another one before), or issued to the database this one was copied from, is left alone. */
+  retire(login: string, database: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -94,8 +96,8 @@ function endpointLogins(o: InstallOptions): Logins {
   // The credential scope names account (a 12-digit key) and region, as for any AWS request.
   const cluster = `${o.endpointUrl}/_pglambda/clusters/${encodeURIComponent(o.cluster)}`;
   return {
-    async issue() {
-      const body = JSON.stringify({ Region: o.region, AwsRoleArn: o.awsRoleArn, ExternalId: o.externalId, Local: o.localLambda });
+    async issue(database) {
+      const body = JSON.stringify({ Region: o.region, AwsRoleArn: o.awsRoleArn, ExternalId: o.externalId, Local: o.localLambda, Database: database });
       const res = await cliFetch(new URL(`${cluster}/bridge-login`), { method: 'POST', service: 'pglambda', region: o.region, body }).catch(() => {
         throw new Error(`cannot reach pglambda at ${o.endpointUrl}; start it with \`pglambda up\` or pass --endpoint-url`);
       });
@@ -103,8 +105,8 @@ function endpointLogins(o: InstallOptions): Logins {
       if (!res.ok) throw new Error(answer.message ?? `pglambda answered HTTP ${res.status}`);
       return answer;
     },
-    async retire(login) {
-      const url = new URL(`${cluster}/bridge-logins/${encodeURIComponent(login)}?Region=${encodeURIComponent(o.region)}`);
+    async retire(login, database) {
+      const url = new URL(`${cluster}/bridge-logins/${encodeURIComponent(login)}?Region=${encodeURIComponent(o.region)}&Database=${encodeURIComponent(database)}`);
       const res = await cliFetch(url, { method: 'DELETE', service: 'pglambda', region: o.region });
       if (!res.ok && res.status !== 404) throw new Error(`pglambda could not retire the previous bridge login ${login}: HTTP ${res.status}`);
     },
@@ -124,8 +126,8 @@ async function stateLogins(o: InstallOptions, stateUrl: string): Promise<Logins>
   const { accountId } = DEFAULT_CLUSTER;
   const binding = o.awsRoleArn ? { roleArn: o.awsRoleArn, externalId: o.externalId } : o.localLambda ? null : undefined;
   return {
-    issue: async () => ({ ...(await registry.register(o.cluster, accountId, o.region, binding)), host: o.bridgeHost!, port: o.bridgePort! }),
-    retire: async (login) => void (await registry.retire(accountId, o.region, o.cluster, login)),
+    issue: async (database) => ({ ...(await registry.register(o.cluster, accountId, o.region, binding, database)), host: o.bridgeHost!, port: o.bridgePort! }),
+    retire: async (login, database) => void (await registry.retire(accountId, o.region, o.cluster, login, database)),
     close: () => db.end(),
   };
 }

@@ -98,6 +98,21 @@ test('a retired login opens no new bridge connection', async () => {
   }
 });
 
+test('installing into a copy of a database (CREATE DATABASE … TEMPLATE) leaves the original its login', async () => {
+  const admin = new pg.Client({ connectionString: svc.postgres.superuserUrl });
+  await admin.connect();
+  try {
+    await admin.query('CREATE DATABASE copy_of_second TEMPLATE second');
+  } finally {
+    await admin.end();
+  }
+  // The copy starts out with the original's login in its user mapping.
+  assert.equal(await invokeIn('copy_of_second'), 200);
+  await install('copy_of_second');
+  assert.equal(await invokeIn('copy_of_second'), 200);
+  assert.equal(await invokeIn('second'), 200, "the original's login was not retired by its copy's install");
+});
+
 test('a restart leaves every database invoking', async () => {
   // The same bridge port, as a real start has (4576): the databases keep its address.
   svc = await svc.restart({ bridgePort: svc.bridge.port, port: svc.port });

@@ -70,4 +70,12 @@ export const rdsMigrations: Migration[] = [
       alter table rds.db_clusters drop column bridge_login, drop column bridge_verifier;
     `,
   },
+  {
+    id: 'rds:7',
+    sql: `
+      -- Which database a login was issued to: a copy of that database (CREATE DATABASE … TEMPLATE)
+      -- holds the same login in its user mapping, and installing into the copy must not retire it.
+      alter table rds.bridge_logins add column issued_to text;
+    `,
+  },
 ];
