@@ -143,6 +143,47 @@ export async function installAwsLambda(client: pg.ClientBase, how: 'extension' |
   return now?.version === version.version ? { action: 'current' } : { action: 'updated', from: version.version };
 }
 
+/** aws_lambda's own schemas: what an uninstall removes (aws_commons too, whose only user is aws_lambda). */
+const SCHEMAS = ['aws_lambda_private', 'aws_lambda', 'aws_commons'];
+
+/**
+ * Removes aws_lambda, aws_commons, the bridge server and its user mappings, in one transaction;
+ * refuses (naming them) while objects of the database's own depend on them, rather than dropping
+ * those too. dblink stays: other code may use it. Returns what was there.
+ */
+export async function uninstallAwsLambda(client: pg.ClientBase): Promise<'extension' | 'plain-sql' | 'absent'> {
+  const installed = await installedVersion(client);
+  if (!installed) return 'absent';
+  await inTransactionOn(client, async () => {
+    const dependents = await client.query<{ what: string }>(
+      `with ours as (
+         select 'pg_proc'::regclass as classid, p.oid from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = any($1)
+         union all
+         select 'pg_type'::regclass, t.oid from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = any($1))
+       select distinct pg_describe_object(d.classid, d.objid, d.objsubid) as what
+       from pg_depend d join ours o on d.refclassid = o.classid and d.refobjid = o.oid
+       where d.deptype = 'n' and not exists (select from ours x where x.classid = d.classid and x.oid = d.objid)
+       order by 1`,
+      [SCHEMAS],
+    );
+    if (dependents.rowCount) {
+      throw new Error(`objects of this database use aws_lambda; drop them first: ${dependents.rows.map((r) => r.what).join(', ')}`);
+    }
+    const mappings = await client.query<{ who: string }>(`select usename as who from pg_user_mappings where srvname = 'aws_lambda_bridge'`);
+    for (const { who } of mappings.rows) await client.query(`DROP USER MAPPING FOR ${who === 'public' ? 'PUBLIC' : client.escapeIdentifier(who)} SERVER aws_lambda_bridge`);
+    if (installed.extension) {
+      await client.query('DROP EXTENSION aws_lambda');
+      await client.query('DROP EXTENSION IF EXISTS aws_commons');
+      // CREATE EXTENSION made the control files' schemas, which are not the extensions' members; empty now.
+      await client.query('DROP SCHEMA IF EXISTS aws_lambda, aws_commons');
+    } else {
+      await client.query('DROP SERVER IF EXISTS aws_lambda_bridge');
+      await client.query(`DROP SCHEMA ${SCHEMAS.join(', ')} CASCADE`);
+    }
+  });
+  return installed.extension ? 'extension' : 'plain-sql';
+}
+
 async function installedVersion(client: pg.ClientBase): Promise<{ extension: boolean; version: string } | undefined> {
   if (!(await isInstalled(client))) return undefined;
   const r = await client.query<{ extversion: string | null; comment: string | null }>(

@@ -6,15 +6,13 @@
  */
 import { Command } from 'commander';
 import pg from 'pg';
-import { ClusterRegistry, DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
-import { stateMigrations } from '../service/state-schema.js';
-import { migrate } from '../state/migrate.js';
-import { AWS_LAMBDA_VERSION, configureBridge, configureBridgeTls, currentBridgeLogin, databaseIdentity, installAwsLambda } from '../bridge/install.js';
-import { cliFetch } from './client.js';
+import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
+import { AWS_LAMBDA_VERSION, configureBridge, configureBridgeTls, currentBridgeLogin, databaseIdentity, installAwsLambda, plainInstallSql } from '../bridge/install.js';
+import { loginsFor, type BridgeLogin } from './bridge-logins.js';
 import { defaultEndpoint, intArg } from './options.js';
 
 interface InstallOptions {
-  databaseUrl: string;
+  databaseUrl?: string;
   cluster: string;
   region: string;
   endpointUrl: string;
@@ -26,19 +24,14 @@ interface InstallOptions {
   bridgeSslrootcert?: string;
   stateUrl?: string;
   bridgePort?: number;
-}
-
-interface BridgeLogin {
-  login: string;
-  password: string;
-  host: string;
-  port: number;
+  printSql?: boolean;
 }
 
 export function installCommand(): Command {
   return new Command('install')
     .description('install aws_lambda into a database and point it at this pglambda')
-    .requiredOption('--database-url <url>', 'the database to install into (as its owner or a superuser)')
+    .option('--database-url <url>', 'the database to install into (as its owner or a superuser)')
+    .option('--print-sql', 'connect to no database: print the plain-SQL script, with a new bridge login, for an administrator to run')
     .option('--cluster <id>', 'the DB cluster this database stands for', DEFAULT_CLUSTER.identifier)
     .option('--region <region>', "the cluster's region", process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_CLUSTER.region)
     .option('--endpoint-url <url>', 'the pglambda endpoint', defaultEndpoint())
@@ -54,7 +47,17 @@ export function installCommand(): Command {
       if (o.awsRoleArn && o.localLambda) throw new Error('pass --aws-role-arn or --local-lambda, not both');
       if (o.externalId && !o.awsRoleArn) throw new Error('--external-id goes with --aws-role-arn');
       if (o.stateUrl && (!o.bridgeHost || !o.bridgePort)) throw new Error('--state-url needs --bridge-host and --bridge-port: where the database reaches the bridges');
-      const logins = o.stateUrl ? await stateLogins(o, o.stateUrl) : endpointLogins(o);
+      if (!o.databaseUrl && !o.printSql) throw new Error('pass --database-url, or --print-sql to print the script instead');
+      const binding = o.awsRoleArn ? { roleArn: o.awsRoleArn, externalId: o.externalId } : o.localLambda ? null : undefined;
+      const logins = await loginsFor({ ...o, binding });
+      if (o.printSql) {
+        try {
+          process.stdout.write(await scriptFor(o, await logins.issue(undefined)));
+        } finally {
+          await logins.close();
+        }
+        return;
+      }
       const client = new pg.Client({ connectionString: o.databaseUrl });
       await client.connect();
       try {
@@ -62,8 +65,7 @@ export function installCommand(): Command {
         // one works before the old one is retired, so calls in flight never meet a dead login.
         const previous = await currentBridgeLogin(client);
         const database = await databaseIdentity(client);
-        const issued = await logins.issue(database);
-        const bridge = { ...issued, host: o.bridgeHost ?? issued.host, port: o.bridgePort ?? issued.port };
+        const bridge = await logins.issue(database);
         const available = await client.query(`select 1 from pg_available_extensions where name = 'aws_lambda'`);
         const how = (available.rowCount ?? 0) > 0 ? 'extension' : 'plain-sql';
         const outcome = await installAwsLambda(client, how);
@@ -83,51 +85,19 @@ export function installCommand(): Command {
     });
 }
 
-/** Where a database's bridge logins come from: the running pglambda's endpoint, or the state database itself. */
-interface Logins {
-  /** `database`: which database the login is for (databaseIdentity). */
-  issue(database: string): Promise<BridgeLogin>;
-  /** A login of another cluster (the database was installed as another one before), or issued to the database this one was copied from, is left alone. */
-  retire(login: string, database: string): Promise<void>;
-  close(): Promise<void>;
-}
 
-function endpointLogins(o: InstallOptions): Logins {
-  // The credential scope names account (a 12-digit key) and region, as for any AWS request.
-  const cluster = `${o.endpointUrl}/_pglambda/clusters/${encodeURIComponent(o.cluster)}`;
-  return {
-    async issue(database) {
-      const body = JSON.stringify({ Region: o.region, AwsRoleArn: o.awsRoleArn, ExternalId: o.externalId, Local: o.localLambda, Database: database });
-      const res = await cliFetch(new URL(`${cluster}/bridge-login`), { method: 'POST', service: 'pglambda', region: o.region, body }).catch(() => {
-        throw new Error(`cannot reach pglambda at ${o.endpointUrl}; start it with \`pglambda up\` or pass --endpoint-url`);
-      });
-      const answer = (await res.json()) as BridgeLogin & { message?: string };
-      if (!res.ok) throw new Error(answer.message ?? `pglambda answered HTTP ${res.status}`);
-      return answer;
-    },
-    async retire(login, database) {
-      const url = new URL(`${cluster}/bridge-logins/${encodeURIComponent(login)}?Region=${encodeURIComponent(o.region)}&Database=${encodeURIComponent(database)}`);
-      const res = await cliFetch(url, { method: 'DELETE', service: 'pglambda', region: o.region });
-      if (!res.ok && res.status !== 404) throw new Error(`pglambda could not retire the previous bridge login ${login}: HTTP ${res.status}`);
-    },
-    close: async () => {},
-  };
-}
-
-async function stateLogins(o: InstallOptions, stateUrl: string): Promise<Logins> {
-  const db = new pg.Pool({ connectionString: stateUrl, max: 2 });
-  try {
-    await migrate(db, stateMigrations);
-  } catch (err) {
-    await db.end();
-    throw err;
-  }
-  const registry = new ClusterRegistry(db);
-  const { accountId } = DEFAULT_CLUSTER;
-  const binding = o.awsRoleArn ? { roleArn: o.awsRoleArn, externalId: o.externalId } : o.localLambda ? null : undefined;
-  return {
-    issue: async (database) => ({ ...(await registry.register(o.cluster, accountId, o.region, binding, database)), host: o.bridgeHost!, port: o.bridgePort! }),
-    retire: async (login, database) => void (await registry.retire(accountId, o.region, o.cluster, login, database)),
-    close: () => db.end(),
-  };
+/** What an administrator runs instead: the plain install, its bridge login, and the TLS options asked for. */
+async function scriptFor(o: InstallOptions, bridge: BridgeLogin): Promise<string> {
+  const lit = pg.escapeLiteral;
+  const tls = Object.entries({ sslmode: o.bridgeSslmode, sslrootcert: o.bridgeSslrootcert }).filter(([, v]) => v !== undefined);
+  return [
+    `-- aws_lambda ${AWS_LAMBDA_VERSION} for DB cluster ${o.cluster} (${o.region}), printed by pglambda install --print-sql.`,
+    '-- Run it once, in the database, as the role that is to own aws_lambda (a superuser, or rds_superuser on RDS);',
+    '-- it holds a bridge login issued for that one database: keep it as secret as a password.',
+    '-- Where the server has the extension files, CREATE EXTENSION IF NOT EXISTS aws_lambda CASCADE may replace the script.',
+    await plainInstallSql(),
+    `SELECT aws_lambda_private.configure_bridge(${lit(bridge.host)}, ${bridge.port}, ${lit(bridge.login)}, ${lit(bridge.password)});`,
+    ...tls.map(([k, v]) => `ALTER SERVER aws_lambda_bridge OPTIONS (ADD ${k} ${lit(v!)});`),
+    '',
+  ].join('\n');
 }

@@ -5,6 +5,7 @@ import { deployCommand } from './deploy.js';
 import { installCommand } from './install.js';
 import { doctorCommand } from './doctor.js';
 import { bridgeCommand } from './bridge.js';
+import { uninstallCommand } from './uninstall.js';
 import { invokeCommand } from './invoke.js';
 import { logsCommand } from './logs.js';
 import { upCommand } from './up.js';
@@ -13,6 +14,7 @@ const program = new Command('pglambda').description("Aurora PostgreSQL's aws_lam
 program.addCommand(upCommand());
 program.addCommand(deployCommand());
 program.addCommand(installCommand());
+program.addCommand(uninstallCommand());
 program.addCommand(doctorCommand());
 program.addCommand(bridgeCommand());
 program.addCommand(invokeCommand());
