@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
+import { databaseUrl } from '../helpers/databases.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 const run = promisify(execFile);
@@ -17,11 +18,7 @@ const INVOKE = `SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::j
 
 let svc: TestService;
 
-const urlOf = (database: string) => {
-  const url = new URL(svc.postgres.superuserUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-};
+const urlOf = (database: string) => databaseUrl(svc, database);
 
 const install = (database: string) =>
   run(process.execPath, [main, 'install', '--database-url', urlOf(database), '--endpoint-url', svc.endpoint], {

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { configureBridgeTls } from '../../src/bridge/install.js';
+import { databaseUrl, inDatabase as inDb } from '../helpers/databases.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { makeCertificates, type Certificates } from '../helpers/tls.js';
 
@@ -23,21 +24,8 @@ let scratch: string;
 let bridgeCerts: Certificates;
 let otherCa: string;
 
-const urlOf = (database: string) => {
-  const url = new URL(svc.postgres.superuserUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-};
-
-async function inDatabase<T>(database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: urlOf(database) });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const urlOf = (database: string) => databaseUrl(svc, database);
+const inDatabase = <T>(database: string, fn: (c: pg.Client) => Promise<T>) => inDb(svc, database, fn);
 
 /** An invoke on a new session, so a new bridge connection with the server's options as they are now. */
 const invokeIn = (database: string) => inDatabase(database, async (c) => (await c.query(INVOKE)).rows[0].status_code as number);

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
+import { databaseUrl, inDatabase as inDb } from '../helpers/databases.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 const run = promisify(execFile);
@@ -18,21 +19,8 @@ const INVOKE = `SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::j
 
 let svc: TestService;
 
-const urlOf = (database: string) => {
-  const url = new URL(svc.postgres.superuserUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-};
-
-async function inDatabase<T>(database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: urlOf(database) });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const urlOf = (database: string) => databaseUrl(svc, database);
+const inDatabase = <T>(database: string, fn: (c: pg.Client) => Promise<T>) => inDb(svc, database, fn);
 
 const schemas = (database: string) =>
   inDatabase(database, async (c) => (await c.query(`select nspname from pg_namespace where nspname like 'aws\\_%' order by 1`)).rows.map((r) => r.nspname));

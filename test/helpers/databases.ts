@@ -1,0 +1,20 @@
+/** Other databases of a test service's embedded PostgreSQL, as its superuser. */
+import pg from 'pg';
+import type { TestService } from './service.js';
+
+export function databaseUrl(svc: TestService, database: string): string {
+  const url = new URL(svc.postgres.superuserUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** Runs `fn` on a new session of `database`, closed after. */
+export async function inDatabase<T>(svc: TestService, database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl(svc, database) });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
