@@ -30,51 +30,58 @@ DECLARE
     detail text;
     refusal text;
     login text;
+    used text;
 BEGIN
     IF conn = ANY (dblink_get_connections()) THEN
         RETURN true;
     END IF;
-    BEGIN
-        PERFORM dblink_connect(conn, aws_lambda_private.connstr(connect_timeout_ms));
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
-        RAISE LOG 'aws_lambda: cannot connect to the bridge: % %', msg, detail;
-        IF EXISTS (SELECT FROM pg_catalog.pg_foreign_server
-                   WHERE srvname = 'aws_lambda_bridge'
-                     AND 'host=/nonexistent/pglambda-bridge-not-configured'::text = ANY (srvoptions)) THEN
-            RAISE EXCEPTION USING
-                ERRCODE = 'system_error',
-                MESSAGE = 'invoke API failed',
-                DETAIL = 'AWS Lambda client returned ''Unable to connect to endpoint''',
-                HINT = 'The bridge is not configured yet: run "pglambda install".';
-        END IF;
+    FOR attempt IN 1..2 LOOP
+        used := aws_lambda_private.connstr(connect_timeout_ms);
+        BEGIN
+            PERFORM dblink_connect(conn, used);
+            RETURN false;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
+        END;
         -- dblink puts libpq's text in the DETAIL; other versions may put it in the message.
         refusal := substring(concat_ws(E'\n', msg, detail) FROM '(?:password )?authentication failed');
-        IF refusal IS NOT NULL THEN
-            -- The login connstr sent: from the current role's mapping (inside invoke: the
-            -- owner's), else PUBLIC's.
-            SELECT o.v INTO login
-            FROM (SELECT um.umoptions
-                  FROM pg_catalog.pg_user_mappings um
-                  WHERE um.srvname = 'aws_lambda_bridge'
-                    AND (um.umuser = 0 OR um.usename = current_user)
-                  ORDER BY um.umuser = 0
-                  LIMIT 1) u,
-                 LATERAL pg_catalog.pg_options_to_table(u.umoptions) AS o(k, v)
-            WHERE o.k = 'user';
-            RAISE EXCEPTION USING
-                ERRCODE = 'system_error',
-                MESSAGE = 'invoke API failed',
-                DETAIL = 'AWS Lambda client returned ''Unable to connect to endpoint''',
-                HINT = format('The bridge refused this database''s login%s: %s. Each database has its own '
-                              'bridge login; run "pglambda install --database-url ..." for this database again.',
-                              ' "' || login || '"', refusal);
-        END IF;
+        -- Refused while pglambda install moved this database onto a new login (it retires the old
+        -- one once the new one is in place): once more, with the login the database has now.
+        EXIT WHEN refusal IS NULL OR aws_lambda_private.connstr(connect_timeout_ms) IS NOT DISTINCT FROM used;
+    END LOOP;
+    RAISE LOG 'aws_lambda: cannot connect to the bridge: % %', msg, detail;
+    IF EXISTS (SELECT FROM pg_catalog.pg_foreign_server
+               WHERE srvname = 'aws_lambda_bridge'
+                 AND 'host=/nonexistent/pglambda-bridge-not-configured'::text = ANY (srvoptions)) THEN
         RAISE EXCEPTION USING
             ERRCODE = 'system_error',
             MESSAGE = 'invoke API failed',
-            DETAIL = 'AWS Lambda client returned ''Unable to connect to endpoint''';
-    END;
-    RETURN false;
+            DETAIL = 'AWS Lambda client returned ''Unable to connect to endpoint''',
+            HINT = 'The bridge is not configured yet: run "pglambda install".';
+    END IF;
+    IF refusal IS NOT NULL THEN
+        -- The login connstr sent: from the current role's mapping (inside invoke: the
+        -- owner's), else PUBLIC's.
+        SELECT o.v INTO login
+        FROM (SELECT um.umoptions
+              FROM pg_catalog.pg_user_mappings um
+              WHERE um.srvname = 'aws_lambda_bridge'
+                AND (um.umuser = 0 OR um.usename = current_user)
+              ORDER BY um.umuser = 0
+              LIMIT 1) u,
+             LATERAL pg_catalog.pg_options_to_table(u.umoptions) AS o(k, v)
+        WHERE o.k = 'user';
+        RAISE EXCEPTION USING
+            ERRCODE = 'system_error',
+            MESSAGE = 'invoke API failed',
+            DETAIL = 'AWS Lambda client returned ''Unable to connect to endpoint''',
+            HINT = format('The bridge refused this database''s login%s: %s. Each database has its own '
+                          'bridge login; run "pglambda install --database-url ..." for this database again.',
+                          ' "' || login || '"', refusal);
+    END IF;
+    RAISE EXCEPTION USING
+        ERRCODE = 'system_error',
+        MESSAGE = 'invoke API failed',
+        DETAIL = 'AWS Lambda client returned ''Unable to connect to endpoint''';
 END
 $$;
