@@ -82,5 +82,5 @@ function assumeFailed(err: Error & { name: string }, cluster: BoundCluster): Inv
         : err.name === 'SignatureDoesNotMatch' || err.name === 'InvalidClientTokenId'
           ? "The bridge's AWS credentials are not valid (a wrong secret, or a deleted key)."
           : undefined;
-  return new InvokeApiFailed(err.message, hint);
+  return new InvokeApiFailed(err.message, hint, err.name);
 }

@@ -9,10 +9,10 @@
 import type { Server, Socket } from 'node:net';
 import { createPgWireServer, type PgWireOptions, type QueryResult, type SessionInfo } from '../pgwire/server.js';
 import { PgError, toPgError } from '../pgwire/errors.js';
-import { BridgeError } from './errors.js';
 import type { AwsRoleSessions } from './aws-role-sessions.js';
 import type { AwsBinding, Cluster, ClusterRegistry } from './cluster-registry.js';
-import { InvokeApiFailed } from './errors.js';
+import { BridgeError, InvokeApiFailed, LambdaInvocationFailed } from './errors.js';
+import { BridgeMetrics, type Outcome } from './metrics.js';
 import type { InvokeRow, LambdaPath } from './invoke-row.js';
 import type { LambdaEndpoints } from './lambda-endpoints.js';
 import { SessionExpired, type RemoteLambda } from './remote-lambda.js';
@@ -20,6 +20,14 @@ import type { BridgeRequest } from './request.js';
 import { parseRequest, requestVersion } from './request.js';
 import type { RoleSession } from './role-credentials.js';
 import { functionScope, resolveTarget, type Target } from './target.js';
+
+const THROTTLES = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling']);
+
+function outcomeOf(err: unknown): Outcome {
+  if (err instanceof LambdaInvocationFailed) return 'function_error';
+  if (err instanceof InvokeApiFailed && THROTTLES.has(err.awsCode ?? '')) return 'throttled';
+  return 'error';
+}
 
 const expiredAsFailure = (err: unknown): never => {
   throw err instanceof SessionExpired ? new InvokeApiFailed(err.message) : err;
@@ -49,21 +57,40 @@ export interface BridgeOptions {
 }
 
 /** The bridge's listener; `drain` is the graceful stop: no new connection, in-flight invokes finish (up to a limit), then every session ends. */
-export type BridgeServer = Server & { drain(timeoutMs: number): Promise<void> };
+export type BridgeServer = Server & { drain(timeoutMs: number): Promise<void>; metrics: BridgeMetrics };
 
 export function createBridgeServer(opts: BridgeOptions): BridgeServer {
   // dblink sets client_encoding to the calling database's and ignores the answer: a session that
   // asked for anything but UTF8 is refused from then on, rather than reading its bytes wrongly.
   const foreignEncoding = new Map<number, string>();
+  const sockets = new Set<Socket>();
+  const metrics = new BridgeMetrics(() => sockets.size);
 
+  /** One call, counted in the metrics: by cluster and function once they are known. */
   async function invoke(session: SessionInfo, text: string): Promise<InvokeRow> {
+    const started = performance.now();
+    const seen = { cluster: '', fn: '' };
+    try {
+      const row = await route(session, text, seen);
+      metrics.record(seen.cluster, seen.fn, 'ok', (performance.now() - started) / 1000);
+      return row;
+    } catch (err) {
+      const code = err instanceof InvokeApiFailed ? err.awsCode ?? err.sqlstate : err instanceof BridgeError ? err.sqlstate : 'XX000';
+      metrics.record(seen.cluster, seen.fn, outcomeOf(err), (performance.now() - started) / 1000, code);
+      throw err;
+    }
+  }
+
+  async function route(session: SessionInfo, text: string, seen: { cluster: string; fn: string }): Promise<InvokeRow> {
     const encoding = foreignEncoding.get(session.id);
     if (encoding) throw notUtf8(encoding);
     const found = await opts.registry.byBridgeLogin(session.user);
     if (!found) throw new PgError('28000', `unknown bridge login "${session.user}"`);
     const req = parseRequest(text);
     const { cluster } = found;
+    seen.cluster = cluster.identifier;
     const target = resolveTarget(req.functionName, req.region, req.qualifier, functionScope(cluster));
+    seen.fn = target.arn;
     if (cluster.aws) return invokeOnAws({ ...cluster, aws: cluster.aws }, req, target);
     if (!opts.own) {
       throw new InvokeApiFailed(
@@ -129,7 +156,6 @@ export function createBridgeServer(opts: BridgeOptions): BridgeServer {
   // for every connection to end, and each database backend keeps its connection for its life (so
   // a stop would hang, and the old sessions would go on being served). A session cut while its
   // request is under way gets "Connection to endpoint lost" in SQL: the function may have run.
-  const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -141,6 +167,7 @@ export function createBridgeServer(opts: BridgeOptions): BridgeServer {
     return server;
   };
   return Object.assign(server, {
+    metrics,
     async drain(timeoutMs: number): Promise<void> {
       const closed = new Promise<void>((resolve) => stopListening(() => resolve()));
       if (inFlight > 0) {

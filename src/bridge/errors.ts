@@ -23,7 +23,12 @@ export class InvalidArgument extends BridgeError {
 
 /** Lambda or the way to it failed: Aurora's `invoke API failed`. */
 export class InvokeApiFailed extends BridgeError {
-  constructor(clientMessage: string, hint?: string) {
+  constructor(
+    clientMessage: string,
+    hint?: string,
+    /** The AWS error code behind it, when Lambda or STS gave one (metrics count throttles by it). */
+    readonly awsCode?: string,
+  ) {
     super('58000', 'invoke API failed', `AWS Lambda client returned '${clientMessage}'`, hint);
   }
 }

@@ -27,7 +27,9 @@ export class LocalLambda implements LambdaPath {
     try {
       out = await withinTimeout(call, req.requestTimeoutMs);
     } catch (err) {
-      throw new InvokeApiFailed(err instanceof RequestTimeout ? timedOut(req.requestTimeoutMs) : toAwsError(err).message);
+      if (err instanceof RequestTimeout) throw new InvokeApiFailed(timedOut(req.requestTimeoutMs));
+      const e = toAwsError(err);
+      throw new InvokeApiFailed(e.message, undefined, e.code);
     }
     return rowOf({ statusCode: out.status, payload: out.payload, executedVersion: out.executedVersion, functionError: out.functionError, logResult: out.logResult }, req, target);
   }

@@ -77,7 +77,7 @@ export class RemoteLambda {
           await sleep(wait);
           continue;
         }
-        throw new InvokeApiFailed(clientMessage(err as Error, req.requestTimeoutMs));
+        throw new InvokeApiFailed(clientMessage(err as Error, req.requestTimeoutMs), undefined, err instanceof LambdaErrorResponse ? err.code : undefined);
       }
     }
     return rowOf(answer, req, target);

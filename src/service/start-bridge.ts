@@ -8,6 +8,7 @@ import { LocalLambda } from '../bridge/local-lambda.js';
 import { RemoteLambda } from '../bridge/remote-lambda.js';
 import { AwsRoleSessions } from '../bridge/aws-role-sessions.js';
 import { LambdaEndpoints } from '../bridge/lambda-endpoints.js';
+import type { BridgeMetrics } from '../bridge/metrics.js';
 import type { RoleSession } from '../bridge/role-credentials.js';
 
 export interface RunningBridge {
@@ -18,6 +19,7 @@ export interface RunningBridge {
   close(): Promise<void>;
   /** The graceful stop: no new connection, in-flight invokes finish (up to `timeoutMs`), then close. */
   drain(timeoutMs: number): Promise<void>;
+  metrics: BridgeMetrics;
 }
 
 export interface BridgeStartOptions {
@@ -56,6 +58,7 @@ export async function startBridge(registry: ClusterRegistry, opts: BridgeStartOp
     port: (server.address() as AddressInfo).port,
     registry,
     options: opts,
+    metrics: server.metrics,
     close: async () => {
       remote.close();
       aws.sessions.close();

@@ -45,6 +45,7 @@ export async function startStandaloneBridge(opts: StandaloneBridgeOptions): Prom
         if (draining) throw new Error('draining');
         await db.query('select 1');
       },
+      metrics: async () => ({ contentType: bridge.metrics.contentType, text: await bridge.metrics.text() }),
     });
     opts.log(`bridge on ${opts.host}:${bridge.port}${opts.tls ? ' (TLS)' : ''}, health on http://${opts.host}:${health.port}/readyz`);
     let stopping: Promise<void> | undefined;

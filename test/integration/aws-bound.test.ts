@@ -147,6 +147,9 @@ test("AWS's refusals reach SQL in Aurora's shape", async () => {
   const throttled = await sqlError(`SELECT * FROM aws_lambda.invoke('throttled', '{}'::json)`);
   assert.equal(throttled.message, 'invoke API failed');
   assert.match(throttled.detail ?? '', /^AWS Lambda client returned '.*Rate Exceeded.*'$/i);
+  const metrics = await local.bridge.metrics.text();
+  assert.match(metrics, /^pglambda_bridge_invocations_total\{cluster="my-db-cluster",function="arn:aws:lambda:us-west-2:123456789012:function:throttled",outcome="throttled"\} 1$/m);
+  assert.match(metrics, /^pglambda_bridge_errors_total\{cluster="my-db-cluster",code="AccessDeniedException"\} \d+$/m);
 });
 
 test('a session AWS calls expired is renewed in flight: the call succeeds with a new session', async () => {

@@ -121,6 +121,13 @@ test('either replica serves the database: the login and the binding live in the 
   assert.deepEqual(await invoke(), { status_code: 200, payload: { from: 'aws', e: { n: 1 } } });
   const health = await fetch(`http://127.0.0.1:${replicas[1]!.health}/healthz`);
   assert.deepEqual([health.status, await health.json()], [200, { status: 'ok' }]);
+  const metrics = await fetch(`http://127.0.0.1:${replicas[1]!.health}/metrics`);
+  assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain/);
+  const text = await metrics.text();
+  assert.match(text, /^pglambda_bridge_invocations_total\{cluster="app-db",function="arn:aws:lambda:us-west-2:123456789012:function:on-aws",outcome="ok"\} 1$/m);
+  assert.match(text, /^pglambda_bridge_invoke_duration_seconds_count\{cluster="app-db",function="arn:aws:lambda:us-west-2:123456789012:function:on-aws"\} 1$/m);
+  assert.match(text, /^pglambda_bridge_sessions \d+$/m);
+  assert.match(text, /^pglambda_bridge_process_cpu_seconds_total /m);
 });
 
 test('a login retired by a new install is refused at once by every replica, the one that knew it too', async () => {
@@ -155,6 +162,8 @@ test('a cluster that is not bound to AWS is told this bridge does not run pglamb
     const e = await client.query(INVOKE).then(() => assert.fail('invoked'), (err: pg.DatabaseError) => err);
     assert.deepEqual([e.code, e.message, e.detail], ['58000', 'invoke API failed',
       "AWS Lambda client returned 'DB cluster local-db invokes pglambda's own Lambda, which this bridge does not run'"]);
+    const text = await (await fetch(`http://127.0.0.1:${replicas[0]!.health}/metrics`)).text();
+    assert.match(text, /^pglambda_bridge_errors_total\{cluster="local-db",code="58000"\} 1$/m);
   } finally {
     await client.end();
   }
