@@ -29,6 +29,7 @@ import { ClusterRegistry } from '../bridge/cluster-registry.js';
 import { clusterService } from '../bridge/cluster-routes.js';
 import { startBridge, type RunningBridge } from './start-bridge.js';
 import { deployExamples, installIntoEmbedded, stageExtensions } from './embedded-setup.js';
+import { enrollNewDatabases } from './embedded-enrollment.js';
 import { ensureDefaultRole } from './default-role.js';
 import { executionCredentials } from './execution-credentials.js';
 import { createStarterAccess } from './starter-access.js';
@@ -191,6 +192,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       (async () => {
         await step(log, 'aws_lambda in database postgres', () =>
           installIntoEmbedded(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port }));
+        await step(log, 'aws_lambda for new databases', () =>
+          enrollNewDatabases(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port }));
         if (opts.examples) await step(log, 'starter access for my-db-cluster', () => createStarterAccess(endpointUrl, root));
       })(),
       (async () => {
