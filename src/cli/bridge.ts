@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { DEFAULTS } from '../service/start-service.js';
 import { startStandaloneBridge } from '../service/start-standalone-bridge.js';
+import { configurable } from './config.js';
 import { intArg } from './options.js';
 
 interface BridgeCliOptions {
@@ -16,9 +17,9 @@ interface BridgeCliOptions {
 }
 
 export function bridgeCommand(): Command {
-  return new Command('bridge')
+  return configurable(new Command('bridge')
     .description('run the bridge alone (stateless; replicas share the state database) for clusters bound to AWS')
-    .option('--state-url <url>', "pglambda's state database (env PGLAMBDA_STATE_URL)", process.env.PGLAMBDA_STATE_URL)
+    .option('--state-url <url>', "pglambda's state database")
     .option('--host <addr>', 'address to bind', DEFAULTS.host)
     .option('--port <n>', 'the port aws_lambda.invoke connects to', intArg(0, 65535), DEFAULTS.bridgePort)
     .option('--health-port <n>', 'HTTP port of /healthz and /readyz', intArg(0, 65535), DEFAULTS.bridgePort + 1)
@@ -48,5 +49,5 @@ export function bridgeCommand(): Command {
       };
       process.on('SIGINT', () => shutdown('SIGINT'));
       process.on('SIGTERM', () => shutdown('SIGTERM'));
-    });
+    }));
 }

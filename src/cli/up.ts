@@ -1,7 +1,9 @@
 /** `pglambda up`: start pglambda's PostgreSQL and AWS endpoint, print what to paste, stop cleanly. */
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { PortInUseError } from '../db/embedded-postgres.js';
 import { DEFAULTS, startService, type RunningService } from '../service/start-service.js';
+import { configurable } from './config.js';
 import { defaultDataDir, intArg } from './options.js';
 
 interface UpOptions {
@@ -22,9 +24,10 @@ interface UpOptions {
 }
 
 export function upCommand(): Command {
-  return new Command('up')
+  return configurable(new Command('up')
     .description('start the local Lambda service and its embedded PostgreSQL')
-    .option('--data-dir <dir>', 'where state lives (env PGLAMBDA_DATA_DIR)', defaultDataDir())
+    // Absolute whatever the source: function processes run elsewhere and read paths under it.
+    .option('--data-dir <dir>', 'where state lives', (dir: string) => resolve(dir), defaultDataDir())
     .option('--host <addr>', 'address to bind', DEFAULTS.host)
     .option('--port <n>', 'AWS endpoint port', intArg(0, 65535), DEFAULTS.port)
     .option('--pg-port <n>', 'embedded PostgreSQL port', intArg(1, 65535), DEFAULTS.pgPort)
@@ -32,7 +35,7 @@ export function upCommand(): Command {
     .option('--max-environments <n>', 'function processes this machine runs at once', intArg(1), DEFAULTS.maxEnvironments)
     .option('--idle-timeout <seconds>', 'how long an idle function process stays warm', intArg(1), DEFAULTS.idleMs / 1000)
     .option('--async-retry-base-ms <ms>', 'delay before the nth retry of a failed Event invocation is n × this',
-      intArg(0), Number(process.env.PGLAMBDA_ASYNC_RETRY_BASE_MS ?? DEFAULTS.asyncRetryBaseMs))
+      intArg(0), DEFAULTS.asyncRetryBaseMs)
     .option('--no-examples', "start without the reference's my-function (to follow its access steps from scratch)")
     .option('--no-enforce-iam', 'do not authorize requests by IAM: every caller, and every cluster from SQL, may do everything')
     .option('--bridge-tls-cert <file>', 'PEM certificate for TLS on the bridge port (with --bridge-tls-key); plaintext logins are then refused')
@@ -81,7 +84,7 @@ export function upCommand(): Command {
       };
       process.on('SIGINT', () => shutdown('SIGINT'));
       process.on('SIGTERM', () => shutdown('SIGTERM'));
-    });
+    }));
 }
 
 /** Seconds since the process began, so the first line also owns up to the time spent loading. */
