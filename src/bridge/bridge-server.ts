@@ -13,6 +13,7 @@ import type { AwsRoleSessions } from './aws-role-sessions.js';
 import type { AwsBinding, Cluster, ClusterRegistry } from './cluster-registry.js';
 import { BridgeError, InvokeApiFailed, LambdaInvocationFailed } from './errors.js';
 import { BridgeMetrics, type Outcome } from './metrics.js';
+import type { Logger } from '../log/logger.js';
 import type { InvokeRow, LambdaPath } from './invoke-row.js';
 import type { LambdaEndpoints } from './lambda-endpoints.js';
 import { SessionExpired, type RemoteLambda } from './remote-lambda.js';
@@ -54,6 +55,8 @@ export interface BridgeOptions {
   aws: { sessions: AwsRoleSessions; endpoints: LambdaEndpoints };
   /** TLS on the wire port (required unless said otherwise). */
   tls?: PgWireOptions['tls'];
+  /** Each call at debug level (no payload); refused logins at warn; unexpected failures at error. */
+  logger?: Logger;
 }
 
 /** The bridge's listener; `drain` is the graceful stop: no new connection, in-flight invokes finish (up to a limit), then every session ends. */
@@ -72,11 +75,18 @@ export function createBridgeServer(opts: BridgeOptions): BridgeServer {
     const seen = { cluster: '', fn: '' };
     try {
       const row = await route(session, text, seen);
-      metrics.record(seen.cluster, seen.fn, 'ok', (performance.now() - started) / 1000);
+      const ms = performance.now() - started;
+      metrics.record(seen.cluster, seen.fn, 'ok', ms / 1000);
+      opts.logger?.debug({ cluster: seen.cluster, function: seen.fn, outcome: 'ok', ms: Math.round(ms * 10) / 10 }, 'invoke');
       return row;
     } catch (err) {
+      const ms = performance.now() - started;
       const code = err instanceof InvokeApiFailed ? err.awsCode ?? err.sqlstate : err instanceof BridgeError ? err.sqlstate : 'XX000';
-      metrics.record(seen.cluster, seen.fn, outcomeOf(err), (performance.now() - started) / 1000, code);
+      const outcome = outcomeOf(err);
+      metrics.record(seen.cluster, seen.fn, outcome, ms / 1000, code);
+      const fields = { cluster: seen.cluster, function: seen.fn, outcome, code, ms: Math.round(ms * 10) / 10 };
+      if (code === 'XX000') opts.logger?.error({ ...fields, err }, 'invoke failed unexpectedly');
+      else opts.logger?.debug({ ...fields, message: (err as Error).message }, 'invoke');
       throw err;
     }
   }
@@ -127,7 +137,9 @@ export function createBridgeServer(opts: BridgeOptions): BridgeServer {
     async verifierFor(user) {
       // A retired login's sessions keep working; it opens no new one.
       const found = await opts.registry.byBridgeLogin(user);
-      return found && !found.retired ? found.verifier : null;
+      if (found && !found.retired) return found.verifier;
+      opts.logger?.warn({ login: user, known: Boolean(found), retired: found?.retired ?? false }, 'bridge login refused');
+      return null;
     },
     async onQuery(session: SessionInfo, sql: string): Promise<QueryResult> {
       inFlight++;

@@ -4,6 +4,7 @@ import { DEFAULTS } from '../service/start-service.js';
 import { startStandaloneBridge } from '../service/start-standalone-bridge.js';
 import { configurable } from './config.js';
 import { intArg } from './options.js';
+import { createLogger } from '../log/logger.js';
 
 interface BridgeCliOptions {
   stateUrl?: string;
@@ -14,6 +15,8 @@ interface BridgeCliOptions {
   bridgeTlsKey?: string;
   bridgeTlsOptional?: boolean;
   drainSeconds: number;
+  logLevel: string;
+  logPayloads?: boolean;
 }
 
 export function bridgeCommand(): Command {
@@ -27,25 +30,34 @@ export function bridgeCommand(): Command {
     .option('--bridge-tls-key <file>', 'PEM private key of that certificate')
     .option('--bridge-tls-optional', 'with TLS, still accept plaintext logins')
     .option('--drain-seconds <s>', 'on SIGTERM, how long in-flight invokes may take to finish', intArg(0, 3600), 30)
+    .option('--log-level <level>', 'JSON log lines on stderr from this level: error, warn, info, debug (each invoke)', 'info')
+    .option('--log-payloads', 'keep payload fields in debug lines (credentials are always redacted)')
     .action(async (o: BridgeCliOptions) => {
       if (!o.stateUrl) throw new Error('--state-url (or PGLAMBDA_STATE_URL) is required: the state database that holds clusters and logins');
       if (Boolean(o.bridgeTlsCert) !== Boolean(o.bridgeTlsKey)) throw new Error('--bridge-tls-cert and --bridge-tls-key go together');
+      const logger = createLogger({ name: 'pglambda-bridge', level: o.logLevel, payloads: o.logPayloads });
+      // Node's own warnings (a dependency's deprecation notice, say) as log lines too: stderr stays JSON.
+      process.removeAllListeners('warning');
+      process.on('warning', (w) => logger.warn({ warning: w.name }, w.message));
       const bridge = await startStandaloneBridge({
         stateUrl: o.stateUrl,
         host: o.host,
         port: o.port,
         healthPort: o.healthPort,
         tls: o.bridgeTlsCert && o.bridgeTlsKey ? { certFile: o.bridgeTlsCert, keyFile: o.bridgeTlsKey, optional: o.bridgeTlsOptional } : undefined,
-        log: (line) => console.error(`pglambda bridge: ${line}`),
+        logger,
       });
       let signals = 0;
       const shutdown = (signal: string) => {
         if (++signals > 1) process.exit(130);
-        console.error(`pglambda bridge: ${signal}: draining (up to ${o.drainSeconds} s)`);
-        bridge.stop(o.drainSeconds * 1000).then(() => process.exit(0), (err: Error) => {
-          console.error(`pglambda bridge: ${err.message}`);
-          process.exit(1);
-        });
+        logger.info({ signal }, 'stopping');
+        bridge.stop(o.drainSeconds * 1000).then(
+          () => logger.flush(() => process.exit(0)),
+          (err: Error) => {
+            logger.error({ err: err.message }, 'stop failed');
+            logger.flush(() => process.exit(1));
+          },
+        );
       };
       process.on('SIGINT', () => shutdown('SIGINT'));
       process.on('SIGTERM', () => shutdown('SIGTERM'));

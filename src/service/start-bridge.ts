@@ -9,6 +9,7 @@ import { RemoteLambda } from '../bridge/remote-lambda.js';
 import { AwsRoleSessions } from '../bridge/aws-role-sessions.js';
 import { LambdaEndpoints } from '../bridge/lambda-endpoints.js';
 import type { BridgeMetrics } from '../bridge/metrics.js';
+import type { Logger } from '../log/logger.js';
 import type { RoleSession } from '../bridge/role-credentials.js';
 
 export interface RunningBridge {
@@ -29,6 +30,7 @@ export interface BridgeStartOptions {
   own?: OwnLambda;
   /** PEM files for TLS on the wire port; plaintext logins are refused unless `optional`. */
   tls?: { certFile: string; keyFile: string; optional?: boolean };
+  logger?: Logger;
 }
 
 export interface OwnLambda {
@@ -46,6 +48,7 @@ export async function startBridge(registry: ClusterRegistry, opts: BridgeStartOp
     remote,
     aws,
     tls,
+    logger: opts.logger,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

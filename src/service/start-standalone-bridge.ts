@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import { ClusterRegistry } from '../bridge/cluster-registry.js';
+import type { Logger } from '../log/logger.js';
 import { migrate } from '../state/migrate.js';
 import { startHealth } from './health.js';
 import { startBridge } from './start-bridge.js';
@@ -19,7 +20,7 @@ export interface StandaloneBridgeOptions {
   /** `/healthz` and `/readyz`. */
   healthPort: number;
   tls?: { certFile: string; keyFile: string; optional?: boolean };
-  log: (line: string) => void;
+  logger: Logger;
 }
 
 export interface RunningStandaloneBridge {
@@ -33,13 +34,14 @@ const DRAIN_MS = 30_000;
 
 export async function startStandaloneBridge(opts: StandaloneBridgeOptions): Promise<RunningStandaloneBridge> {
   const db = new pg.Pool({ connectionString: opts.stateUrl, max: 8 });
-  db.on('error', (err) => opts.log(`state database: ${err.message}`));
+  const { logger } = opts;
+  db.on('error', (err) => logger.error({ err: err.message }, 'state database connection failed'));
   let draining = false;
   try {
     await migrate(db, stateMigrations);
     const registry = new ClusterRegistry(db);
     await registry.follow();
-    const bridge = await startBridge(registry, { host: opts.host, port: opts.port, tls: opts.tls });
+    const bridge = await startBridge(registry, { host: opts.host, port: opts.port, tls: opts.tls, logger });
     const health = await startHealth(opts.host, opts.healthPort, {
       ready: async () => {
         if (draining) throw new Error('draining');
@@ -47,18 +49,20 @@ export async function startStandaloneBridge(opts: StandaloneBridgeOptions): Prom
       },
       metrics: async () => ({ contentType: bridge.metrics.contentType, text: await bridge.metrics.text() }),
     });
-    opts.log(`bridge on ${opts.host}:${bridge.port}${opts.tls ? ' (TLS)' : ''}, health on http://${opts.host}:${health.port}/readyz`);
+    logger.info({ host: opts.host, port: bridge.port, tls: Boolean(opts.tls), healthPort: health.port }, 'bridge ready');
     let stopping: Promise<void> | undefined;
     return {
       port: bridge.port,
       healthPort: health.port,
       stop: (timeoutMs = DRAIN_MS) =>
         (stopping ??= (async () => {
+          logger.info({ timeoutMs }, 'draining');
           draining = true;
           await bridge.drain(timeoutMs);
           await health.close();
           registry.stopFollowing();
           await db.end();
+          logger.info('stopped');
         })()),
     };
   } catch (err) {

@@ -25,7 +25,14 @@ const ROLE_ARN = 'arn:aws:iam::123456789012:role/bridge-invoker';
 const INVOKE = `SELECT status_code, payload FROM aws_lambda.invoke('on-aws', '{"n": 1}'::json)`;
 
 let aws: TestService;
-const replicas: Array<{ child: ChildProcess; port: number; health: number }> = [];
+interface Replica {
+  child: ChildProcess;
+  port: number;
+  health: number;
+  /** What it wrote on stderr: JSON log lines. */
+  said: () => string;
+}
+const replicas: Replica[] = [];
 /** What the bridges' processes get: their AWS credentials, and where "AWS" is. */
 let bridgeEnv: NodeJS.ProcessEnv;
 
@@ -49,15 +56,15 @@ async function inApp<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 const pointAt = (port: number) => inApp((c) => c.query(`ALTER SERVER aws_lambda_bridge OPTIONS (SET port '${port}')`));
 const invoke = () => inApp(async (c) => (await c.query(INVOKE)).rows[0]);
 
-async function startReplica(): Promise<{ child: ChildProcess; port: number; health: number }> {
+async function startReplica(): Promise<Replica> {
   const [port, health] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [main, 'bridge', '--state-url', aws.postgres.url, '--port', String(port), '--health-port', String(health), '--drain-seconds', '10'], {
+  const child = spawn(process.execPath, [main, 'bridge', '--state-url', aws.postgres.url, '--port', String(port), '--health-port', String(health), '--drain-seconds', '10', '--log-level', 'debug'], {
     env: bridgeEnv,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let said = '';
   child.stderr!.on('data', (d: Buffer) => (said += d.toString()));
-  const replica = { child, port, health };
+  const replica = { child, port, health, said: () => said };
   replicas.push(replica);
   for (const deadline = Date.now() + 20_000; ; await sleep(100)) {
     const ready = await fetch(`http://127.0.0.1:${health}/readyz`).then((r) => r.status === 200, () => false);
@@ -128,6 +135,12 @@ test('either replica serves the database: the login and the binding live in the 
   assert.match(text, /^pglambda_bridge_invoke_duration_seconds_count\{cluster="app-db",function="arn:aws:lambda:us-west-2:123456789012:function:on-aws"\} 1$/m);
   assert.match(text, /^pglambda_bridge_sessions \d+$/m);
   assert.match(text, /^pglambda_bridge_process_cpu_seconds_total /m);
+  // Its log: JSON lines; each invoke at debug level, without its payload.
+  const lines = replicas[1]!.said().trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(lines.some((l) => l.msg === 'bridge ready' && l.level === 30 && l.port === replicas[1]!.port));
+  const call = lines.find((l) => l.msg === 'invoke');
+  assert.deepEqual([call.cluster, call.function, call.outcome, call.level], ['app-db', 'arn:aws:lambda:us-west-2:123456789012:function:on-aws', 'ok', 20]);
+  assert.ok(!replicas[1]!.said().includes('"n":1'), 'no payload in the log');
 });
 
 test('a login retired by a new install is refused at once by every replica, the one that knew it too', async () => {
@@ -143,6 +156,8 @@ test('a login retired by a new install is refused at once by every replica, the 
     const direct = new pg.Client({ host: '127.0.0.1', port: r.port, user: old.user, password: old.password, database: 'x' });
     await assert.rejects(direct.connect(), /password authentication failed/);
     await direct.end().catch(() => undefined);
+    assert.ok(r.said().split('\n').some((l) => l.includes('"msg":"bridge login refused"') && l.includes(`"login":"${old.user}"`) && l.includes('"retired":true')));
+    assert.ok(!r.said().includes(old.password), 'no password in the log');
   }
   assert.equal((await invoke()).status_code, 200);
 });
