@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import pg from 'pg';
 import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
 import { AWS_LAMBDA_VERSION, configureBridge, configureBridgeTls, currentBridgeLogin, databaseIdentity, installAwsLambda, plainInstallSql } from '../bridge/install.js';
+import { enroll } from '../bridge/enrollment.js';
 import { loginsFor, type BridgeLogin } from './bridge-logins.js';
 import { defaultEndpoint, intArg } from './options.js';
 
@@ -25,6 +26,7 @@ interface InstallOptions {
   stateUrl?: string;
   bridgePort?: number;
   printSql?: boolean;
+  newDatabases?: boolean;
 }
 
 export function installCommand(): Command {
@@ -43,6 +45,7 @@ export function installCommand(): Command {
     .option('--bridge-sslrootcert <file>', "CA certificate that signed the bridge's, as a path on the database server")
     .option('--state-url <url>', "register the login in pglambda's state database directly, for standalone bridges (pglambda bridge); needs --bridge-host and --bridge-port")
     .option('--bridge-port <n>', 'port the database reaches the bridge at (default: the one pglambda listens on)', intArg(1, 65535))
+    .option('--new-databases', "enroll this database as a template (template1): a database made from it later gets aws_lambda pointed at the bridge when it runs CREATE EXTENSION aws_lambda; the server needs the extension files (PGXS)")
     .action(async (o: InstallOptions) => {
       if (o.awsRoleArn && o.localLambda) throw new Error('pass --aws-role-arn or --local-lambda, not both');
       if (o.externalId && !o.awsRoleArn) throw new Error('--external-id goes with --aws-role-arn');
@@ -61,6 +64,12 @@ export function installCommand(): Command {
       const client = new pg.Client({ connectionString: o.databaseUrl });
       await client.connect();
       try {
+        if (o.newDatabases) {
+          const bridge = await logins.issue(await databaseIdentity(client));
+          await enroll(client, bridge);
+          console.log(`databases made from ${client.database} from now on get aws_lambda at CREATE EXTENSION, as cluster ${o.cluster} (${o.region}), bridge ${bridge.host}:${bridge.port}`);
+          return;
+        }
         // This database's own login is replaced; other databases of the cluster keep theirs. The new
         // one works before the old one is retired, so calls in flight never meet a dead login.
         const previous = await currentBridgeLogin(client);
