@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
+import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
 import { databaseUrl } from '../helpers/databases.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -108,6 +109,17 @@ test('installing into a copy of a database (CREATE DATABASE … TEMPLATE) leaves
   await install('copy_of_second');
   assert.equal(await invokeIn('copy_of_second'), 200);
   assert.equal(await invokeIn('second'), 200, "the original's login was not retired by its copy's install");
+});
+
+test('the same cluster identifier in another region or account is another cluster, with logins of its own', async () => {
+  for (const [accessKeyId, region] of [['test', 'eu-west-1'], ['111122223333', 'us-west-2']] as const) {
+    const r = await signedFetch(new URL(`${svc.endpoint}/_pglambda/clusters/my-db-cluster/bridge-login`), {
+      method: 'POST', service: 'pglambda', region, credentials: { accessKeyId, secretAccessKey: 'test' }, body: JSON.stringify({ Region: region }),
+    });
+    assert.equal(r.status, 200, await r.clone().text());
+    assert.equal((await r.json()).region, region);
+  }
+  assert.equal(await invokeIn('postgres'), 200);
 });
 
 test('a restart leaves every database invoking', async () => {

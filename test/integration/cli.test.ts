@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { startTestService, type TestService } from '../helpers/service.js';
+import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
+import { ROOT, startTestService, type TestService } from '../helpers/service.js';
 
 const run = promisify(execFile);
 const main = resolve('dist/src/cli/main.js');
@@ -52,6 +53,13 @@ test('deploy creates, then updates and publishes; invoke prints the result; logs
   assert.match(logs.stdout, /START RequestId: [0-9a-f-]+ Version: \$LATEST/);
   assert.match(logs.stdout, /deployed v1 got 7/);
   assert.match(logs.stdout, /START RequestId: [0-9a-f-]+ Version: 1/);
+  // The route behind it validates its limit as Lambda validates MaxItems.
+  for (const limit of ['-5', '0', '1001', 'x']) {
+    const r = await signedFetch(new URL(`${svc.endpoint}/_pglambda/logs/hello?limit=${limit}`), { method: 'GET', service: 'lambda', region: 'us-west-2', credentials: ROOT });
+    assert.equal(r.status, 400);
+    assert.equal(r.headers.get('x-amzn-errortype'), 'ValidationException');
+    assert.equal((await r.json()).message, `1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must be a whole number from 1 to 1000`);
+  }
 
   const missing = await pglambda(['invoke', 'nope']);
   assert.equal(missing.code, 1);

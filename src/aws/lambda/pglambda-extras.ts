@@ -3,7 +3,7 @@
  * Code.Location points at, and the stored invocation logs `pglambda logs` prints.
  */
 import { readFile } from 'node:fs/promises';
-import { AwsError } from '../errors.js';
+import { AwsError, ValidationException } from '../errors.js';
 import { json, type Route } from '../protocols/rest-json.js';
 import type { LambdaApiDeps } from './deps.js';
 import { getRecord } from './functions.js';
@@ -30,7 +30,12 @@ export function pglambdaRoutes(deps: LambdaApiDeps): Route[] {
       handler: async (req, p) => {
         const ref = parseFunctionRef(p.FunctionName!, req.caller, { allowQualifier: false });
         await getRecord(deps, ref);
-        const limit = Math.min(Number(req.query.get('limit') ?? 20) || 20, 1000);
+        const raw = req.query.get('limit') ?? '20';
+        // As Lambda's own MaxItems: a whole number in range, else a ValidationException (never a database error).
+        if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > 1000) {
+          throw ValidationException.constraint(raw, 'limit', 'Member must be a whole number from 1 to 1000');
+        }
+        const limit = Number(raw);
         const logs = await deps.logs.read(ref, limit);
         return json(200, { Invocations: logs.map((l) => ({ ...l, createdAt: l.createdAt.toISOString() })) });
       },
