@@ -33,6 +33,9 @@ export class InvokeApiFailed extends BridgeError {
   }
 }
 
+/** For a call cut short after the request was sent (a timeout): as aws_lambda says for a lost connection. */
+export const MAY_HAVE_RUN = 'The request was sent: the function may have run.';
+
 /** The function ran and reported an error: Aurora's `lambda invocation failed`. */
 export class LambdaInvocationFailed extends BridgeError {
   constructor(functionArn: string, functionError: string, details: string) {

@@ -5,7 +5,7 @@
  */
 import { toAwsError } from '../aws/errors.js';
 import type { InvokeOutput, InvokeService } from '../aws/lambda/invoke-service.js';
-import { InvokeApiFailed } from './errors.js';
+import { InvokeApiFailed, MAY_HAVE_RUN } from './errors.js';
 import { rowOf, type InvokeRow, type LambdaPath } from './invoke-row.js';
 import { timedOut } from './remote-lambda.js';
 import type { BridgeRequest } from './request.js';
@@ -27,7 +27,7 @@ export class LocalLambda implements LambdaPath {
     try {
       out = await withinTimeout(call, req.requestTimeoutMs);
     } catch (err) {
-      if (err instanceof RequestTimeout) throw new InvokeApiFailed(timedOut(req.requestTimeoutMs));
+      if (err instanceof RequestTimeout) throw new InvokeApiFailed(timedOut(req.requestTimeoutMs), MAY_HAVE_RUN);
       const e = toAwsError(err);
       throw new InvokeApiFailed(e.message, undefined, e.code);
     }

@@ -11,7 +11,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InvokeApiFailed } from './errors.js';
+import { InvokeApiFailed, MAY_HAVE_RUN } from './errors.js';
 import { rowOf, type InvokeAnswer, type InvokeRow } from './invoke-row.js';
 import type { BridgeRequest } from './request.js';
 import type { Credentials, RoleSession } from './role-credentials.js';
@@ -77,7 +77,8 @@ export class RemoteLambda {
           await sleep(wait);
           continue;
         }
-        throw new InvokeApiFailed(clientMessage(err as Error, req.requestTimeoutMs), undefined, err instanceof LambdaErrorResponse ? err.code : undefined);
+        const message = clientMessage(err as Error, req.requestTimeoutMs);
+        throw new InvokeApiFailed(message, message === timedOut(req.requestTimeoutMs) ? MAY_HAVE_RUN : undefined, err instanceof LambdaErrorResponse ? err.code : undefined);
       }
     }
     return rowOf(answer, req, target);

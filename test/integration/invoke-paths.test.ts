@@ -113,7 +113,7 @@ test('in-process and HTTP paths agree: a call that outlasts aws_lambda.request_t
     results.push(await outcome(s, sql));
     await s.query('SET aws_lambda.request_timeout_ms = 10000');
   }
-  assert.deepEqual(results[0], { error: { code: '58000', message: 'invoke API failed', detail: "AWS Lambda client returned 'Request timed out after 300 ms'", hint: undefined } });
+  assert.deepEqual(results[0], { error: { code: '58000', message: 'invoke API failed', detail: "AWS Lambda client returned 'Request timed out after 300 ms'", hint: 'The request was sent: the function may have run.' } });
   assert.deepEqual(results[0], results[1]);
 });
 

@@ -26,6 +26,7 @@ const timedOut = (ms: number): SqlError => ({
   code: '58000',
   message: 'invoke API failed',
   detail: `AWS Lambda client returned 'Request timed out after ${ms} ms'`,
+  hint: 'The request was sent: the function may have run.',
 });
 
 let svc: TestService;
