@@ -5,9 +5,11 @@
  * (`AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, or the profile's).
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { BoundedMap } from './bounded-map.js';
 
 export class LambdaEndpoints {
-  private readonly byRegion = new Map<string, Promise<URL>>();
+  // A region named in SQL chooses the key: bounded.
+  private readonly byRegion = new BoundedMap<string, Promise<URL>>(64);
 
   for(region: string): Promise<URL> {
     let found = this.byRegion.get(region);

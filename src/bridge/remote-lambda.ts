@@ -11,6 +11,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BoundedMap } from './bounded-map.js';
 import { InvokeApiFailed, MAY_HAVE_RUN } from './errors.js';
 import { rowOf, type InvokeAnswer, type InvokeRow } from './invoke-row.js';
 import type { BridgeRequest } from './request.js';
@@ -23,6 +24,9 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOT
 const sha256 = Hash.bind(null, 'sha256');
 
 export const timedOut = (ms: number) => `Request timed out after ${ms} ms`;
+
+/** Signers kept (a region named in SQL chooses one): the busy ones fit, a flood of made-up regions does not grow us. */
+const SIGNERS_KEPT = 256;
 
 /** Retries of a request that cannot have run, the nth after 100 ms × 2^n, within the call's timeout. */
 const MAX_RETRIES = 3;
@@ -41,7 +45,7 @@ export class SessionExpired extends Error {}
 export class RemoteLambda {
   private readonly agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }) };
   /** One signer per region and session: SignatureV4 caches its signing key per day. */
-  private readonly signers = new Map<string, { accessKeyId: string; signer: SignatureV4 }>();
+  private readonly signers = new BoundedMap<string, { accessKeyId: string; signer: SignatureV4 }>(SIGNERS_KEPT);
 
   async invoke(req: BridgeRequest, target: Target, cluster: string, session: RoleSession, endpoint: URL): Promise<InvokeRow> {
     const name = target.qualifier ? `${target.arn}:${target.qualifier}` : target.arn;
