@@ -3,10 +3,20 @@ import type { ClientBase, Pool, PoolClient } from 'pg';
 /** Runs `fn` in one transaction on one pooled connection; anything it throws rolls it back. */
 export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A connection that dies between two statements emits 'error' on the client, not on a query:
+  // without a listener that would end the process. The failing statement reports it.
+  const ignore = () => {};
+  client.on('error', ignore);
+  let failed = false;
   try {
     return await inTransactionOn(client, fn);
+  } catch (err) {
+    failed = true;
+    throw err;
   } finally {
-    client.release();
+    client.off('error', ignore);
+    // A failed transaction's connection may be the broken one: the pool makes a new one.
+    client.release(failed);
   }
 }
 
