@@ -15,6 +15,7 @@ import { outcomeToResult, type Failure, type InvocationResult } from './outcome.
 import { RuntimeApi } from './runtime-api.js';
 import { RuntimeChannel } from './runtime-channel.js';
 import { RuntimeProcess } from './runtime-process.js';
+import { OutputBuffer } from './output-buffer.js';
 
 export type EnvironmentState = 'starting' | 'ready' | 'invoking' | 'stopped';
 
@@ -42,7 +43,7 @@ export class ExecutionEnvironment {
   private readonly spawnedAt = performance.now();
   private initDurationMs: number | undefined;
   private ready: Promise<RuntimeOutcome | null>;
-  private output = '';
+  private readonly output = new OutputBuffer();
   private failure: Failure | null = null;
   private readyFailed: (() => void) | null = null;
   private inFlight: ((f: Failure) => void) | null = null;
@@ -76,10 +77,10 @@ export class ExecutionEnvironment {
     const wanted = /^nodejs(\d+)\.x$/.exec(config.runtime)?.[1];
     if (wanted && wanted !== process.versions.node.split('.')[0]) {
       // Node runtimes run on this machine's Node; say so where the function's author will look.
-      env.output += `pglambda: ${config.runtime} runs on this machine's Node ${process.version}\n`;
+      env.output.append(`pglambda: ${config.runtime} runs on this machine's Node ${process.version}\n`);
     }
     env.proc = RuntimeProcess.spawn(spec, {
-      output: (s) => (env.output += s),
+      output: (s) => env.output.append(s),
       spawnError: (e) => env.fail({ errorType: 'Runtime.InvalidEntrypoint', detail: `Error: ${e.message}` }),
       exit: (code, signal) => env.onExit(code, signal),
     });
@@ -173,9 +174,7 @@ export class ExecutionEnvironment {
   }
 
   private takeOutput(): string {
-    const out = this.output;
-    this.output = '';
-    return out;
+    return this.output.take();
   }
 
   private fail(f: Failure): void {
@@ -187,7 +186,7 @@ export class ExecutionEnvironment {
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.failure) return;
-    const oom = /heap out of memory|MemoryError|Cannot allocate memory/.test(this.output);
+    const oom = this.output.test(/heap out of memory|MemoryError|Cannot allocate memory/);
     if (oom || this.oomKilled) {
       this.fail({ errorType: 'Runtime.OutOfMemory', detail: 'Error: Runtime exited with error: signal: killed', status: 'crash' });
     } else if (signal) {

@@ -63,12 +63,12 @@ export class Runtime implements Reporter {
       this.fail(id, new Error('Unable to stringify response body'));
       return;
     }
-    this.client.postResponse(id, json).then(this.#scheduleNext, this.#apiFailed);
+    afterOutput(() => this.client.postResponse(id, json).then(this.#scheduleNext, this.#apiFailed));
   }
 
   fail(id: string, error: unknown): void {
     logError('Invoke Error', error);
-    this.client.postError(id, toRapidResponse(error)).then(this.#scheduleNext, this.#apiFailed);
+    afterOutput(() => this.client.postError(id, toRapidResponse(error)).then(this.#scheduleNext, this.#apiFailed));
   }
 
   onEmptyEventLoop(action: () => void): void {
@@ -104,6 +104,17 @@ export class Runtime implements Reporter {
     process.stderr.write(`pglambda runtime: ${String(err)}\n`);
     process.exit(ExitCode.RuntimeApiError);
   };
+}
+
+/**
+ * Runs `post` once everything the invoke printed is in the pipes to pglambda: Node writes to a pipe
+ * asynchronously, and a result posted ahead of its output would leave that output out of the
+ * invocation's log. Costs nothing when nothing is queued (the usual case).
+ */
+function afterOutput(post: () => void): void {
+  const queued = [process.stdout, process.stderr].filter((s) => s.writableLength > 0);
+  if (queued.length === 0) return post();
+  Promise.all(queued.map((s) => new Promise<void>((resolve) => s.write('', () => resolve())))).then(post, post);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
