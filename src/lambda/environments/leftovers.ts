@@ -4,6 +4,7 @@
  * next start stops whatever of them is still a function process.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { killGroup } from './runtime-process.js';
 
 export class PidFile {
   private readonly pids = new Set<number>();
@@ -35,12 +36,8 @@ export function stopLeftovers(file: string): number {
   let stopped = 0;
   for (const pid of listed.split('\n').map(Number).filter(Boolean)) {
     if (isFunctionProcess(pid)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-        stopped++;
-      } catch {
-        // Gone meanwhile.
-      }
+      // The whole group: what the function forked too.
+      if (killGroup(pid)) stopped++;
     }
   }
   writeFileSync(file, '');

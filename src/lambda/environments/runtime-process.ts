@@ -37,12 +37,18 @@ export class RuntimeProcess {
     // stdin is a pipe we never write: when the service dies, the runtime sees EOF and can exit.
     // The channel is a socketpair (Node's 'pipe'); its EOF says the same.
     const stdio: Array<'pipe'> = spec.channel ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
-    const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio });
+    // A process group of its own: whatever the function forks (with the role's credentials in its
+    // environment) ends with the environment, and a Ctrl-C meant for pglambda does not reach it.
+    const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio, detached: true });
     child.stdout!.setEncoding('utf8').on('data', on.output);
     child.stderr!.setEncoding('utf8').on('data', on.output);
     child.on('error', on.spawnError);
     const proc = new RuntimeProcess(child);
-    child.on('exit', on.exit);
+    child.on('exit', (code, signal) => {
+      // The runtime is gone; children it left behind go with it.
+      killGroup(child.pid);
+      on.exit(code, signal);
+    });
     return proc;
   }
 
@@ -51,7 +57,7 @@ export class RuntimeProcess {
   }
 
   kill(): void {
-    this.child.kill('SIGKILL');
+    if (!killGroup(this.child.pid)) this.child.kill('SIGKILL');
   }
 
   /**
@@ -78,5 +84,16 @@ export class RuntimeProcess {
     if (this.statusFd === undefined) return;
     closeSync(this.statusFd);
     this.statusFd = undefined;
+  }
+}
+
+/** SIGKILL to the process group `pid` leads; false when there is none (already gone). */
+export function killGroup(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(-pid, 'SIGKILL');
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,0 +1,72 @@
+/**
+ * What a function starts ends with its environment: a process it forks (which inherits the role's
+ * credentials) does not outlive the environment being retired, or pglambda stopping.
+ */
+import assert from 'node:assert/strict';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, test } from 'node:test';
+import { InvokeCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { startTestService, type TestService } from '../helpers/service.js';
+
+let svc: TestService;
+const pidFiles: string[] = [];
+
+before(async () => {
+  svc = await startTestService();
+  // Forks a long sleep, as a careless handler might, and says its pid.
+  await svc.createFunction('forker', {
+    'index.mjs': `import { spawn } from 'node:child_process';
+      import { writeFileSync } from 'node:fs';
+      export const handler = async (e) => {
+        const child = spawn('sleep', ['300'], { stdio: 'ignore' });
+        child.unref();
+        writeFileSync(e.pidFile, String(child.pid));
+        return child.pid;
+      };`,
+  });
+});
+after(async () => {
+  await svc?.close();
+  await Promise.all(pidFiles.map((f) => rm(f, { force: true })));
+});
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function forkedChild(): Promise<number> {
+  const pidFile = join(tmpdir(), `pglambda-forked-${process.pid}-${pidFiles.length}`);
+  pidFiles.push(pidFile);
+  await svc.client.send(new InvokeCommand({ FunctionName: 'forker', Payload: Buffer.from(JSON.stringify({ pidFile })) }));
+  const pid = Number(await readFile(pidFile, 'utf8'));
+  assert.ok(alive(pid), 'the forked process runs while its environment does');
+  return pid;
+}
+
+async function gone(pid: number): Promise<boolean> {
+  for (const deadline = Date.now() + 5000; Date.now() < deadline; await sleep(50)) if (!alive(pid)) return true;
+  return false;
+}
+
+test('a process the function forked ends when its environment is retired', async () => {
+  const pid = await forkedChild();
+  // A configuration change retires the function's environments.
+  await svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'forker', Description: 'changed' }));
+  await svc.client.send(new InvokeCommand({ FunctionName: 'forker', Payload: Buffer.from(JSON.stringify({ pidFile: join(tmpdir(), `pglambda-forked-${process.pid}-x`) })) }));
+  pidFiles.push(join(tmpdir(), `pglambda-forked-${process.pid}-x`));
+  assert.ok(await gone(pid), `process ${pid} outlived its environment`);
+});
+
+test('and when pglambda stops', async () => {
+  const pid = await forkedChild();
+  svc = await svc.restart();
+  assert.ok(await gone(pid), `process ${pid} outlived pglambda's stop`);
+});
