@@ -99,8 +99,9 @@ export class EventWorker {
       if (!(err instanceof ThrottledError || err instanceof ExecutionRoleError)) console.error('pglambda: event invocation could not run', err);
       return claim.retryAt(this.opts.throttleDelayMs, false, { error: (err as Error).message });
     }
-    // Stopping kills the environments: what ran then was cut short, not a function error.
-    if (this.stopping) return claim.retryAt(0, false, { interrupted: true });
+    // Stopping kills the environments: a run they cut short is abandoned, not a function error, and
+    // runs again after the start. A run that finished, even while stopping, is done: never again.
+    if (this.stopping && result.status === 'crash') return claim.retryAt(0, false, { interrupted: true });
     const attempts = e.attempts + 1;
     if (!result.functionError) {
       await send('Success', attempts, result);
