@@ -188,6 +188,11 @@ test('payloads over Lambda limits: 6 MB RequestResponse, 1 MB Event', { timeout:
   const spaced = `('{"s" : "' || repeat('x', ${1_048_576 - 8}) || '"}')::json`;
   const e = await s.error(`SELECT status_code FROM aws_lambda.invoke('my-function', ${spaced}, invocation_type => 'Event')`);
   assert.equal(e.message, 'payload is too large: 1048578 bytes (limit 1048576 for Event invocations)');
+  // Larger than the bridge's largest message: refused before sending, in the same words, the connection kept.
+  await fails(`SELECT status_code FROM aws_lambda.invoke('my-function', ('"' || repeat('x', 70000000) || '"')::json)`, {
+    code: '22023',
+    message: 'payload is too large: 70000002 bytes (limit 6291456 for RequestResponse invocations)',
+  });
   await s.assertUsable();
 });
 

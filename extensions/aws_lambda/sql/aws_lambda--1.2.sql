@@ -196,7 +196,7 @@ COMMENT ON FUNCTION aws_lambda_private.connstr(integer) IS
 -- reuses an open one. Failing to connect is "invoke API failed" (58000), in Aurora's words;
 -- libpq's reason goes to the server log. A HINT gives the causes an administrator can act on:
 -- the bridge is not configured yet, or it refuses this database's login (a wrong password, or a
--- login retired because `pglambda install` gave a copy of this database a login of its own). The
+-- login retired because `pglambda install` gave this database a new one elsewhere). The
 -- login is read from the user mapping only then; its password never appears.
 CREATE FUNCTION aws_lambda_private.connect(
     -- aws_lambda.connect_timeout_ms as read
@@ -402,6 +402,18 @@ BEGIN
         override := aws_lambda_private.endpoint_override();
     ELSE
         override := '';
+    END IF;
+    -- Lambda's payload limits, checked here too and in the bridge's words: a payload over them is
+    -- never sent (one over the bridge's largest message could not even be read, and would cost
+    -- the connection).
+    IF octet_length(event) > 6291456 OR (invocation_type = 'Event' AND octet_length(event) > 1048576) THEN
+        IF coalesce(invocation_type, 'RequestResponse') IN ('RequestResponse', 'Event', 'DryRun') THEN
+            RAISE EXCEPTION USING
+                ERRCODE = 'invalid_parameter_value',
+                MESSAGE = format('payload is too large: %s bytes (limit %s for %s invocations)', octet_length(event),
+                                 CASE WHEN invocation_type = 'Event' THEN 1048576 ELSE 6291456 END,
+                                 coalesce(invocation_type, 'RequestResponse'));
+        END IF;
     END IF;
     request := json_build_array(2, function_name, region, invocation_type, log_type, qualifier, context,
                    pg_catalog.current_setting('aws_lambda.request_timeout_ms', true), override)::text
