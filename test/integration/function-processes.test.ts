@@ -1,6 +1,7 @@
 /**
  * What a function starts ends with its environment: a process it forks (which inherits the role's
- * credentials) does not outlive the environment being retired, or pglambda stopping.
+ * credentials) does not outlive the environment being retired, or pglambda stopping; and an
+ * environment that outgrows its memory size is ended even between invocations.
  */
 import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
@@ -63,6 +64,22 @@ test('a process the function forked ends when its environment is retired', async
   await svc.client.send(new InvokeCommand({ FunctionName: 'forker', Payload: Buffer.from(JSON.stringify({ pidFile: join(tmpdir(), `pglambda-forked-${process.pid}-x`) })) }));
   pidFiles.push(join(tmpdir(), `pglambda-forked-${process.pid}-x`));
   assert.ok(await gone(pid), `process ${pid} outlived its environment`);
+});
+
+test('a function that keeps allocating after it answered is ended at its memory size', { timeout: 30_000 }, async () => {
+  await svc.createFunction('leaky', {
+    'index.mjs': `const kept = [];
+      export const handler = async () => {
+        setInterval(() => kept.push(Buffer.alloc(8 * 1024 * 1024, 1)), 50);
+        return process.pid;
+      };`,
+  }, { MemorySize: 128 });
+  const first = await svc.client.send(new InvokeCommand({ FunctionName: 'leaky' }));
+  const pid = Number(Buffer.from(first.Payload!).toString());
+  assert.ok(await gone(pid), `the environment (pid ${pid}) grew on past 128 MB`);
+  // The next invoke gets a new environment.
+  const next = await svc.client.send(new InvokeCommand({ FunctionName: 'leaky' }));
+  assert.notEqual(Number(Buffer.from(next.Payload!).toString()), pid);
 });
 
 test('and when pglambda stops', async () => {

@@ -29,6 +29,8 @@ export interface InvocationInput {
 }
 
 const OOM_POLL_MS = 50;
+/** Between invocations memory is watched too, less often: a function may keep allocating after it answered. */
+const IDLE_MEMORY_POLL_MS = 250;
 /** Lambda's limit on the Init phase of an on-demand environment. */
 const INIT_LIMIT_MS = 10_000;
 
@@ -79,6 +81,7 @@ export class ExecutionEnvironment {
       // Node runtimes run on this machine's Node; say so where the function's author will look.
       env.output.append(`pglambda: ${config.runtime} runs on this machine's Node ${process.version}\n`);
     }
+    env.memoryWatch = setInterval(() => env.checkMemory(), IDLE_MEMORY_POLL_MS).unref();
     env.proc = RuntimeProcess.spawn(spec, {
       output: (s) => env.output.append(s),
       spawnError: (e) => env.fail({ errorType: 'Runtime.InvalidEntrypoint', detail: `Error: ${e.message}` }),
@@ -165,6 +168,7 @@ export class ExecutionEnvironment {
   stop(): void {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
+    clearInterval(this.memoryWatch);
     this.slot.abandon();
     this.slot.close();
     this.api.close();
@@ -199,10 +203,12 @@ export class ExecutionEnvironment {
   }
 
   private oomKilled = false;
+  private memoryWatch: NodeJS.Timeout | undefined;
 
+  /** Over its memory size, invoking or not, the environment dies as Lambda's does (Runtime.OutOfMemory). */
   private checkMemory(): void {
     const rss = this.proc?.memoryMb('VmRSS');
-    if (rss !== undefined && rss > this.config.memorySize && this.state === 'invoking') {
+    if (rss !== undefined && rss > this.config.memorySize && this.state !== 'stopped') {
       this.oomKilled = true;
       this.proc?.kill();
     }
