@@ -18,6 +18,7 @@ interface UpOptions {
   examples: boolean;
   enforceIam: boolean;
   verifySignatures: boolean;
+  logRetentionDays: number;
   bridgeTlsCert?: string;
   bridgeTlsKey?: string;
   bridgeTlsOptional?: boolean;
@@ -33,6 +34,7 @@ export function upCommand(): Command {
     .option('--pg-port <n>', 'embedded PostgreSQL port', intArg(1, 65535), DEFAULTS.pgPort)
     .option('--bridge-port <n>', 'port aws_lambda.invoke connects to', intArg(0, 65535), DEFAULTS.bridgePort)
     .option('--max-environments <n>', 'function processes this machine runs at once', intArg(1), DEFAULTS.maxEnvironments)
+    .option('--log-retention-days <days>', 'how long invocation logs are kept (0: forever)', intArg(0, 3653), DEFAULTS.logRetentionDays)
     .option('--idle-timeout <seconds>', 'how long an idle function process stays warm', intArg(1), DEFAULTS.idleMs / 1000)
     .option('--async-retry-base-ms <ms>', 'delay before the nth retry of a failed Event invocation is n × this',
       intArg(0), DEFAULTS.asyncRetryBaseMs)
@@ -54,6 +56,7 @@ export function upCommand(): Command {
           bridgePort: o.bridgePort,
           maxEnvironments: o.maxEnvironments,
           idleMs: o.idleTimeout * 1000,
+          logRetentionDays: o.logRetentionDays,
           asyncConcurrency: DEFAULTS.asyncConcurrency,
           asyncRetryBaseMs: o.asyncRetryBaseMs,
           examples: o.examples,

@@ -48,6 +48,8 @@ export interface ServiceOptions {
   bridgePort: number;
   maxEnvironments: number;
   idleMs: number;
+  /** Days invocation logs are kept, as a log group's retention; 0 keeps them forever. */
+  logRetentionDays: number;
   asyncConcurrency: number;
   asyncRetryBaseMs: number;
   /** Deploy the reference's my-function and the starter role that lets my-db-cluster invoke it. */
@@ -77,6 +79,7 @@ export const DEFAULTS = {
   bridgePort: 4576,
   maxEnvironments: 16,
   idleMs: 10 * 60_000,
+  logRetentionDays: 30,
   asyncConcurrency: 8,
   asyncRetryBaseMs: 60_000,
   examples: true,
@@ -123,7 +126,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     if (leftovers) log(`stopped ${leftovers} function process(es) left by an earlier run`);
     const pool = new EnvironmentPool({ maxEnvironments: opts.maxEnvironments, idleMs: opts.idleMs, pidFile: new PidFile(pidFile) });
     const logs = new LogStore(db);
-    stops.push(() => logs.flush(), () => pool.shutdown());
+    await logs.keepFor(opts.logRetentionDays);
+    stops.push(() => logs.close(), () => pool.shutdown());
     const iamStore = new IamStore(db);
     const sts = createSts(db, iamStore);
     const invoker = new Invoker(store, code, pool, logs, executionCredentials(sts, opts.enforceIam));

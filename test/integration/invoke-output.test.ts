@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
+import pg from 'pg';
 import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
 import { ROOT, startTestService, type TestService } from '../helpers/service.js';
 
@@ -61,4 +62,27 @@ test('600 MB of output: the invocation answers, its log keeps a bounded part and
   assert.ok(process.memoryUsage().rss < 1.5 * 1024 ** 3, `rss ${process.memoryUsage().rss}`);
   const again = await invoke('chatty', { lines: 1 });
   assert.equal(Buffer.from(again.Payload!).toString(), '"done"');
+});
+
+test('logs past their retention are removed, as a log group keeps them so many days', async () => {
+  await invoke('chatty', { lines: 1 });
+  await storedLog('chatty');
+  const state = new pg.Client({ connectionString: svc.postgres.url });
+  await state.connect();
+  try {
+    await state.query(`update lambda.invocation_logs set created_at = now() - interval '3 days' where function_name = 'chatty'`);
+    await invoke('chatty', { lines: 1 });
+    await storedLog('chatty');
+  } finally {
+    await state.end();
+  }
+  svc = await svc.restart({ logRetentionDays: 2 });
+  const left = new pg.Client({ connectionString: svc.postgres.url });
+  await left.connect();
+  try {
+    const { rows } = await left.query(`select count(*) filter (where created_at < now() - interval '2 days')::int as old, count(*)::int as all from lambda.invocation_logs where function_name = 'chatty'`);
+    assert.deepEqual(rows[0], { old: 0, all: 1 });
+  } finally {
+    await left.end();
+  }
 });

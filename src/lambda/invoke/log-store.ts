@@ -22,13 +22,37 @@ export interface StoredLog {
 }
 
 const FLUSH_MS = 50;
+/** How often logs past their retention are removed (and once at the start). */
+const PRUNE_MS = 60 * 60_000;
 
 export class LogStore {
   private pending: LogRow[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
+  private pruner: NodeJS.Timeout | undefined;
+
   constructor(private readonly pool: Pool) {}
+
+  /**
+   * Keeps logs `days` days, as a log group's retention does: older ones are removed now and every
+   * hour. 0 keeps them forever.
+   */
+  keepFor(days: number): Promise<void> {
+    clearInterval(this.pruner);
+    if (days <= 0) return Promise.resolve();
+    const prune = () =>
+      this.pool.query('delete from lambda.invocation_logs where created_at < now() - make_interval(days => $1)', [days]).catch((err: Error) =>
+        console.error('pglambda: could not remove logs past their retention', err.message));
+    this.pruner = setInterval(prune, PRUNE_MS).unref();
+    return prune().then(() => undefined);
+  }
+
+  /** Prunes no more; what is pending is written. */
+  async close(): Promise<void> {
+    clearInterval(this.pruner);
+    await this.flush();
+  }
 
   record(row: LogRow): void {
     this.pending.push(row);

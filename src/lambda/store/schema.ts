@@ -60,4 +60,9 @@ export const lambdaMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 'lambda:3',
+    // Retention removes the oldest logs by time.
+    sql: 'create index on lambda.invocation_logs (created_at);',
+  },
 ];
