@@ -1,9 +1,10 @@
 /**
  * Deployment packages live under the data directory, content-addressed by the zip's SHA-256, so
- * versions with the same code share one extracted folder and a restart finds them again.
+ * versions with the same code share one extracted folder and a restart finds them again; those no
+ * version of any function uses any more are removed (collect).
  */
 import { createHash } from 'node:crypto';
-import { access, mkdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspectAndExtract } from './code/package.js';
 import { sharedNodeModules } from './environments/launcher.js';
@@ -37,6 +38,26 @@ export class CodeStore {
     if ((await readlink(link).catch(() => null)) === sharedNodeModules) return;
     await rm(link, { force: true, recursive: true });
     await symlink(sharedNodeModules, link, 'dir');
+  }
+
+  /**
+   * Removes every package not in `keep` (by code id) saved before `savedBefore` (ms since the
+   * epoch): the folder and the zip. Packages are shared by content, so only the caller, who sees
+   * every version of every function, knows which live.
+   */
+  async collect(keep: Set<string>, savedBefore: number): Promise<number> {
+    const names = await readdir(this.root).catch(() => [] as string[]);
+    let removed = 0;
+    for (const name of names) {
+      const id = /^([0-9a-f]{64})(?:\.zip)?$/.exec(name)?.[1];
+      if (!id || keep.has(id)) continue;
+      // A package saved a moment ago may belong to a function being created right now.
+      const saved = await stat(join(this.root, name)).then((s) => s.mtimeMs, () => 0);
+      if (saved > savedBefore) continue;
+      await rm(join(this.root, name), { recursive: true, force: true });
+      removed++;
+    }
+    return removed;
   }
 
   async save(zip: Buffer): Promise<StoredCode> {

@@ -24,6 +24,7 @@ import { FunctionStore } from '../lambda/store/function-store.js';
 import { FunctionPolicyStore } from '../lambda/store/policy-store.js';
 import { migrate } from '../state/migrate.js';
 import { stateMigrations } from './state-schema.js';
+import { CodeCollector } from './code-collector.js';
 import { lockDataDir } from './instance-lock.js';
 import { ClusterRegistry } from '../bridge/cluster-registry.js';
 import { clusterService } from '../bridge/cluster-routes.js';
@@ -125,6 +126,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const leftovers = stopLeftovers(pidFile);
     if (leftovers) log(`stopped ${leftovers} function process(es) left by an earlier run`);
     const pool = new EnvironmentPool({ maxEnvironments: opts.maxEnvironments, idleMs: opts.idleMs, pidFile: new PidFile(pidFile) });
+    const collector = new CodeCollector(db, code, pool, log);
+    await collector.start();
+    stops.push(() => collector.stop());
     const logs = new LogStore(db);
     await logs.keepFor(opts.logRetentionDays);
     stops.push(() => logs.close(), () => pool.shutdown());

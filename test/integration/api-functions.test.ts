@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   CreateFunctionCommand,
@@ -292,4 +294,20 @@ test('regions and accounts are separate: other regions and 12-digit access keys 
     eu.destroy();
     other.destroy();
   }
+});
+
+test('packages no version uses any more (a deleted function, replaced code) are removed; those in use stay', async () => {
+  const zip = (n: number) => zipFiles({ 'index.mjs': `export const handler = async () => ${n};` });
+  const idOf = (z: Buffer) => createHash('sha256').update(z).digest('hex');
+  const [z1, z2, z3, z4] = await Promise.all([1, 2, 3, 4].map((n) => zip(1000 + n)));
+  await svc.createFunction('gc-kept', {}, { Code: { ZipFile: z1 } });
+  await svc.client.send(new UpdateFunctionCodeCommand({ FunctionName: 'gc-kept', ZipFile: z2, Publish: true }));
+  await svc.client.send(new UpdateFunctionCodeCommand({ FunctionName: 'gc-kept', ZipFile: z3 }));
+  await svc.createFunction('gc-gone', {}, { Code: { ZipFile: z4 } });
+  await svc.client.send(new DeleteFunctionCommand({ FunctionName: 'gc-gone' }));
+  svc = await svc.restart();
+  const names = new Set(await readdir(join(svc.dataDir, 'code')));
+  assert.deepEqual([z1, z2, z3, z4].map((z) => names.has(idOf(z)) && names.has(`${idOf(z)}.zip`)), [false, true, true, false],
+    'replaced $LATEST code and the deleted function\'s package went; version 1\'s and $LATEST\'s stayed');
+  assert.equal((await svc.client.send(new InvokeCommand({ FunctionName: 'gc-kept', Qualifier: '1' }))).StatusCode, 200);
 });

@@ -31,6 +31,11 @@ export class EnvironmentPool {
     this.reaper = setInterval(() => this.reap(), Math.max(50, Math.min(opts.idleMs / 4, 10_000))).unref();
   }
 
+  /** The code folders environments run from now: not to be removed under them. */
+  codeDirsInUse(): Set<string> {
+    return new Set([...this.entries].flatMap((e) => (e.env ? [e.env.config.codeDir] : [])));
+  }
+
   /** `launch` gives the configuration of a new environment; it runs only when one is started. */
   async acquire(key: string, launch: () => Promise<EnvironmentConfig>): Promise<Entry> {
     for (;;) {
