@@ -1,7 +1,9 @@
 /**
  * How each runtime's process is started, and the environment Lambda gives it (lambda-wire §7).
- * Memory is bounded without cgroups: Node's heap flag, an address-space limit (prlimit) for Python
- * and `provided`, and a resident-size watchdog in the environment for all of them.
+ * Memory is bounded without cgroups: Node's heap flag, and for every runtime a watchdog on the
+ * process's resident size for the environment's whole life. No address-space limit: runtimes such
+ * as Go reserve far more address space than they use, and fail to start under one near the
+ * function's memory size.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -50,9 +52,6 @@ const pythonBootstrap = join(packageRoot, 'src', 'runtime', 'python', 'bootstrap
 /** Our node_modules, so handlers can import the AWS SDK v3 clients we ship, as on AWS. */
 export const sharedNodeModules = join(packageRoot, 'node_modules');
 
-/** Address-space headroom above the configured memory: shared libraries and thread stacks are mapped, not used. */
-const ADDRESS_SPACE_HEADROOM_MB = 256;
-
 export function launchSpec(i: LaunchInput): LaunchSpec {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
@@ -89,16 +88,15 @@ export function launchSpec(i: LaunchInput): LaunchSpec {
     const args = [`--max-old-space-size=${heap}`, '--preserve-symlinks', nodeBootstrap];
     return { command: process.execPath, args, env, cwd: i.codeDir, channel: true };
   }
-  const limit = ['--as=' + String((i.memorySize + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024), '--'];
   if (i.runtime.startsWith('python')) {
     env.AWS_EXECUTION_ENV = `AWS_Lambda_${i.runtime}`;
     env.PYTHONPATH = dirname(pythonBootstrap);
     env.PYTHONUNBUFFERED = '1';
     env.LC_CTYPE = 'C.UTF-8';
     env._PGLAMBDA_CHANNEL_FD = String(CHANNEL_FD);
-    return { command: 'prlimit', args: [...limit, pythonCommand(), '-u', pythonBootstrap], env, cwd: i.codeDir, channel: true };
+    return { command: pythonCommand(), args: ['-u', pythonBootstrap], env, cwd: i.codeDir, channel: true };
   }
-  return { command: 'prlimit', args: [...limit, join(i.codeDir, 'bootstrap')], env, cwd: i.codeDir, channel: false };
+  return { command: join(i.codeDir, 'bootstrap'), args: [], env, cwd: i.codeDir, channel: false };
 }
 
 let python: string | undefined;
