@@ -25,6 +25,8 @@ const DEFAULT_MAX_AGE_S = 21_600;
 const DEFAULT_RETRIES = 2;
 /** How often one idle slot looks for events nothing announced (retries coming due, other processes' events). */
 const POLL_MS = 500;
+/** While the queue is unavailable, a slot tries again after twice as long each time, up to this. */
+const MAX_RETRY_WAIT_MS = 5000;
 /** The other idle slots wait to be handed an event or woken; this bounds how long a missed wake-up leaves one idle. */
 const IDLE_MS = 30_000;
 
@@ -51,16 +53,30 @@ export class EventWorker {
   }
 
   private async slot(idleMs: number): Promise<void> {
+    let wait = POLL_MS;
     while (!this.stopping) {
       let claim: Claim | null = null;
       try {
         claim = await this.queue.take(idleMs);
+        wait = POLL_MS;
+        this.queueIsBack();
       } catch (err) {
-        if (!this.stopping) console.error('pglambda: event queue unavailable', (err as Error).message);
-        await sleep(POLL_MS);
+        // Said once for all slots, not by each at every try; the slots try less often while it lasts.
+        if (!this.stopping && !this.queueDown) console.error('pglambda: the event queue (pglambda\'s PostgreSQL) is unavailable; retrying:', (err as Error).message);
+        this.queueDown = true;
+        await sleep(wait);
+        wait = Math.min(wait * 2, MAX_RETRY_WAIT_MS);
       }
       if (claim) await this.process(claim).catch((err) => console.error('pglambda: event invocation failed', err));
     }
+  }
+
+  private queueDown = false;
+
+  private queueIsBack(): void {
+    if (!this.queueDown) return;
+    this.queueDown = false;
+    console.error('pglambda: the event queue is available again');
   }
 
   private async process(claim: Claim): Promise<void> {
