@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -71,6 +71,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     throw err instanceof PostgresStartError && /Address already in use/.test(err.logTail) ? new PortInUseError(port, host) : err;
   }
   log(`${name} ready on ${host}:${port} (pid ${server.pid})`);
+  const watchdog = watchOwner(server.pid);
 
   const urlHost = connectHost.includes(':') ? `[${connectHost}]` : connectHost;
   const url = (user: string, db: string) => `postgres://${user}:${encodeURIComponent(password)}@${urlHost}:${port}/${db}`;
@@ -80,7 +81,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     superuserUrl: url(SUPERUSER, 'postgres'),
     port,
     pid: server.pid,
-    stop: () => (stopping ??= stop()),
+    stop: () =>
+      (stopping ??= (() => {
+        watchdog.kill();
+        return stop();
+      })()),
   };
 }
 
@@ -174,4 +179,19 @@ async function logTail(logFile: string, offset: number, maxLines = 30): Promise<
   } finally {
     await file.close();
   }
+}
+
+/**
+ * PostgreSQL runs in a session of its own (a Ctrl-C must not abort it mid-transaction), so it
+ * outlives a pglambda killed with SIGKILL. A watchdog, a shell loop in its own session too, gives
+ * it a fast shutdown within a second once this process is gone; a clean stop ends the watchdog
+ * first. The next start would stop such a server anyway; this keeps the port and the memory free
+ * meanwhile.
+ */
+function watchOwner(postmasterPid: number): ChildProcess {
+  const loop = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -INT ${postmasterPid} 2>/dev/null`;
+  const child = spawn('/bin/sh', ['-c', loop], { detached: true, stdio: 'ignore' });
+  child.on('error', () => undefined);
+  child.unref();
+  return child;
 }

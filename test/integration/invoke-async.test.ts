@@ -190,6 +190,15 @@ test('events still waiting for a worker at a clean stop run soon after the next 
 
 // ---- durability across a hard crash, with the real CLI in a child process ----
 
+test('a pglambda killed with SIGKILL does not leave its PostgreSQL running', { timeout: 120_000 }, () =>
+  withChildService(async ({ dataDir, start }) => {
+    const child = await start();
+    const pgdata = await pgdataOf(dataDir);
+    assert.ok((await processesIn(pgdata)).length > 0);
+    child.kill('SIGKILL');
+    await until('PostgreSQL to end by itself', async () => (await processesIn(pgdata)).length === 0, 15_000);
+  }));
+
 /** Kills every `pglambda up` child and its PostgreSQL (which a SIGKILLed parent leaves running). */
 async function killChildren(): Promise<void> {
   for (const c of children) c.kill('SIGKILL');
