@@ -81,8 +81,7 @@ export class RemoteLambda {
           await sleep(wait);
           continue;
         }
-        const message = clientMessage(err as Error, req.requestTimeoutMs);
-        throw new InvokeApiFailed(message, message === timedOut(req.requestTimeoutMs) ? MAY_HAVE_RUN : undefined, err instanceof LambdaErrorResponse ? err.code : undefined);
+        throw failureOf(err as Error, req.requestTimeoutMs);
       }
     }
     return rowOf(answer, req, target);
@@ -160,10 +159,11 @@ function errorOf(status: number, headers: http.IncomingHttpHeaders, body: Buffer
   return new LambdaErrorResponse(type ?? '', status, typeof message === 'string' ? message : type || 'UnknownError');
 }
 
-function clientMessage(err: Error, timeoutMs: number): string {
-  if (err instanceof LambdaErrorResponse) return err.message;
+/** The failure in the SDK's words: Lambda's own, a timeout (after which the function may have run), or the way there. */
+function failureOf(err: Error, timeoutMs: number): InvokeApiFailed {
+  if (err instanceof LambdaErrorResponse) return new InvokeApiFailed(err.message, undefined, err.code);
   const e = err as Error & { code?: string; cause?: { code?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return timedOut(timeoutMs);
-  if (UNREACHABLE.has(e.code ?? '') || UNREACHABLE.has(e.cause?.code ?? '')) return 'Unable to connect to endpoint';
-  return e.message;
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return new InvokeApiFailed(timedOut(timeoutMs), MAY_HAVE_RUN);
+  if (UNREACHABLE.has(e.code ?? '') || UNREACHABLE.has(e.cause?.code ?? '')) return new InvokeApiFailed('Unable to connect to endpoint');
+  return new InvokeApiFailed(e.message);
 }

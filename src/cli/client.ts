@@ -5,9 +5,11 @@
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { signedFetch, type SignedFetchOptions } from '../aws/auth/signed-fetch.js';
+import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
 import { defaultEndpoint } from './options.js';
 
-export const cliRegion = () => process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-west-2';
+/** The caller's region, as the SDK reads it; the default cluster's without one. */
+export const cliRegion = () => process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_CLUSTER.region;
 
 const credentials = () => ({
   accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test',

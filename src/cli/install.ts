@@ -10,6 +10,7 @@ import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
 import { AWS_LAMBDA_VERSION, configureBridge, configureBridgeTls, currentBridgeLogin, databaseIdentity, installAwsLambda, plainInstallSql } from '../bridge/install.js';
 import { enroll } from '../bridge/enrollment.js';
 import { loginsFor, type BridgeLogin } from './bridge-logins.js';
+import { cliRegion } from './client.js';
 import { defaultEndpoint, intArg } from './options.js';
 
 interface InstallOptions {
@@ -35,7 +36,7 @@ export function installCommand(): Command {
     .option('--database-url <url>', 'the database to install into (as its owner or a superuser)')
     .option('--print-sql', 'connect to no database: print the plain-SQL script, with a new bridge login, for an administrator to run')
     .option('--cluster <id>', 'the DB cluster this database stands for', DEFAULT_CLUSTER.identifier)
-    .option('--region <region>', "the cluster's region", process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_CLUSTER.region)
+    .option('--region <region>', "the cluster's region", cliRegion())
     .option('--endpoint-url <url>', 'the pglambda endpoint', defaultEndpoint())
     .option('--bridge-host <host>', 'address the database reaches the bridge at (default: the one pglambda binds)')
     .option('--aws-role-arn <arn>', "bind the cluster to AWS Lambda: the bridge assumes this role there (with its own AWS credentials) and invokes as it")

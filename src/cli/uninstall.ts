@@ -4,6 +4,7 @@ import pg from 'pg';
 import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
 import { currentBridgeLogin, databaseIdentity, uninstallAwsLambda } from '../bridge/install.js';
 import { loginsFor } from './bridge-logins.js';
+import { cliRegion } from './client.js';
 import { defaultEndpoint } from './options.js';
 
 interface UninstallOptions {
@@ -19,7 +20,7 @@ export function uninstallCommand(): Command {
     .description('remove aws_lambda from a database and retire its bridge login')
     .requiredOption('--database-url <url>', 'the database (as the owner of aws_lambda or a superuser)')
     .option('--cluster <id>', 'the DB cluster the database stood for', DEFAULT_CLUSTER.identifier)
-    .option('--region <region>', "the cluster's region", process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_CLUSTER.region)
+    .option('--region <region>', "the cluster's region", cliRegion())
     .option('--endpoint-url <url>', 'the pglambda endpoint', defaultEndpoint())
     .option('--state-url <url>', "retire the login in pglambda's state database directly (standalone bridges)")
     .action(async (o: UninstallOptions) => {

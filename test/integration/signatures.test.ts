@@ -14,11 +14,10 @@ import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { refused } from '../helpers/aws-assert.js';
 import { ensureRole } from '../helpers/iam.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import { ROOT, startTestService, type TestService } from '../helpers/service.js';
 
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
-const ROOT: Credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const BAD_SIGNATURE =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
