@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -7,6 +7,7 @@ import { EmbeddedPostgresError, PortInUseError, PostgresStartError } from './err
 import { locatePgdata, loadOrCreatePassword, prepareLayout, syncExtensionDirs, type ClusterLayout } from './layout.js';
 import { assertPortFree } from './port.js';
 import { stopPostmaster, stopStalePostmaster } from './postmaster.js';
+import { onOwnerDeath } from '../process/owner-watchdog.js';
 
 export * from './errors.js';
 
@@ -71,7 +72,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     throw err instanceof PostgresStartError && /Address already in use/.test(err.logTail) ? new PortInUseError(port, host) : err;
   }
   log(`${name} ready on ${host}:${port} (pid ${server.pid})`);
-  const watchdog = watchOwner(server.pid);
+  // In a session of its own (a Ctrl-C must not abort it mid-transaction), it would outlive a
+  // SIGKILL of pglambda; the next start would stop it, but meanwhile it holds the port and memory.
+  const watchdog = onOwnerDeath(`kill -INT ${server.pid} 2>/dev/null`);
 
   const urlHost = connectHost.includes(':') ? `[${connectHost}]` : connectHost;
   const url = (user: string, db: string) => `postgres://${user}:${encodeURIComponent(password)}@${urlHost}:${port}/${db}`;
@@ -83,7 +86,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     pid: server.pid,
     stop: () =>
       (stopping ??= (() => {
-        watchdog.kill();
+        watchdog.stop();
         return stop();
       })()),
   };
@@ -179,19 +182,4 @@ async function logTail(logFile: string, offset: number, maxLines = 30): Promise<
   } finally {
     await file.close();
   }
-}
-
-/**
- * PostgreSQL runs in a session of its own (a Ctrl-C must not abort it mid-transaction), so it
- * outlives a pglambda killed with SIGKILL. A watchdog, a shell loop in its own session too, gives
- * it a fast shutdown within a second once this process is gone; a clean stop ends the watchdog
- * first. The next start would stop such a server anyway; this keeps the port and the memory free
- * meanwhile.
- */
-function watchOwner(postmasterPid: number): ChildProcess {
-  const loop = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -INT ${postmasterPid} 2>/dev/null`;
-  const child = spawn('/bin/sh', ['-c', loop], { detached: true, stdio: 'ignore' });
-  child.on('error', () => undefined);
-  child.unref();
-  return child;
 }

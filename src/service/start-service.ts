@@ -89,6 +89,9 @@ export const DEFAULTS = {
   rootSecretAccessKey: 'test',
 } as const;
 
+/** How long a clean stop lets running Event invocations finish before it cuts them short. */
+const STOP_GRACE_MS = 5_000;
+
 export interface RunningService {
   endpoint: string;
   port: number;
@@ -125,7 +128,10 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const pidFile = join(opts.dataDir, 'environments.pids');
     const leftovers = stopLeftovers(pidFile);
     if (leftovers) log(`stopped ${leftovers} function process(es) left by an earlier run`);
-    const pool = new EnvironmentPool({ maxEnvironments: opts.maxEnvironments, idleMs: opts.idleMs, pidFile: new PidFile(pidFile) });
+    const pids = new PidFile(pidFile);
+    const pool = new EnvironmentPool({ maxEnvironments: opts.maxEnvironments, idleMs: opts.idleMs, pidFile: pids });
+    const watchdog = pids.watchOwner();
+    stops.push(() => watchdog.stop());
     const collector = new CodeCollector(db, code, pool, log);
     await collector.start();
     stops.push(() => collector.stop());
@@ -210,11 +216,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       })(),
     ]);
     worker.start();
-    stops.push(() => {
-      // Ending the environments first lets events in flight return (and be requeued) at once.
-      const stopped = worker.stop();
+    stops.push(async () => {
+      await worker.stop(STOP_GRACE_MS, () => pool.shutdown());
       pool.shutdown();
-      return stopped;
     });
 
     let stopping: Promise<void> | undefined;

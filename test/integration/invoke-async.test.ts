@@ -188,16 +188,64 @@ test('events still waiting for a worker at a clean stop run soon after the next 
   }
 });
 
+test('a clean stop under Event load runs no finished event again, and the next start runs the rest', { timeout: 90_000 }, async () => {
+  let busy = await startTestService({ asyncConcurrency: 8 });
+  try {
+    await busy.createFunction('busy', worker);
+    const file = join(scratch, 'busy.txt');
+    const tags = Array.from({ length: 120 }, (_, i) => `b${i}`);
+    // Short runs, so that many finish in the moments the stop takes.
+    await Promise.all(tags.map(async (tag) => assert.equal((await event(busy.client, 'busy', { file, tag, ms: 20 + (Number(tag.slice(1)) % 7) * 10 })).StatusCode, 202)));
+    await until('some events to run', async () => (await lines(file)).length >= 20);
+    busy = await busy.restart();
+    const seen = await until('every event', async () => {
+      const done = await lines(file);
+      return tags.every((t) => done.includes(t)) && done;
+    }, 30_000);
+    // The handler appends as its last step: a run cut short by the stop never appended, so any
+    // repeat is a finished event run again.
+    const repeated = tags.filter((t) => seen.filter((l) => l === t).length > 1);
+    assert.deepEqual(repeated, [], 'finished events ran again');
+  } finally {
+    await busy.close();
+  }
+});
+
 // ---- durability across a hard crash, with the real CLI in a child process ----
 
-test('a pglambda killed with SIGKILL does not leave its PostgreSQL running', { timeout: 120_000 }, () =>
-  withChildService(async ({ dataDir, start }) => {
+test('a pglambda killed with SIGKILL leaves neither its PostgreSQL nor what a function forked running', { timeout: 120_000 }, () =>
+  withChildService(async ({ dataDir, client, start }) => {
     const child = await start();
     const pgdata = await pgdataOf(dataDir);
     assert.ok((await processesIn(pgdata)).length > 0);
+    await client.send(new CreateFunctionCommand({
+      FunctionName: 'forker', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE, Code: { ZipFile: await zipFiles(forker) },
+    }));
+    const forked = Number(Buffer.from((await client.send(new InvokeCommand({ FunctionName: 'forker' }))).Payload!).toString());
+    assert.ok(isAlive(forked), 'the forked process runs while pglambda does');
     child.kill('SIGKILL');
     await until('PostgreSQL to end by itself', async () => (await processesIn(pgdata)).length === 0, 15_000);
+    await until(`the forked process ${forked} to end`, async () => !isAlive(forked), 15_000);
   }));
+
+/** Forks a long sleep, as a careless handler might, and answers its pid. */
+const forker = {
+  'index.mjs': `import { spawn } from 'node:child_process';
+    export const handler = async () => {
+      const child = spawn('sleep', ['300'], { stdio: 'ignore' });
+      child.unref();
+      return child.pid;
+    };`,
+};
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Kills every `pglambda up` child and its PostgreSQL (which a SIGKILLed parent leaves running). */
 async function killChildren(): Promise<void> {

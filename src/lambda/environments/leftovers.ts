@@ -1,9 +1,12 @@
 /**
  * Function processes exit by themselves once their Runtime API is gone, but one busy in a long
- * handler when the service is killed would run on. The pool keeps the live pids in a file, and the
- * next start stops whatever of them is still a function process.
+ * handler when the service is killed would run on, and so would what a function forked (with the
+ * role's credentials in its environment). Each environment leads a process group; the pool keeps
+ * their ids in a file, which serves twice: a watchdog kills those groups within a second or two of
+ * a SIGKILL of pglambda, and the next start stops whatever of them is still there.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { onOwnerDeath, type Watchdog } from '../../process/owner-watchdog.js';
 import { killGroup } from './runtime-process.js';
 
 export class PidFile {
@@ -20,12 +23,17 @@ export class PidFile {
     if (this.pids.delete(pid)) this.write();
   }
 
+  /** Kills the listed groups once pglambda is gone, unless stopped first. */
+  watchOwner(): Watchdog {
+    return onOwnerDeath('for g in $(cat "$1" 2>/dev/null); do kill -KILL -$g 2>/dev/null; done', [this.file]);
+  }
+
   private write(): void {
     writeFileSync(this.file, [...this.pids].join('\n'));
   }
 }
 
-/** Stops the processes a previous run left, if they are still function processes; returns how many. */
+/** Stops the process groups a previous run left, where they still hold a function process; returns how many. */
 export function stopLeftovers(file: string): number {
   let listed: string;
   try {
@@ -33,21 +41,33 @@ export function stopLeftovers(file: string): number {
   } catch {
     return 0;
   }
+  const groups = new Set(listed.split('\n').map(Number).filter(Boolean));
   let stopped = 0;
-  for (const pid of listed.split('\n').map(Number).filter(Boolean)) {
-    if (isFunctionProcess(pid)) {
-      // The whole group: what the function forked too.
-      if (killGroup(pid)) stopped++;
-    }
+  // The group's leader (the runtime) may have exited and left what it forked: look at every member.
+  for (const pid of groups.size ? readdirSync('/proc').filter((p) => /^\d+$/.test(p)) : []) {
+    const group = groupOf(pid);
+    if (group === undefined || !groups.has(group) || !isFunctionProcess(pid)) continue;
+    groups.delete(group);
+    if (killGroup(group)) stopped++;
   }
   writeFileSync(file, '');
   return stopped;
 }
 
-/** Pids are reused: only a process whose environment names a Runtime API is one of ours. */
-function isFunctionProcess(pid: number): boolean {
+/** The process group id: the field after the state, past the command name in parentheses. */
+function groupOf(pid: string): number | undefined {
   try {
-    return readFileSync(`/proc/${pid}/environ`, 'latin1').includes('\0AWS_LAMBDA_RUNTIME_API=');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pids are reused: only a process whose environment names a Runtime API is one of ours (forks inherit it). */
+function isFunctionProcess(pid: string): boolean {
+  try {
+    return `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes('\0AWS_LAMBDA_RUNTIME_API=');
   } catch {
     return false;
   }

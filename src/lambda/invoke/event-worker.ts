@@ -45,10 +45,21 @@ export class EventWorker {
     for (let i = 0; i < this.opts.concurrency; i++) this.slots.push(this.slot(i === 0 ? POLL_MS : IDLE_MS));
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Takes no more events and lets those running finish for up to `graceMs`, then calls `cutShort`
+   * (which ends the environments: what still runs is abandoned and runs again after the next start).
+   * A run that ends by itself is never run again; one cut short has not returned, so running it again
+   * is what a crash would do, and the grace keeps that rare.
+   */
+  async stop(graceMs: number, cutShort: () => void): Promise<void> {
     this.stopping = true;
     this.queue.stopTaking();
-    await Promise.all(this.slots);
+    const all = Promise.all(this.slots);
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([all.then(() => true), new Promise<false>((r) => (timer = setTimeout(r, graceMs, false)))]);
+    clearTimeout(timer);
+    if (!finished) cutShort();
+    await all;
     await this.queue.flushCompleted();
   }
 
@@ -115,8 +126,8 @@ export class EventWorker {
       if (!(err instanceof ThrottledError || err instanceof ExecutionRoleError)) console.error('pglambda: event invocation could not run', err);
       return claim.retryAt(this.opts.throttleDelayMs, false, { error: (err as Error).message });
     }
-    // Stopping kills the environments: a run they cut short is abandoned, not a function error, and
-    // runs again after the start. A run that finished, even while stopping, is done: never again.
+    // A run the stop cut short is abandoned, not a function error, and runs again after the start.
+    // A run that finished, even while stopping, is done: never again.
     if (this.stopping && result.status === 'crash') return claim.retryAt(0, false, { interrupted: true });
     const attempts = e.attempts + 1;
     if (!result.functionError) {
