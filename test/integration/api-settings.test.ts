@@ -200,6 +200,27 @@ test('tags: tag, list, untag; qualified ARNs and missing functions are refused',
   await refused(svc.client.send(new ListTagsCommand({ Resource: arn('doesnotexist') })), 'ResourceNotFoundException', 404, missing);
 });
 
+test('tagging checks the resource ARN as AWS words it, and knows no resources but functions', async () => {
+  // LocalStack's snapshots of AWS (test_lambda_api.snapshot.json, TestLambdaTags::test_tag_exceptions: tag_lambda_invalidarn;
+  // TestLambdaTag::test_tag_exceptions[lambda_function|event_source_mapping|capacity_provider]: invalid_arn_exception,
+  // aliased_arn_exception, not_found_exception_*; Nov 2025).
+  const pattern = String.raw`arn:(aws[a-zA-Z-]*):lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:(function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?|layer:([a-zA-Z0-9-_]+)|code-signing-config:csc-[a-z0-9]{17}|event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|capacity-provider:[a-zA-Z0-9-_]+)`;
+  const invalid = (resource: string) =>
+    `1 validation error detected: Value '${resource}' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`;
+  const prefix = 'arn:aws:lambda:us-west-2:123456789012';
+  const esm = `${prefix}:event-source-mapping:0f9f5c1e-8d6a-4f3c-9c5e-2b7a1d4e6f80`;
+  for (const resource of ['arn:aws:something', `${prefix}:foobar:tagged`, `${esm}:alias`, 'tagged']) {
+    await refused(svc.client.send(new TagResourceCommand({ Resource: resource, Tags: { a: 'b' } })), 'ValidationException', 400, invalid(resource));
+    await refused(svc.client.send(new ListTagsCommand({ Resource: resource })), 'ValidationException', 400, invalid(resource));
+  }
+  const capacityProvider = `${prefix}:capacity-provider:my-provider`;
+  for (const [resource, message] of [[esm, `Event source mapping not found: ${esm}`], [capacityProvider, `Capacity provider not found: ${capacityProvider}`]]) {
+    await refused(svc.client.send(new TagResourceCommand({ Resource: resource!, Tags: { a: 'b' } })), 'ResourceNotFoundException', 404, message!);
+    await refused(svc.client.send(new UntagResourceCommand({ Resource: resource!, TagKeys: ['a'] })), 'ResourceNotFoundException', 404, message!);
+    await refused(svc.client.send(new ListTagsCommand({ Resource: resource! })), 'ResourceNotFoundException', 404, message!);
+  }
+});
+
 test('GetAccountSettings reports limits and this account\'s usage', async () => {
   const acct = svc.clientFor({ accessKeyId: '222222222222' });
   try {

@@ -4,17 +4,45 @@ import { functionArn } from '../../lambda/model.js';
 import { ValidationException } from '../errors.js';
 import { empty, json, type Route } from '../protocols/rest-json.js';
 import type { LambdaApiDeps } from './deps.js';
-import { fnNotFound, InvalidParameterValueException } from './errors.js';
+import { fnNotFound, InvalidParameterValueException, ResourceNotFoundException } from './errors.js';
 import { body, getRecord } from './functions.js';
 import { parseFunctionRef } from './identifiers.js';
+import { violations } from './permission-statement.js';
 import { ACCOUNT_CONCURRENCY } from './concurrency.js';
 import { parseInput } from './validate.js';
 
 const TagInput = z.object({ Tags: z.record(z.string(), z.string()) });
 
+/**
+ * The resource constraint as AWS words its ValidationException (LSS test_lambda_api
+ * TestLambdaTags::test_tag_exceptions and TestLambdaTag::test_tag_exceptions[*], Nov 2025); the
+ * model's pattern differs.
+ */
+const TAGGABLE_RESOURCE = {
+  member: 'resource',
+  pattern: String.raw`arn:(aws[a-zA-Z-]*):lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:(function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?|layer:([a-zA-Z0-9-_]+)|code-signing-config:csc-[a-z0-9]{17}|event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|capacity-provider:[a-zA-Z0-9-_]+)`,
+  min: 1,
+  max: 256,
+};
+
+/**
+ * pglambda has functions only, so any other taggable resource is missing: in AWS's words where
+ * recorded (same snapshots), else Lambda's generic not-found text.
+ */
+const OTHER_RESOURCE_NOT_FOUND: Record<string, string> = {
+  'event-source-mapping': 'Event source mapping not found',
+  'capacity-provider': 'Capacity provider not found',
+};
+
 export function tagRoutes(deps: LambdaApiDeps): Route[] {
   const ref = (arn: string, caller: Parameters<typeof parseFunctionRef>[1]) => {
-    if (!arn.startsWith('arn:')) throw new InvalidParameterValueException(`Invalid ARN: ${arn}`);
+    const invalid = violations(arn, TAGGABLE_RESOURCE);
+    if (invalid.length) throw new ValidationException(invalid);
+    const type = arn.split(':')[5]!;
+    if (type !== 'function') {
+      const text = OTHER_RESOURCE_NOT_FOUND[type];
+      throw new ResourceNotFoundException(text ? `${text}: ${arn}` : 'The resource you requested does not exist.');
+    }
     const k = parseFunctionRef(arn, caller);
     if (k.qualifier !== undefined) {
       throw new InvalidParameterValueException('Tags on function aliases and versions are not supported. Please specify a function ARN.');
