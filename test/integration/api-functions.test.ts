@@ -94,8 +94,12 @@ test('CreateFunction validation errors carry AWS exception classes and texts', a
   await refused(create('v-mem-10241', { MemorySize: 10241 }), 'ValidationException', 400, constraint('10241', 'memorySize', 'Member must have value less than or equal to 10240'));
   await refused(create('v-role', { Role: 'r1' }), 'ValidationException', 400,
     constraint('r1', 'role', 'Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+'));
+  // LSS test_lambda_api.snapshot.json, TestLambdaFunction::test_create_lambda_exceptions: invalid_runtime_exc, uppercase_runtime_exc (Jan 2026).
+  const runtimes = 'nodejs20.x, python3.14, provided.al2023, python3.12, python3.13, nodejs24.x, nodejs22.x, java25, python3.10, python3.11, java21, ruby3.3, ruby3.4, ruby3.2, python3.8, python3.9, java17, nodejs16.x, dotnet10, dotnet8, java11, dotnet6, nodejs18.x, provided.al2, java8.al2';
   await refused(create('v-runtime', { Runtime: 'non-existent-runtime' as never }), 'InvalidParameterValueException', 400,
-    /^Value non-existent-runtime at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: \[.*nodejs22\.x.*\] or be a valid ARN$/);
+    `Value non-existent-runtime at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${runtimes}] or be a valid ARN`);
+  await refused(create('v-runtime-case', { Runtime: 'PYTHON3.9' as never }), 'InvalidParameterValueException', 400,
+    `Value PYTHON3.9 at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${runtimes}] or be a valid ARN`);
   await refused(create('v-deprecated', { Runtime: 'nodejs16.x' }), 'InvalidParameterValueException', 400,
     'The runtime parameter of nodejs16.x is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.');
   await refused(create('v-env-reserved', { Environment: { Variables: { AWS_REGION: 'x', OK: '1' } } }), 'InvalidParameterValueException', 400,
@@ -255,6 +259,21 @@ test('DeleteFunction removes a function or one version; $LATEST and aliases cann
   await svc.client.send(new PublishVersionCommand({ FunctionName: 'versioned' }));
   await svc.client.send(new DeleteFunctionCommand({ FunctionName: arn('versioned') }));
   await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'versioned', Qualifier: '2' })), 'ResourceNotFoundException', 404, `Function not found: ${arn('versioned')}`);
+});
+
+test('a malformed function name is refused with the pattern AWS quotes for the operation', async () => {
+  // LocalStack's snapshots of AWS (test_lambda_api.snapshot.json, TestLambdaFunction::test_function_name_and_qualifier_validation
+  // [invalid_characters_in_function_name-*] and [function_name_is_single_invalid-*]; Nov 2025).
+  const namespaced = String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?`;
+  const named = String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`;
+  const message = (value: string, pattern: string) =>
+    `1 validation error detected: Value '${value}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`;
+  for (const FunctionName of ['my-function!', '*']) {
+    await refused(svc.client.send(new GetFunctionCommand({ FunctionName })), 'ValidationException', 400, message(FunctionName, namespaced));
+    await refused(svc.client.send(new DeleteFunctionCommand({ FunctionName })), 'ValidationException', 400, message(FunctionName, namespaced));
+    await refused(svc.client.send(new InvokeCommand({ FunctionName })), 'ValidationException', 400, message(FunctionName, namespaced));
+    await refused(create(FunctionName), 'ValidationException', 400, message(FunctionName, named));
+  }
 });
 
 test('the SDK waiters succeed at once', async () => {

@@ -8,9 +8,14 @@ import { InvalidParameterValueException, ResourceNotFoundException } from './err
 
 const REGION = String.raw`(?:eusc-)?[a-z]{2}(?:(?:-gov)|(?:-iso(?:[a-z]?)))?-[a-z]+-\d{1}`;
 
-/** Patterns from the model, used verbatim in ValidationException messages. */
+/**
+ * The patterns AWS quotes in its ValidationException messages (LSS test_lambda_api
+ * TestLambdaFunction::test_function_name_and_qualifier_validation[*], Nov 2025), which are not the
+ * model's: NamespacedFunctionName (GetFunction, DeleteFunction, Invoke, …) and FunctionName
+ * (CreateFunction, Update*, PublishVersion, …).
+ */
 export const NAMESPACED_PATTERN =
-  String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:|(((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?))(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?`;
+  String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?`;
 export const FUNCTION_NAME_PATTERN =
   String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`;
 

@@ -6,12 +6,23 @@
 import { z } from 'zod';
 import { ValidationException, violation } from '../errors.js';
 import { InvalidParameterValueException } from './errors.js';
+import { FUNCTION_NAME_PATTERN } from './identifiers.js';
 
 export const SUPPORTED_RUNTIMES = [
   'nodejs20.x', 'nodejs22.x', 'nodejs24.x',
   'python3.10', 'python3.11', 'python3.12', 'python3.13',
   'provided.al2', 'provided.al2023',
 ] as const;
+
+/**
+ * The runtimes AWS lists when it refuses an unknown one, in its order (LSS test_lambda_api
+ * TestLambdaFunction::test_create_lambda_exceptions, invalid_runtime_exc, Jan 2026).
+ */
+const AWS_RUNTIME_LIST = [
+  'nodejs20.x', 'python3.14', 'provided.al2023', 'python3.12', 'python3.13', 'nodejs24.x', 'nodejs22.x', 'java25',
+  'python3.10', 'python3.11', 'java21', 'ruby3.3', 'ruby3.4', 'ruby3.2', 'python3.8', 'python3.9', 'java17',
+  'nodejs16.x', 'dotnet10', 'dotnet8', 'java11', 'dotnet6', 'nodejs18.x', 'provided.al2', 'java8.al2',
+];
 
 // Model enum members we do not run: refused by name instead of a generic enum violation.
 const DEPRECATED_RUNTIMES = /^(nodejs(4\.3|6\.10|8\.10|10\.x|12\.x|14\.x|16\.x|18\.x)|nodejs|python2\.7|python3\.[6-9]|dotnetcore\d\.\d|dotnet6|ruby2\.\d|go1\.x|java8|provided)$/;
@@ -25,7 +36,6 @@ const RESERVED_ENV = new Set([
 ]);
 
 const ROLE_PATTERN = String.raw`arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`;
-const NAME_PATTERN = String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`;
 
 /** Members shared by CreateFunction and UpdateFunctionConfiguration (all optional on update). */
 const configMembers = {
@@ -85,8 +95,8 @@ export function parseInput<T extends z.ZodType>(schema: T, body: unknown): z.inf
 export function checkConfig(c: UpdateConfigInput & { FunctionName?: string; Architectures?: string[] }): void {
   const v: string[] = [];
   if (c.FunctionName !== undefined) {
-    if (!new RegExp(`^${NAME_PATTERN}$`).test(c.FunctionName)) {
-      v.push(violation(c.FunctionName, 'functionName', `Member must satisfy regular expression pattern: ${NAME_PATTERN}`));
+    if (!new RegExp(`^${FUNCTION_NAME_PATTERN}$`).test(c.FunctionName)) {
+      v.push(violation(c.FunctionName, 'functionName', `Member must satisfy regular expression pattern: ${FUNCTION_NAME_PATTERN}`));
     }
     if (c.FunctionName.length > 140) {
       v.push(violation(c.FunctionName, 'functionName', 'Member must have length less than or equal to 140'));
@@ -123,7 +133,7 @@ export function checkConfig(c: UpdateConfigInput & { FunctionName?: string; Arch
   }
   if (c.Runtime !== undefined && !isKnownRuntime(c.Runtime)) {
     throw new InvalidParameterValueException(
-      `Value ${c.Runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${SUPPORTED_RUNTIMES.join(', ')}] or be a valid ARN`,
+      `Value ${c.Runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${AWS_RUNTIME_LIST.join(', ')}] or be a valid ARN`,
     );
   }
 
