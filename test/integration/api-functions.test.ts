@@ -261,6 +261,22 @@ test('DeleteFunction removes a function or one version; $LATEST and aliases cann
   await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'versioned', Qualifier: '2' })), 'ResourceNotFoundException', 404, `Function not found: ${arn('versioned')}`);
 });
 
+test('DeleteFunction of a version that does not exist succeeds; of a function that does not exist, it is not found', async () => {
+  // LocalStack's snapshots of AWS (test_lambda_api.snapshot.json, TestLambdaFunction::test_delete_on_nonexisting_version;
+  // Nov 2025): deleting version 1233 of an existing function succeeds, twice; once the function is gone, both forms are
+  // ResourceNotFoundException with the unqualified ARN.
+  await create('no-such-version');
+  for (let i = 0; i < 2; i++) {
+    const d = await svc.client.send(new DeleteFunctionCommand({ FunctionName: 'no-such-version', Qualifier: '1233' }));
+    assert.equal(d.$metadata.httpStatusCode, 204);
+  }
+  assert.equal((await svc.client.send(new GetFunctionCommand({ FunctionName: 'no-such-version' }))).Configuration?.Version, '$LATEST');
+  await svc.client.send(new DeleteFunctionCommand({ FunctionName: 'no-such-version' }));
+  const gone = `Function not found: ${arn('no-such-version')}`;
+  await refused(svc.client.send(new DeleteFunctionCommand({ FunctionName: 'no-such-version' })), 'ResourceNotFoundException', 404, gone);
+  await refused(svc.client.send(new DeleteFunctionCommand({ FunctionName: 'no-such-version', Qualifier: '1233' })), 'ResourceNotFoundException', 404, gone);
+});
+
 test('a malformed function name is refused with the pattern AWS quotes for the operation', async () => {
   // LocalStack's snapshots of AWS (test_lambda_api.snapshot.json, TestLambdaFunction::test_function_name_and_qualifier_validation
   // [invalid_characters_in_function_name-*] and [function_name_is_single_invalid-*]; Nov 2025).
