@@ -13,6 +13,7 @@ import {
   GetPolicyCommand,
   PublishVersionCommand,
   RemovePermissionCommand,
+  UpdateFunctionConfigurationCommand,
   type AddPermissionCommandInput,
 } from '@aws-sdk/client-lambda';
 import { failure, fnArn, refused } from '../helpers/aws-assert.js';
@@ -200,7 +201,9 @@ test('versions and aliases have policies of their own, with qualified resources'
 
 test('policies go with the function, version or alias they belong to, and survive a restart', async () => {
   await withVersionAndAlias('gone');
-  await svc.client.send(new PublishVersionCommand({ FunctionName: 'gone', Description: 'second' }));
+  // A version 2 needs a change to $LATEST: a Description given to PublishVersion alone is none.
+  await svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'gone', Description: 'second' }));
+  await svc.client.send(new PublishVersionCommand({ FunctionName: 'gone' }));
   await add('gone', {});
   await add('gone', { Qualifier: '1' });
   await add('gone', { Qualifier: '2' });

@@ -87,6 +87,18 @@ test('PublishVersion numbers versions, returns the same version when nothing cha
   await refused(publish('nope'), 'ResourceNotFoundException', 404, `Function not found: ${arn('nope')}`);
 });
 
+test('PublishVersion with only a Description of its own returns the latest version as it is', async () => {
+  // LocalStack's snapshots of AWS (test_lambda_api.snapshot.json, TestLambdaVersions::test_version_lifecycle:
+  // second_publish_response and third_publish_response, the latter with a new Description; Nov 2025).
+  await svc.createFunction('described', code('one'));
+  const v1 = await publish('described', { Description: 'first release' });
+  const again = await publish('described', { Description: 'another description' });
+  assert.equal(again.$metadata.httpStatusCode, 201);
+  assert.deepEqual([again.Version, again.Description, again.RevisionId], ['1', 'first release', v1.RevisionId]);
+  const listed = await svc.client.send(new ListVersionsByFunctionCommand({ FunctionName: 'described' }));
+  assert.deepEqual(listed.Versions!.map((v) => v.Version), ['$LATEST', '1']);
+});
+
 test('ListVersionsByFunction lists $LATEST first, then versions in order, and pages', async () => {
   await twoVersions('listed');
   const r = await svc.client.send(new ListVersionsByFunctionCommand({ FunctionName: 'listed' }));
