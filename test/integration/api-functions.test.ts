@@ -15,6 +15,8 @@ import {
   GetFunctionConfigurationCommand,
   InvokeCommand,
   ListFunctionsCommand,
+  ListVersionsByFunctionCommand,
+  paginateListFunctions,
   PublishVersionCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
@@ -22,6 +24,7 @@ import {
   waitUntilFunctionExists,
   waitUntilFunctionUpdatedV2,
   type CreateFunctionCommandInput,
+  type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
 import { fnArn, refused } from '../helpers/aws-assert.js';
@@ -300,6 +303,50 @@ test('the SDK waiters succeed at once', async () => {
     assert.equal(r.state, 'SUCCESS');
   }
   assert.ok(Date.now() - t0 < 3000, `waiters took ${Date.now() - t0} ms`);
+});
+
+/** Members AWS leaves out of list entries (test_list_functions list_all / list_default, test_version_lifecycle list_versions_result). */
+const NOT_LISTED = [
+  'State', 'StateReason', 'StateReasonCode', 'LastUpdateStatus', 'LastUpdateStatusReason', 'LastUpdateStatusReasonCode', 'RuntimeVersionConfig',
+] as const;
+const listedMembers = (fs: FunctionConfiguration[]) => fs.flatMap((f) => NOT_LISTED.filter((k) => f[k] !== undefined));
+
+test('ListFunctions with FunctionVersion=ALL lists each published version after its $LATEST, paged or not; other values are refused', async () => {
+  // LocalStack's snapshots of AWS (test_lambda_api.snapshot.json, TestLambdaFunction::test_list_functions: list_all with
+  // PageSize 1, list_default, list_functions_invalid_functionversion; Nov 2025): with ALL every entry has a qualified ARN.
+  const c = svc.clientFor({ region: 'ap-northeast-1' });
+  try {
+    await c.send(new CreateFunctionCommand(await createInput('all-a', { Publish: true })));
+    await c.send(new UpdateFunctionCodeCommand({ FunctionName: 'all-a', ZipFile: await zipFiles(code('all-a2')), Publish: true }));
+    await c.send(new CreateFunctionCommand(await createInput('all-b')));
+    await c.send(new CreateFunctionCommand(await createInput('all-c', { Publish: true })));
+    const entries = (fs: FunctionConfiguration[]) => fs.map((f) => f.FunctionArn!.replace(`arn:aws:lambda:ap-northeast-1:${ACCT}:function:`, ''));
+    const everything = ['all-a:$LATEST', 'all-a:1', 'all-a:2', 'all-b:$LATEST', 'all-c:$LATEST', 'all-c:1'];
+
+    const all = (await c.send(new ListFunctionsCommand({ FunctionVersion: 'ALL' }))).Functions!;
+    assert.deepEqual(entries(all), everything);
+    assert.deepEqual(all.map((f) => f.Version), ['$LATEST', '1', '2', '$LATEST', '$LATEST', '1']);
+    for (const MaxItems of [1, 2, 4]) {
+      const seen: FunctionConfiguration[] = [];
+      for await (const page of paginateListFunctions({ client: c, pageSize: MaxItems }, { FunctionVersion: 'ALL' })) {
+        assert.ok(page.Functions!.length <= MaxItems);
+        seen.push(...page.Functions!);
+      }
+      assert.deepEqual(entries(seen), everything, `MaxItems ${MaxItems}`);
+    }
+    const latest = (await c.send(new ListFunctionsCommand({}))).Functions!;
+    assert.deepEqual(entries(latest), ['all-a', 'all-b', 'all-c']);
+
+    assert.deepEqual(listedMembers([...all, ...latest]), [], 'list entries carry no state and no RuntimeVersionConfig');
+    const versions = (await c.send(new ListVersionsByFunctionCommand({ FunctionName: 'all-a' }))).Versions!;
+    assert.deepEqual(versions.map((v) => v.Version), ['$LATEST', '1', '2']);
+    assert.deepEqual(listedMembers(versions), [], 'nor do ListVersionsByFunction\'s');
+
+    await refused(c.send(new ListFunctionsCommand({ FunctionVersion: 'invalid' as 'ALL' })), 'ValidationException', 400,
+      "1 validation error detected: Value 'invalid' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]");
+  } finally {
+    c.destroy();
+  }
 });
 
 test('regions and accounts are separate: other regions and 12-digit access keys see their own functions', async () => {

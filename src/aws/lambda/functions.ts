@@ -1,10 +1,9 @@
-/** CreateFunction, GetFunction(Configuration), ListFunctions, Update*, DeleteFunction. */
+/** CreateFunction, GetFunction(Configuration), Update*, DeleteFunction. */
 import { randomUUID } from 'node:crypto';
 import { CodePackageError } from '../../lambda/code/package.js';
 import { ROLE_NOT_ASSUMABLE } from '../../lambda/errors.js';
 import { functionArn, lambdaTimestamp, type FunctionConfig, type FunctionRecord } from '../../lambda/model.js';
 import { versionOf } from '../../lambda/resolve.js';
-import { AwsError } from '../errors.js';
 import { empty, json, parseJsonBody, type Route } from '../protocols/rest-json.js';
 import type { AwsRequest } from '../request.js';
 import type { LambdaApiDeps } from './deps.js';
@@ -93,24 +92,6 @@ export function functionRoutes(deps: LambdaApiDeps): Route[] {
           return json(201, { ...functionConfiguration(ref, latest, '$LATEST', false), Version: v.version });
         }
         return json(201, functionConfiguration(ref, latest, '$LATEST', false));
-      },
-    },
-    {
-      method: 'GET',
-      path: '/2015-03-31/functions',
-      handler: async (req) => {
-        const max = Number(req.query.get('MaxItems') ?? 50);
-        if (!Number.isInteger(max) || max < 1 || max > 10000) {
-          throw new AwsError('ValidationException', `1 validation error detected: Value '${req.query.get('MaxItems')}' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 10000`);
-        }
-        const marker = req.query.get('Marker') ?? undefined;
-        const after = marker ? Buffer.from(marker, 'base64url').toString('utf8') : undefined;
-        const recs = await deps.store.list(req.caller.accountId, req.caller.region, after, max + 1);
-        const page = recs.slice(0, max);
-        return json(200, {
-          Functions: page.map((r) => functionConfiguration(r, r.latest, '$LATEST', false)),
-          ...(recs.length > max ? { NextMarker: Buffer.from(page.at(-1)!.name).toString('base64url') } : {}),
-        });
       },
     },
     {

@@ -13,6 +13,7 @@ import { eventInvokeConfigRoutes } from './event-invoke-config.js';
 import { functionRoutes } from './functions.js';
 import { invokeRoutes } from './invoke.js';
 import { InvokeService } from './invoke-service.js';
+import { listFunctionsRoute } from './list-functions.js';
 import { permissionRoutes } from './permissions.js';
 import { pglambdaRoutes } from './pglambda-extras.js';
 import { tagRoutes } from './tags.js';
@@ -35,6 +36,7 @@ export function createLambda(deps: LambdaApiDeps): Lambda {
   const invocations = new InvokeService(deps, deps.enforceIam ? authorizer : undefined);
   const routes = [
     ...functionRoutes(deps),
+    listFunctionsRoute(deps),
     ...versionRoutes(deps),
     ...aliasRoutes(deps),
     ...concurrencyRoutes(deps),

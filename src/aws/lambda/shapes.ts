@@ -3,6 +3,20 @@ import { functionArn, type Alias, type EventInvokeConfig, type FunctionConfig, t
 
 export function functionConfiguration(k: FunctionKey, c: FunctionConfig, version: string, qualifiedArn: boolean) {
   return {
+    ...listedConfiguration(k, c, version, qualifiedArn),
+    // Functions are ready as soon as they are stored, so the SDK's waiters pass at once.
+    State: 'Active',
+    LastUpdateStatus: 'Successful',
+  };
+}
+
+/**
+ * A FunctionConfiguration as ListFunctions and ListVersionsByFunction show it: without the state
+ * members (LSS test_lambda_api TestLambdaFunction::test_list_functions,
+ * TestLambdaVersions::test_version_lifecycle, Nov 2025).
+ */
+export function listedConfiguration(k: FunctionKey, c: FunctionConfig, version: string, qualifiedArn: boolean) {
+  return {
     FunctionName: k.name,
     FunctionArn: functionArn(k, qualifiedArn ? version : undefined),
     Runtime: c.runtime,
@@ -18,9 +32,6 @@ export function functionConfiguration(k: FunctionKey, c: FunctionConfig, version
     ...(c.environment ? { Environment: { Variables: c.environment } } : {}),
     TracingConfig: { Mode: 'PassThrough' },
     RevisionId: c.revisionId,
-    // Functions are ready as soon as they are stored, so the SDK's waiters pass at once.
-    State: 'Active',
-    LastUpdateStatus: 'Successful',
     PackageType: 'Zip',
     Architectures: c.architectures,
     EphemeralStorage: { Size: c.ephemeralStorage },

@@ -6,7 +6,7 @@ import type { LambdaApiDeps } from './deps.js';
 import { fnNotFound, InvalidParameterValueException } from './errors.js';
 import { body, checkRevision, getRecord } from './functions.js';
 import { parseFunctionRef } from './identifiers.js';
-import { functionConfiguration } from './shapes.js';
+import { functionConfiguration, listedConfiguration } from './shapes.js';
 import { parseInput } from './validate.js';
 
 const PublishInput = z.object({
@@ -59,10 +59,10 @@ export function versionRoutes(deps: LambdaApiDeps): Route[] {
         const ref = parseFunctionRef(p.FunctionName!, req.caller, { allowQualifier: false });
         const rec = await getRecord(deps, ref);
         const all = [
-          functionConfiguration(rec, rec.latest, '$LATEST', true),
+          listedConfiguration(rec, rec.latest, '$LATEST', true),
           ...Object.values(rec.versions)
             .sort((a, b) => Number(a.version) - Number(b.version))
-            .map((v) => functionConfiguration(rec, v, v.version, true)),
+            .map((v) => listedConfiguration(rec, v, v.version, true)),
         ];
         const max = Number(req.query.get('MaxItems') ?? 50);
         const start = Number(req.query.get('Marker') ?? 0);
