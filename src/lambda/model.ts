@@ -1,4 +1,5 @@
 /** The Lambda domain's data, as pglambda stores it (AWS's wire shapes are built from these). */
+import { createHash } from 'node:crypto';
 
 export interface FunctionConfig {
   runtime: string;
@@ -67,6 +68,14 @@ export interface FunctionKey {
 export function functionArn(k: FunctionKey, qualifier?: string): string {
   const base = `arn:aws:lambda:${k.region}:${k.accountId}:function:${k.name}`;
   return qualifier ? `${base}:${qualifier}` : base;
+}
+
+/**
+ * AWS names the runtime build a function runs; pglambda runs each runtime on the local interpreter,
+ * so the ARN names the runtime alone and stays the same across restarts.
+ */
+export function runtimeVersionArn(region: string, runtime: string): string {
+  return `arn:aws:lambda:${region}::runtime:${createHash('sha256').update(runtime).digest('hex')}`;
 }
 
 export function lambdaTimestamp(d = new Date()): string {

@@ -305,6 +305,22 @@ test('the SDK waiters succeed at once', async () => {
   assert.ok(Date.now() - t0 < 3000, `waiters took ${Date.now() - t0} ms`);
 });
 
+test('configurations carry their runtime\'s RuntimeVersionConfig', async () => {
+  // LocalStack's snapshots of AWS (test_lambda_api.snapshot.json, TestLambdaFunction::test_list_functions:
+  // create_response_1 and create_response_2, two python3.12 functions with one RuntimeVersionArn; Nov 2025).
+  const a = await create('runtime-a', { Publish: true });
+  const b = await create('runtime-b');
+  const py = await create('runtime-py', { Runtime: 'python3.12', Handler: 'index.handler' });
+  const versionArn = a.RuntimeVersionConfig?.RuntimeVersionArn;
+  assert.match(versionArn ?? '', /^arn:aws:lambda:us-west-2::runtime:[0-9a-f]{64}$/);
+  assert.equal(b.RuntimeVersionConfig?.RuntimeVersionArn, versionArn, 'the same runtime');
+  assert.notEqual(py.RuntimeVersionConfig?.RuntimeVersionArn, versionArn, 'another runtime');
+  const got = await svc.client.send(new GetFunctionCommand({ FunctionName: 'runtime-a' }));
+  assert.equal(got.Configuration?.RuntimeVersionConfig?.RuntimeVersionArn, versionArn);
+  const v1 = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'runtime-a', Qualifier: '1' }));
+  assert.equal(v1.RuntimeVersionConfig?.RuntimeVersionArn, versionArn);
+});
+
 /** Members AWS leaves out of list entries (test_list_functions list_all / list_default, test_version_lifecycle list_versions_result). */
 const NOT_LISTED = [
   'State', 'StateReason', 'StateReasonCode', 'LastUpdateStatus', 'LastUpdateStatusReason', 'LastUpdateStatusReasonCode', 'RuntimeVersionConfig',

@@ -1,5 +1,5 @@
 /** Lambda's wire shapes (FunctionConfiguration, AliasConfiguration, …) built from stored records. */
-import { functionArn, type Alias, type EventInvokeConfig, type FunctionConfig, type FunctionKey } from '../../lambda/model.js';
+import { functionArn, runtimeVersionArn, type Alias, type EventInvokeConfig, type FunctionConfig, type FunctionKey } from '../../lambda/model.js';
 
 export function functionConfiguration(k: FunctionKey, c: FunctionConfig, version: string, qualifiedArn: boolean) {
   return {
@@ -7,12 +7,13 @@ export function functionConfiguration(k: FunctionKey, c: FunctionConfig, version
     // Functions are ready as soon as they are stored, so the SDK's waiters pass at once.
     State: 'Active',
     LastUpdateStatus: 'Successful',
+    RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(k.region, c.runtime) },
   };
 }
 
 /**
  * A FunctionConfiguration as ListFunctions and ListVersionsByFunction show it: without the state
- * members (LSS test_lambda_api TestLambdaFunction::test_list_functions,
+ * members or RuntimeVersionConfig (LSS test_lambda_api TestLambdaFunction::test_list_functions,
  * TestLambdaVersions::test_version_lifecycle, Nov 2025).
  */
 export function listedConfiguration(k: FunctionKey, c: FunctionConfig, version: string, qualifiedArn: boolean) {
