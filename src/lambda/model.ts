@@ -16,6 +16,17 @@ export interface FunctionConfig {
   /** Hex SHA-256 of the zip: names the extracted code folder, shared by versions with equal code. */
   codeId: string;
   lastModified: string;
+  /** The RevisionId once any transition is over. */
+  revisionId: string;
+  transition?: Transition;
+}
+
+/** A create or an update under way (lifecycle.ts): the function shows Pending or InProgress until `until`. */
+export interface Transition {
+  kind: 'create' | 'update';
+  /** Epoch milliseconds. */
+  until: number;
+  /** The RevisionId shown during the transition. */
   revisionId: string;
 }
 

@@ -49,7 +49,7 @@ async function createInput(name: string, extra: Partial<CreateFunctionCommandInp
 const create = async (name: string, extra: Partial<CreateFunctionCommandInput> = {}) =>
   svc.client.send(new CreateFunctionCommand(await createInput(name, extra)));
 
-test('CreateFunction returns the configuration: unqualified ARN, $LATEST, Active, CodeSha256 of the zip', async () => {
+test('CreateFunction returns the configuration: unqualified ARN, $LATEST, Pending, CodeSha256 of the zip', async () => {
   const zip = await zipFiles(code('created'));
   const r = await svc.client.send(new CreateFunctionCommand({
     FunctionName: 'created', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: zip },
@@ -59,7 +59,7 @@ test('CreateFunction returns the configuration: unqualified ARN, $LATEST, Active
   assert.equal(r.FunctionName, 'created');
   assert.equal(r.FunctionArn, arn('created'));
   assert.equal(r.Version, '$LATEST');
-  assert.equal(r.State, 'Active');
+  assert.equal(r.State, 'Pending');
   assert.equal(r.CodeSha256, sha(zip));
   assert.equal(r.CodeSize, zip.length);
   assert.deepEqual([r.Runtime, r.Handler, r.Role, r.Description, r.Timeout, r.MemorySize], ['nodejs22.x', 'index.handler', ROLE, 'first', 7, 256]);
@@ -134,8 +134,6 @@ test('GetFunction gives the configuration and a Code.Location that serves the zi
   const r = await svc.client.send(new GetFunctionCommand({ FunctionName: 'getme' }));
   assert.equal(r.Configuration?.FunctionArn, arn('getme'));
   assert.equal(r.Configuration?.CodeSha256, sha(zip));
-  assert.equal(r.Configuration?.State, 'Active');
-  assert.equal(r.Configuration?.LastUpdateStatus, 'Successful');
   assert.equal(r.Code?.RepositoryType, 'S3');
   assert.deepEqual(r.Tags, { team: 'db' });
   const res = await fetch(r.Code!.Location!);
@@ -206,19 +204,19 @@ test('ListFunctions pages with MaxItems and NextMarker, each function exactly on
 });
 
 test('UpdateFunctionConfiguration changes what Get shows and the RevisionId; a stale RevisionId is refused', async () => {
-  const created = await create('reconf');
+  await create('reconf');
+  await waitUntilFunctionActiveV2({ client: svc.client, maxWaitTime: 10 }, { FunctionName: 'reconf' });
+  const active = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'reconf' }));
   const r = await svc.client.send(new UpdateFunctionConfigurationCommand({
-    FunctionName: 'reconf', Timeout: 30, MemorySize: 512, Description: 'now', Environment: { Variables: { MODE: 'x' } }, RevisionId: created.RevisionId,
+    FunctionName: 'reconf', Timeout: 30, MemorySize: 512, Description: 'now', Environment: { Variables: { MODE: 'x' } }, RevisionId: active.RevisionId,
   }));
-  assert.notEqual(r.RevisionId, created.RevisionId);
-  assert.equal(r.LastUpdateStatus, 'Successful');
+  assert.notEqual(r.RevisionId, active.RevisionId);
   const g = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'reconf' }));
   assert.equal(g.Timeout, 30);
   assert.equal(g.MemorySize, 512);
   assert.equal(g.Description, 'now');
   assert.deepEqual(g.Environment?.Variables, { MODE: 'x' });
-  assert.equal(g.RevisionId, r.RevisionId);
-  await refused(svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'reconf', Timeout: 5, RevisionId: created.RevisionId })),
+  await refused(svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'reconf', Timeout: 5, RevisionId: active.RevisionId })),
     'PreconditionFailedException', 412, 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
   await refused(svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'reconf', Timeout: 0 })), 'ValidationException', 400, /at 'timeout'/);
   await refused(svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'nope', Timeout: 5 })), 'ResourceNotFoundException', 404, `Function not found: ${arn('nope')}`);
@@ -295,14 +293,39 @@ test('a malformed function name is refused with the pattern AWS quotes for the o
   }
 });
 
-test('the SDK waiters succeed at once', async () => {
-  await create('waited');
+const STATE_MEMBERS = ['State', 'StateReason', 'StateReasonCode', 'LastUpdateStatus', 'LastUpdateStatusReason', 'LastUpdateStatusReasonCode'] as const;
+const stateOf = (c: FunctionConfiguration | undefined) =>
+  Object.fromEntries(STATE_MEMBERS.filter((k) => c?.[k] !== undefined).map((k) => [k, c![k]]));
+const ACTIVE = { State: 'Active', LastUpdateStatus: 'Successful' };
+
+test('a function is Pending after CreateFunction and InProgress after an update, then Active and Successful under a new RevisionId', async () => {
+  // As AWS answers in LocalStack's snapshots of AWS (test_lambda_api.snapshot.json,
+  // TestLambdaRevisions::test_function_revisions_basic: create_function_response_rev1, get_function_response_rev2,
+  // update_function_code_response_rev3, get_function_response_rev4, update_function_configuration_response_rev5; Nov 2025).
+  const created = await create('lifecycle');
+  assert.deepEqual(stateOf(created), { State: 'Pending', StateReason: 'The function is being created.', StateReasonCode: 'Creating' });
   const t0 = Date.now();
-  for (const wait of [waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2, waitUntilFunctionExists]) {
-    const r = await wait({ client: svc.client, maxWaitTime: 10 }, { FunctionName: 'waited' });
-    assert.equal(r.state, 'SUCCESS');
-  }
-  assert.ok(Date.now() - t0 < 3000, `waiters took ${Date.now() - t0} ms`);
+  assert.equal((await waitUntilFunctionActiveV2({ client: svc.client, maxWaitTime: 10 }, { FunctionName: 'lifecycle' })).state, 'SUCCESS');
+  assert.ok(Date.now() - t0 < 3000, `the Active waiter took ${Date.now() - t0} ms`);
+  const active = (await svc.client.send(new GetFunctionCommand({ FunctionName: 'lifecycle' }))).Configuration;
+  assert.deepEqual(stateOf(active), ACTIVE);
+  assert.notEqual(active?.RevisionId, created.RevisionId, 'becoming Active changes the RevisionId');
+
+  const inProgress = { State: 'Active', LastUpdateStatus: 'InProgress', LastUpdateStatusReason: 'The function is being created.', LastUpdateStatusReasonCode: 'Creating' };
+  const coded = await svc.client.send(new UpdateFunctionCodeCommand({ FunctionName: 'lifecycle', ZipFile: await zipFiles(code('v2')), RevisionId: active?.RevisionId }));
+  assert.deepEqual(stateOf(coded), inProgress);
+  assert.equal((await waitUntilFunctionUpdatedV2({ client: svc.client, maxWaitTime: 10 }, { FunctionName: 'lifecycle' })).state, 'SUCCESS');
+  const updated = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'lifecycle' }));
+  assert.deepEqual(stateOf(updated), ACTIVE);
+  assert.notEqual(updated.RevisionId, coded.RevisionId, 'finishing the update changes the RevisionId');
+  const configured = await svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'lifecycle', Timeout: 9, RevisionId: updated.RevisionId }));
+  assert.deepEqual(stateOf(configured), inProgress);
+  assert.equal((await waitUntilFunctionExists({ client: svc.client, maxWaitTime: 10 }, { FunctionName: 'lifecycle' })).state, 'SUCCESS');
+
+  // AWS refuses an Invoke while Pending; pglambda's function is ready as soon as it is created, and runs.
+  const fresh = await create('invoked-while-pending');
+  assert.equal(fresh.State, 'Pending');
+  assert.deepEqual(parsed((await svc.client.send(new InvokeCommand({ FunctionName: 'invoked-while-pending' }))).Payload), { tag: 'invoked-while-pending' });
 });
 
 test('configurations carry their runtime\'s RuntimeVersionConfig', async () => {
@@ -322,9 +345,7 @@ test('configurations carry their runtime\'s RuntimeVersionConfig', async () => {
 });
 
 /** Members AWS leaves out of list entries (test_list_functions list_all / list_default, test_version_lifecycle list_versions_result). */
-const NOT_LISTED = [
-  'State', 'StateReason', 'StateReasonCode', 'LastUpdateStatus', 'LastUpdateStatusReason', 'LastUpdateStatusReasonCode', 'RuntimeVersionConfig',
-] as const;
+const NOT_LISTED = [...STATE_MEMBERS, 'RuntimeVersionConfig'] as const;
 const listedMembers = (fs: FunctionConfiguration[]) => fs.flatMap((f) => NOT_LISTED.filter((k) => f[k] !== undefined));
 
 test('ListFunctions with FunctionVersion=ALL lists each published version after its $LATEST, paged or not; other values are refused', async () => {

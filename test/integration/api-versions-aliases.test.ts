@@ -17,6 +17,7 @@ import {
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
+  waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
 import { fnArn, refused } from '../helpers/aws-assert.js';
@@ -62,7 +63,10 @@ test('PublishVersion numbers versions, returns the same version when nothing cha
   assert.equal(again.Version, '1');
   assert.equal(again.RevisionId, v1.RevisionId);
 
-  const updated = await newCode('pub', 'two');
+  await newCode('pub', 'two');
+  // The update's RevisionId changes once it is done: the current one is GetFunction's after the waiter.
+  await waitUntilFunctionUpdatedV2({ client: svc.client, maxWaitTime: 10 }, { FunctionName: 'pub' });
+  const updated = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'pub' }));
   await refused(publish('pub', { CodeSha256: 'somenonexistentsha256' }), 'InvalidParameterValueException', 400,
     `CodeSHA256 (somenonexistentsha256) is different from current CodeSHA256 in $LATEST (${updated.CodeSha256}). Please try again with the CodeSHA256 in $LATEST.`);
   await refused(publish('pub', { RevisionId: v1.RevisionId }), 'PreconditionFailedException', 412,

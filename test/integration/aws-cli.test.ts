@@ -42,6 +42,23 @@ describe('the aws CLI', { skip: skipWithoutAwsCli }, () => {
     assert.deepEqual(JSON.parse(listed.stdout).Functions.map((f: { FunctionName: string }) => f.FunctionName), ['cli-fn']);
   });
 
+  test('wait function-active-v2 returns once a new function is Active; list-functions shows no state', async () => {
+    // AWS answers Pending at create and Active later (LocalStack's snapshots of AWS, test_lambda_api.snapshot.json,
+    // TestLambdaRevisions::test_function_revisions_basic; ListFunctions entries without State: TestLambdaFunction::test_list_functions).
+    const created = await aws(svc.endpoint, ['lambda', 'create-function', '--function-name', 'cli-waited', '--runtime', 'nodejs20.x',
+      '--handler', 'index.handler', '--role', ROLE, '--zip-file', 'fileb://fn.zip'], dir);
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal(JSON.parse(created.stdout).State, 'Pending');
+    const t0 = Date.now();
+    const waited = await aws(svc.endpoint, ['lambda', 'wait', 'function-active-v2', '--function-name', 'cli-waited']);
+    assert.equal(waited.code, 0, waited.stderr);
+    assert.ok(Date.now() - t0 < 5000, `the waiter took ${Date.now() - t0} ms`);
+    const got = JSON.parse((await aws(svc.endpoint, ['lambda', 'get-function', '--function-name', 'cli-waited'])).stdout);
+    assert.deepEqual([got.Configuration.State, got.Configuration.LastUpdateStatus], ['Active', 'Successful']);
+    const listed = JSON.parse((await aws(svc.endpoint, ['lambda', 'list-functions'])).stdout).Functions;
+    assert.deepEqual(listed.filter((f: { State?: string }) => f.State !== undefined), []);
+  });
+
   test('errors print as AWS errors do', async () => {
     const missing = await aws(svc.endpoint, ['lambda', 'get-function', '--function-name', 'nope']);
     assert.equal(missing.code, 254);

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { CodePackageError } from '../../lambda/code/package.js';
 import { ROLE_NOT_ASSUMABLE } from '../../lambda/errors.js';
+import { beginTransition, currentRevision } from '../../lambda/lifecycle.js';
 import { functionArn, lambdaTimestamp, type FunctionConfig, type FunctionRecord } from '../../lambda/model.js';
 import { versionOf } from '../../lambda/resolve.js';
 import { empty, json, parseJsonBody, type Route } from '../protocols/rest-json.js';
@@ -80,6 +81,7 @@ export function functionRoutes(deps: LambdaApiDeps): Route[] {
           ...code,
           lastModified: lambdaTimestamp(),
           revisionId: randomUUID(),
+          transition: beginTransition('create'),
         };
         const rec: FunctionRecord = {
           accountId: ref.accountId, region: ref.region, name: ref.name, latest,
@@ -132,7 +134,7 @@ export function functionRoutes(deps: LambdaApiDeps): Route[] {
         await getRecord(deps, ref);
         if (input.Role !== undefined) await checkExecutionRole(deps, ref, input.Role);
         const out = await deps.store.update(ref, (cur) => {
-          checkRevision(input.RevisionId, cur.latest.revisionId);
+          checkRevision(input.RevisionId, currentRevision(cur.latest));
           const l = cur.latest;
           const latest: FunctionConfig = {
             ...l,
@@ -146,6 +148,7 @@ export function functionRoutes(deps: LambdaApiDeps): Route[] {
             ephemeralStorage: input.EphemeralStorage?.Size ?? l.ephemeralStorage,
             lastModified: lambdaTimestamp(),
             revisionId: randomUUID(),
+            transition: beginTransition('update'),
           };
           return { record: { ...cur, latest }, result: latest };
         });
@@ -164,12 +167,13 @@ export function functionRoutes(deps: LambdaApiDeps): Route[] {
         await getRecord(deps, ref);
         const code = await storeCode(deps, zip);
         const out = await deps.store.update(ref, (cur) => {
-          checkRevision(input.RevisionId, cur.latest.revisionId);
+          checkRevision(input.RevisionId, currentRevision(cur.latest));
           const latest: FunctionConfig = {
             ...cur.latest, ...code,
             architectures: input.Architectures ?? cur.latest.architectures,
             lastModified: lambdaTimestamp(),
             revisionId: randomUUID(),
+            transition: beginTransition('update'),
           };
           let record: FunctionRecord = { ...cur, latest };
           let version = '$LATEST';

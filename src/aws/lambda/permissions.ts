@@ -3,6 +3,7 @@
  * version's or alias's. Texts and their order are AWS's as LocalStack's snapshots of AWS record them
  * (test_lambda_api.snapshot.json, TestLambdaPermissions, Dec 2022 and Nov 2025).
  */
+import { currentRevision } from '../../lambda/lifecycle.js';
 import { functionArn, type FunctionRecord } from '../../lambda/model.js';
 import { ValidationException } from '../errors.js';
 import { empty, json, type Route } from '../protocols/rest-json.js';
@@ -48,7 +49,7 @@ function checkQualifier(fn: FunctionRecord, q: string | undefined): void {
 
 /** What a policy's first RevisionId is checked against: the revision of the function, version or alias it is for. */
 function resourceRevision(fn: FunctionRecord, q: string | undefined): string {
-  if (q === undefined) return fn.latest.revisionId;
+  if (q === undefined) return currentRevision(fn.latest);
   return /^[0-9]+$/.test(q) ? fn.versions[q]!.revisionId : fn.aliases[q]!.revisionId;
 }
 

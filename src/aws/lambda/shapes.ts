@@ -1,12 +1,24 @@
 /** Lambda's wire shapes (FunctionConfiguration, AliasConfiguration, …) built from stored records. */
-import { functionArn, runtimeVersionArn, type Alias, type EventInvokeConfig, type FunctionConfig, type FunctionKey } from '../../lambda/model.js';
+import { currentRevision, ongoingTransition } from '../../lambda/lifecycle.js';
+import {
+  functionArn,
+  runtimeVersionArn,
+  type Alias,
+  type EventInvokeConfig,
+  type FunctionConfig,
+  type FunctionKey,
+  type Transition,
+} from '../../lambda/model.js';
 
-export function functionConfiguration(k: FunctionKey, c: FunctionConfig, version: string, qualifiedArn: boolean) {
+/**
+ * A FunctionConfiguration as GetFunction, CreateFunction, Update* and PublishVersion answer it: with
+ * the state of a transition under way, or Active / Successful (LSS test_lambda_api
+ * TestLambdaRevisions::test_function_revisions_basic, Nov 2025).
+ */
+export function functionConfiguration(k: FunctionKey, c: FunctionConfig, version: string, qualifiedArn: boolean, now = Date.now()) {
   return {
-    ...listedConfiguration(k, c, version, qualifiedArn),
-    // Functions are ready as soon as they are stored, so the SDK's waiters pass at once.
-    State: 'Active',
-    LastUpdateStatus: 'Successful',
+    ...listedConfiguration(k, c, version, qualifiedArn, now),
+    ...stateOf(ongoingTransition(c, now)),
     RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(k.region, c.runtime) },
   };
 }
@@ -16,7 +28,7 @@ export function functionConfiguration(k: FunctionKey, c: FunctionConfig, version
  * members or RuntimeVersionConfig (LSS test_lambda_api TestLambdaFunction::test_list_functions,
  * TestLambdaVersions::test_version_lifecycle, Nov 2025).
  */
-export function listedConfiguration(k: FunctionKey, c: FunctionConfig, version: string, qualifiedArn: boolean) {
+export function listedConfiguration(k: FunctionKey, c: FunctionConfig, version: string, qualifiedArn: boolean, now = Date.now()) {
   return {
     FunctionName: k.name,
     FunctionArn: functionArn(k, qualifiedArn ? version : undefined),
@@ -32,13 +44,24 @@ export function listedConfiguration(k: FunctionKey, c: FunctionConfig, version: 
     Version: version,
     ...(c.environment ? { Environment: { Variables: c.environment } } : {}),
     TracingConfig: { Mode: 'PassThrough' },
-    RevisionId: c.revisionId,
+    RevisionId: currentRevision(c, now),
     PackageType: 'Zip',
     Architectures: c.architectures,
     EphemeralStorage: { Size: c.ephemeralStorage },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
     LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${k.name}` },
   };
+}
+
+// AWS gives an update the same reason text as a create.
+const CREATING = 'The function is being created.';
+
+function stateOf(t: Transition | undefined) {
+  if (t?.kind === 'create') return { State: 'Pending', StateReason: CREATING, StateReasonCode: 'Creating' };
+  if (t?.kind === 'update') {
+    return { State: 'Active', LastUpdateStatus: 'InProgress', LastUpdateStatusReason: CREATING, LastUpdateStatusReasonCode: 'Creating' };
+  }
+  return { State: 'Active', LastUpdateStatus: 'Successful' };
 }
 
 export function aliasConfiguration(k: FunctionKey, a: Alias) {

@@ -1,5 +1,6 @@
 /** PublishVersion and ListVersionsByFunction (lambda-wire §9.3). */
 import { z } from 'zod';
+import { currentRevision, settled } from '../../lambda/lifecycle.js';
 import type { FunctionRecord, PublishedVersion } from '../../lambda/model.js';
 import { json, type Route } from '../protocols/rest-json.js';
 import type { LambdaApiDeps } from './deps.js';
@@ -24,7 +25,7 @@ export function publish(cur: FunctionRecord, description: string | undefined): {
   const last = cur.versions[String(cur.lastPublished)];
   if (last && last.revisionId === cur.latest.revisionId) return { record: cur, result: last };
   const version = String(cur.lastPublished + 1);
-  const published: PublishedVersion = { ...cur.latest, version, description: description ?? cur.latest.description };
+  const published: PublishedVersion = { ...settled(cur.latest), version, description: description ?? cur.latest.description };
   return {
     record: { ...cur, versions: { ...cur.versions, [version]: published }, lastPublished: cur.lastPublished + 1 },
     result: published,
@@ -40,7 +41,7 @@ export function versionRoutes(deps: LambdaApiDeps): Route[] {
         const ref = parseFunctionRef(p.FunctionName!, req.caller, { kind: 'function', allowQualifier: false });
         const input = parseInput(PublishInput, body(req));
         const out = await deps.store.update(ref, (cur) => {
-          checkRevision(input.RevisionId, cur.latest.revisionId);
+          checkRevision(input.RevisionId, currentRevision(cur.latest));
           if (input.CodeSha256 !== undefined && input.CodeSha256 !== cur.latest.codeSha256) {
             throw new InvalidParameterValueException(
               `CodeSHA256 (${input.CodeSha256}) is different from current CodeSHA256 in $LATEST (${cur.latest.codeSha256}). Please try again with the CodeSHA256 in $LATEST.`,
