@@ -45,15 +45,20 @@ export async function removeData(dataDir: string): Promise<void> {
  * The start lets my-db-cluster invoke only my-function: the bench gives its role, pglambda-starter,
  * `noop` too, with an inline policy through the IAM API, as a user would.
  */
-export async function grantNoop(endpoint: string): Promise<void> {
+export function grantNoop(endpoint: string): Promise<void> {
+  return grantInvoke(endpoint, 'bench-noop', ['arn:aws:lambda:us-west-2:123456789012:function:noop']);
+}
+
+/** An inline policy `name` on pglambda-starter, the role my-db-cluster invokes as, allowing it to invoke `resources`. */
+export async function grantInvoke(endpoint: string, name: string, resources: string[]): Promise<void> {
   const iam = new IAMClient({ endpoint, region: 'us-west-2', credentials: { accessKeyId: '123456789012', secretAccessKey: 'test' } });
   try {
     await iam.send(new PutRolePolicyCommand({
       RoleName: 'pglambda-starter',
-      PolicyName: 'bench-noop',
+      PolicyName: name,
       PolicyDocument: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:us-west-2:123456789012:function:noop' }],
+        Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: resources }],
       }),
     }));
   } finally {
