@@ -116,9 +116,9 @@ ${criteria.map((c) => `| ${c.join(' | ')} |`).join('\n')}
   (its own data directory and ports, IAM on). Function processes stop ${IDLE_TIMEOUT_S} s after their last call, so "at rest" comes soon after
   the load. ${MAX_ENVIRONMENTS} environments leave room for every session's call and every Event slot at once: with the default 16, the five
   functions evict each other's processes and 32 sessions mostly wait for new ones (two short trials: 28 calls/s with 16, 134/s
-  with 64; with 16, synchronous calls also ran past the bridge's 3 s request timeout). The inspector is there only to force a garbage collection before each
-  settled measure (below); the restart runs without it. The start lets \`my-db-cluster\` invoke only \`my-function\`; the run gives
-  its role \`pglambda-starter\` \`soak-*\` too (IAM PutRolePolicy).
+  with 64; with 16, synchronous calls also ran past the bridge's 3 s request timeout). The inspector is there only to force a
+  garbage collection before each settled measure (below); the restart runs without it. The start lets \`my-db-cluster\` invoke
+  only \`my-function\`; the run gives its role \`pglambda-starter\` \`soak-*\` too (IAM PutRolePolicy).
 - **Five functions** (nodejs22.x, 128 MB), one per kind of call; every handler first appends its event's id to a file of its own
   (\`appendFileSync\`), once per execution, so the files say what ran whatever the caller heard:
 ${KINDS.map((k) => `  - \`${FUNCTIONS[k]}\`: ${KIND_TEXT[k]}`).join('\n')}
@@ -153,6 +153,10 @@ Other answers:
 | phase | answer | calls |
 |---|---|---|
 ${others.length ? others.join('\n') : '| | none | |'}
+
+\`Request timed out\` is the bridge's request timeout (\`aws_lambda.request_timeout_ms\`, 3 s by default) passing while the call
+waited, as a rule for a new function process on a busy machine; the function may still have run. \`Connection to endpoint lost\`
+is a call in flight when pglambda was killed.
 
 ## Executions recorded by the functions
 
