@@ -82,6 +82,9 @@ const CHANGES = 'pglambda_bridge_logins';
 export class ClusterRegistry {
   private readonly byLogin = new Map<string, BridgeLogin>();
   private listener?: PoolClient;
+  /** Set by follow(): logins are cached only while the channel is heard, which a lost connection interrupts. */
+  private following = false;
+  private relisten?: NodeJS.Timeout;
 
   constructor(private readonly pool: Pool) {}
 
@@ -90,17 +93,44 @@ export class ClusterRegistry {
    * database): their logins and bindings are dropped from memory and read again when next used.
    */
   async follow(): Promise<void> {
-    const client = await this.pool.connect();
-    client.on('notification', (n) => (n.payload ? this.byLogin.delete(n.payload) : this.byLogin.clear()));
-    // Without the channel, a change could be missed: everything is read again.
-    client.on('error', () => this.byLogin.clear());
-    await client.query(`listen ${CHANGES}`);
-    this.listener = client;
+    this.following = true;
+    await this.listen();
   }
 
   stopFollowing(): void {
+    this.following = false;
+    clearTimeout(this.relisten);
     this.listener?.release(true);
     this.listener = undefined;
+  }
+
+  private async listen(): Promise<void> {
+    const client = await this.pool.connect();
+    client.on('notification', (n) => (n.payload ? this.byLogin.delete(n.payload) : this.byLogin.clear()));
+    // A change made while the channel is down would be missed: read everything again, and listen anew.
+    client.on('error', () => {
+      this.byLogin.clear();
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      client.release(true);
+      this.listenAgain(1000);
+    });
+    try {
+      await client.query(`listen ${CHANGES}`);
+    } catch (err) {
+      client.release(true);
+      throw err;
+    }
+    if (this.following) this.listener = client;
+    else client.release(true);
+  }
+
+  private listenAgain(waitMs: number): void {
+    if (!this.following) return;
+    this.relisten = setTimeout(() => {
+      this.listen().catch(() => this.listenAgain(Math.min(waitMs * 2, 30_000)));
+    }, waitMs);
+    this.relisten.unref();
   }
 
   /**
@@ -161,7 +191,7 @@ export class ClusterRegistry {
     )).rows[0];
     if (!row) return undefined;
     const entry = { cluster: clusterOf(row, login), verifier: row.verifier, retired: row.retired };
-    this.byLogin.set(login, entry);
+    if (!this.following || this.listener) this.byLogin.set(login, entry);
     return entry;
   }
 

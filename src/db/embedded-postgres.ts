@@ -8,6 +8,7 @@ import { locatePgdata, loadOrCreatePassword, prepareLayout, syncExtensionDirs, t
 import { assertPortFree } from './port.js';
 import { stopPostmaster, stopStalePostmaster } from './postmaster.js';
 import { onOwnerDeath } from '../process/owner-watchdog.js';
+import { PostmasterSupervisor, type LaunchedPostmaster } from './postmaster-supervisor.js';
 
 export * from './errors.js';
 
@@ -28,7 +29,8 @@ export interface RunningPostgres {
   /** Bootstrap superuser `postgres` on database `postgres`. */
   superuserUrl: string;
   port: number;
-  pid: number;
+  /** The postmaster's; another after a restart (see postmaster-supervisor.ts). */
+  readonly pid: number;
   /** Fast shutdown; resolves once the postmaster has exited. */
   stop(): Promise<void>;
 }
@@ -57,24 +59,27 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   // After the stale check: a server we left behind may be the one holding the port.
   await assertPortFree(host, port);
 
-  const server = await spawnPostmaster(layout, port, settings);
-  const stop = () => stopPostmaster(server.pid, layout.pgdata, log);
   const connectHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  try {
-    const superuser = await waitUntilReady(server, layout, { host: connectHost, port, password });
+  const stopServer = (pid: number) => stopPostmaster(pid, layout.pgdata, log);
+  const launch = async (): Promise<LaunchedPostmaster> => {
+    const server = await spawnPostmaster(layout, port, settings);
     try {
-      await ensureAppDatabase(superuser, password);
-    } finally {
-      await superuser.end();
+      const superuser = await waitUntilReady(server, layout, { host: connectHost, port, password });
+      try {
+        await ensureAppDatabase(superuser, password);
+      } finally {
+        await superuser.end();
+      }
+    } catch (err) {
+      await stopServer(server.pid).catch((stopErr: Error) => log(stopErr.message));
+      throw err instanceof PostgresStartError && /Address already in use/.test(err.logTail) ? new PortInUseError(port, host) : err;
     }
-  } catch (err) {
-    await stop().catch((stopErr: Error) => log(stopErr.message));
-    throw err instanceof PostgresStartError && /Address already in use/.test(err.logTail) ? new PortInUseError(port, host) : err;
-  }
-  log(`${name} ready on ${host}:${port} (pid ${server.pid})`);
-  // In a session of its own (a Ctrl-C must not abort it mid-transaction), it would outlive a
-  // SIGKILL of pglambda; the next start would stop it, but meanwhile it holds the port and memory.
-  const watchdog = onOwnerDeath(`kill -INT ${server.pid} 2>/dev/null`);
+    log(`${name} ready on ${host}:${port} (pid ${server.pid})`);
+    // In a session of its own (a Ctrl-C must not abort it mid-transaction), it would outlive a
+    // SIGKILL of pglambda; the next start would stop it, but meanwhile it holds the port and memory.
+    return { pid: server.pid, exited: server.exited, watchdog: onOwnerDeath(`kill -INT ${server.pid} 2>/dev/null`) };
+  };
+  const supervisor = new PostmasterSupervisor(await launch(), launch, stopServer, log);
 
   const urlHost = connectHost.includes(':') ? `[${connectHost}]` : connectHost;
   const url = (user: string, db: string) => `postgres://${user}:${encodeURIComponent(password)}@${urlHost}:${port}/${db}`;
@@ -83,12 +88,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     url: url(APP_ROLE, APP_DATABASE),
     superuserUrl: url(SUPERUSER, 'postgres'),
     port,
-    pid: server.pid,
-    stop: () =>
-      (stopping ??= (() => {
-        watchdog.stop();
-        return stop();
-      })()),
+    get pid() {
+      return supervisor.pid;
+    },
+    stop: () => (stopping ??= supervisor.stop()),
   };
 }
 
@@ -109,6 +112,7 @@ interface SpawnedPostmaster {
   pid: number;
   /** Set once the process has exited, e.g. "code 1". */
   exitReason?: string;
+  exited: Promise<string>;
   logOffset: number;
 }
 
@@ -127,8 +131,9 @@ async function spawnPostmaster(layout: ClusterLayout, port: number, settings: st
       // reads ~/.postgresql/ for client certificates, and fails on a directory it may not enter.
       ...(runAs && { uid: runAs.uid, gid: runAs.gid, env: { ...process.env, HOME: layout.clusterRoot } }),
     });
-    const server: SpawnedPostmaster = { pid: 0, logOffset };
-    child.once('exit', (code, signal) => (server.exitReason = signal ? `signal ${signal}` : `code ${code}`));
+    let exited!: (how: string) => void;
+    const server: SpawnedPostmaster = { pid: 0, logOffset, exited: new Promise((resolve) => (exited = resolve)) };
+    child.once('exit', (code, signal) => exited((server.exitReason = signal ? `signal ${signal}` : `code ${code}`)));
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', (err) => reject(new EmbeddedPostgresError(`could not run ${layout.binaries.postgres}: ${err.message}`, { cause: err })));

@@ -64,6 +64,7 @@ export class EventLeases {
   private renewer: NodeJS.Timeout | undefined;
   private completed: string[] = [];
   private deleting: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(private readonly pool: Pool) {}
 
@@ -102,10 +103,17 @@ export class EventLeases {
     };
   }
 
-  /** Removes every completed event from the queue now (a clean stop), so none runs again. */
-  async flush(): Promise<void> {
+  /**
+   * At a clean stop: removes every completed event from the queue now, so none runs again, and
+   * tries no more after that. With the database away, that one try fails and those events run
+   * again once their leases lapse (as after a crash); retrying would keep the stop from ending.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.deleting);
     this.deleting = undefined;
+    clearInterval(this.renewer);
+    this.renewer = undefined;
     if (this.completed.length) await this.deleteCompleted();
   }
 
@@ -135,12 +143,12 @@ export class EventLeases {
       this.completed.push(...ids);
       wait = DONE_RETRY_MS;
     }
-    this.deleting = this.completed.length ? setTimeout(() => void this.deleteCompleted(), wait) : undefined;
+    this.deleting = this.completed.length && !this.closed ? setTimeout(() => void this.deleteCompleted(), wait) : undefined;
   }
 
   private hold(id: string): void {
     this.held.add(id);
-    this.renewer ??= setInterval(() => void this.renew(), LEASE_MS / 3).unref();
+    if (!this.closed) this.renewer ??= setInterval(() => void this.renew(), LEASE_MS / 3).unref();
   }
 
   private release(id: string): void {

@@ -119,8 +119,8 @@ export class EventQueue {
    */
   async flushCompleted(): Promise<void> {
     const waiting = this.ready.splice(0);
-    await this.leases.flush();
     await this.leases.giveBack(waiting);
+    await this.leases.close();
   }
 
   /** Wakes up to `n` idle workers, longest idle first, to look in the table. */
