@@ -23,6 +23,7 @@ from pglambda_runtime.context import LambdaContext
 from pglambda_runtime.handler import Fault, error_from_exception, load_handler, make_error
 from pglambda_runtime.logs import Unbuffered, log_error, set_request_id, setup_logging
 from pglambda_runtime.marshal import to_json
+from pglambda_runtime.notes import note_import_error, note_old_botocore, note_python_version
 
 EXIT_SHUTDOWN = 0
 EXIT_INIT_ERROR = 1
@@ -58,10 +59,13 @@ def handle(client, handler, invocation):
     except Fault as fault:
         error = make_error(fault.message, fault.error_type, fault.trace, request_id)
     except Exception:
+        note_import_error(sys.exc_info()[1])
         error = error_from_exception(sys.exc_info(), request_id)
     else:
+        note_old_botocore()
         client.post_response(request_id, payload, content_type)
         return
+    note_old_botocore()
     log_error(error, LOG_FORMAT)
     client.post_error(request_id, error)
 
@@ -118,10 +122,12 @@ def main():
     # The function's modules win over everything, including this directory (sys.path[0]).
     sys.path[0:1] = [task_root]
     setup_logging(LOG_FORMAT, os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper())
+    note_python_version()
     watch_parent()
     client = connect()
     try:
         handler = load_or_exit(client)
+        note_old_botocore()
         while True:
             handle(client, handler, client.next())
     except RuntimeApiGone:

@@ -147,6 +147,40 @@ describe('python runtime', { skip }, () => {
     assert.ok(raising.body.stackTrace.some((line) => /app\.py", line 1, in <module>/.test(line)), raising.body.stackTrace.join(''));
   });
 
+  it('says once, in the log, how to make boto3 importable when a handler cannot import it', async (t) => {
+    // As if this Python had no boto3, whatever the machine has.
+    const hidden = 'import sys\nsys.modules["boto3"] = None\n';
+    const note = /^pglambda: boto3 is not importable on Python 3\.\d+\.\d+ \(\/.+\), which runs this function; .*apt-get install python3-boto3.*pip install boto3 -t DIR\)$/m;
+    const atInit = await initFailure(t, { 'app.py': `${hidden}import boto3\n` }, 'app.handler');
+    assert.equal(atInit.body.errorType, 'Runtime.ImportModuleError');
+    assert.match(atInit.stdout, note);
+
+    const { api, proc } = await startFunction(t, PY, { 'app.py': `${hidden}def handler(event, context):\n    import boto3\n` }, 'app.handler');
+    for (let i = 0; i < 2; i++) assert.equal(JSON.parse((await api.result(api.queue())).body).errorType, 'ModuleNotFoundError');
+    await proc.waitForOutput('[ERROR]');
+    assert.match(proc.stdout, note);
+    assert.equal(proc.stdout.match(/pglambda: boto3/g)?.length, 1, proc.stdout);
+  });
+
+  it('says which Python runs a runtime of another version, and nothing when they match', async (t) => {
+    const [version, executable] = spawnSync(python, ['-c', 'import platform, sys; print(platform.python_version()); print(sys.executable)']).stdout.toString().trim().split('\n');
+    const own = `python${version!.split('.').slice(0, 2).join('.')}`;
+    const other = await startFunction(t, PY, { 'app.py': APP }, 'app.handler', { AWS_EXECUTION_ENV: 'AWS_Lambda_python3.99' });
+    await other.api.result(other.api.queue());
+    assert.equal(other.proc.stdout, `pglambda: python3.99 runs on this machine's Python ${version} (${executable})\n`);
+    const same = await startFunction(t, PY, { 'app.py': APP }, 'app.handler', { AWS_EXECUTION_ENV: `AWS_Lambda_${own}` });
+    await same.api.result(same.api.queue());
+    assert.equal(same.proc.stdout, '');
+  });
+
+  it('says once that a botocore older than 1.31 ignores AWS_ENDPOINT_URL', async (t) => {
+    const files = { 'botocore/__init__.py': '__version__ = "1.29.27"\n', 'app.py': 'import botocore\ndef handler(event, context):\n    return 1\n' };
+    const { api, proc } = await startFunction(t, PY, files, 'app.handler', { AWS_ENDPOINT_URL: 'http://127.0.0.1:4575' });
+    for (let i = 0; i < 2; i++) assert.equal((await api.result(api.queue())).body, '1');
+    assert.match(proc.stdout, /^pglambda: botocore 1\.29\.27 on Python \S+ \(.+\) ignores AWS_ENDPOINT_URL .*endpoint_url=os\.environ\['AWS_ENDPOINT_URL'\]/m);
+    assert.equal(proc.stdout.match(/pglambda: botocore/g)?.length, 1, proc.stdout);
+  });
+
   it('exits when the Runtime API goes away, or when its parent closes stdin', async (t) => {
     const first = await start(t);
     await first.api.polling();

@@ -5,6 +5,8 @@ import os
 import sys
 import traceback
 
+from .notes import note_import_error
+
 # Frames of the runtime itself are cut from the top of user-facing stack traces.
 _RUNTIME_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -27,6 +29,7 @@ def load_handler(handler):
     try:
         module = importlib.import_module(module_name.replace("/", "."))
     except ImportError as err:
+        note_import_error(err)
         raise Fault("Runtime.ImportModuleError", "Unable to import module '{}': {}".format(module_name, err))
     except SyntaxError as err:
         trace = ['  File "%s" Line %s\n    %s' % (err.filename, err.lineno, err.text)]
