@@ -1,6 +1,7 @@
 /** Options shared by commands, with their environment-variable fallbacks. */
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
+import { SUPPORTED_RUNTIMES } from '../aws/lambda/validate.js';
 import { DEFAULTS } from '../service/start-service.js';
 
 export const defaultDataDir = () => resolve(process.env.PGLAMBDA_DATA_DIR ?? '.pglambda');
@@ -13,4 +14,19 @@ export function intArg(min: number, max = Number.MAX_SAFE_INTEGER) {
     if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
     return n;
   };
+}
+
+const PYTHON_RUNTIMES: readonly string[] = SUPPORTED_RUNTIMES.filter((r) => r.startsWith('python'));
+
+/** `python3.12=/opt/py312/bin/python3,python3.13=…`: the interpreter of each Python runtime named. */
+export function pythonsArg(value: string): Record<string, string> {
+  const pythons: Record<string, string> = {};
+  for (const pair of value.split(',')) {
+    const [runtime = '', command = ''] = pair.trim().split(/=(.*)/s);
+    if (!PYTHON_RUNTIMES.includes(runtime) || !command) {
+      throw new InvalidArgumentError(`expected RUNTIME=INTERPRETER pairs separated by commas, RUNTIME one of ${PYTHON_RUNTIMES.join(', ')}; got "${pair}"`);
+    }
+    pythons[runtime] = command;
+  }
+  return pythons;
 }

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { PortInUseError } from '../db/embedded-postgres.js';
 import { DEFAULTS, startService, type RunningService } from '../service/start-service.js';
 import { configurable } from './config.js';
-import { defaultDataDir, intArg } from './options.js';
+import { defaultDataDir, intArg, pythonsArg } from './options.js';
 
 interface UpOptions {
   dataDir: string;
@@ -19,6 +19,7 @@ interface UpOptions {
   enforceIam: boolean;
   verifySignatures: boolean;
   logRetentionDays: number;
+  python?: Record<string, string>;
   bridgeTlsCert?: string;
   bridgeTlsKey?: string;
   bridgeTlsOptional?: boolean;
@@ -38,6 +39,7 @@ export function upCommand(): Command {
     .option('--idle-timeout <seconds>', 'how long an idle function process stays warm', intArg(1), DEFAULTS.idleMs / 1000)
     .option('--async-retry-base-ms <ms>', 'delay before the nth retry of a failed Event invocation is n × this',
       intArg(0), DEFAULTS.asyncRetryBaseMs)
+    .option('--python <runtime=interpreter,…>', 'the interpreter of a Python runtime, when not python3.X on PATH (e.g. python3.12=/opt/python3.12/bin/python3)', pythonsArg)
     .option('--no-examples', "start without the reference's my-function (to follow its access steps from scratch)")
     .option('--no-enforce-iam', 'do not authorize requests by IAM: every caller, and every cluster from SQL, may do everything')
     .option('--bridge-tls-cert <file>', 'PEM certificate for TLS on the bridge port (with --bridge-tls-key); plaintext logins are then refused')
@@ -60,6 +62,7 @@ export function upCommand(): Command {
           asyncConcurrency: DEFAULTS.asyncConcurrency,
           asyncRetryBaseMs: o.asyncRetryBaseMs,
           examples: o.examples,
+          pythons: o.python,
           enforceIam: o.enforceIam,
           verifySignatures: o.verifySignatures,
           bridgeTls: o.bridgeTlsCert && o.bridgeTlsKey ? { certFile: o.bridgeTlsCert, keyFile: o.bridgeTlsKey, optional: o.bridgeTlsOptional } : undefined,

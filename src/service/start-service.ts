@@ -2,7 +2,7 @@
  * The composition root: pglambda's own PostgreSQL, its schema, the Lambda domain and the AWS
  * endpoint, started in that order and stopped in reverse.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { AwsEndpoint } from '../aws/server.js';
 import { createLambda } from '../aws/lambda/index.js';
@@ -16,6 +16,7 @@ import { startEmbeddedPostgres, type RunningPostgres } from '../db/embedded-post
 import { CodeStore } from '../lambda/code-store.js';
 import { PidFile, stopLeftovers } from '../lambda/environments/leftovers.js';
 import { EnvironmentPool } from '../lambda/environments/pool.js';
+import { PythonInterpreters } from '../lambda/environments/python-interpreter.js';
 import { EventQueue } from '../lambda/invoke/event-queue.js';
 import { EventWorker } from '../lambda/invoke/event-worker.js';
 import { Invoker } from '../lambda/invoke/invoker.js';
@@ -68,6 +69,8 @@ export interface ServiceOptions {
   verifySignatures: boolean;
   /** The secret of the root keys (`test` and 12-digit account ids). */
   rootSecretAccessKey: string;
+  /** The interpreter of a Python runtime, when not `python3.X` on PATH: `{ "python3.12": "/opt/py312/bin/python3" }`. */
+  pythons?: Record<string, string>;
   /** TLS on the bridge's wire port: PEM certificate and key; plaintext logins are refused unless `optional`. */
   bridgeTls?: { certFile: string; keyFile: string; optional?: boolean };
   log?: (line: string) => void;
@@ -103,7 +106,9 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export async function startService(opts: ServiceOptions): Promise<RunningService> {
+export async function startService(given: ServiceOptions): Promise<RunningService> {
+  // Function processes get paths under it (LAMBDA_TASK_ROOT) and run in another directory.
+  const opts = { ...given, dataDir: resolve(given.dataDir) };
   const log = opts.log ?? (() => {});
   // Each part that started pushes its stop; a failure part-way, or stop(), unwinds in reverse.
   const stops: Array<() => Promise<void> | void> = [];
@@ -140,7 +145,13 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     stops.push(() => logs.close(), () => pool.shutdown());
     const iamStore = new IamStore(db);
     const sts = createSts(db, iamStore);
-    const invoker = new Invoker(store, code, pool, logs, executionCredentials(sts, opts.enforceIam));
+    // Known once the endpoint listens, before anything can invoke.
+    let awsEndpointUrl: string | undefined;
+    const pythons = new PythonInterpreters(opts.pythons);
+    const invoker = new Invoker(store, code, pool, logs, executionCredentials(sts, opts.enforceIam), {
+      awsEndpointUrl: () => awsEndpointUrl,
+      python: (runtime) => pythons.for(runtime),
+    });
     const events = new EventQueue(db);
     const worker = new EventWorker(events, invoker, store, {
       concurrency: opts.asyncConcurrency,
@@ -178,6 +189,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       ],
     });
     const port = await endpoint.listen();
+    const endpointUrl = `http://${opts.host}:${port}`;
+    awsEndpointUrl = endpointUrl;
     stops.push(() => endpoint.close());
     const roleCredentials = new RoleCredentials({
       roleForLambda: (c) => clusters.roleForFeature(c.accountId, c.region, c.identifier, 'Lambda'),
@@ -198,7 +211,6 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     });
     bridgePort = bridge.port;
     stops.push(() => bridge.close());
-    const endpointUrl = `http://${opts.host}:${port}`;
     log(`listening on ${endpointUrl} (AWS API) and ${opts.host}:${bridge.port} (bridge)`);
     // Two independent chains: the starter access needs my-db-cluster, which the install registers;
     // my-function needs its execution role.

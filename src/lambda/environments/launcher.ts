@@ -5,7 +5,6 @@
  * as Go reserve far more address space than they use, and fail to start under one near the
  * function's memory size.
  */
-import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,6 +34,16 @@ export interface LaunchInput {
   userEnv: Record<string, string>;
   /** The execution role's session, as Lambda hands it to the runtime. */
   credentials?: SessionCredentials;
+  /** pglambda's AWS endpoint, for the SDKs inside the function (AWS_ENDPOINT_URL). */
+  awsEndpointUrl?: string;
+  /** The interpreter of a Python runtime (PythonInterpreters); `python3` without one. */
+  python?: string;
+}
+
+/** What the machine gives every function's environment. */
+export interface FunctionHost {
+  awsEndpointUrl(): string | undefined;
+  python(runtime: string): Promise<string>;
 }
 
 export interface SessionCredentials {
@@ -57,6 +66,9 @@ export function launchSpec(i: LaunchInput): LaunchSpec {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',
+    // Current SDKs send every call there, so a handler's own clients reach pglambda, not AWS; the
+    // function's own variable wins.
+    ...(i.awsEndpointUrl && { AWS_ENDPOINT_URL: i.awsEndpointUrl }),
     ...i.userEnv,
     _HANDLER: i.handler,
     AWS_REGION: i.region,
@@ -94,13 +106,7 @@ export function launchSpec(i: LaunchInput): LaunchSpec {
     env.PYTHONUNBUFFERED = '1';
     env.LC_CTYPE = 'C.UTF-8';
     env._PGLAMBDA_CHANNEL_FD = String(CHANNEL_FD);
-    return { command: pythonCommand(), args: ['-u', pythonBootstrap], env, cwd: i.codeDir, channel: true };
+    return { command: i.python ?? 'python3', args: ['-u', pythonBootstrap], env, cwd: i.codeDir, channel: true };
   }
   return { command: join(i.codeDir, 'bootstrap'), args: [], env, cwd: i.codeDir, channel: false };
-}
-
-let python: string | undefined;
-function pythonCommand(): string {
-  python ??= ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p)) ?? 'python3';
-  return python;
 }

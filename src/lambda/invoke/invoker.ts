@@ -8,7 +8,7 @@ import { ThrottledError, FunctionNotFoundError } from '../errors.js';
 import { functionArn, type FunctionKey, type FunctionRecord } from '../model.js';
 import { resolveQualifier, type ResolvedVersion } from '../resolve.js';
 import type { FunctionStore } from '../store/function-store.js';
-import type { SessionCredentials } from '../environments/launcher.js';
+import type { FunctionHost, SessionCredentials } from '../environments/launcher.js';
 import type { InvocationResult } from '../environments/outcome.js';
 import type { EnvironmentPool } from '../environments/pool.js';
 import type { LogStore } from './log-store.js';
@@ -42,6 +42,7 @@ export class Invoker {
     private readonly pool: EnvironmentPool,
     private readonly logs: LogStore,
     private readonly credentialsFor: CredentialsFor,
+    private readonly host: FunctionHost,
   ) {
     // A changed function's environments may run stale code or configuration.
     store.onChange((k) => {
@@ -83,6 +84,8 @@ export class Invoker {
         codeDir: this.code.dir(c.codeId),
         userEnv: c.environment ?? {},
         credentials: await this.credentialsFor({ accountId: rec.accountId, region: rec.region, name: rec.name, role: c.role }),
+        awsEndpointUrl: this.host.awsEndpointUrl(),
+        python: c.runtime.startsWith('python') ? await this.host.python(c.runtime) : undefined,
       }));
       try {
         const result = await entry.env.invoke({
