@@ -179,7 +179,8 @@ test('a server left behind by a kill -9 of its Node process is replaced, data in
 
 test('a postmaster that was itself killed leaves a stale pid file PostgreSQL recovers from', async () => {
   const dataDir = await newDataDir();
-  const killed = await start({ dataDir, port: 5545 });
+  // As when pglambda died too: nothing starts it again.
+  const killed = await start({ dataDir, port: 5545, restartIfEnded: false });
   await query(killed.url, `CREATE TABLE crashed (v int); INSERT INTO crashed VALUES (2)`);
   process.kill(killed.pid, 'SIGKILL');
   while (await isAlive(killed.pid)) await new Promise((r) => setTimeout(r, 10));
@@ -190,7 +191,8 @@ test('a postmaster that was itself killed leaves a stale pid file PostgreSQL rec
 
 test('stopStalePostgres stops a forgotten server and reports whether there was one', async () => {
   const dataDir = await newDataDir();
-  const forgotten = await startEmbeddedPostgres({ dataDir, port: 5546 });
+  // Forgotten by a pglambda that died: nothing starts it again once stopped.
+  const forgotten = await startEmbeddedPostgres({ dataDir, port: 5546, restartIfEnded: false });
   assert.equal(await stopStalePostgres(dataDir), true);
   assert.equal(await isAlive(forgotten.pid), false);
   assert.equal(await stopStalePostgres(dataDir), false);

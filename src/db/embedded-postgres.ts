@@ -20,6 +20,8 @@ export interface EmbeddedPostgresOptions {
   host?: string;
   /** Folders holding extension `*.control` and `*.sql` files directly; see syncExtensionDirs. */
   extensionDirs?: string[];
+  /** Start the server again should it end by itself (default true); see postmaster-supervisor.ts. */
+  restartIfEnded?: boolean;
   log?: (line: string) => void;
 }
 
@@ -79,7 +81,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     // SIGKILL of pglambda; the next start would stop it, but meanwhile it holds the port and memory.
     return { pid: server.pid, exited: server.exited, watchdog: onOwnerDeath(`kill -INT ${server.pid} 2>/dev/null`) };
   };
-  const supervisor = new PostmasterSupervisor(await launch(), launch, stopServer, log);
+  const supervisor = new PostmasterSupervisor(await launch(), opts.restartIfEnded === false ? undefined : launch, stopServer, log);
 
   const urlHost = connectHost.includes(':') ? `[${connectHost}]` : connectHost;
   const url = (user: string, db: string) => `postgres://${user}:${encodeURIComponent(password)}@${urlHost}:${port}/${db}`;

@@ -29,7 +29,8 @@ export class PostmasterSupervisor {
 
   constructor(
     first: LaunchedPostmaster,
-    private readonly launch: () => Promise<LaunchedPostmaster>,
+    /** Undefined: a server that ends stays ended. */
+    private readonly launch: (() => Promise<LaunchedPostmaster>) | undefined,
     private readonly stopServer: (pid: number) => Promise<void>,
     private readonly log: Log,
   ) {
@@ -52,18 +53,19 @@ export class PostmasterSupervisor {
   private watch(server: LaunchedPostmaster): void {
     void server.exited.then((how) => {
       server.watchdog.stop();
-      if (this.stopping) return;
+      if (this.stopping || !this.launch) return;
       this.log(`PostgreSQL (pid ${server.pid}) ended unexpectedly (${how}); starting it again`);
       this.restarting = this.restart();
     });
   }
 
   private async restart(): Promise<void> {
+    const launch = this.launch!;
     for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 2, MAX_WAIT_MS)) {
       await sleep(wait, undefined, { signal: this.abort.signal }).catch(() => undefined);
       if (this.stopping) return;
       try {
-        this.current = await this.launch();
+        this.current = await launch();
         this.watch(this.current);
         return;
       } catch (err) {
