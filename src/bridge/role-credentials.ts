@@ -8,6 +8,7 @@
  */
 import type { IssuedSession } from '../aws/sts/assume-role.js';
 import { sessionIdentity, type Identity } from '../aws/sts/identity.js';
+import { clusterArn } from '../rds/store/cluster-store.js';
 import { InvokeApiFailed } from './errors.js';
 import type { Cluster } from './cluster-registry.js';
 import { SessionCache } from './session-cache.js';
@@ -52,10 +53,9 @@ export class RoleCredentials {
         `Associate one: aws rds add-role-to-db-cluster --db-cluster-identifier ${cluster.identifier} --feature-name Lambda --role-arn <role ARN>`,
       );
     }
-    const clusterArn = `arn:aws:rds:${cluster.region}:${cluster.accountId}:cluster:${cluster.identifier}`;
     let session: IssuedSession;
     try {
-      session = await this.deps.assumeForRds(roleArn, cluster.identifier, { 'aws:SourceArn': clusterArn, 'aws:SourceAccount': cluster.accountId });
+      session = await this.deps.assumeForRds(roleArn, cluster.identifier, { 'aws:SourceArn': clusterArn(cluster), 'aws:SourceAccount': cluster.accountId });
     } catch (err) {
       throw new InvokeApiFailed((err as Error).message, `The trust policy of ${roleArn} must allow rds.amazonaws.com to assume it.`);
     }

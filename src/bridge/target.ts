@@ -3,6 +3,7 @@
  * region from the ARN vs the `region` argument vs the cluster's region, and the qualifier from the
  * name vs the `qualifier` argument. Conflicts are refused as Aurora refuses them.
  */
+import { functionArn } from '../lambda/model.js';
 import { InvalidArgument } from './errors.js';
 
 export interface ClusterScope {
@@ -52,5 +53,5 @@ export function resolveTarget(functionName: string, regionArg: string | undefine
   if (!new RegExp(`^${REGION}$`).test(region)) throw new InvalidArgument(`invalid region "${region}"`);
   const accountId = m[2] ?? m[4] ?? cluster.accountId;
   const name = m[5]!;
-  return { region, accountId, name, qualifier: derived ?? qualifierArg, arn: `arn:aws:lambda:${region}:${accountId}:function:${name}` };
+  return { region, accountId, name, qualifier: derived ?? qualifierArg, arn: functionArn({ region, accountId, name }) };
 }

@@ -7,11 +7,12 @@
  */
 import { AttachRolePolicyCommand, CreateRoleCommand, EntityAlreadyExistsException, IAMClient } from '@aws-sdk/client-iam';
 import { DEFAULT_ACCOUNT } from '../aws/caller.js';
+import { roleArn } from '../iam/store/model.js';
 import { trustsService } from './policy-documents.js';
 import type { RootCredentials } from './root-credentials.js';
 
 const NAME = 'pglambda-default';
-export const DEFAULT_ROLE = `arn:aws:iam::${DEFAULT_ACCOUNT}:role/${NAME}`;
+export const DEFAULT_ROLE = roleArn(DEFAULT_ACCOUNT, '/', NAME);
 
 export async function ensureDefaultRole(endpoint: string, credentials: RootCredentials): Promise<void> {
   const iam = new IAMClient({ endpoint, region: 'us-east-1', credentials });

@@ -9,6 +9,8 @@
 import { AttachRolePolicyCommand, CreatePolicyCommand, CreateRoleCommand, EntityAlreadyExistsException, GetRoleCommand, IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { AddRoleToDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
+import { policyArn, roleArn } from '../iam/store/model.js';
+import { functionArn } from '../lambda/model.js';
 import { policyDocument, trustsService } from './policy-documents.js';
 import type { RootCredentials } from './root-credentials.js';
 
@@ -31,8 +33,7 @@ export async function createStarterAccess(endpoint: string, credentials: RootCre
       (err: unknown) => (err instanceof NoSuchEntityException ? false : Promise.reject(err)),
     );
     if (made) return;
-    const fn = `arn:aws:lambda:${region}:${accountId}:function:my-function`;
-    const policyArn = `arn:aws:iam::${accountId}:policy/${STARTER_POLICY}`;
+    const fn = functionArn({ accountId, region, name: 'my-function' });
     await unlessExists(iam.send(new CreatePolicyCommand({
       PolicyName: STARTER_POLICY,
       PolicyDocument: policyDocument({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [fn, `${fn}:*`] }),
@@ -42,8 +43,8 @@ export async function createStarterAccess(endpoint: string, credentials: RootCre
       Description: 'Lets my-db-cluster invoke my-function (made by the first start)',
       AssumeRolePolicyDocument: trustsService('rds.amazonaws.com'),
     }));
-    await iam.send(new AttachRolePolicyCommand({ RoleName: STARTER_ROLE, PolicyArn: policyArn }));
-    await rds.send(new AddRoleToDBClusterCommand({ DBClusterIdentifier: identifier, RoleArn: `arn:aws:iam::${accountId}:role/${STARTER_ROLE}`, FeatureName: 'Lambda' }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: STARTER_ROLE, PolicyArn: policyArn(accountId, '/', STARTER_POLICY) }));
+    await rds.send(new AddRoleToDBClusterCommand({ DBClusterIdentifier: identifier, RoleArn: roleArn(accountId, '/', STARTER_ROLE), FeatureName: 'Lambda' }));
   } finally {
     iam.destroy();
     rds.destroy();

@@ -2,6 +2,7 @@
  * IAM's errors: the query error codes and HTTP statuses of the service model, with the messages
  * IAM answers (iam-sts-rds-wire §1 "Real error messages", and AWS output quoted in public issues).
  */
+import { accountRootArn } from '../../iam/store/model.js';
 import { QueryError } from '../protocols/query-xml.js';
 
 function iamError(code: string, status: number) {
@@ -35,4 +36,4 @@ export const quotaExceeded = (quota: string, limit: number) => new LimitExceeded
  * caller is allowed. The wording follows IAM's authorization failures (an inference, not observed).
  */
 export const awsManagedReadOnly = (accountId: string, action: string, arn: string) =>
-  new AccessDenied(`User: arn:aws:iam::${accountId}:root is not authorized to perform: iam:${action} on resource: policy ${arn}`);
+  new AccessDenied(`User: ${accountRootArn(accountId)} is not authorized to perform: iam:${action} on resource: policy ${arn}`);

@@ -10,7 +10,9 @@
  * request. A decision that read the request time (aws:CurrentTime, aws:EpochTime) is not cached.
  */
 import { evaluate, parsePolicy, type AuthorizationRequest, type ParsedPolicy } from '../../iam/policy/index.js';
+import { accountRootArn } from '../../iam/store/model.js';
 import type { RolePolicies } from '../../iam/store/role-policies.js';
+import { functionArn } from '../../lambda/model.js';
 import { QueryError } from '../protocols/query-xml.js';
 import type { Route, RouteParams } from '../protocols/rest-json.js';
 import type { AwsRequest } from '../request.js';
@@ -85,8 +87,7 @@ export class LambdaAuthorizer {
    */
   async authorizeFunction(identity: Identity, { action, qualified }: RouteAction, fn: FunctionRef): Promise<void> {
     const ref = qualified ? fn : { ...fn, qualifier: undefined };
-    const base = `arn:aws:lambda:${ref.region}:${ref.accountId}:function:${ref.name}`;
-    await this.authorizeTarget(identity, action, { arn: ref.qualifier ? `${base}:${ref.qualifier}` : base, accountId: ref.accountId, fn: ref });
+    await this.authorizeTarget(identity, action, { arn: functionArn(ref, ref.qualifier), accountId: ref.accountId, fn: ref });
   }
 
   private async authorizeTarget(identity: Identity, action: string, target: Target): Promise<void> {
@@ -173,7 +174,7 @@ export class LambdaAuthorizer {
       return byIdentity || byResource === 'Allow' ? undefined : noIdentityAllow;
     }
     // Across accounts the resource policy must name the caller or its account, and the caller's own policies must allow.
-    const viaAccount = { ...request, principal: { type: 'AWS', id: `arn:aws:iam::${identity.accountId}:root` } as const };
+    const viaAccount = { ...request, principal: { type: 'AWS', id: accountRootArn(identity.accountId) } as const };
     const resourceAllows = byResource === 'Allow' || evaluate(viaAccount, { identity: [], resource: resourcePolicies }) === 'Allow';
     if (!resourceAllows) return `because no resource-based policy allows the ${action} action`;
     return byIdentity ? undefined : noIdentityAllow;
@@ -218,11 +219,10 @@ function targetOf(req: AwsRequest, { resource, qualified }: RouteAction, params:
   if (resource === 'any') return { arn: '*', accountId: req.caller.accountId };
   const fn = functionOf(req, resource === 'arn' ? params.Resource : rawName(req, params), qualified === true);
   if (!fn) return undefined;
-  const base = `arn:aws:lambda:${fn.region}:${fn.accountId}:function:${fn.name}`;
   if (resource === 'log-group') {
     return { arn: `arn:aws:logs:${fn.region}:${fn.accountId}:log-group:/aws/lambda/${fn.name}:log-stream:*`, accountId: fn.accountId };
   }
-  return { arn: fn.qualifier ? `${base}:${fn.qualifier}` : base, accountId: fn.accountId, fn };
+  return { arn: functionArn(fn, fn.qualifier), accountId: fn.accountId, fn };
 }
 
 /** A member of the JSON body, read leniently: a malformed body is the operation's to refuse. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MalformedPolicyDocumentError, parsePolicy } from '../../iam/policy/index.js';
+import { accountRootArn } from '../../iam/store/model.js';
 import { AwsError, violation } from '../errors.js';
 import { InvalidParameterValueException } from './errors.js';
 
@@ -77,7 +78,7 @@ type Principal = '*' | { AWS: string } | { Service: string };
  */
 function principalOf(principal: string): Principal {
   if (principal === '*') return '*';
-  if (/^\d{12}$/.test(principal)) return { AWS: `arn:aws:iam::${principal}:root` };
+  if (/^\d{12}$/.test(principal)) return { AWS: accountRootArn(principal) };
   if (/^arn:aws[a-zA-Z-]*:(iam|sts)::\d{12}:.+$/.test(principal)) return { AWS: principal };
   if (/^[a-z0-9][a-z0-9.-]*\.amazon(aws)?\.com(\.cn)?$/.test(principal)) return { Service: principal };
   throw new InvalidParameterValueException('The provided principal was invalid. Please check the principal and try again.');

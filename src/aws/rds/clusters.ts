@@ -5,7 +5,7 @@
  * connects a database to it.
  */
 import { randomInt } from 'node:crypto';
-import type { ClusterRecord } from '../../rds/store/cluster-store.js';
+import { clusterArn, type ClusterRecord } from '../../rds/store/cluster-store.js';
 import { XmlList, type QueryAction, type QueryParams } from '../protocols/query-xml.js';
 import type { RdsDeps } from './deps.js';
 import {
@@ -15,7 +15,7 @@ import {
   InvalidParameterCombination,
   InvalidParameterValue,
 } from './errors.js';
-import { clusterArn, clusterShape } from './shapes.js';
+import { clusterShape } from './shapes.js';
 
 const IDENTIFIER = /^[a-zA-Z](?:-?[a-zA-Z0-9])*$/;
 

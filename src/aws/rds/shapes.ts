@@ -3,11 +3,8 @@
  * `<DBClusterMember>`, `<Tag>`), and the members that hold for a cluster pglambda records: it runs
  * no server, so endpoints, instances, storage and backups are left out rather than invented.
  */
-import type { ClusterRecord } from '../../rds/store/cluster-store.js';
+import { clusterArn, type ClusterRecord } from '../../rds/store/cluster-store.js';
 import { XmlList } from '../protocols/query-xml.js';
-
-export const clusterArn = (c: Pick<ClusterRecord, 'region' | 'accountId' | 'identifier'>) =>
-  `arn:aws:rds:${c.region}:${c.accountId}:cluster:${c.identifier}`;
 
 export function clusterShape(c: ClusterRecord, status = c.status) {
   return {

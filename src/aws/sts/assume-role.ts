@@ -11,7 +11,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { evaluate, type ContextValue, type RequestPrincipal } from '../../iam/policy/index.js';
-import type { RoleRecord } from '../../iam/store/model.js';
+import { accountRootArn, type RoleRecord } from '../../iam/store/model.js';
 import type { RolePolicies, RolePolicySet } from '../../iam/store/role-policies.js';
 import { notAuthorized, validationError } from './errors.js';
 import { assumedRoleArn, policyView, timeContext, type Identity } from './identity.js';
@@ -105,7 +105,7 @@ export class RoleAssumer {
     if (trust === 'Allow' && caller.accountId === role.accountId) return true;
     // Otherwise the trust must reach the caller, directly or through its account (the statements the
     // account's root matches), and the caller's own policies must allow it.
-    const root = { ...request, principal: { type: 'AWS', id: `arn:aws:iam::${caller.accountId}:root` } as const };
+    const root = { ...request, principal: { type: 'AWS', id: accountRootArn(caller.accountId) } as const };
     const reached = trust === 'Allow' || evaluate(root, { identity: [], resource: found.trust }) === 'Allow';
     return reached && own === 'Allow';
   }

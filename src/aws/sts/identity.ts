@@ -7,6 +7,7 @@ import { DEFAULT_ACCOUNT } from '../caller.js';
 import type { KeySecret } from '../auth/authenticate.js';
 import type { CallerContext } from '../request.js';
 import type { ContextValue, RequestPrincipal } from '../../iam/policy/index.js';
+import { accountRootArn } from '../../iam/store/model.js';
 import { expiredToken } from './errors.js';
 import type { SessionRecord, SessionStore } from './session-store.js';
 
@@ -28,7 +29,7 @@ export interface Identity {
 export const rootIdentity = (accountId: string): Identity => ({
   type: 'root',
   accountId,
-  arn: `arn:aws:iam::${accountId}:root`,
+  arn: accountRootArn(accountId),
   userId: accountId,
   expired: false,
 });

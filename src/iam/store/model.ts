@@ -59,5 +59,7 @@ export interface InlinePolicy {
   document: string;
 }
 
+/** The account's root user, as policies name a whole account. */
+export const accountRootArn = (accountId: string) => `arn:aws:iam::${accountId}:root`;
 export const policyArn = (accountId: string, path: string, name: string) => `arn:aws:iam::${accountId}:policy${path}${name}`;
 export const roleArn = (accountId: string, path: string, name: string) => `arn:aws:iam::${accountId}:role${path}${name}`;

@@ -33,6 +33,9 @@ export interface ClusterRecord {
   roles: AssociatedRole[];
 }
 
+export const clusterArn = (c: Pick<ClusterRecord, 'region' | 'accountId' | 'identifier'>) =>
+  `arn:aws:rds:${c.region}:${c.accountId}:cluster:${c.identifier}`;
+
 export type NewCluster = Omit<ClusterRecord, 'status' | 'createdAt' | 'installed' | 'roles'>;
 
 export type AddRoleOutcome = 'added' | 'role-associated' | 'feature-taken' | 'quota-reached' | 'cluster-gone';
