@@ -6,8 +6,8 @@ import { ValidationException, violation } from '../errors.js';
 import { empty, json, type Route } from '../protocols/rest-json.js';
 import type { LambdaApiDeps } from './deps.js';
 import { fnNotFound, InvalidParameterValueException, ResourceConflictException, ResourceNotFoundException } from './errors.js';
-import { body, checkRevision, getRecord } from './functions.js';
 import { parseFunctionRef, type FunctionRef } from './identifiers.js';
+import { body, checkRevision, getRecord } from './operation.js';
 import { aliasConfiguration } from './shapes.js';
 import { parseInput } from './validate.js';
 

@@ -5,8 +5,8 @@ import { ValidationException } from '../errors.js';
 import { empty, json, type Route } from '../protocols/rest-json.js';
 import type { LambdaApiDeps } from './deps.js';
 import { fnNotFound, InvalidParameterValueException } from './errors.js';
-import { body, getRecord } from './functions.js';
 import { parseFunctionRef } from './identifiers.js';
+import { body, getRecord } from './operation.js';
 import { parseInput } from './validate.js';
 
 /** Account concurrency and the unreserved floor AWS keeps (lambda-wire §10). */

@@ -6,8 +6,8 @@ import { empty, json, type Route } from '../protocols/rest-json.js';
 import type { AwsRequest } from '../request.js';
 import type { LambdaApiDeps } from './deps.js';
 import { InvalidParameterValueException, ResourceNotFoundException } from './errors.js';
-import { body } from './functions.js';
 import { parseFunctionRef } from './identifiers.js';
+import { body } from './operation.js';
 import { eventInvokeConfiguration } from './shapes.js';
 import { parseInput } from './validate.js';
 

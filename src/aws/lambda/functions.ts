@@ -4,41 +4,23 @@ import { CodePackageError } from '../../lambda/code/package.js';
 import { ROLE_NOT_ASSUMABLE } from '../../lambda/errors.js';
 import { beginTransition, currentRevision } from '../../lambda/lifecycle.js';
 import { functionArn, lambdaTimestamp, type FunctionConfig, type FunctionRecord } from '../../lambda/model.js';
+import { publish } from '../../lambda/publish.js';
 import { versionOf } from '../../lambda/resolve.js';
-import { empty, json, parseJsonBody, type Route } from '../protocols/rest-json.js';
+import { empty, json, type Route } from '../protocols/rest-json.js';
 import type { AwsRequest } from '../request.js';
 import type { LambdaApiDeps } from './deps.js';
 import {
   fnNotFound,
   InvalidParameterValueException,
-  InvalidRequestContentException,
-  PreconditionFailedException,
   RequestEntityTooLargeException,
   ResourceConflictException,
 } from './errors.js';
 import { parseFunctionRef, type FunctionRef } from './identifiers.js';
+import { body, checkRevision, getRecord } from './operation.js';
 import { functionConfiguration } from './shapes.js';
 import { checkCodeSource, checkConfig, CreateFunctionInput, parseInput, UpdateCodeInput, UpdateConfigInput } from './validate.js';
-import { publish } from './versions.js';
 
 const ZIP_LIMIT = 52_428_800;
-
-export const body = (req: AwsRequest) =>
-  parseJsonBody(req, (reason) => new InvalidRequestContentException(`Could not parse request body into json: ${reason}`));
-
-export async function getRecord(deps: LambdaApiDeps, ref: FunctionRef): Promise<FunctionRecord> {
-  const rec = await deps.store.get(ref);
-  if (!rec) throw fnNotFound(`arn:aws:lambda:${ref.region}:${ref.accountId}:function:${ref.name}`);
-  return rec;
-}
-
-export function checkRevision(expected: string | undefined, actual: string, what = 'GetFunction'): void {
-  if (expected !== undefined && expected !== actual) {
-    throw new PreconditionFailedException(
-      `The Revision Id provided does not match the latest Revision Id. Call the ${what}/GetAlias API to retrieve the latest Revision Id`,
-    );
-  }
-}
 
 async function storeCode(deps: LambdaApiDeps, zipBase64: string) {
   const zip = Buffer.from(zipBase64, 'base64');
@@ -246,3 +228,6 @@ function resolveStored(rec: FunctionRecord, ref: FunctionRef) {
 function endpointOf(req: AwsRequest): string {
   return `http://${req.headers.host ?? '127.0.0.1'}`;
 }
+
+// pglambda-extras.ts reads the function it serves from here until it moves to operation.js.
+export { getRecord } from './operation.js';

@@ -10,8 +10,8 @@ import { empty, json, type Route } from '../protocols/rest-json.js';
 import type { AwsRequest } from '../request.js';
 import type { LambdaApiDeps } from './deps.js';
 import { fnNotFound, InvalidParameterValueException, PreconditionFailedException, ResourceConflictException, ResourceNotFoundException } from './errors.js';
-import { body } from './functions.js';
 import { parseFunctionRef, type FunctionRef } from './identifiers.js';
+import { body } from './operation.js';
 import {
   AddPermissionInput,
   addPermissionViolations,

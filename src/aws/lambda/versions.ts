@@ -1,12 +1,12 @@
 /** PublishVersion and ListVersionsByFunction (lambda-wire §9.3). */
 import { z } from 'zod';
-import { currentRevision, settled } from '../../lambda/lifecycle.js';
-import type { FunctionRecord, PublishedVersion } from '../../lambda/model.js';
+import { currentRevision } from '../../lambda/lifecycle.js';
+import { publish } from '../../lambda/publish.js';
 import { json, type Route } from '../protocols/rest-json.js';
 import type { LambdaApiDeps } from './deps.js';
 import { fnNotFound, InvalidParameterValueException } from './errors.js';
-import { body, checkRevision, getRecord } from './functions.js';
 import { parseFunctionRef } from './identifiers.js';
+import { body, checkRevision, getRecord } from './operation.js';
 import { functionConfiguration, listedConfiguration } from './shapes.js';
 import { parseInput } from './validate.js';
 
@@ -15,22 +15,6 @@ const PublishInput = z.object({
   Description: z.string().optional(),
   RevisionId: z.string().optional(),
 });
-
-/**
- * Publishes $LATEST unless it did not change since the last published version, in which case that
- * version is returned again, as Lambda does: a Description given alone is not a change (LSS
- * test_lambda_api TestLambdaVersions::test_version_lifecycle, third_publish_response, Nov 2025).
- */
-export function publish(cur: FunctionRecord, description: string | undefined): { record: FunctionRecord; result: PublishedVersion } {
-  const last = cur.versions[String(cur.lastPublished)];
-  if (last && last.revisionId === cur.latest.revisionId) return { record: cur, result: last };
-  const version = String(cur.lastPublished + 1);
-  const published: PublishedVersion = { ...settled(cur.latest), version, description: description ?? cur.latest.description };
-  return {
-    record: { ...cur, versions: { ...cur.versions, [version]: published }, lastPublished: cur.lastPublished + 1 },
-    result: published,
-  };
-}
 
 export function versionRoutes(deps: LambdaApiDeps): Route[] {
   return [
