@@ -49,10 +49,8 @@ describe('the aws CLI', { skip: skipWithoutAwsCli }, () => {
       '--handler', 'index.handler', '--role', ROLE, '--zip-file', 'fileb://fn.zip'], dir);
     assert.equal(created.code, 0, created.stderr);
     assert.equal(JSON.parse(created.stdout).State, 'Pending');
-    const t0 = Date.now();
     const waited = await aws(svc.endpoint, ['lambda', 'wait', 'function-active-v2', '--function-name', 'cli-waited']);
     assert.equal(waited.code, 0, waited.stderr);
-    assert.ok(Date.now() - t0 < 5000, `the waiter took ${Date.now() - t0} ms`);
     const got = JSON.parse((await aws(svc.endpoint, ['lambda', 'get-function', '--function-name', 'cli-waited'])).stdout);
     assert.deepEqual([got.Configuration.State, got.Configuration.LastUpdateStatus], ['Active', 'Successful']);
     const listed = JSON.parse((await aws(svc.endpoint, ['lambda', 'list-functions'])).stdout).Functions;
