@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { functionArn, type Alias, type FunctionRecord } from '../../lambda/model.js';
 import { ValidationException, violation } from '../errors.js';
-import { empty, json, type Route } from '../protocols/rest-json.js';
+import { empty, json, type RouteParams } from '../protocols/rest-json.js';
+import type { AwsRequest, AwsResponse } from '../request.js';
 import type { LambdaApiDeps } from './deps.js';
 import { fnNotFound, InvalidParameterValueException, ResourceConflictException, ResourceNotFoundException } from './errors.js';
 import { parseFunctionRef, type FunctionRef } from './identifiers.js';
@@ -51,103 +52,83 @@ function checkRouting(rec: FunctionRecord, primary: string, weights: Record<stri
   }
 }
 
-const aliasRef = (p: Record<string, string>, req: Parameters<Route['handler']>[0]): FunctionRef =>
+/** The function with the alias set (created or replaced) under a new RevisionId; an empty weight map is none. */
+function withAlias(
+  cur: FunctionRecord, name: string, functionVersion: string, description: string, weights: Record<string, number> | undefined,
+): { record: FunctionRecord; result: Alias } {
+  const alias: Alias = {
+    name,
+    functionVersion,
+    description,
+    ...(weights && Object.keys(weights).length ? { additionalVersionWeights: weights } : {}),
+    revisionId: randomUUID(),
+  };
+  return { record: { ...cur, aliases: { ...cur.aliases, [name]: alias } }, result: alias };
+}
+
+const functionOf = (req: AwsRequest, p: RouteParams): FunctionRef =>
   parseFunctionRef(p.FunctionName!, req.caller, { kind: 'function', allowQualifier: false });
 
-export function aliasRoutes(deps: LambdaApiDeps): Route[] {
-  return [
-    {
-      method: 'POST',
-      path: '/2015-03-31/functions/{FunctionName}/aliases',
-      handler: async (req, p) => {
-        const ref = aliasRef(p, req);
-        const input = parseInput(CreateInput, body(req));
-        checkAliasName(input.Name);
-        await getRecord(deps, ref);
-        const out = await deps.store.update(ref, (cur) => {
-          if (cur.aliases[input.Name]) throw new ResourceConflictException(`Alias already exists: ${functionArn(cur, input.Name)}`);
-          const weights = input.RoutingConfig?.AdditionalVersionWeights;
-          checkRouting(cur, input.FunctionVersion, weights);
-          const alias: Alias = {
-            name: input.Name,
-            functionVersion: input.FunctionVersion,
-            description: input.Description ?? '',
-            ...(weights && Object.keys(weights).length ? { additionalVersionWeights: weights } : {}),
-            revisionId: randomUUID(),
-          };
-          return { record: { ...cur, aliases: { ...cur.aliases, [alias.name]: alias } }, result: alias };
-        });
-        if (!out) throw fnNotFound(functionArn(ref));
-        return json(201, aliasConfiguration(ref, out.result));
-      },
-    },
-    {
-      method: 'GET',
-      path: '/2015-03-31/functions/{FunctionName}/aliases',
-      handler: async (req, p) => {
-        const rec = await getRecord(deps, aliasRef(p, req));
-        const version = req.query.get('FunctionVersion');
-        const aliases = Object.values(rec.aliases)
-          .filter((a) => !version || a.functionVersion === version)
-          .sort((a, b) => a.name.localeCompare(b.name));
-        return json(200, { Aliases: aliases.map((a) => aliasConfiguration(rec, a)) });
-      },
-    },
-    {
-      method: 'GET',
-      path: '/2015-03-31/functions/{FunctionName}/aliases/{Name}',
-      handler: async (req, p) => {
-        const rec = await getRecord(deps, aliasRef(p, req));
-        const alias = rec.aliases[p.Name!];
-        if (!alias) throw new ResourceNotFoundException(`Cannot find alias arn: ${functionArn(rec, p.Name)}`);
-        return json(200, aliasConfiguration(rec, alias));
-      },
-    },
-    {
-      method: 'PUT',
-      path: '/2015-03-31/functions/{FunctionName}/aliases/{Name}',
-      handler: async (req, p) => {
-        const ref = aliasRef(p, req);
-        const input = parseInput(UpdateInput, body(req));
-        await getRecord(deps, ref);
-        const out = await deps.store.update(ref, (cur) => {
-          const existing = cur.aliases[p.Name!];
-          if (!existing) throw new ResourceNotFoundException(`Alias not found: ${functionArn(cur, p.Name)}`);
-          checkRevision(input.RevisionId, existing.revisionId, 'GetFunction');
-          const functionVersion = input.FunctionVersion ?? existing.functionVersion;
-          const weights = input.RoutingConfig ? input.RoutingConfig.AdditionalVersionWeights : existing.additionalVersionWeights;
-          checkRouting(cur, functionVersion, weights);
-          const alias: Alias = {
-            name: existing.name,
-            functionVersion,
-            description: input.Description ?? existing.description,
-            ...(weights && Object.keys(weights).length ? { additionalVersionWeights: weights } : {}),
-            revisionId: randomUUID(),
-          };
-          return { record: { ...cur, aliases: { ...cur.aliases, [alias.name]: alias } }, result: alias };
-        });
-        if (!out) throw fnNotFound(functionArn(ref));
-        return json(200, aliasConfiguration(ref, out.result));
-      },
-    },
-    {
-      method: 'DELETE',
-      path: '/2015-03-31/functions/{FunctionName}/aliases/{Name}',
-      handler: async (req, p) => {
-        const ref = aliasRef(p, req);
-        await getRecord(deps, ref);
-        const out = await deps.store.update(ref, (cur) => {
-          if (!cur.aliases[p.Name!]) return { record: cur, result: false };
-          const aliases = { ...cur.aliases };
-          delete aliases[p.Name!];
-          const eventInvokeConfigs = { ...cur.eventInvokeConfigs };
-          delete eventInvokeConfigs[p.Name!];
-          return { record: { ...cur, aliases, eventInvokeConfigs }, result: true };
-        });
-        // Only an alias that was there: the name could be a version's, whose policy stays.
-        if (out?.result) await deps.policies.forget(ref, p.Name!);
-        return empty(204);
-      },
-    },
-  ];
+export async function createAlias(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
+  const ref = functionOf(req, p);
+  const input = parseInput(CreateInput, body(req));
+  checkAliasName(input.Name);
+  await getRecord(deps, ref);
+  const out = await deps.store.update(ref, (cur) => {
+    if (cur.aliases[input.Name]) throw new ResourceConflictException(`Alias already exists: ${functionArn(cur, input.Name)}`);
+    const weights = input.RoutingConfig?.AdditionalVersionWeights;
+    checkRouting(cur, input.FunctionVersion, weights);
+    return withAlias(cur, input.Name, input.FunctionVersion, input.Description ?? '', weights);
+  });
+  if (!out) throw fnNotFound(functionArn(ref));
+  return json(201, aliasConfiguration(ref, out.result));
+}
+
+export async function listAliases(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
+  const rec = await getRecord(deps, functionOf(req, p));
+  const version = req.query.get('FunctionVersion');
+  const aliases = Object.values(rec.aliases)
+    .filter((a) => !version || a.functionVersion === version)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return json(200, { Aliases: aliases.map((a) => aliasConfiguration(rec, a)) });
+}
+
+export async function getAlias(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
+  const rec = await getRecord(deps, functionOf(req, p));
+  const alias = rec.aliases[p.Name!];
+  if (!alias) throw new ResourceNotFoundException(`Cannot find alias arn: ${functionArn(rec, p.Name)}`);
+  return json(200, aliasConfiguration(rec, alias));
+}
+
+export async function updateAlias(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
+  const ref = functionOf(req, p);
+  const input = parseInput(UpdateInput, body(req));
+  await getRecord(deps, ref);
+  const out = await deps.store.update(ref, (cur) => {
+    const existing = cur.aliases[p.Name!];
+    if (!existing) throw new ResourceNotFoundException(`Alias not found: ${functionArn(cur, p.Name)}`);
+    checkRevision(input.RevisionId, existing.revisionId);
+    const functionVersion = input.FunctionVersion ?? existing.functionVersion;
+    const weights = input.RoutingConfig ? input.RoutingConfig.AdditionalVersionWeights : existing.additionalVersionWeights;
+    checkRouting(cur, functionVersion, weights);
+    return withAlias(cur, existing.name, functionVersion, input.Description ?? existing.description, weights);
+  });
+  if (!out) throw fnNotFound(functionArn(ref));
+  return json(200, aliasConfiguration(ref, out.result));
+}
+
+export async function deleteAlias(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
+  const ref = functionOf(req, p);
+  await getRecord(deps, ref);
+  const out = await deps.store.update(ref, (cur) => {
+    if (!cur.aliases[p.Name!]) return { record: cur, result: false };
+    const aliases = { ...cur.aliases };
+    delete aliases[p.Name!];
+    const eventInvokeConfigs = { ...cur.eventInvokeConfigs };
+    delete eventInvokeConfigs[p.Name!];
+    return { record: { ...cur, aliases, eventInvokeConfigs }, result: true };
+  });
+  // Only an alias that was there: the name could be a version's, whose policy stays.
+  if (out?.result) await deps.policies.forget(ref, p.Name!);
+  return empty(204);
 }

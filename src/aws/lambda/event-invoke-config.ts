@@ -2,12 +2,12 @@
 import { z } from 'zod';
 import { functionArn, type EventInvokeConfig, type FunctionKey, type FunctionRecord } from '../../lambda/model.js';
 import { ValidationException, violation } from '../errors.js';
-import { empty, json, type Route } from '../protocols/rest-json.js';
-import type { AwsRequest } from '../request.js';
+import { empty, json, type RouteParams } from '../protocols/rest-json.js';
+import type { AwsRequest, AwsResponse } from '../request.js';
 import type { LambdaApiDeps } from './deps.js';
 import { InvalidParameterValueException, ResourceNotFoundException } from './errors.js';
 import { parseFunctionRef } from './identifiers.js';
-import { body } from './operation.js';
+import { body, indexPage } from './operation.js';
 import { eventInvokeConfiguration } from './shapes.js';
 import { parseInput } from './validate.js';
 
@@ -67,75 +67,61 @@ async function checkDestinations(deps: LambdaApiDeps, rec: FunctionRecord, input
   }
 }
 
-function put(deps: LambdaApiDeps, merge: boolean): Route['handler'] {
-  return async (req, p) => {
-    const input = parseInput(Input, body(req));
-    if (!merge && input.MaximumRetryAttempts === undefined && input.MaximumEventAgeInSeconds === undefined && !input.DestinationConfig) {
-      throw new InvalidParameterValueException('You must specify at least one of error handling or destination setting.');
-    }
-    check(input);
-    const { rec, qualifier } = await target(deps, req, p.FunctionName!);
-    await checkDestinations(deps, rec, input);
-    const out = await deps.store.update(rec, (cur) => {
-      const prev = merge ? cur.eventInvokeConfigs[qualifier] : undefined;
-      if (merge && !prev) throw new ResourceNotFoundException(`The function ${functionArn(cur, qualifier)} doesn't have an EventInvokeConfig`);
-      const config: EventInvokeConfig = {
-        maximumRetryAttempts: input.MaximumRetryAttempts ?? prev?.maximumRetryAttempts,
-        maximumEventAgeInSeconds: input.MaximumEventAgeInSeconds ?? prev?.maximumEventAgeInSeconds,
-        destinationConfig: {
-          onSuccess: input.DestinationConfig?.OnSuccess ? input.DestinationConfig.OnSuccess.Destination : prev?.destinationConfig.onSuccess,
-          onFailure: input.DestinationConfig?.OnFailure ? input.DestinationConfig.OnFailure.Destination : prev?.destinationConfig.onFailure,
-        },
-        lastModified: Date.now() / 1000,
-      };
-      return { record: { ...cur, eventInvokeConfigs: { ...cur.eventInvokeConfigs, [qualifier]: config } }, result: config };
-    });
-    return json(200, eventInvokeConfiguration(rec, qualifier, out!.result));
-  };
+export async function putFunctionEventInvokeConfig(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
+  return storeConfig(deps, req, p, false);
 }
 
-export function eventInvokeConfigRoutes(deps: LambdaApiDeps): Route[] {
-  const path = '/2019-09-25/functions/{FunctionName}/event-invoke-config';
-  return [
-    { method: 'PUT', path, handler: put(deps, false) },
-    { method: 'POST', path, handler: put(deps, true) },
-    {
-      method: 'GET',
-      path,
-      handler: async (req, p) => {
-        const { rec, qualifier } = await target(deps, req, p.FunctionName!, 'config');
-        const config = rec.eventInvokeConfigs[qualifier];
-        if (!config) throw noConfig(rec, qualifier);
-        return json(200, eventInvokeConfiguration(rec, qualifier, config));
+export async function updateFunctionEventInvokeConfig(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
+  return storeConfig(deps, req, p, true);
+}
+
+/** Put replaces the whole configuration; Update (`merge`) changes the members given in one that exists. */
+async function storeConfig(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams, merge: boolean): Promise<AwsResponse> {
+  const input = parseInput(Input, body(req));
+  if (!merge && input.MaximumRetryAttempts === undefined && input.MaximumEventAgeInSeconds === undefined && !input.DestinationConfig) {
+    throw new InvalidParameterValueException('You must specify at least one of error handling or destination setting.');
+  }
+  check(input);
+  const { rec, qualifier } = await target(deps, req, p.FunctionName!);
+  await checkDestinations(deps, rec, input);
+  const out = await deps.store.update(rec, (cur) => {
+    const prev = merge ? cur.eventInvokeConfigs[qualifier] : undefined;
+    if (merge && !prev) throw noConfig(cur, qualifier);
+    const config: EventInvokeConfig = {
+      maximumRetryAttempts: input.MaximumRetryAttempts ?? prev?.maximumRetryAttempts,
+      maximumEventAgeInSeconds: input.MaximumEventAgeInSeconds ?? prev?.maximumEventAgeInSeconds,
+      destinationConfig: {
+        onSuccess: input.DestinationConfig?.OnSuccess ? input.DestinationConfig.OnSuccess.Destination : prev?.destinationConfig.onSuccess,
+        onFailure: input.DestinationConfig?.OnFailure ? input.DestinationConfig.OnFailure.Destination : prev?.destinationConfig.onFailure,
       },
-    },
-    {
-      method: 'DELETE',
-      path,
-      handler: async (req, p) => {
-        const { rec, qualifier } = await target(deps, req, p.FunctionName!, 'config');
-        if (!rec.eventInvokeConfigs[qualifier]) throw noConfig(rec, qualifier);
-        await deps.store.update(rec, (cur) => {
-          const eventInvokeConfigs = { ...cur.eventInvokeConfigs };
-          delete eventInvokeConfigs[qualifier];
-          return { record: { ...cur, eventInvokeConfigs }, result: undefined };
-        });
-        return empty(204);
-      },
-    },
-    {
-      method: 'GET',
-      path: `${path}/list`,
-      handler: async (req, p) => {
-        const { rec } = await target(deps, req, p.FunctionName!);
-        const all = Object.entries(rec.eventInvokeConfigs).map(([q, c]) => eventInvokeConfiguration(rec, q, c));
-        const max = Number(req.query.get('MaxItems') ?? 50);
-        const start = Number(req.query.get('Marker') ?? 0);
-        return json(200, {
-          FunctionEventInvokeConfigs: all.slice(start, start + max),
-          ...(start + max < all.length ? { NextMarker: String(start + max) } : {}),
-        });
-      },
-    },
-  ];
+      lastModified: Date.now() / 1000,
+    };
+    return { record: { ...cur, eventInvokeConfigs: { ...cur.eventInvokeConfigs, [qualifier]: config } }, result: config };
+  });
+  return json(200, eventInvokeConfiguration(rec, qualifier, out!.result));
+}
+
+export async function getFunctionEventInvokeConfig(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
+  const { rec, qualifier } = await target(deps, req, p.FunctionName!, 'config');
+  const config = rec.eventInvokeConfigs[qualifier];
+  if (!config) throw noConfig(rec, qualifier);
+  return json(200, eventInvokeConfiguration(rec, qualifier, config));
+}
+
+export async function deleteFunctionEventInvokeConfig(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
+  const { rec, qualifier } = await target(deps, req, p.FunctionName!, 'config');
+  if (!rec.eventInvokeConfigs[qualifier]) throw noConfig(rec, qualifier);
+  await deps.store.update(rec, (cur) => {
+    const eventInvokeConfigs = { ...cur.eventInvokeConfigs };
+    delete eventInvokeConfigs[qualifier];
+    return { record: { ...cur, eventInvokeConfigs }, result: undefined };
+  });
+  return empty(204);
+}
+
+export async function listFunctionEventInvokeConfigs(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
+  const { rec } = await target(deps, req, p.FunctionName!);
+  const all = Object.entries(rec.eventInvokeConfigs).map(([q, c]) => eventInvokeConfiguration(rec, q, c));
+  const [FunctionEventInvokeConfigs, next] = indexPage(all, req);
+  return json(200, { FunctionEventInvokeConfigs, ...next });
 }

@@ -1,23 +1,15 @@
 /**
- * The Lambda service: its REST-JSON routes, one file per resource, each authorized by IAM unless
- * enforcement is off; and Invoke as an in-process service for the bridge, behind the same checks.
+ * The Lambda service: its REST-JSON routes (routes.ts: a handler per operation, one file per
+ * resource), each authorized by IAM unless enforcement is off; and Invoke as an in-process service
+ * for the bridge, behind the same checks.
  */
 import { AwsError } from '../errors.js';
 import { RestJsonRouter, restJsonAuthentication } from '../protocols/rest-json.js';
 import type { AwsRequest, AwsService } from '../request.js';
 import { LambdaAuthorizer } from './authorize.js';
-import { aliasRoutes } from './aliases.js';
-import { concurrencyRoutes } from './concurrency.js';
 import type { LambdaApiDeps } from './deps.js';
-import { eventInvokeConfigRoutes } from './event-invoke-config.js';
-import { functionRoutes } from './functions.js';
-import { invokeRoutes } from './invoke.js';
 import { InvokeService } from './invoke-service.js';
-import { listFunctionsRoute } from './list-functions.js';
-import { permissionRoutes } from './permissions.js';
-import { pglambdaRoutes } from './pglambda-extras.js';
-import { tagRoutes } from './tags.js';
-import { versionRoutes } from './versions.js';
+import { lambdaRoutes } from './routes.js';
 
 export interface Lambda {
   /** The REST-JSON API on the endpoint. */
@@ -34,18 +26,7 @@ export function createLambda(deps: LambdaApiDeps): Lambda {
     generation: () => deps.sts.roles.generation + deps.policies.version,
   });
   const invocations = new InvokeService(deps, deps.enforceIam ? authorizer : undefined);
-  const routes = [
-    ...functionRoutes(deps),
-    listFunctionsRoute(deps),
-    ...versionRoutes(deps),
-    ...aliasRoutes(deps),
-    ...concurrencyRoutes(deps),
-    ...eventInvokeConfigRoutes(deps),
-    ...tagRoutes(deps),
-    ...permissionRoutes(deps),
-    ...invokeRoutes(invocations),
-    ...pglambdaRoutes(deps),
-  ];
+  const routes = lambdaRoutes({ ...deps, invocations });
   const router = new RestJsonRouter(deps.enforceIam ? authorizer.guard(routes) : routes);
   const api: AwsService = {
     signingName: 'lambda',

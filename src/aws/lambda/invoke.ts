@@ -3,11 +3,12 @@
  * InvokeService the bridge also calls, and its output written as Lambda's response.
  */
 import { ValidationException } from '../errors.js';
-import { empty, type Route } from '../protocols/rest-json.js';
-import { header, type AwsRequest } from '../request.js';
+import { empty, type RouteParams } from '../protocols/rest-json.js';
+import { header, type AwsRequest, type AwsResponse } from '../request.js';
 import { InvalidParameterValueException, InvalidRequestContentException } from './errors.js';
 import { parseFunctionRef } from './identifiers.js';
-import { checkInvokeSize, CLIENT_CONTEXT_LIMIT, type InvocationType, type InvokeService } from './invoke-service.js';
+import { checkInvokeSize, CLIENT_CONTEXT_LIMIT, type InvocationType } from './invoke-service.js';
+import type { LambdaContext } from './operation.js';
 
 function enumHeader<T extends string>(req: AwsRequest, name: string, member: string, allowed: T[], fallback: T): T {
   const v = header(req, name) ?? fallback;
@@ -44,33 +45,30 @@ function clientContextOf(req: AwsRequest): string | undefined {
   return text;
 }
 
-export function invokeRoutes(service: InvokeService): Route[] {
-  const invoke: Route['handler'] = async (req, p) => {
-    const fn = parseFunctionRef(p.FunctionName!, req.caller, { qualifier: req.query.get('Qualifier') });
-    const invocationType = enumHeader<InvocationType>(req, 'x-amz-invocation-type', 'invocationType', ['Event', 'RequestResponse', 'DryRun'], 'RequestResponse');
-    const logType = enumHeader(req, 'x-amz-log-type', 'logType', ['None', 'Tail'], 'None');
-    checkInvokeSize(invocationType, req.body.length);
-    checkPayload(req.body);
-    const out = await service.invoke({ fn, invocationType, tail: logType === 'Tail', payload: req.body, clientContext: clientContextOf(req) });
-    if (out.status !== 200) return empty(out.status);
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amz-executed-version': out.executedVersion! };
-    if (out.functionError) headers['x-amz-function-error'] = out.functionError;
-    if (out.logResult !== undefined) headers['x-amz-log-result'] = out.logResult;
-    return { status: 200, headers, body: out.payload };
-  };
+export async function invoke({ invocations }: LambdaContext, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
+  const fn = parseFunctionRef(p.FunctionName!, req.caller, { qualifier: req.query.get('Qualifier') });
+  const invocationType = enumHeader<InvocationType>(req, 'x-amz-invocation-type', 'invocationType', ['Event', 'RequestResponse', 'DryRun'], 'RequestResponse');
+  const logType = enumHeader(req, 'x-amz-log-type', 'logType', ['None', 'Tail'], 'None');
+  checkInvokeSize(invocationType, req.body.length);
+  checkPayload(req.body);
+  const out = await invocations.invoke({ fn, invocationType, tail: logType === 'Tail', payload: req.body, clientContext: clientContextOf(req) });
+  if (out.status !== 200) return empty(out.status);
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amz-executed-version': out.executedVersion! };
+  if (out.functionError) headers['x-amz-function-error'] = out.functionError;
+  if (out.logResult !== undefined) headers['x-amz-log-result'] = out.logResult;
+  return { status: 200, headers, body: out.payload };
+}
 
-  const refuse = (message: string): Route['handler'] => async () => {
-    throw new InvalidParameterValueException(message);
-  };
+const LAYERS_UNSUPPORTED = 'Layers are not supported by pglambda.';
 
-  return [
-    { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/invocations', handler: invoke },
-    {
-      method: 'POST',
-      path: '/2021-11-15/functions/{FunctionName}/response-streaming-invocations',
-      handler: refuse('Response streaming is not supported by pglambda; use Invoke.'),
-    },
-    { method: 'GET', path: '/2018-10-31/layers', handler: refuse('Layers are not supported by pglambda.') },
-    { method: 'POST', path: '/2018-10-31/layers/{LayerName}/versions', handler: refuse('Layers are not supported by pglambda.') },
-  ];
+export async function invokeWithResponseStream(): Promise<AwsResponse> {
+  throw new InvalidParameterValueException('Response streaming is not supported by pglambda; use Invoke.');
+}
+
+export async function listLayers(): Promise<AwsResponse> {
+  throw new InvalidParameterValueException(LAYERS_UNSUPPORTED);
+}
+
+export async function publishLayerVersion(): Promise<AwsResponse> {
+  throw new InvalidParameterValueException(LAYERS_UNSUPPORTED);
 }

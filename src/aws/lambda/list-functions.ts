@@ -5,7 +5,8 @@
  */
 import type { FunctionConfig, FunctionRecord } from '../../lambda/model.js';
 import { ValidationException } from '../errors.js';
-import { json, type Route } from '../protocols/rest-json.js';
+import { json } from '../protocols/rest-json.js';
+import type { AwsRequest, AwsResponse } from '../request.js';
 import type { LambdaApiDeps } from './deps.js';
 import { listedConfiguration } from './shapes.js';
 
@@ -32,34 +33,28 @@ function parseMarker(marker: string): { name: string; version: string } {
   return { name, version };
 }
 
-export function listFunctionsRoute(deps: LambdaApiDeps): Route {
-  return {
-    method: 'GET',
-    path: '/2015-03-31/functions',
-    handler: async (req) => {
-      const { accountId, region } = req.caller;
-      const max = Number(req.query.get('MaxItems') ?? 50);
-      if (!Number.isInteger(max) || max < 1 || max > 10000) {
-        throw ValidationException.constraint(req.query.get('MaxItems'), 'maxItems', 'Member must have value less than or equal to 10000');
-      }
-      const fv = req.query.get('FunctionVersion');
-      if (fv !== null && fv !== 'ALL') {
-        throw ValidationException.constraint(fv, 'functionVersion', 'Member must satisfy enum value set: [ALL]');
-      }
-      const all = fv === 'ALL';
-      const marker = req.query.get('Marker');
-      const from = marker ? parseMarker(marker) : undefined;
-      // The rest of the function the last page ended in, then whole functions: max + 1 of them give
-      // at least max + 1 entries, enough to tell whether another page follows.
-      const resumed = from && (await deps.store.get({ accountId, region, name: from.name }));
-      const rest = resumed ? entriesOf(resumed, all).filter((e) => rank(e.version) > rank(from.version)) : [];
-      const next = await deps.store.list(accountId, region, from?.name, max + 1);
-      const entries = [...rest, ...next.flatMap((r) => entriesOf(r, all))];
-      const page = entries.slice(0, max);
-      return json(200, {
-        Functions: page.map((e) => listedConfiguration(e.rec, e.config, e.version, all)),
-        ...(entries.length > max ? { NextMarker: markerOf(page.at(-1)!) } : {}),
-      });
-    },
-  };
+export async function listFunctions(deps: LambdaApiDeps, req: AwsRequest): Promise<AwsResponse> {
+  const { accountId, region } = req.caller;
+  const max = Number(req.query.get('MaxItems') ?? 50);
+  if (!Number.isInteger(max) || max < 1 || max > 10000) {
+    throw ValidationException.constraint(req.query.get('MaxItems'), 'maxItems', 'Member must have value less than or equal to 10000');
+  }
+  const fv = req.query.get('FunctionVersion');
+  if (fv !== null && fv !== 'ALL') {
+    throw ValidationException.constraint(fv, 'functionVersion', 'Member must satisfy enum value set: [ALL]');
+  }
+  const all = fv === 'ALL';
+  const marker = req.query.get('Marker');
+  const from = marker ? parseMarker(marker) : undefined;
+  // The rest of the function the last page ended in, then whole functions: max + 1 of them give
+  // at least max + 1 entries, enough to tell whether another page follows.
+  const resumed = from && (await deps.store.get({ accountId, region, name: from.name }));
+  const rest = resumed ? entriesOf(resumed, all).filter((e) => rank(e.version) > rank(from.version)) : [];
+  const next = await deps.store.list(accountId, region, from?.name, max + 1);
+  const entries = [...rest, ...next.flatMap((r) => entriesOf(r, all))];
+  const page = entries.slice(0, max);
+  return json(200, {
+    Functions: page.map((e) => listedConfiguration(e.rec, e.config, e.version, all)),
+    ...(entries.length > max ? { NextMarker: markerOf(page.at(-1)!) } : {}),
+  });
 }

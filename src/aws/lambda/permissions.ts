@@ -6,12 +6,12 @@
 import { currentRevision } from '../../lambda/lifecycle.js';
 import { functionArn, type FunctionRecord } from '../../lambda/model.js';
 import { ValidationException } from '../errors.js';
-import { empty, json, type Route } from '../protocols/rest-json.js';
-import type { AwsRequest } from '../request.js';
+import { empty, json, type RouteParams } from '../protocols/rest-json.js';
+import type { AwsRequest, AwsResponse } from '../request.js';
 import type { LambdaApiDeps } from './deps.js';
-import { fnNotFound, InvalidParameterValueException, PreconditionFailedException, ResourceConflictException, ResourceNotFoundException } from './errors.js';
+import { fnNotFound, InvalidParameterValueException, ResourceConflictException, ResourceNotFoundException } from './errors.js';
 import { parseFunctionRef, type FunctionRef } from './identifiers.js';
-import { body } from './operation.js';
+import { body, checkRevision } from './operation.js';
 import {
   AddPermissionInput,
   addPermissionViolations,
@@ -53,72 +53,50 @@ function resourceRevision(fn: FunctionRecord, q: string | undefined): string {
   return /^[0-9]+$/.test(q) ? fn.versions[q]!.revisionId : fn.aliases[q]!.revisionId;
 }
 
-function checkRevision(expected: string | undefined, actual: string, retrieveWith: string): void {
-  if (expected !== undefined && expected !== actual) {
-    throw new PreconditionFailedException(
-      `The Revision Id provided does not match the latest Revision Id. Call the ${retrieveWith} API to retrieve the latest Revision Id`,
-    );
-  }
+export async function addPermission(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
+  const input = parseInput(AddPermissionInput, body(req));
+  const ref = targetOf(req, p.FunctionName!, addPermissionViolations(input));
+  const q = ref.qualifier;
+  if (q === '$LATEST') throw new InvalidParameterValueException('We currently do not support adding policies for $LATEST.');
+  const out = await deps.policies.change(ref, q, (fn, current) => {
+    checkQualifier(fn, q);
+    const statement = statementOf(input, functionArn(fn, q));
+    // AWS 2025: against the policy's RevisionId (GetPolicy), or the alias's before it has one.
+    checkRevision(input.RevisionId, current?.revisionId ?? resourceRevision(fn, q), 'GetPolicy');
+    const statements = statementsOf(current?.document);
+    if (statements.some((s) => s.Sid === statement.Sid)) {
+      throw new ResourceConflictException(
+        `The statement id (${statement.Sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
+      );
+    }
+    return { document: policyText([...statements, statement]), result: statement };
+  });
+  if (!out) throw fnNotFound(functionArn(ref));
+  return json(201, { Statement: JSON.stringify(out.result) });
 }
 
-export function permissionRoutes(deps: LambdaApiDeps): Route[] {
-  return [
-    {
-      method: 'POST',
-      path: '/2015-03-31/functions/{FunctionName}/policy',
-      handler: async (req, p) => {
-        const input = parseInput(AddPermissionInput, body(req));
-        const ref = targetOf(req, p.FunctionName!, addPermissionViolations(input));
-        const q = ref.qualifier;
-        if (q === '$LATEST') throw new InvalidParameterValueException('We currently do not support adding policies for $LATEST.');
-        const out = await deps.policies.change(ref, q, (fn, current) => {
-          checkQualifier(fn, q);
-          const statement = statementOf(input, functionArn(fn, q));
-          // AWS 2025: against the policy's RevisionId (GetPolicy), or the alias's before it has one.
-          checkRevision(input.RevisionId, current?.revisionId ?? resourceRevision(fn, q), 'GetPolicy');
-          const statements = statementsOf(current?.document);
-          if (statements.some((s) => s.Sid === statement.Sid)) {
-            throw new ResourceConflictException(
-              `The statement id (${statement.Sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
-            );
-          }
-          return { document: policyText([...statements, statement]), result: statement };
-        });
-        if (!out) throw fnNotFound(functionArn(ref));
-        return json(201, { Statement: JSON.stringify(out.result) });
-      },
-    },
-    {
-      method: 'GET',
-      path: '/2015-03-31/functions/{FunctionName}/policy',
-      handler: async (req, p) => {
-        const ref = targetOf(req, p.FunctionName!);
-        // A missing function, version or alias has no policy either: AWS answers all three alike.
-        const policy = await deps.policies.get(ref, ref.qualifier);
-        if (!policy) throw new ResourceNotFoundException('The resource you requested does not exist.');
-        return json(200, { Policy: policy.document, RevisionId: policy.revisionId });
-      },
-    },
-    {
-      method: 'DELETE',
-      path: '/2015-03-31/functions/{FunctionName}/policy/{StatementId}',
-      handler: async (req, p) => {
-        const sid = p.StatementId!;
-        const ref = targetOf(req, p.FunctionName!, violations(sid, REMOVED_STATEMENT_ID));
-        const q = ref.qualifier;
-        const out = await deps.policies.change(ref, q, (fn, current) => {
-          checkQualifier(fn, q);
-          if (!current) throw new ResourceNotFoundException('No policy is associated with the given resource.');
-          const statements = statementsOf(current.document);
-          if (!statements.some((s) => s.Sid === sid)) throw new ResourceNotFoundException(`Statement ${sid} is not found in resource policy.`);
-          // Observed for RemovePermission in 2022, when a policy's revision was its function's.
-          checkRevision(req.query.get('RevisionId') ?? undefined, current.revisionId, 'GetFunction/GetAlias');
-          const rest = statements.filter((s) => s.Sid !== sid);
-          return { document: rest.length ? policyText(rest) : null, result: undefined };
-        });
-        if (!out) throw new ResourceNotFoundException(`No policy found for: ${functionArn(ref)}`);
-        return empty(204);
-      },
-    },
-  ];
+export async function getPolicy(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
+  const ref = targetOf(req, p.FunctionName!);
+  // A missing function, version or alias has no policy either: AWS answers all three alike.
+  const policy = await deps.policies.get(ref, ref.qualifier);
+  if (!policy) throw new ResourceNotFoundException('The resource you requested does not exist.');
+  return json(200, { Policy: policy.document, RevisionId: policy.revisionId });
+}
+
+export async function removePermission(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
+  const sid = p.StatementId!;
+  const ref = targetOf(req, p.FunctionName!, violations(sid, REMOVED_STATEMENT_ID));
+  const q = ref.qualifier;
+  const out = await deps.policies.change(ref, q, (fn, current) => {
+    checkQualifier(fn, q);
+    if (!current) throw new ResourceNotFoundException('No policy is associated with the given resource.');
+    const statements = statementsOf(current.document);
+    if (!statements.some((s) => s.Sid === sid)) throw new ResourceNotFoundException(`Statement ${sid} is not found in resource policy.`);
+    // Observed for RemovePermission in 2022, when a policy's revision was its function's.
+    checkRevision(req.query.get('RevisionId') ?? undefined, current.revisionId);
+    const rest = statements.filter((s) => s.Sid !== sid);
+    return { document: rest.length ? policyText(rest) : null, result: undefined };
+  });
+  if (!out) throw new ResourceNotFoundException(`No policy found for: ${functionArn(ref)}`);
+  return empty(204);
 }
