@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
 import { zipFiles, type ZipFileSpec } from '../../src/lambda/code/make-zip.js';
 import { freePort } from './ports.js';
+import { seedFromTemplate } from './template.js';
 import { ensureRole, grantClusterEverything, TRUSTS_LAMBDA } from './iam.js';
 import { stopStalePostgres } from '../../src/db/embedded-postgres.js';
 import { DEFAULTS, startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.js';
@@ -40,8 +41,10 @@ export interface TestServiceOptions extends Partial<ServiceOptions> {
 }
 
 export async function startTestService(overrides: TestServiceOptions = {}, dataDir?: string): Promise<TestService> {
-  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'pglambda-test-')));
-  return start(overrides, dir, dataDir === undefined);
+  if (dataDir) return start(overrides, dataDir, false);
+  const dir = await mkdtemp(join(tmpdir(), 'pglambda-test-'));
+  await seedFromTemplate(dir);
+  return start(overrides, dir, true);
 }
 
 /** `owned`: the data dir is the helper's (made here, or by the start this one restarts) and goes with close(). */
