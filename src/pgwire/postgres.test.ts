@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { makeVerifier, verifyPassword } from './scram.js';
-import { defaultQuery, startServer, USERS } from './test-server.js';
+import { defaultQuery, startServer, USERS } from '../../test/helpers/pgwire-server.js';
 
 const run = promisify(execFile);
 const BIN = process.env.PG15_BIN ?? '/usr/lib/postgresql/15/bin';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { PgError } from './errors.js';
 import { makeVerifier, mockSecret, parseVerifier, ScramExchange, verifyPassword } from './scram.js';
 import { saslprep } from './saslprep.js';
-import { scramClientFinal as clientFinal } from './test-server.js';
+import { scramClientFinal as clientFinal } from '../../test/helpers/pgwire-server.js';
 
 const fatal = (code: string) => (err: PgError) => err.code === code && err.severity === 'FATAL';
 

@@ -3,7 +3,7 @@ import { describe, it, type TestContext } from 'node:test';
 import pg from 'pg';
 import { PgError } from './errors.js';
 import type { SessionInfo } from './server.js';
-import { defaultQuery, startServer, USERS } from './test-server.js';
+import { defaultQuery, startServer, USERS } from '../../test/helpers/pgwire-server.js';
 
 async function connect(t: TestContext, port: number, config: pg.ClientConfig = {}): Promise<pg.Client> {
   const client = new pg.Client({ host: '127.0.0.1', port, user: 'alice', password: USERS.alice, database: 'd', ...config });

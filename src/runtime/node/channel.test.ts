@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { describe, it, type TestContext } from 'node:test';
-import { FUNCTION_ARN } from '../test-runtime-api.js';
-import { startOnChannel } from '../test-runtime-channel.js';
+import { FUNCTION_ARN } from '../../../test/helpers/runtime-api-server.js';
+import { startOnChannel } from '../../../test/helpers/runtime-channel-driver.js';
 
 const NODE = { command: process.execPath, args: [fileURLToPath(new URL('./bootstrap.js', import.meta.url))] };
 

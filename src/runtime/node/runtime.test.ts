@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, it, type TestContext } from 'node:test';
-import { FUNCTION_ARN, TestRuntimeApi } from '../test-runtime-api.js';
-import { lambdaEnv, startFunction, writeTaskRoot } from '../test-runtime-process.js';
+import { FUNCTION_ARN, TestRuntimeApi } from '../../../test/helpers/runtime-api-server.js';
+import { lambdaEnv, startFunction, writeTaskRoot } from '../../../test/helpers/runtime-process.js';
 
 const NODE = { command: process.execPath, args: [fileURLToPath(new URL('./bootstrap.js', import.meta.url))] };
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it, type TestContext } from 'node:test';
-import { FUNCTION_ARN } from '../test-runtime-api.js';
-import { startOnChannel } from '../test-runtime-channel.js';
+import { FUNCTION_ARN } from '../../../test/helpers/runtime-api-server.js';
+import { startOnChannel } from '../../../test/helpers/runtime-channel-driver.js';
 
 const python = process.env.PYTHON ?? 'python3';
 const bootstrap = fileURLToPath(new URL('../../../../src/runtime/python/bootstrap.py', import.meta.url));

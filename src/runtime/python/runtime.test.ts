@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it, type TestContext } from 'node:test';
-import { FUNCTION_ARN } from '../test-runtime-api.js';
-import { startFunction } from '../test-runtime-process.js';
+import { FUNCTION_ARN } from '../../../test/helpers/runtime-api-server.js';
+import { startFunction } from '../../../test/helpers/runtime-process.js';
 
 /** PYTHON picks another interpreter, e.g. to check the oldest supported one (3.9). */
 const python = process.env.PYTHON ?? 'python3';

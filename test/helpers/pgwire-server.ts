@@ -5,9 +5,9 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import type { TestContext } from 'node:test';
-import { PgError } from './errors.js';
-import { makeVerifier } from './scram.js';
-import { createPgWireServer, type PgWireHandlers, type QueryResult } from './server.js';
+import { PgError } from '../../src/pgwire/errors.js';
+import { makeVerifier } from '../../src/pgwire/scram.js';
+import { createPgWireServer, type PgWireHandlers, type QueryResult } from '../../src/pgwire/server.js';
 
 export const USERS: Record<string, string> = { alice: 'alice-secret' };
 const VERIFIERS = Object.fromEntries(Object.entries(USERS).map(([user, password]) => [user, makeVerifier(password)]));

@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import { TestRuntimeApi } from './test-runtime-api.js';
+import { TestRuntimeApi } from './runtime-api-server.js';
 
 export interface RuntimeProcess {
   child: ChildProcess;

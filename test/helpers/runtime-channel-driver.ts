@@ -6,9 +6,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { TestContext } from 'node:test';
-import { encodeFrame, FrameReader, FrameType } from './frames.js';
-import { FUNCTION_ARN } from './test-runtime-api.js';
-import { lambdaEnv, writeTaskRoot } from './test-runtime-process.js';
+import { encodeFrame, FrameReader, FrameType } from '../../src/runtime/frames.js';
+import { FUNCTION_ARN } from './runtime-api-server.js';
+import { lambdaEnv, writeTaskRoot } from './runtime-process.js';
 
 export interface ChannelEvent {
   id?: string;
