@@ -1,10 +1,10 @@
 /**
  * Whether Event invocations ran, read from pglambda's own PostgreSQL (database `pglambda` of the
  * embedded server): an accepted event is a row of lambda.event_invocations until it ran to a final
- * outcome, and every run of a function leaves one row in lambda.invocation_logs whose request_id is
- * the event's id. So "all N ran" is: the queue holds none of the function's events, and N new
- * distinct request ids have a log whose REPORT line does not end in an error status. Logs are
- * written in batches every 50 ms, so counting waits until the count stops changing.
+ * outcome, and every run of a function writes one REPORT line to its log group (logs.log_events)
+ * whose request id is the event's id. So "all N ran" is: the queue holds none of the function's
+ * events, and N new distinct request ids have a REPORT line that does not end in an error status.
+ * Lines are stored in batches every 50 ms, so counting waits until the count stops changing.
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -32,9 +32,9 @@ export class EventCheck {
     return new EventCheck(state);
   }
 
-  /** The newest log row's id: what a later count starts after. */
+  /** The newest log line's id: what a later count starts after. */
   async mark(): Promise<number> {
-    const r = await this.state.query<{ id: string | null }>('SELECT max(id) AS id FROM lambda.invocation_logs');
+    const r = await this.state.query<{ id: string | null }>('SELECT max(id) AS id FROM logs.log_events');
     return Number(r.rows[0]!.id ?? 0);
   }
 
@@ -65,9 +65,10 @@ export class EventCheck {
 
   private async count(mark: number): Promise<{ ran: number; errors: number }> {
     const r = await this.state.query<{ ran: string; errors: string }>(
-      `SELECT count(DISTINCT request_id) AS ran,
-              count(DISTINCT request_id) FILTER (WHERE log ~ 'REPORT RequestId:[^\\n]*Status: ') AS errors
-         FROM lambda.invocation_logs WHERE function_name = $1 AND id > $2`,
+      `SELECT count(DISTINCT request_id) AS ran, count(DISTINCT request_id) FILTER (WHERE message ~ 'Status: ') AS errors
+         FROM (SELECT e.message, substring(e.message FROM '^REPORT RequestId: (\\S+)') AS request_id
+                 FROM logs.log_events e JOIN logs.log_groups g ON g.id = e.group_id
+                WHERE g.name = '/aws/lambda/' || $1 AND e.id > $2 AND e.message LIKE 'REPORT RequestId:%') reports`,
       [FUNCTION, mark],
     );
     return { ran: Number(r.rows[0]!.ran), errors: Number(r.rows[0]!.errors) };

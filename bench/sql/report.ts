@@ -205,10 +205,10 @@ ${skipped ? `The INSERTs ran after ${G.length} of the ${R.length} rounds: the fi
 | trigger: an Event invoke per row | ${tr.ms.event.toFixed(0)} ms | ${ms(rowMs('event'))} | ${x(tr.ms.event / tr.ms.floor)} |
 
 Did every event run? Checked in pglambda's own PostgreSQL (database \`pglambda\`): an accepted event is a row of
-\`lambda.event_invocations\` until it ran to a final outcome, and every run of a function stores one row in \`lambda.invocation_logs\`
-whose \`request_id\` is the event's id. So after each INSERT the bench waits for the queue to hold none of \`noop\`'s events, then
-counts the distinct request ids logged for \`noop\` after the INSERT began (nothing else invoked \`noop\` meanwhile) and those whose
-REPORT line carries an error status: ${tallies.join('; ')}.
+\`lambda.event_invocations\` until it ran to a final outcome, and every run of a function writes one REPORT line to its log group
+(\`logs.log_events\`) naming the event's id as its request id. So after each INSERT the bench waits for the queue to hold none of
+\`noop\`'s events, then counts the distinct request ids of REPORT lines logged for \`noop\` after the INSERT began (nothing else
+invoked \`noop\` meanwhile) and those that carry an error status: ${tallies.join('; ')}.
 
 ## The Lambda API over HTTP, and cold start
 

@@ -20,7 +20,7 @@ import { PythonInterpreters } from '../lambda/environments/python-interpreter.js
 import { EventQueue } from '../lambda/invoke/event-queue.js';
 import { EventWorker } from '../lambda/invoke/event-worker.js';
 import { Invoker } from '../lambda/invoke/invoker.js';
-import { LogStore } from '../lambda/invoke/log-store.js';
+import { createLogs } from '../logs/index.js';
 import { FunctionStore } from '../lambda/store/function-store.js';
 import { FunctionPolicyStore } from '../lambda/store/policy-store.js';
 import { migrate } from '../state/migrate.js';
@@ -50,7 +50,7 @@ export interface ServiceOptions {
   bridgePort: number;
   maxEnvironments: number;
   idleMs: number;
-  /** Days invocation logs are kept, as a log group's retention; 0 keeps them forever. */
+  /** Days a log group without a retention policy of its own keeps its events; 0 keeps them forever. */
   logRetentionDays: number;
   asyncConcurrency: number;
   asyncRetryBaseMs: number;
@@ -101,7 +101,6 @@ export interface RunningService {
   bridge: RunningBridge;
   postgres: RunningPostgres;
   pool: EnvironmentPool;
-  logs: LogStore;
   events: EventQueue;
   stop(): Promise<void>;
 }
@@ -140,15 +139,15 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
     const collector = new CodeCollector(db, code, pool, log);
     await collector.start();
     stops.push(() => collector.stop());
-    const logs = new LogStore(db);
-    await logs.keepFor(opts.logRetentionDays);
-    stops.push(() => logs.close(), () => pool.shutdown());
+    const logs = createLogs(db, opts.logRetentionDays);
+    await logs.retention.start();
+    stops.push(() => logs.retention.stop(), () => logs.writer.close(), () => pool.shutdown());
     const iamStore = new IamStore(db);
     const sts = createSts(db, iamStore);
     // Known once the endpoint listens, before anything can invoke.
     let awsEndpointUrl: string | undefined;
     const pythons = new PythonInterpreters(opts.pythons);
-    const invoker = new Invoker(store, code, pool, logs, executionCredentials(sts, opts.enforceIam), {
+    const invoker = new Invoker(store, code, pool, logs.writer, executionCredentials(sts, opts.enforceIam), {
       awsEndpointUrl: () => awsEndpointUrl,
       python: (runtime) => pythons.for(runtime),
     });
@@ -164,7 +163,7 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
     stops.push(() => registry.stopFollowing());
     const clusters = new ClusterStore(db);
     let bridgePort = opts.bridgePort;
-    const lambda = createLambda({ store, code, invoker, events, logs, sts, enforceIam: opts.enforceIam, policies: new FunctionPolicyStore(db), codeUrls: new CodeUrls() });
+    const lambda = createLambda({ store, code, invoker, events, logs: logs.invocations, sts, enforceIam: opts.enforceIam, policies: new FunctionPolicyStore(db), codeUrls: new CodeUrls() });
     const root = rootCredentials(opts.rootSecretAccessKey);
     const endpoint = new AwsEndpoint({
       host: opts.host,
@@ -240,7 +239,6 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
       bridge,
       postgres,
       pool,
-      logs,
       events,
       stop: () => (stopping ??= unwind()),
     };

@@ -4,6 +4,7 @@ import { clusterMigrations } from '../bridge/cluster-registry.js';
 import { iamMigrations } from '../iam/store/schema.js';
 import { rdsMigrations } from '../rds/store/schema.js';
 import { stsMigrations } from '../aws/sts/session-store.js';
+import { logsMigrations } from '../logs/schema.js';
 import type { Migration } from '../state/migrate.js';
 
-export const stateMigrations: Migration[] = [...lambdaMigrations, ...clusterMigrations, ...iamMigrations, ...rdsMigrations, ...stsMigrations];
+export const stateMigrations: Migration[] = [...lambdaMigrations, ...clusterMigrations, ...iamMigrations, ...rdsMigrations, ...stsMigrations, ...logsMigrations];

@@ -70,7 +70,7 @@ test('logs past their retention are removed, as a log group keeps them so many d
   const state = new pg.Client({ connectionString: svc.postgres.url });
   await state.connect();
   try {
-    await state.query(`update lambda.invocation_logs set created_at = now() - interval '3 days' where function_name = 'chatty'`);
+    await state.query(`update logs.log_events set ts = ts - 3 * 86400000 where group_id = (select id from logs.log_groups where name = '/aws/lambda/chatty')`);
     await invoke('chatty', { lines: 1 });
     await storedLog('chatty');
   } finally {
@@ -80,8 +80,11 @@ test('logs past their retention are removed, as a log group keeps them so many d
   const left = new pg.Client({ connectionString: svc.postgres.url });
   await left.connect();
   try {
-    const { rows } = await left.query(`select count(*) filter (where created_at < now() - interval '2 days')::int as old, count(*)::int as all from lambda.invocation_logs where function_name = 'chatty'`);
-    assert.deepEqual(rows[0], { old: 0, all: 1 });
+    const { rows } = await left.query(
+      `select count(*) filter (where e.ts < extract(epoch from now() - interval '2 days') * 1000)::int as old,
+              count(*) filter (where e.message like 'REPORT RequestId:%')::int as invocations
+       from logs.log_events e join logs.log_groups g on g.id = e.group_id where g.name = '/aws/lambda/chatty'`);
+    assert.deepEqual(rows[0], { old: 0, invocations: 1 });
   } finally {
     await left.end();
   }

@@ -84,7 +84,7 @@ export class InvokeService {
         payload: r.payload,
         executedVersion: r.executedVersion,
         functionError: r.functionError,
-        logResult: tail ? logTail(r.log) : undefined,
+        logResult: tail ? logTail(r.recentLog) : undefined,
       };
     } catch (err) {
       throw lambdaErrorOf(err);

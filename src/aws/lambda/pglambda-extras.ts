@@ -1,8 +1,10 @@
 /**
  * Additions beyond AWS, under `/_pglambda/`: the deployment package GetFunction's presigned
- * Code.Location points at, and the stored invocation logs `pglambda logs` prints.
+ * Code.Location points at, and a function's recent invocations from its log group, which
+ * `pglambda logs` prints.
  */
 import { readFile } from 'node:fs/promises';
+import { lambdaLogGroup } from '../../logs/model.js';
 import { AwsError, ValidationException } from '../errors.js';
 import { json, type Route } from '../protocols/rest-json.js';
 import type { LambdaApiDeps } from './deps.js';
@@ -36,7 +38,7 @@ export function pglambdaRoutes(deps: LambdaApiDeps): Route[] {
           throw ValidationException.constraint(raw, 'limit', 'Member must be a whole number from 1 to 1000');
         }
         const limit = Number(raw);
-        const logs = await deps.logs.read(ref, limit);
+        const logs = await deps.logs.recent({ accountId: ref.accountId, region: ref.region, group: lambdaLogGroup(ref.name) }, limit);
         return json(200, { Invocations: logs.map((l) => ({ ...l, createdAt: l.createdAt.toISOString() })) });
       },
     },

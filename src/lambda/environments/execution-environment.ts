@@ -15,11 +15,15 @@ import { outcomeToResult, type Failure, type InvocationResult } from './outcome.
 import { RuntimeApi } from './runtime-api.js';
 import { RuntimeChannel } from './runtime-channel.js';
 import { RuntimeProcess } from './runtime-process.js';
-import { OutputBuffer } from './output-buffer.js';
+import { OutputLog } from './output-log.js';
+import type { LogLineSink } from '../../logs/model.js';
 
 export type EnvironmentState = 'starting' | 'ready' | 'invoking' | 'stopped';
 
-export type EnvironmentConfig = Omit<LaunchInput, 'runtimeApi' | 'logStreamName'>;
+export type EnvironmentConfig = Omit<LaunchInput, 'runtimeApi' | 'logStreamName'> & {
+  /** Where the environment's log lines go as they are written: its log stream, by name. */
+  openLog?: (streamName: string) => LogLineSink;
+};
 
 export interface InvocationInput {
   requestId: string;
@@ -45,7 +49,7 @@ export class ExecutionEnvironment {
   private readonly spawnedAt = performance.now();
   private initDurationMs: number | undefined;
   private ready: Promise<RuntimeOutcome | null>;
-  private readonly output = new OutputBuffer();
+  private readonly output: OutputLog;
   private failure: Failure | null = null;
   private readyFailed: (() => void) | null = null;
   private inFlight: ((f: Failure) => void) | null = null;
@@ -53,6 +57,7 @@ export class ExecutionEnvironment {
 
   private constructor(readonly config: EnvironmentConfig) {
     this.logStream = logStreamName(config.version);
+    this.output = new OutputLog(config.openLog?.(this.logStream) ?? (() => {}));
     this.ready = new Promise((resolve) => {
       this.slot.whenReady(() => {
         this.initDurationMs = performance.now() - this.spawnedAt;
@@ -104,7 +109,7 @@ export class ExecutionEnvironment {
     // against the function's Timeout nor counts in Duration (nor in getRemainingTimeInMillis).
     if (cold && !this.failure) await this.initWithin(INIT_LIMIT_MS);
     const started = performance.now();
-    const initOutput = this.takeOutput();
+    this.output.open(startLine(input.requestId, version));
     let timer: NodeJS.Timeout | undefined;
     const outcome = await new Promise<RuntimeOutcome | Failure>((settle) => {
       if (this.failure) return settle(this.failure);
@@ -133,10 +138,8 @@ export class ExecutionEnvironment {
     const result = outcomeToResult(outcome, input.requestId);
     if (!('kind' in outcome) || outcome.kind === 'init-error' || outcome.kind === 'too-large') this.stop();
     const maxMemoryUsedMb = this.proc?.memoryMb('VmHWM') ?? 0;
-    const log =
-      startLine(input.requestId, version) +
-      this.takeOutput() +
-      endLine(input.requestId) +
+    const recentLog = this.output.close(
+      endLine(input.requestId),
       reportLine({
         requestId: input.requestId,
         durationMs,
@@ -145,12 +148,13 @@ export class ExecutionEnvironment {
         initDurationMs: cold ? this.initDurationMs ?? durationMs : undefined,
         status: result.status === 'timeout' ? 'timeout' : result.status === 'crash' ? 'error' : undefined,
         errorType: result.status === 'crash' ? result.errorType : undefined,
-      });
+      }),
+    );
     if (this.state === 'invoking') {
       this.state = 'ready';
       this.lastUsed = Date.now();
     }
-    return { ...result, log, initLog: cold ? initOutput : '' };
+    return { ...result, recentLog };
   }
 
   private async initWithin(ms: number): Promise<void> {
@@ -175,10 +179,6 @@ export class ExecutionEnvironment {
     this.channel?.close();
     this.proc?.kill();
     this.onStop?.();
-  }
-
-  private takeOutput(): string {
-    return this.output.take();
   }
 
   private fail(f: Failure): void {

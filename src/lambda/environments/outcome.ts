@@ -14,13 +14,11 @@ export interface InvocationResult {
   functionError?: 'Unhandled';
   status: 'success' | 'error' | 'timeout' | 'crash';
   errorType?: string;
-  /** START … END REPORT of this invocation. */
-  log: string;
-  /** Output of the runtime's init on a cold start (kept in the stored log, not in the tail). */
-  initLog: string;
+  /** The end of this invocation's log, START … REPORT: at least the 4 KB Lambda's Tail shows. */
+  recentLog: string;
 }
 
-export function outcomeToResult(o: RuntimeOutcome | Failure, requestId: string): Omit<InvocationResult, 'log' | 'initLog'> {
+export function outcomeToResult(o: RuntimeOutcome | Failure, requestId: string): Omit<InvocationResult, 'recentLog'> {
   if (!('kind' in o)) {
     const payload = Buffer.from(JSON.stringify({ errorType: o.errorType, errorMessage: `RequestId: ${requestId} ${o.detail}` }));
     return { payload, functionError: 'Unhandled', status: o.status ?? 'crash', errorType: o.errorType };

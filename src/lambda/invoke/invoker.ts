@@ -1,6 +1,7 @@
 /**
- * Runs one invocation: resolves the qualifier, enforces reserved concurrency, leases an execution
- * environment and records the log. Synchronous and asynchronous invocations both come through here.
+ * Runs one invocation: resolves the qualifier, enforces reserved concurrency and leases an execution
+ * environment, whose lines go to the function's log group as it writes them. Synchronous and
+ * asynchronous invocations both come through here.
  */
 import { randomUUID } from 'node:crypto';
 import type { CodeStore } from '../code-store.js';
@@ -11,7 +12,8 @@ import type { FunctionStore } from '../store/function-store.js';
 import type { FunctionHost, SessionCredentials } from '../environments/launcher.js';
 import type { InvocationResult } from '../environments/outcome.js';
 import type { EnvironmentPool } from '../environments/pool.js';
-import type { LogStore } from './log-store.js';
+import { lambdaLogGroup } from '../../logs/model.js';
+import type { LogWriter } from '../../logs/log-writer.js';
 
 export interface InvokeRequest {
   fn: FunctionKey;
@@ -40,7 +42,7 @@ export class Invoker {
     private readonly store: FunctionStore,
     private readonly code: CodeStore,
     private readonly pool: EnvironmentPool,
-    private readonly logs: LogStore,
+    private readonly logs: LogWriter,
     private readonly credentialsFor: CredentialsFor,
     private readonly host: FunctionHost,
   ) {
@@ -84,6 +86,7 @@ export class Invoker {
         codeDir: this.code.dir(c.codeId),
         userEnv: c.environment ?? {},
         credentials: await this.credentialsFor({ accountId: rec.accountId, region: rec.region, name: rec.name, role: c.role }),
+        openLog: (stream) => this.logs.sink({ accountId: rec.accountId, region: rec.region, group: lambdaLogGroup(rec.name), stream }),
         awsEndpointUrl: this.host.awsEndpointUrl(),
         python: c.runtime.startsWith('python') ? await this.host.python(c.runtime) : undefined,
       }));
@@ -94,7 +97,6 @@ export class Invoker {
           invokedFunctionArn: functionArn(rec, req.qualifier),
           clientContext: req.clientContext,
         });
-        this.logs.record({ k: rec, version: target.version, requestId, logStream: entry.env.logStream, log: result.initLog + result.log });
         return { ...result, requestId, executedVersion: target.version };
       } finally {
         this.pool.release(entry);

@@ -1,0 +1,137 @@
+/**
+ * Stores log lines as they are written. A line costs the writer an array push: lines are batched
+ * and inserted every FLUSH_MS (sooner when many pile up), one statement per batch that also makes
+ * the line's log group and stream when they are new and keeps each stream's figures. An invocation
+ * never waits for its lines to be stored; a reader in this process flushes first, so it sees every
+ * line written before it asked.
+ */
+import type { Pool } from 'pg';
+import type { LogLine, LogLineSink, StreamKey } from './model.js';
+
+const FLUSH_MS = 50;
+/** A batch this large is written at once rather than at the next tick. */
+const FLUSH_LINES = 1000;
+/** Lines per insert statement. */
+const STATEMENT_LINES = 5000;
+/** Past this much unwritten text (the database is slow or gone), new lines are dropped and counted. */
+const MAX_PENDING_BYTES = 32 * 1024 * 1024;
+
+interface Pending extends LogLine {
+  stream: StreamKey;
+}
+
+export class LogWriter {
+  private pending: Pending[] = [];
+  private pendingBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private lost = 0;
+  private troubled = false;
+  private closed = false;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly say: (line: string) => void = (line) => console.error(line),
+  ) {}
+
+  /** Where an execution environment writes its lines: its log stream. */
+  sink(stream: StreamKey): LogLineSink {
+    return (line) => this.append(stream, line);
+  }
+
+  append(stream: StreamKey, line: LogLine): void {
+    if (this.closed) return;
+    if (this.pendingBytes > MAX_PENDING_BYTES) {
+      this.lost++;
+      return;
+    }
+    this.pending.push({ stream, timestamp: line.timestamp, message: line.message });
+    this.pendingBytes += line.message.length;
+    if (this.pending.length >= FLUSH_LINES) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  /** Resolves once every line appended before the call is stored (or given up on). */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+    return this.draining;
+  }
+
+  /** Writes what is pending; lines written later are dropped (the environments are gone by then). */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, STATEMENT_LINES);
+      for (const p of batch) this.pendingBytes -= p.message.length;
+      await this.write(batch);
+    }
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    // Each distinct stream once; lines refer to it by index.
+    const streams = new Map<StreamKey, number>();
+    const ref = batch.map((p) => {
+      let k = streams.get(p.stream);
+      if (k === undefined) streams.set(p.stream, (k = streams.size + 1));
+      return k;
+    });
+    const keys = [...streams.keys()];
+    try {
+      // Named, so each connection plans the statement once.
+      await this.pool.query({ name: 'logs-insert', text: INSERT, values: [
+        keys.map((s) => s.accountId), keys.map((s) => s.region), keys.map((s) => s.group), keys.map((s) => s.stream),
+        ref, batch.map((p) => p.timestamp), batch.map((p) => p.message), Date.now(),
+      ] });
+      if (this.troubled) this.say(`pglambda: storing function logs again${this.lost ? ` (${this.lost} lines were lost)` : ''}`);
+      this.troubled = false;
+      this.lost = 0;
+    } catch (err) {
+      this.lost += batch.length;
+      if (!this.troubled) this.say(`pglambda: could not store function logs (${(err as Error).message}); lines are dropped until the state database answers`);
+      this.troubled = true;
+    }
+  }
+}
+
+/**
+ * Upserting the group locks its row until the statement commits, so a concurrent DeleteLogGroup
+ * either waits for these lines and deletes them too, or went first and the group is made anew, as
+ * Lambda makes a deleted function log group again when it next writes.
+ */
+const INSERT = `
+  with streams_in as (
+    select * from unnest($1::text[], $2::text[], $3::text[], $4::text[]) with ordinality as s(account_id, region, group_name, stream_name, k)
+  ), lines as (
+    select * from unnest($5::int[], $6::bigint[], $7::text[]) with ordinality as l(k, ts, message, n)
+  ), groups as (
+    insert into logs.log_groups as g (account_id, region, name, created_ms)
+    select distinct account_id, region, group_name, $8::bigint from streams_in
+    on conflict (account_id, region, name) do update set name = g.name
+    returning g.id, g.account_id, g.region, g.name
+  ), streams as (
+    insert into logs.log_streams as s (group_id, name, created_ms, first_event_ms, last_event_ms, last_ingestion_ms, stored_bytes)
+    select g.id, si.stream_name, $8, min(l.ts), max(l.ts), $8, sum(octet_length(l.message))
+    from streams_in si
+    join groups g on g.account_id = si.account_id and g.region = si.region and g.name = si.group_name
+    join lines l on l.k = si.k
+    group by g.id, si.stream_name
+    on conflict (group_id, name) do update set
+      first_event_ms = least(s.first_event_ms, excluded.first_event_ms),
+      last_event_ms = greatest(s.last_event_ms, excluded.last_event_ms),
+      last_ingestion_ms = excluded.last_ingestion_ms,
+      stored_bytes = s.stored_bytes + excluded.stored_bytes
+    returning s.id, s.group_id, s.name
+  )
+  insert into logs.log_events (group_id, stream_id, ts, ingested_ms, message)
+  select st.group_id, st.id, l.ts, $8, l.message
+  from lines l
+  join streams_in si on si.k = l.k
+  join groups g on g.account_id = si.account_id and g.region = si.region and g.name = si.group_name
+  join streams st on st.group_id = g.id and st.name = si.stream_name
+  order by l.n`;

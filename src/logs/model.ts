@@ -1,0 +1,57 @@
+/**
+ * CloudWatch Logs' data as pglambda keeps it: log groups (a Lambda function's is
+ * `/aws/lambda/<name>`), one log stream per execution environment, and log events, each one line
+ * as it was written, with the time it was written and the time it was stored.
+ */
+
+/** One line of a log as it was written: when (ms since the epoch), and the text with its newline. */
+export interface LogLine {
+  timestamp: number;
+  message: string;
+}
+
+export type LogLineSink = (line: LogLine) => void;
+
+export interface GroupKey {
+  accountId: string;
+  region: string;
+  group: string;
+}
+
+export interface StreamKey extends GroupKey {
+  stream: string;
+}
+
+export const lambdaLogGroup = (functionName: string) => `/aws/lambda/${functionName}`;
+
+export interface LogGroupRecord {
+  id: string;
+  name: string;
+  createdMs: number;
+  /** Days its events are kept; undefined keeps them forever. */
+  retentionDays: number | undefined;
+  storedBytes: number;
+}
+
+export interface LogStreamRecord {
+  id: string;
+  name: string;
+  createdMs: number;
+  firstEventMs: number | undefined;
+  lastEventMs: number | undefined;
+  lastIngestionMs: number | undefined;
+}
+
+export interface LogEventRecord {
+  id: string;
+  streamName: string;
+  timestamp: number;
+  ingestionTime: number;
+  message: string;
+}
+
+/** What a paged read returns: a page, and where the next one starts (undefined: there is none). */
+export interface Page<T, C> {
+  items: T[];
+  next: C | undefined;
+}

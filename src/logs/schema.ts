@@ -1,0 +1,63 @@
+import type { Migration } from '../state/migrate.js';
+
+export const logsMigrations: Migration[] = [
+  {
+    id: 'logs:1',
+    sql: `
+      create schema logs;
+      create table logs.log_groups (
+        id bigserial primary key,
+        account_id text not null,
+        region text not null,
+        name text not null,
+        created_ms bigint not null,
+        -- Null follows the service's default (--log-retention-days); 0 keeps events forever
+        -- (DeleteRetentionPolicy); otherwise PutRetentionPolicy's days.
+        retention_days int,
+        unique (account_id, region, name)
+      );
+      create table logs.log_streams (
+        id bigserial primary key,
+        group_id bigint not null,
+        name text not null,
+        created_ms bigint not null,
+        first_event_ms bigint,
+        last_event_ms bigint,
+        last_ingestion_ms bigint,
+        stored_bytes bigint not null default 0,
+        unique (group_id, name)
+      );
+      -- No foreign keys: the writer's insert locks its group row, and DeleteLogGroup deletes the
+      -- group row first, so neither leaves events behind, and the hot insert runs no triggers.
+      -- Within a stream, id order is the order lines were written.
+      create table logs.log_events (
+        id bigserial primary key,
+        group_id bigint not null,
+        stream_id bigint not null,
+        ts bigint not null,
+        ingested_ms bigint not null,
+        message text not null
+      );
+      create index on logs.log_events (group_id, ts, id);
+      create index on logs.log_events (stream_id, id);
+
+      -- Invocation logs kept before, one row per invocation, become their lines.
+      insert into logs.log_groups (account_id, region, name, created_ms)
+        select account_id, region, '/aws/lambda/' || function_name, (extract(epoch from min(created_at)) * 1000)::bigint
+        from lambda.invocation_logs group by account_id, region, function_name;
+      insert into logs.log_streams (group_id, name, created_ms, first_event_ms, last_event_ms, last_ingestion_ms, stored_bytes)
+        select g.id, l.log_stream, min(l.ms), min(l.ms), max(l.ms), max(l.ms), sum(octet_length(l.log))
+        from (select *, (extract(epoch from created_at) * 1000)::bigint as ms from lambda.invocation_logs) l
+        join logs.log_groups g on g.account_id = l.account_id and g.region = l.region and g.name = '/aws/lambda/' || l.function_name
+        group by g.id, l.log_stream;
+      insert into logs.log_events (group_id, stream_id, ts, ingested_ms, message)
+        select s.group_id, s.id, l.ms, l.ms, line.text || E'\\n'
+        from (select *, (extract(epoch from created_at) * 1000)::bigint as ms from lambda.invocation_logs) l
+        join logs.log_groups g on g.account_id = l.account_id and g.region = l.region and g.name = '/aws/lambda/' || l.function_name
+        join logs.log_streams s on s.group_id = g.id and s.name = l.log_stream
+        cross join lateral regexp_split_to_table(regexp_replace(l.log, E'\\n$', ''), E'\\n') with ordinality as line(text, n)
+        order by l.id, line.n;
+      drop table lambda.invocation_logs;
+    `,
+  },
+];
