@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { InvokeCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { until } from '../helpers/until.js';
 
 let svc: TestService;
 const pidFiles: string[] = [];
@@ -52,18 +52,13 @@ async function forkedChild(): Promise<number> {
   return pid;
 }
 
-async function gone(pid: number): Promise<boolean> {
-  for (const deadline = Date.now() + 5000; Date.now() < deadline; await sleep(50)) if (!alive(pid)) return true;
-  return false;
-}
-
 test('a process the function forked ends when its environment is retired', async () => {
   const pid = await forkedChild();
   // A configuration change retires the function's environments.
   await svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'forker', Description: 'changed' }));
   await svc.client.send(new InvokeCommand({ FunctionName: 'forker', Payload: Buffer.from(JSON.stringify({ pidFile: join(tmpdir(), `pglambda-forked-${process.pid}-x`) })) }));
   pidFiles.push(join(tmpdir(), `pglambda-forked-${process.pid}-x`));
-  assert.ok(await gone(pid), `process ${pid} outlived its environment`);
+  await until(`process ${pid} to end with its environment`, () => !alive(pid));
 });
 
 test('a function that keeps allocating after it answered is ended at its memory size', { timeout: 30_000 }, async () => {
@@ -76,7 +71,7 @@ test('a function that keeps allocating after it answered is ended at its memory 
   }, { MemorySize: 128 });
   const first = await svc.client.send(new InvokeCommand({ FunctionName: 'leaky' }));
   const pid = Number(Buffer.from(first.Payload!).toString());
-  assert.ok(await gone(pid), `the environment (pid ${pid}) grew on past 128 MB`);
+  await until(`the environment (pid ${pid}) to be ended at 128 MB`, () => !alive(pid));
   // The next invoke gets a new environment.
   const next = await svc.client.send(new InvokeCommand({ FunctionName: 'leaky' }));
   assert.notEqual(Number(Buffer.from(next.Payload!).toString()), pid);
@@ -85,5 +80,5 @@ test('a function that keeps allocating after it answered is ended at its memory 
 test('and when pglambda stops', async () => {
   const pid = await forkedChild();
   svc = await svc.restart();
-  assert.ok(await gone(pid), `process ${pid} outlived pglambda's stop`);
+  await until(`process ${pid} to end with pglambda`, () => !alive(pid));
 });

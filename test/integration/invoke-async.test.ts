@@ -10,7 +10,6 @@ import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { freePort } from '../helpers/ports.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateFunctionCommand,
@@ -22,7 +21,9 @@ import {
 } from '@aws-sdk/client-lambda';
 import pg from 'pg';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
+import { freePort } from '../helpers/ports.js';
 import { removeDataDir, startTestService, type TestService } from '../helpers/service.js';
+import { until } from '../helpers/until.js';
 import { DEFAULT_ROLE } from '../../src/service/default-role.js';
 
 const T = { timeout: 30_000 };
@@ -48,10 +49,14 @@ after(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-/** Appends `<tag>` to `file` (a line per run) after `ms`, then throws if `fail`, else answers `{ok: tag}`. */
+/**
+ * Creates `started` when given, appends `<tag>` to `file` (a line per run) after `ms`, then throws
+ * if `fail`, else answers `{ok: tag}`.
+ */
 const worker = {
-  'index.mjs': `import { appendFileSync } from 'node:fs';
+  'index.mjs': `import { appendFileSync, writeFileSync } from 'node:fs';
     export const handler = async (e) => {
+      if (e.started) writeFileSync(e.started, '');
       if (e.ms) await new Promise((r) => setTimeout(r, e.ms));
       appendFileSync(e.file, e.tag + '\\n');
       if (e.fail) throw new Error('failed ' + e.tag);
@@ -66,16 +71,6 @@ const event = (client: LambdaClient, name: string, payload: unknown) =>
   client.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(payload)) }));
 const configure = (name: string, cfg: Omit<PutFunctionEventInvokeConfigCommandInput, 'FunctionName'>) =>
   svc.client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: name, ...cfg }));
-
-async function until<V>(what: string, probe: () => Promise<V | undefined | false>, ms = 10_000): Promise<V> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 test('an Event invoke answers 202 at once and the function runs', T, async () => {
   await svc.createFunction('ev', worker);
@@ -108,7 +103,8 @@ test('a failing function is tried 3 times; OnFailure gets RetriesExhausted', T, 
   assert.equal(record.responsePayload.errorType, 'Error');
   assert.equal(record.responsePayload.errorMessage, 'failed flaky-1');
 
-  await sleep(800); // longer than the next retry delay would be
+  // A window, not a wait: a fourth try would have come within it (its delay would be 3 × 200 ms).
+  await sleep(800);
   assert.deepEqual(await lines(file), ['flaky-1', 'flaky-1', 'flaky-1']);
   assert.equal((await sinkRecords('flaky-1')).length, 1);
 });
@@ -121,6 +117,7 @@ test('MaximumRetryAttempts 0 means one attempt', T, async () => {
   const [record] = await until('the failure record', async () => (await sinkRecords('once-1')).length > 0 && sinkRecords('once-1'));
   assert.equal(record.requestContext.condition, 'RetriesExhausted');
   assert.equal(record.requestContext.approximateInvokeCount, 1);
+  // A window, not a wait: a second try would have come within it (its delay would be 200 ms).
   await sleep(600);
   assert.deepEqual(await lines(file), ['once-1']);
 });
@@ -145,8 +142,9 @@ test('an event older than MaximumEventAgeInSeconds is dropped and reported as Ev
   await configure('aging', { MaximumEventAgeInSeconds: 3600, DestinationConfig: { OnFailure: { Destination: `${ARN}:sink` } } });
   const file = join(scratch, 'aging.txt');
   // A sync invoke holds the only slot, so the event waits in the queue (throttled, not run).
-  const blocker = svc.client.send(new InvokeCommand({ FunctionName: 'aging', Payload: Buffer.from(JSON.stringify({ file, tag: 'blocker', ms: 1500 })) }));
-  await sleep(200);
+  const started = join(scratch, 'aging.started');
+  const blocker = svc.client.send(new InvokeCommand({ FunctionName: 'aging', Payload: Buffer.from(JSON.stringify({ file, started, tag: 'blocker', ms: 1500 })) }));
+  await until('the blocker to start', () => existsSync(started));
   const payload = { file, tag: 'aged-1' };
   assert.equal((await event(svc.client, 'aging', payload)).StatusCode, 202);
 
@@ -164,6 +162,7 @@ test('an event older than MaximumEventAgeInSeconds is dropped and reported as Ev
   assert.deepEqual(record.requestPayload, payload);
   assert.equal(record.responseContext, undefined);
   assert.equal((await blocker).FunctionError, undefined);
+  // A window, not a wait: the slot is free now, so a dropped event that still ran would run within it.
   await sleep(500);
   assert.deepEqual(await lines(file), ['blocker'], 'the aged event never ran');
 });
