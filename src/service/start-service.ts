@@ -21,6 +21,7 @@ import { EventQueue } from '../lambda/invoke/event-queue.js';
 import { EventWorker } from '../lambda/invoke/event-worker.js';
 import { Invoker } from '../lambda/invoke/invoker.js';
 import { createLogs } from '../logs/index.js';
+import { logsService } from '../aws/logs/index.js';
 import { FunctionStore } from '../lambda/store/function-store.js';
 import { FunctionPolicyStore } from '../lambda/store/policy-store.js';
 import { migrate } from '../state/migrate.js';
@@ -178,6 +179,7 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
         lambda.api,
         iamService(iamStore),
         stsService(sts),
+        logsService({ logs, identities: sts.identities, roles: sts.roles, enforceIam: opts.enforceIam }),
         rdsService({
           clusters,
           iam: iamStore,

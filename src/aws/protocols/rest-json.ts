@@ -82,8 +82,11 @@ export function empty(status: number, headers: Record<string, string> = {}): Aws
   return { status, headers, body: '' };
 }
 
-/** Lambda's codes for a request that failed authentication, all 403 (Lambda's Common Errors). */
-const AUTH_CODES: Record<AuthFailureKind, string> = {
+/**
+ * Lambda's codes for a request that failed authentication, all 403 (Lambda's Common Errors); the
+ * AWS JSON services use the same codes, with 400.
+ */
+export const AUTH_CODES: Record<AuthFailureKind, string> = {
   missing: 'MissingAuthenticationTokenException',
   incomplete: 'IncompleteSignatureException',
   'unknown-key': 'UnrecognizedClientException',

@@ -1,0 +1,73 @@
+/**
+ * Request members checked once, where they enter, against the model's constraints and refused in
+ * CloudWatch Logs' words: a constraint violation is an InvalidParameterException with Coral's text
+ * ("1 validation error detected: Value '10001' at 'limit' failed to satisfy constraint: Member must
+ * have value less than or equal to 10000", recorded from AWS), a member of the wrong JSON type a
+ * SerializationException. A null member is an absent one.
+ */
+import { z } from 'zod';
+import { InvalidParameterException, SerializationException } from './errors.js';
+
+export function str(c: { min?: number; max?: number; pattern?: string } = {}) {
+  let s = z.string();
+  if (c.min !== undefined) s = s.min(c.min, `Member must have length greater than or equal to ${c.min}`);
+  if (c.max !== undefined) s = s.max(c.max, `Member must have length less than or equal to ${c.max}`);
+  if (c.pattern !== undefined) s = s.regex(new RegExp(`^(?:${c.pattern})$`), `Member must satisfy regular expression pattern: ${c.pattern}`);
+  return s;
+}
+
+export function int(c: { min?: number; max?: number } = {}) {
+  let n = z.number().int('Member must be an integer');
+  if (c.min !== undefined) n = n.min(c.min, `Member must have value greater than or equal to ${c.min}`);
+  if (c.max !== undefined) n = n.max(c.max, `Member must have value less than or equal to ${c.max}`);
+  return n;
+}
+
+export function list<T extends z.ZodType>(item: T, c: { min: number; max: number }) {
+  return z.array(item)
+    .min(c.min, `Member must have length greater than or equal to ${c.min}`)
+    .max(c.max, `Member must have length less than or equal to ${c.max}`);
+}
+
+/** The model's LogGroupName, LogStreamName and Timestamp shapes. */
+export const LOG_GROUP_NAME = str({ min: 1, max: 512, pattern: String.raw`[\.\-_/#A-Za-z0-9]+` });
+export const LOG_GROUP_IDENTIFIER = str({ min: 1, max: 2048, pattern: String.raw`[\w#+=/:,.@-]*` });
+export const LOG_STREAM_NAME = str({ min: 1, max: 512, pattern: '[^:*]*' });
+export const TIMESTAMP = int({ min: 0 });
+export const NEXT_TOKEN = str({ min: 1 });
+
+export function parseInput<T extends z.ZodType>(schema: T, body: Record<string, unknown>): z.infer<T> {
+  const present = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null));
+  const r = schema.safeParse(present, { reportInput: true });
+  if (r.success) return r.data;
+  const violations: string[] = [];
+  for (const issue of r.error.issues) {
+    const at = memberPath(issue.path);
+    if (issue.code === 'invalid_type' && issue.input !== undefined) {
+      throw new SerializationException(`${jsonKind(issue.input)} can not be converted to ${javaType(issue.expected)}`);
+    }
+    violations.push(issue.input === undefined
+      ? `Value null at '${at}' failed to satisfy constraint: Member must not be null`
+      : `Value '${shown(issue.input)}' at '${at}' failed to satisfy constraint: ${issue.message}`);
+  }
+  const n = violations.length;
+  throw new InvalidParameterException(`${n} validation error${n === 1 ? '' : 's'} detected: ${violations.join('; ')}`);
+}
+
+/** Coral names a list's items `name.N.member`, counting from 1. */
+const memberPath = (path: PropertyKey[]) =>
+  path.map((p) => (typeof p === 'number' ? `${p + 1}.member` : String(p))).join('.');
+
+const shown = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
+
+function jsonKind(v: unknown): string {
+  if (typeof v === 'string') return 'STRING_VALUE';
+  if (typeof v === 'number') return 'NUMBER_VALUE';
+  if (typeof v === 'boolean') return v ? 'TRUE_VALUE' : 'FALSE_VALUE';
+  return Array.isArray(v) ? 'START_ARRAY' : 'START_OBJECT';
+}
+
+function javaType(expected: unknown): string {
+  const names: Record<string, string> = { string: 'a String', number: 'a Long', int: 'a Long', boolean: 'a Boolean', array: 'a List' };
+  return names[String(expected)] ?? 'a Structure';
+}
