@@ -27,6 +27,14 @@ export interface Session {
   end(): Promise<void>;
 }
 
+/**
+ * The startup options of every test session unless a test opts out: aws_lambda.request_timeout_ms
+ * of 20 s, since a call that meets a cold start on a loaded machine can outlast the default 3 s.
+ * A startup option beats ALTER DATABASE / ALTER ROLE ... SET (a SET in the session beats it), so
+ * tests of those settings open sessions with `{ coldStartRoom: false }` (psql: `PGOPTIONS: ''`).
+ */
+export const COLD_START_ROOM = '-c aws_lambda.request_timeout_ms=20000';
+
 /** The same URL with another user and password. */
 export function urlAs(url: string, user: string, password: string): string {
   const u = new URL(url);
@@ -35,8 +43,8 @@ export function urlAs(url: string, user: string, password: string): string {
   return u.toString();
 }
 
-export async function connect(url: string): Promise<Session> {
-  const client = new pg.Client({ connectionString: url });
+export async function connect(url: string, { coldStartRoom = true } = {}): Promise<Session> {
+  const client = new pg.Client({ connectionString: url, options: coldStartRoom ? COLD_START_ROOM : undefined });
   const notices: Session['notices'] = [];
   client.on('notice', (n) => notices.push({ severity: n.severity, message: n.message ?? '', hint: n.hint }));
   // A backend ended under the client (a test stopping things) must not crash the test process.

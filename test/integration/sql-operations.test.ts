@@ -50,7 +50,8 @@ before(async () => {
         };`,
     }),
   ]);
-  admin = await connect(svc.postgres.superuserUrl);
+  // This file's sessions keep PostgreSQL's defaults: they test how the settings apply.
+  admin = await connect(svc.postgres.superuserUrl, { coldStartRoom: false });
   await admin.query(`CREATE ROLE alice LOGIN PASSWORD 'x'`);
   await admin.query('GRANT USAGE ON SCHEMA aws_lambda, aws_commons TO alice');
   await admin.query('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA aws_lambda TO alice');
@@ -68,7 +69,7 @@ after(async () => {
 
 /** In a new session as alice (after `setup`): sleeper succeeds, or times out after `expectTimeoutMs`. */
 async function aliceSleeps(expectTimeoutMs?: number, setup?: string): Promise<void> {
-  const alice = await connect(aliceUrl);
+  const alice = await connect(aliceUrl, { coldStartRoom: false });
   try {
     if (setup) await alice.query(setup);
     if (expectTimeoutMs === undefined) {
@@ -111,7 +112,7 @@ test('ALTER DATABASE, ALTER ROLE and SET: the most specific wins, read at call t
 
     // A bad value configured for the role fails alice's calls, not her login.
     await admin.query(`ALTER ROLE alice SET aws_lambda.connect_timeout_ms = '0'`);
-    const alice = await connect(aliceUrl);
+    const alice = await connect(aliceUrl, { coldStartRoom: false });
     try {
       assert.deepEqual(await alice.error(SLEEP), {
         code: '22023',
@@ -134,7 +135,7 @@ test('ALTER DATABASE, ALTER ROLE and SET: the most specific wins, read at call t
 test('psql: ALTER ROLE ... SET shows in SHOW and in the call', { ...T, skip: skipWithoutPsql }, async () => {
   await admin.query('ALTER ROLE alice SET aws_lambda.request_timeout_ms = 300');
   try {
-    const r = await psql(aliceUrl, `SHOW aws_lambda.request_timeout_ms;\n${SLEEP};\n\\echo :SQLSTATE\nSELECT 'next';`);
+    const r = await psql(aliceUrl, `SHOW aws_lambda.request_timeout_ms;\n${SLEEP};\n\\echo :SQLSTATE\nSELECT 'next';`, { PGOPTIONS: '' });
     assert.equal(r.stdout, '300\n58000\nnext\n');
     assert.match(r.stderr, /^ERROR: {2}invoke API failed\nDETAIL: {2}AWS Lambda client returned 'Request timed out after 300 ms'\n/);
   } finally {
