@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { aws, skipWithoutAwsCli } from '../helpers/aws-cli.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { connect, type Session } from '../helpers/sql-session.js';
+import { until } from '../helpers/until.js';
 import { REFERENCE_POLICY, REFERENCE_TRUST } from '../fixtures/reference-iam.js';
 
 const ACCT = '123456789012';
@@ -88,7 +89,7 @@ export const handler = async () => { appendFileSync(process.env.TRACE, 'ran\\n')
     const before = await runs();
     const event = await sql.query(`SELECT status_code FROM aws_lambda.invoke('example_function', '{}'::json, invocation_type => 'Event')`);
     assert.equal(event.rows[0].status_code, 202);
-    for (let i = 0; i < 100 && (await runs()) === before; i++) await new Promise((r) => setTimeout(r, 50));
+    await until('the Event to run', async () => (await runs()) > before);
     assert.equal(await runs(), before + 1);
   });
 

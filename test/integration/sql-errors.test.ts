@@ -324,35 +324,35 @@ test('an untyped payload is ambiguous (42725): cast it', T, async () => {
 });
 
 describe('the bridge is down', () => {
+  const unreachable: SqlError = { code: '58000', message: 'invoke API failed', detail: "AWS Lambda client returned 'Unable to connect to endpoint'" };
   let down: TestService;
+  /** A session whose connection to the bridge was open when the bridge went down. */
+  let live: Session;
   before(async () => {
     down = await startTestService({ examples: true });
+    live = await connect(down.postgres.superuserUrl);
+    const first = await live.query(`SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json)`);
+    assert.equal(first.rows[0].status_code, 200);
+    await down.bridge.close();
   });
-  after(() => down?.close());
+  after(async () => {
+    await live?.end();
+    await down?.close();
+  });
 
-  test('invoke API failed: Unable to connect to endpoint, in a live session and a new one', T, async () => {
-    const live = await connect(down.postgres.superuserUrl);
-    try {
-      const first = await live.query(`SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json)`);
-      assert.equal(first.rows[0].status_code, 200);
-      await down.bridge.close();
+  test('invoke API failed: Unable to connect to endpoint, in a live session', T, async () => {
+    const started = Date.now();
+    assert.deepEqual(await live.error(`SELECT * FROM aws_lambda.invoke('my-function', '{}'::json)`), unreachable);
+    assert.ok(Date.now() - started < 1000, 'a refused connection fails at once');
+    await live.assertUsable();
+    assert.deepEqual(await live.error(`SELECT * FROM aws_lambda.invoke('my-function', '{}'::json)`), unreachable, 'and again');
+  });
 
-      const unreachable: SqlError = { code: '58000', message: 'invoke API failed', detail: "AWS Lambda client returned 'Unable to connect to endpoint'" };
-      const started = Date.now();
-      assert.deepEqual(await live.error(`SELECT * FROM aws_lambda.invoke('my-function', '{}'::json)`), unreachable);
-      assert.ok(Date.now() - started < 1000, 'a refused connection fails at once');
-      await live.assertUsable();
-      assert.deepEqual(await live.error(`SELECT * FROM aws_lambda.invoke('my-function', '{}'::json)`), unreachable, 'and again');
-    } finally {
-      await live.end();
-    }
-
-    if (!skipWithoutPsql) {
-      const r = await psql(down.postgres.superuserUrl, `SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);\n\\echo :SQLSTATE\nSELECT 'still here';`);
-      assert.match(r.stderr, /^ERROR: {2}invoke API failed\nDETAIL: {2}AWS Lambda client returned 'Unable to connect to endpoint'\n/);
-      assert.doesNotMatch(r.stderr, /pglambda_|password/, 'libpq\'s reason, which may name the login, stays in the server log');
-      assert.equal(r.stdout, '58000\nstill here\n');
-    }
+  test('invoke API failed: Unable to connect to endpoint, in a new session through psql', { ...T, skip: skipWithoutPsql }, async () => {
+    const r = await psql(down.postgres.superuserUrl, `SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);\n\\echo :SQLSTATE\nSELECT 'still here';`);
+    assert.match(r.stderr, /^ERROR: {2}invoke API failed\nDETAIL: {2}AWS Lambda client returned 'Unable to connect to endpoint'\n/);
+    assert.doesNotMatch(r.stderr, /pglambda_|password/, 'libpq\'s reason, which may name the login, stays in the server log');
+    assert.equal(r.stdout, '58000\nstill here\n');
   });
 });
 

@@ -5,10 +5,15 @@
  * another AWS endpoint.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { psql, skipWithoutPsql } from '../helpers/psql.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { connect, urlAs, type Session, type SqlError } from '../helpers/sql-session.js';
+import { COLD_START_ROOM, connect, urlAs, type Session, type SqlError } from '../helpers/sql-session.js';
+import { until } from '../helpers/until.js';
 
 const T = { timeout: 30_000 };
 const INVOKE = `SELECT status_code, payload FROM aws_lambda.invoke('my-function', '{"body": "Hello from Postgres!"}'::json)`;
@@ -19,11 +24,19 @@ let svc: TestService;
 let admin: Session;
 let aliceUrl: string;
 let bridgePassword: string;
+let scratch: string;
 
 before(async () => {
   svc = await startTestService({ examples: true });
+  scratch = await mkdtemp(join(tmpdir(), 'pglambda-security-'));
+  // With `started`, it first leaves that file behind: the test knows the invoke is under way.
   await svc.createFunction('sleeper', {
-    'index.mjs': 'export const handler = async (e) => { await new Promise((r) => setTimeout(r, e.ms ?? 0)); return e; };',
+    'index.mjs': `import { writeFileSync } from 'node:fs';
+      export const handler = async (e) => {
+        if (e.started) writeFileSync(e.started, '');
+        await new Promise((r) => setTimeout(r, e.ms ?? 0));
+        return e;
+      };`,
   }, { Timeout: 10 });
   admin = await connect(svc.postgres.superuserUrl);
   // Warm both functions, so that alice's calls do not wait for a cold start (3 s by default).
@@ -41,6 +54,7 @@ before(async () => {
 after(async () => {
   await admin?.end();
   await svc?.close();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
 /** A fresh session as alice for `body`, closed afterwards. */
@@ -126,15 +140,15 @@ test('alice\'s SET aws_lambda.endpoint_override is ignored, with a WARNING', T, 
       hint: 'A superuser sets it with ALTER SYSTEM, ALTER DATABASE ... SET or ALTER ROLE ... SET.',
     }]);
   });
-  // Nor through PGOPTIONS, as psql shows it.
-  if (!skipWithoutPsql) {
-    const r = await psql(aliceUrl, `SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json);`, {
-      PGOPTIONS: `-c aws_lambda.endpoint_override=${DEAD}`,
-    });
-    assert.equal(r.stdout, '200\n');
-    assert.equal(r.stderr, 'WARNING:  aws_lambda.endpoint_override is ignored: it was not set by a superuser\n'
-      + 'HINT:  A superuser sets it with ALTER SYSTEM, ALTER DATABASE ... SET or ALTER ROLE ... SET.\n');
-  }
+});
+
+test('alice\'s aws_lambda.endpoint_override through PGOPTIONS is ignored too, as psql shows it', { ...T, skip: skipWithoutPsql }, async () => {
+  const r = await psql(aliceUrl, `SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json);`, {
+    PGOPTIONS: `${COLD_START_ROOM} -c aws_lambda.endpoint_override=${DEAD}`,
+  });
+  assert.equal(r.stdout, '200\n');
+  assert.equal(r.stderr, 'WARNING:  aws_lambda.endpoint_override is ignored: it was not set by a superuser\n'
+    + 'HINT:  A superuser sets it with ALTER SYSTEM, ALTER DATABASE ... SET or ALTER ROLE ... SET.\n');
 });
 
 test('a superuser\'s endpoint_override takes effect: SET, and ALTER ROLE for alice', T, async () => {
@@ -163,16 +177,17 @@ test('a superuser\'s endpoint_override takes effect: SET, and ALTER ROLE for ali
 });
 
 test('nothing of the bridge password reaches alice, even while she invokes', T, async () => {
+  const started = join(scratch, 'sleeper.started');
   await asAlice(async (alice) => {
     const busy = await connect(aliceUrl);
     try {
-      const running = busy.query(`SELECT payload FROM aws_lambda.invoke('sleeper', '{"ms": 800}'::json)`);
-      await new Promise((r) => setTimeout(r, 300));
+      const running = busy.query(`SELECT payload FROM aws_lambda.invoke('sleeper', $1::json)`, [JSON.stringify({ ms: 800, started })]);
+      await until('the invoke to be running', () => existsSync(started));
       const activity = await alice.query(`SELECT row_to_json(a)::text AS row FROM pg_stat_activity a`);
       const mine = activity.rows.map((r) => r.row as string);
       assert.ok(mine.some((row) => row.includes('aws_lambda.invoke(\'sleeper\'')), 'alice sees her own invoke');
       for (const row of mine) assert.ok(!row.includes(bridgePassword), `no bridge password in ${row}`);
-      assert.deepEqual((await running).rows[0].payload, { ms: 800 });
+      assert.deepEqual((await running).rows[0].payload, { ms: 800, started });
 
       // Nor in what the superuser sees of her sessions, nor in any setting alice can read.
       const all = await admin.query(`SELECT row_to_json(a)::text AS row FROM pg_stat_activity a`);
