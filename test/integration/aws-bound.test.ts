@@ -16,6 +16,7 @@ import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/cli
 import { PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import pg from 'pg';
 import { ROOT, startTestService, type TestService } from '../helpers/service.js';
+import { COLD_START_ROOM } from '../helpers/sql-session.js';
 
 const run = promisify(execFile);
 const main = resolve('dist/src/cli/main.js');
@@ -35,7 +36,7 @@ function bridgeEnvironment(vars: Record<string, string | undefined>): void {
 }
 
 async function sql(text: string): Promise<Record<string, unknown>> {
-  const client = new pg.Client({ connectionString: local.postgres.superuserUrl });
+  const client = new pg.Client({ connectionString: local.postgres.superuserUrl, options: COLD_START_ROOM });
   await client.connect();
   try {
     return (await client.query(text)).rows[0];

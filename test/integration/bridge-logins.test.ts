@@ -10,8 +10,9 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
-import { databaseUrl } from '../helpers/databases.js';
+import { databaseUrl, inDatabase } from '../helpers/databases.js';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { COLD_START_ROOM } from '../helpers/sql-session.js';
 
 const run = promisify(execFile);
 const main = resolve('dist/src/cli/main.js');
@@ -27,15 +28,7 @@ const install = (database: string) =>
   });
 
 /** One invoke on a new session (a new backend, so a new bridge connection with the login the database has now). */
-async function invokeIn(database: string): Promise<number> {
-  const client = new pg.Client({ connectionString: urlOf(database) });
-  await client.connect();
-  try {
-    return (await client.query(INVOKE)).rows[0].status_code;
-  } finally {
-    await client.end();
-  }
-}
+const invokeIn = (database: string): Promise<number> => inDatabase(svc, database, async (c) => (await c.query(INVOKE)).rows[0].status_code);
 
 before(async () => {
   svc = await startTestService({ examples: true });
@@ -65,7 +58,7 @@ test('two databases of one cluster each have their own login; installing into on
   assert.match(first, /^pglambda_my_db_cluster_[0-9a-f]{8}$/);
 
   // A session that opened its bridge connection before the re-install keeps it.
-  const early = new pg.Client({ connectionString: urlOf('postgres') });
+  const early = new pg.Client({ connectionString: urlOf('postgres'), options: COLD_START_ROOM });
   await early.connect();
   try {
     assert.equal((await early.query(INVOKE)).rows[0].status_code, 200);

@@ -12,12 +12,13 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import pg from 'pg';
 import { freePort } from '../helpers/ports.js';
 import { ROOT, startTestService, type TestService } from '../helpers/service.js';
+import { COLD_START_ROOM } from '../helpers/sql-session.js';
+import { until } from '../helpers/until.js';
 
 const run = promisify(execFile);
 const main = resolve('dist/src/cli/main.js');
@@ -43,7 +44,7 @@ const appUrl = () => {
 };
 
 async function inApp<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: appUrl() });
+  const client = new pg.Client({ connectionString: appUrl(), options: COLD_START_ROOM });
   await client.connect();
   try {
     return await fn(client);
@@ -66,11 +67,11 @@ async function startReplica(): Promise<Replica> {
   child.stderr!.on('data', (d: Buffer) => (said += d.toString()));
   const replica = { child, port, health, said: () => said };
   replicas.push(replica);
-  for (const deadline = Date.now() + 20_000; ; await sleep(100)) {
-    const ready = await fetch(`http://127.0.0.1:${health}/readyz`).then((r) => r.status === 200, () => false);
-    if (ready) return replica;
-    if (Date.now() > deadline || child.exitCode !== null) assert.fail(`the bridge did not get ready:\n${said}`);
-  }
+  await until('the bridge to get ready', () => {
+    if (child.exitCode !== null) assert.fail(`the bridge exited with ${child.exitCode}`);
+    return fetch(`http://127.0.0.1:${health}/readyz`).then((r) => r.status === 200, () => false);
+  }, 20_000).catch((err: Error) => assert.fail(`${err.message}; it said:\n${said}`));
+  return replica;
 }
 
 async function install(port: number): Promise<void> {
@@ -188,15 +189,13 @@ test('SIGTERM drains: not ready any more, and an invoke in flight finishes befor
   const replica = replicas[0]!;
   await pointAt(replica.port);
   const started = join(tmpdir(), `pglambda-drain-${process.pid}`);
-  const slow = inApp(async (c) => {
-    await c.query(`SET aws_lambda.request_timeout_ms = 20000`);
-    return (await c.query(`SELECT status_code FROM aws_lambda.invoke('on-aws', $1::json)`, [JSON.stringify({ ms: 1500, started })])).rows[0].status_code;
-  });
-  while (!existsSync(started)) await sleep(20);
+  const slow = inApp(async (c) =>
+    (await c.query(`SELECT status_code FROM aws_lambda.invoke('on-aws', $1::json)`, [JSON.stringify({ ms: 1500, started })])).rows[0].status_code);
+  await until('the invoke to start', () => existsSync(started));
   await rm(started, { force: true });
   replica.child.kill('SIGTERM');
-  await sleep(100);
-  const ready = await fetch(`http://127.0.0.1:${replica.health}/readyz`).then((r) => r.status, () => 'closed');
+  const ready = await until('readyz to stop answering 200', () =>
+    fetch(`http://127.0.0.1:${replica.health}/readyz`).then((r) => r.status !== 200 && r.status, () => 'closed'));
   assert.ok(ready === 503 || ready === 'closed', `readyz answered ${ready}`);
   assert.equal(await slow, 200);
   const [code] = await once(replica.child, 'exit');
