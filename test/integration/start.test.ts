@@ -9,8 +9,9 @@ import { after, before, test } from 'node:test';
 import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
 import { freePort } from '../helpers/ports.js';
-import { psql, psqlPath } from '../helpers/psql.js';
+import { psql, skipWithoutPsql } from '../helpers/psql.js';
 import { removeDataDir } from '../helpers/service.js';
+import { until } from '../helpers/until.js';
 import { DEFAULT_ROLE } from '../../src/service/default-role.js';
 
 const main = resolve('dist/src/cli/main.js');
@@ -20,6 +21,11 @@ let bridgePort: number;
 let home: string;
 let cwd: string;
 const children: ChildProcess[] = [];
+// The tests are the stages of one user's session, in order: each goes on from the start the one
+// before left running.
+let running: Started;
+let databaseUrl: string;
+let c: LambdaClient;
 
 interface Started {
   child: ChildProcess;
@@ -71,23 +77,28 @@ before(async () => {
   await chmod(home, 0o700);
   cwd = join(home, 'project');
   await mkdir(cwd);
+  c = client();
 });
 
 after(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  c?.destroy();
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   await removeDataDir(join(cwd, '.pglambda'));
   await removeDataDir(join(home, 'other'));
   await rm(home, { recursive: true, force: true });
 });
 
-test('starts from a 0700 home, prints what to paste, keeps state across SIGTERM and kill -9', { timeout: 120_000 }, async () => {
-  const first = await up();
-  assert.match(first.output, new RegExp(`export AWS_ENDPOINT_URL=http://127.0.0.1:${port}`));
-  assert.match(first.output, /export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-west-2/);
-  assert.match(first.output, new RegExp(`export DATABASE_URL=postgres://postgres:[^@]+@127.0.0.1:${pgPort}/postgres`));
-  assert.match(first.output, /--endpoint-url/);
-  // Every part of the start says when it begins and ends, on stderr, before the banner.
-  const progress = (output: string) => output.slice(0, output.indexOf('pglambda is up.'));
+/** What a start says before its banner: every part of it, when it begins and ends, on stderr. */
+const progress = (output: string) => output.slice(0, output.indexOf('pglambda is up.'));
+const viaSql = () => psql(databaseUrl, `SELECT status_code, executed_version FROM aws_lambda.invoke('my-function', '{"body": "hi"}'::json, qualifier => 'custom_version');`);
+
+test('starts from a 0700 home and prints what to paste', { timeout: 60_000 }, async () => {
+  running = await up();
+  const { output } = running;
+  assert.match(output, new RegExp(`export AWS_ENDPOINT_URL=http://127.0.0.1:${port}`));
+  assert.match(output, /export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-west-2/);
+  assert.match(output, new RegExp(`export DATABASE_URL=postgres://postgres:[^@]+@127.0.0.1:${pgPort}/postgres`));
+  assert.match(output, /--endpoint-url/);
   for (const line of [
     /pglambda: \[\d+\.\ds\] starting PostgreSQL 18 \(first start: initdb in \S+\) …/,
     /pglambda: \[\d+\.\ds\] PostgreSQL 18 ready on 127\.0\.0\.1:\d+ \(pid \d+\)/,
@@ -96,14 +107,15 @@ test('starts from a 0700 home, prints what to paste, keeps state across SIGTERM 
     /pglambda: \[\d+\.\ds\] execution role pglambda-default: done in/,
     /pglambda: \[\d+\.\ds\] starter access for my-db-cluster: done in/,
     /pglambda: \[\d+\.\ds\] example my-function: done in/,
-  ]) assert.match(progress(first.output), line);
+  ]) assert.match(progress(output), line);
+  databaseUrl = /export DATABASE_URL=(\S+)/.exec(output)![1]!;
+});
 
-  // The start installed aws_lambda and deployed my-function: the reference's first call works.
-  const databaseUrl = /export DATABASE_URL=(\S+)/.exec(first.output)![1]!;
-  const viaSql = () => psql(databaseUrl, `SELECT status_code, executed_version FROM aws_lambda.invoke('my-function', '{"body": "hi"}'::json, qualifier => 'custom_version');`);
-  if (psqlPath) assert.equal((await viaSql()).stdout, '200|1\n');
+test("the start installed aws_lambda and deployed my-function: the reference's first call works", { timeout: 60_000, skip: skipWithoutPsql }, async () => {
+  assert.equal((await viaSql()).stdout, '200|1\n');
+});
 
-  const c = client();
+test('a second start refuses; SIGTERM stops the service and its PostgreSQL; a restart keeps the state', { timeout: 60_000 }, async () => {
   await c.send(new CreateFunctionCommand({
     FunctionName: 'kept', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE,
     Code: { ZipFile: await zipFiles({ 'index.js': 'exports.handler = async () => "still here";' }) },
@@ -120,21 +132,26 @@ test('starts from a 0700 home, prints what to paste, keeps state across SIGTERM 
 
   const pg = await postmasterPid();
   let tail = '';
-  first.child.stdout!.on('data', (b: Buffer) => (tail += b.toString()));
-  first.child.stderr!.on('data', (b: Buffer) => (tail += b.toString()));
-  first.child.kill('SIGTERM');
-  assert.equal(await exited(first.child), 0, tail);
+  running.child.stdout!.on('data', (b: Buffer) => (tail += b.toString()));
+  running.child.stderr!.on('data', (b: Buffer) => (tail += b.toString()));
+  running.child.kill('SIGTERM');
+  assert.equal(await exited(running.child), 0, tail);
   assert.equal(alive(pg), false, 'PostgreSQL stopped with the service');
 
-  const second = await up();
+  running = await up();
   // A restart reuses the cluster: no initdb.
-  assert.match(progress(second.output), /pglambda: \[\d+\.\ds\] starting PostgreSQL 18 …/);
-  assert.doesNotMatch(second.output, /initdb/);
-  assert.match(progress(second.output), /example my-function: done in/);
+  assert.match(progress(running.output), /pglambda: \[\d+\.\ds\] starting PostgreSQL 18 …/);
+  assert.doesNotMatch(running.output, /initdb/);
+  assert.match(progress(running.output), /example my-function: done in/);
   const got = await c.send(new GetFunctionCommand({ FunctionName: 'kept' }));
   assert.equal(got.Configuration?.FunctionName, 'kept');
-  if (psqlPath) assert.equal((await viaSql()).stdout, '200|1\n', 'SQL invokes again after a restart');
+});
 
+test('SQL invokes again after a restart', { timeout: 60_000, skip: skipWithoutPsql }, async () => {
+  assert.equal((await viaSql()).stdout, '200|1\n');
+});
+
+test('kill -9 leaves function processes running; the next start stops them and keeps the state', { timeout: 60_000 }, async () => {
   // A function process that ignores its Runtime API going away (it never asks for work).
   const pidPath = join(home, 'stubborn.pid');
   await c.send(new CreateFunctionCommand({
@@ -142,20 +159,15 @@ test('starts from a 0700 home, prints what to paste, keeps state across SIGTERM 
     Code: { ZipFile: await zipFiles({ bootstrap: { content: `#!/bin/sh\necho $$ > ${pidPath}\nexec sleep 300\n`, mode: 0o755 } }) },
   }));
   await c.send(new InvokeCommand({ FunctionName: 'stubborn', InvocationType: 'Event' }));
-  let stubborn = 0;
-  for (let i = 0; i < 100 && !stubborn; i++) {
-    stubborn = Number(await readFile(pidPath, 'utf8').catch(() => '0'));
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.ok(stubborn && alive(stubborn), 'the function process runs');
+  const stubborn = await until('the function process to say its pid', async () => Number(await readFile(pidPath, 'utf8').catch(() => '0')) || undefined);
+  assert.ok(alive(stubborn), 'the function process runs');
 
   // kill -9 leaves PostgreSQL and function processes running; the next start must cope.
-  second.child.kill('SIGKILL');
-  await exited(second.child);
+  running.child.kill('SIGKILL');
+  await exited(running.child);
   assert.ok(alive(stubborn), 'still running after the kill');
   await up();
   assert.equal(alive(stubborn), false, 'the next start stopped the leftover function process');
   const r = await c.send(new InvokeCommand({ FunctionName: 'kept' }));
   assert.equal(Buffer.from(r.Payload!).toString(), '"still here"');
-  c.destroy();
 });
