@@ -53,6 +53,24 @@ export async function currentBridgeLogin(client: pg.ClientBase): Promise<string 
 }
 
 /**
+ * Moves a database onto a new bridge login: issued, then `configure` (which sets the user mapping,
+ * and whatever else belongs before it; its result is returned with the login), and only then the old login retired, so there is no moment
+ * without a working login and calls in flight finish on the old one.
+ */
+export async function moveToNewLogin<L extends { login: string }, R>(
+  client: pg.ClientBase,
+  logins: { issue(database: string): Promise<L>; retire(login: string, database: string): Promise<unknown> },
+  configure: (login: L) => Promise<R>,
+): Promise<{ issued: L; configured: R }> {
+  const previous = await currentBridgeLogin(client);
+  const database = await databaseIdentity(client);
+  const issued = await logins.issue(database);
+  const configured = await configure(issued);
+  if (previous && previous !== issued.login) await logins.retire(previous, database);
+  return { issued, configured };
+}
+
+/**
  * Which database this is, so a login is retired only by the database it was issued to, not by a
  * copy of it (a copy has a new oid): the server's system identifier where the role may read it,
  * else its address, and the database's oid.

@@ -7,7 +7,7 @@
 import { Command } from 'commander';
 import pg from 'pg';
 import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
-import { AWS_LAMBDA_VERSION, configureBridge, configureBridgeTls, currentBridgeLogin, databaseIdentity, installAwsLambda, plainInstallSql } from '../bridge/install.js';
+import { AWS_LAMBDA_VERSION, configureBridge, configureBridgeTls, databaseIdentity, installAwsLambda, moveToNewLogin, plainInstallSql } from '../bridge/install.js';
 import { enroll } from '../bridge/enrollment.js';
 import { loginsFor, type BridgeLogin } from './bridge-logins.js';
 import { cliRegion } from './client.js';
@@ -71,17 +71,16 @@ export function installCommand(): Command {
           console.log(`databases made from ${client.database} from now on get aws_lambda at CREATE EXTENSION, as cluster ${o.cluster} (${o.region}), bridge ${bridge.host}:${bridge.port}`);
           return;
         }
-        // This database's own login is replaced; other databases of the cluster keep theirs. The new
-        // one works before the old one is retired, so calls in flight never meet a dead login.
-        const previous = await currentBridgeLogin(client);
-        const database = await databaseIdentity(client);
-        const bridge = await logins.issue(database);
+        // This database's own login is replaced; other databases of the cluster keep theirs. The login
+        // is issued before anything is installed, so an unreachable pglambda changes nothing here.
         const available = await client.query(`select 1 from pg_available_extensions where name = 'aws_lambda'`);
         const how = (available.rowCount ?? 0) > 0 ? 'extension' : 'plain-sql';
-        const outcome = await installAwsLambda(client, how);
-        await configureBridge(client, bridge);
-        await configureBridgeTls(client, { sslmode: o.bridgeSslmode, sslrootcert: o.bridgeSslrootcert });
-        if (previous && previous !== bridge.login) await logins.retire(previous, database);
+        const { issued: bridge, configured: outcome } = await moveToNewLogin(client, logins, async (login) => {
+          const installed = await installAwsLambda(client, how);
+          await configureBridge(client, login);
+          await configureBridgeTls(client, { sslmode: o.bridgeSslmode, sslrootcert: o.bridgeSslrootcert });
+          return installed;
+        });
         const what =
           outcome.action === 'updated' ? `updated from ${outcome.from} to ${AWS_LAMBDA_VERSION}; bridge login renewed`
           : outcome.action === 'current' ? 'already installed; bridge login renewed'

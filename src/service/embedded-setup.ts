@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import pg from 'pg';
 import { DEFAULT_CLUSTER, type ClusterRegistry } from '../bridge/cluster-registry.js';
-import { configureBridge, currentBridgeLogin, databaseIdentity, EXTENSION_FILES, extensionsDir, installAwsLambda } from '../bridge/install.js';
+import { configureBridge, EXTENSION_FILES, extensionsDir, installAwsLambda, moveToNewLogin } from '../bridge/install.js';
 import { zipDirectory } from '../lambda/code/make-zip.js';
 import { DEFAULT_ROLE } from './default-role.js';
 import type { RootCredentials } from './root-credentials.js';
@@ -39,12 +39,14 @@ export async function installIntoEmbedded(
   await client.connect();
   try {
     await installAwsLambda(client, 'extension');
-    // A new login first, the database moved onto it, then the old one retired: no moment without a working login.
-    const previous = await currentBridgeLogin(client);
-    const database = await databaseIdentity(client);
-    const credentials = await registry.register(identifier, accountId, region, undefined, database);
-    await configureBridge(client, { ...bridge, ...credentials });
-    if (previous) await registry.retire(accountId, region, identifier, previous, database);
+    await moveToNewLogin(
+      client,
+      {
+        issue: async (database) => ({ ...bridge, ...(await registry.register(identifier, accountId, region, undefined, database)) }),
+        retire: (login, database) => registry.retire(accountId, region, identifier, login, database),
+      },
+      (login) => configureBridge(client, login),
+    );
   } finally {
     await client.end();
   }
