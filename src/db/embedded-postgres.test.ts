@@ -22,6 +22,7 @@ import {
 } from './embedded-postgres.js';
 import { locatePgdata, SYSTEM_DIR } from './layout.js';
 import { isAlive } from './postmaster.js';
+import { until } from '../../test/helpers/until.js';
 
 const asRoot = process.getuid?.() === 0;
 const modulePath = fileURLToPath(new URL('./embedded-postgres.js', import.meta.url));
@@ -183,7 +184,7 @@ test('a postmaster that was itself killed leaves a stale pid file PostgreSQL rec
   const killed = await start({ dataDir, port: 5545, restartIfEnded: false });
   await query(killed.url, `CREATE TABLE crashed (v int); INSERT INTO crashed VALUES (2)`);
   process.kill(killed.pid, 'SIGKILL');
-  while (await isAlive(killed.pid)) await new Promise((r) => setTimeout(r, 10));
+  await until('the postmaster to die', async () => !(await isAlive(killed.pid)));
 
   const server = await start({ dataDir, port: 5545 });
   assert.deepEqual(await query(server.url, 'SELECT v FROM crashed'), [{ v: 2 }]);

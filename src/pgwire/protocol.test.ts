@@ -187,10 +187,13 @@ describe('pgwire server protocol', () => {
   });
 
   it('survives a client that disconnects while its query runs', async (t) => {
+    let begin!: () => void;
+    const begun = new Promise<void>((resolve) => (begin = resolve));
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
     const port = await startServer(t, {
       onQuery: async (_s, sql) => {
+        if (sql.startsWith('sleep')) begin();
         const result = await defaultQuery(sql);
         if (sql.startsWith('sleep')) setImmediate(finish);
         return result;
@@ -199,7 +202,7 @@ describe('pgwire server protocol', () => {
     const gone = await WireClient.connect(port);
     await gone.login('alice', USERS.alice);
     gone.send(query('sleep 30 late'));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await begun;
     gone.socket.destroy();
     await finished;
     const next = await WireClient.connect(port);

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { PgError } from './errors.js';
 import type { SessionInfo } from './server.js';
 import { defaultQuery, startServer, USERS } from '../../test/helpers/pgwire-server.js';
+import { until } from '../../test/helpers/until.js';
 
 async function connect(t: TestContext, port: number, config: pg.ClientConfig = {}): Promise<pg.Client> {
   const client = new pg.Client({ host: '127.0.0.1', port, user: 'alice', password: USERS.alice, database: 'd', ...config });
@@ -142,7 +143,7 @@ describe('pgwire server with node-postgres', () => {
     const client = await connect(t, port);
     await connectError(port, { user: 'alice', password: 'nope' });
     await client.end();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until('onClose', () => closed.length > 0);
     assert.equal(closed.length, 1);
   });
 });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, it, type TestContext } from 'node:test';
 import { FUNCTION_ARN, TestRuntimeApi } from '../../../test/helpers/runtime-api-server.js';
 import { lambdaEnv, startFunction, writeTaskRoot } from '../../../test/helpers/runtime-process.js';
+import { until } from '../../../test/helpers/until.js';
 
 const NODE = { command: process.execPath, args: [fileURLToPath(new URL('./bootstrap.js', import.meta.url))] };
 
@@ -188,7 +188,6 @@ describe('node runtime: warm reuse and shutdown', () => {
         return true;
       }
     };
-    for (let waited = 0; !exited() && waited < 5_000; waited += 100) await sleep(100);
-    assert.ok(exited(), 'the runtime outlived its parent');
+    await until('the runtime to exit with its parent', exited, 5_000);
   });
 });
