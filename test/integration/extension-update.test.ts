@@ -19,6 +19,7 @@ import { skipWithoutPsql } from '../helpers/psql.js';
 import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
 import { startPlainPostgres, type PlainPostgres } from '../helpers/plain-postgres.js';
 import { ROOT, startTestService, type TestService } from '../helpers/service.js';
+import { COLD_START_ROOM } from '../helpers/sql-session.js';
 import { makeExtensions, skipWithoutPg15, startPg15, type SystemPostgres } from '../helpers/system-postgres.js';
 
 const run = promisify(execFile);
@@ -74,7 +75,7 @@ async function versionOf(c: pg.Client): Promise<string> {
  * results.
  */
 async function updateWhileInUse(url: string, from: string, update: () => Promise<void>) {
-  const a = new pg.Client({ connectionString: url });
+  const a = new pg.Client({ connectionString: url, options: COLD_START_ROOM });
   await a.connect();
   try {
     assert.equal(await versionOf(a), from);
@@ -90,7 +91,7 @@ async function updateWhileInUse(url: string, from: string, update: () => Promise
 
     assert.equal(await invokes(a), payload, `the session that invoked under ${from}`);
     assert.deepEqual(await errorOf(a, FAILING), failure);
-    const c = new pg.Client({ connectionString: url });
+    const c = new pg.Client({ connectionString: url, options: COLD_START_ROOM });
     await c.connect();
     try {
       assert.equal(await invokes(c), payload, 'a new session');
@@ -193,7 +194,7 @@ describe('the embedded PostgreSQL 18', () => {
     svc = await svc.restart();
     const [{ extversion }] = await query(svc.postgres.superuserUrl, `SELECT extversion FROM pg_extension WHERE extname = 'aws_lambda'`);
     assert.equal(extversion, AWS_LAMBDA_VERSION);
-    const c = new pg.Client({ connectionString: svc.postgres.superuserUrl });
+    const c = new pg.Client({ connectionString: svc.postgres.superuserUrl, options: COLD_START_ROOM });
     await c.connect();
     try {
       await invokes(c);
