@@ -7,6 +7,7 @@
  * Login: user `bench`, password `bench` (SCRAM-SHA-256), any database. Prints `listening <port>`.
  */
 import type { AddressInfo } from 'node:net';
+import { createLogger } from '../src/log/logger.js';
 import { createPgWireServer, makeVerifier, type QueryResult } from '../src/pgwire/index.js';
 
 const USER = 'bench';
@@ -30,5 +31,5 @@ const SET: QueryResult = { columns: [], rows: [], command: 'SET' };
 const server = createPgWireServer({
   verifierFor: async (user) => (user === USER ? verifier : null),
   onQuery: async (_session, sql) => (/^\s*set\s/i.test(sql) ? SET : sql.startsWith('[') ? V2 : V1),
-});
+}, { logger: createLogger({ name: 'trivial-bridge-server', level: 'warn' }) });
 server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => console.log(`listening ${(server.address() as AddressInfo).port}`));

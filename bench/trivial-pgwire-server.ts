@@ -5,6 +5,7 @@
  * Login: user `bench`, password `bench` (SCRAM-SHA-256), any database. Prints `listening <port>`.
  */
 import type { AddressInfo } from 'node:net';
+import { createLogger } from '../src/log/logger.js';
 import { createPgWireServer, makeVerifier, type QueryResult } from '../src/pgwire/index.js';
 
 const USER = 'bench';
@@ -27,5 +28,5 @@ const SET: QueryResult = { columns: [], rows: [], command: 'SET' };
 const server = createPgWireServer({
   verifierFor: async (user) => (user === USER ? verifier : null),
   onQuery: async (_session, sql) => (/^\s*set\s/i.test(sql) ? SET : ROW),
-});
+}, { logger: createLogger({ name: 'trivial-pgwire-server', level: 'warn' }) });
 server.listen(0, '127.0.0.1', () => console.log(`listening ${(server.address() as AddressInfo).port}`));

@@ -3,6 +3,8 @@
  * Each protocol serializer renders them its own way; anything that is not an AwsError becomes a
  * ServiceException so an unexpected failure never crashes the endpoint or leaks internals.
  */
+import type { AwsResponse } from './request.js';
+
 export class AwsError extends Error {
   constructor(
     readonly code: string,
@@ -48,4 +50,9 @@ export function violation(value: unknown, member: string, constraint: string): s
 
 export function toAwsError(err: unknown): AwsError {
   return err instanceof AwsError ? err : new ServiceException();
+}
+
+/** A protocol's error response to `err`, carrying `err` for the endpoint's log unless it is an AwsError. */
+export function failedWith(err: unknown, response: AwsResponse): AwsResponse {
+  return err instanceof AwsError ? response : { ...response, unexpected: err };
 }

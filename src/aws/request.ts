@@ -25,6 +25,8 @@ export interface AwsResponse {
   status: number;
   headers?: Record<string, string>;
   body?: Buffer | string;
+  /** The unexpected failure an error response stands for, never sent: the endpoint logs it. */
+  unexpected?: unknown;
 }
 
 export function header(req: AwsRequest, name: string): string | undefined {

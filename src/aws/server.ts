@@ -7,11 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from '../log/logger.js';
 import type { Authenticator } from './auth/authenticate.js';
 import { AuthFailure } from './auth/failures.js';
 import { readSigning, type SignedRequest } from './auth/signed-request.js';
 import { callerOf } from './caller.js';
-import { AwsError, toAwsError } from './errors.js';
+import { AwsError, failedWith, toAwsError } from './errors.js';
 import type { AwsRequest, AwsResponse, AwsService } from './request.js';
 
 /** Largest body accepted before the service's own limits apply (CreateFunction's request cap). */
@@ -24,6 +25,8 @@ export interface EndpointOptions {
   authenticator: Authenticator;
   /** The account a temporary (STS-issued) access key belongs to, when the endpoint issued it. */
   accountOfSessionKey?: (accessKeyId: string) => Promise<string | undefined>;
+  /** Unexpected failures at error level, with the request id; each request at debug level. */
+  logger: Logger;
 }
 
 export class AwsEndpoint {
@@ -51,6 +54,7 @@ export class AwsEndpoint {
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://endpoint');
     let signed: SignedRequest | undefined;
     let malformed: AuthFailure | undefined;
@@ -85,12 +89,16 @@ export class AwsEndpoint {
       }
     } catch (err) {
       const e = toAwsError(err);
-      response = {
+      response = failedWith(err, {
         status: e.status,
         headers: { 'content-type': 'application/json', 'x-amzn-errortype': e.code },
         body: JSON.stringify({ message: e.message }),
-      };
+      });
     }
+    const { logger } = this.opts;
+    const { requestId } = caller;
+    if (response.unexpected !== undefined) logger.error({ requestId, err: response.unexpected }, 'unexpected error');
+    logger.debug({ requestId, method: req.method, path: url.pathname, status: response.status, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request');
     const body = response.body ?? '';
     res.writeHead(response.status, {
       'x-amzn-requestid': caller.requestId,

@@ -56,7 +56,7 @@ export interface BridgeOptions {
   /** TLS on the wire port (required unless said otherwise). */
   tls?: PgWireOptions['tls'];
   /** Each call at debug level (no payload); refused logins at warn; unexpected failures at error. */
-  logger?: Logger;
+  logger: Logger;
 }
 
 /** The bridge's listener; `drain` is the graceful stop: no new connection, in-flight invokes finish (up to a limit), then every session ends. */
@@ -77,7 +77,7 @@ export function createBridgeServer(opts: BridgeOptions): BridgeServer {
       const row = await route(session, text, seen);
       const ms = performance.now() - started;
       metrics.record(seen.cluster, seen.fn, 'ok', ms / 1000);
-      opts.logger?.debug({ cluster: seen.cluster, function: seen.fn, outcome: 'ok', ms: Math.round(ms * 10) / 10 }, 'invoke');
+      opts.logger.debug({ cluster: seen.cluster, function: seen.fn, outcome: 'ok', ms: Math.round(ms * 10) / 10 }, 'invoke');
       return row;
     } catch (err) {
       const ms = performance.now() - started;
@@ -85,8 +85,8 @@ export function createBridgeServer(opts: BridgeOptions): BridgeServer {
       const outcome = outcomeOf(err);
       metrics.record(seen.cluster, seen.fn, outcome, ms / 1000, code);
       const fields = { cluster: seen.cluster, function: seen.fn, outcome, code, ms: Math.round(ms * 10) / 10 };
-      if (code === 'XX000') opts.logger?.error({ ...fields, err }, 'invoke failed unexpectedly');
-      else opts.logger?.debug({ ...fields, message: (err as Error).message }, 'invoke');
+      if (code === 'XX000') opts.logger.error({ ...fields, err }, 'invoke failed unexpectedly');
+      else opts.logger.debug({ ...fields, message: (err as Error).message }, 'invoke');
       throw err;
     }
   }
@@ -138,7 +138,7 @@ export function createBridgeServer(opts: BridgeOptions): BridgeServer {
       // A retired login's sessions keep working; it opens no new one.
       const found = await opts.registry.byBridgeLogin(user);
       if (found && !found.retired) return found.verifier;
-      opts.logger?.warn({ login: user, known: Boolean(found), retired: found?.retired ?? false }, 'bridge login refused');
+      opts.logger.warn({ login: user, known: Boolean(found), retired: found?.retired ?? false }, 'bridge login refused');
       return null;
     },
     async onQuery(session: SessionInfo, sql: string): Promise<QueryResult> {
@@ -149,7 +149,7 @@ export function createBridgeServer(opts: BridgeOptions): BridgeServer {
         if (--inFlight === 0) idle?.();
       }
     },
-  }, { tls: opts.tls });
+  }, { tls: opts.tls, logger: opts.logger });
 
   async function answer(session: SessionInfo, sql: string): Promise<QueryResult> {
     const text = sql.trimStart();
@@ -161,7 +161,8 @@ export function createBridgeServer(opts: BridgeOptions): BridgeServer {
       const row = await invoke(session, text);
       return { columns: ROW_COLUMNS, rows: [cells(row)], command: 'SELECT 1' };
     } catch (err) {
-      throw err instanceof BridgeError ? pgErrorOf(err) : err;
+      // invoke() has logged what is not a BridgeError.
+      throw err instanceof BridgeError ? pgErrorOf(err) : toPgError(err);
     }
   }
   // Closing the bridge ends its sessions, as a stopping server does: net.Server.close alone waits
@@ -204,7 +205,7 @@ async function answerV2(work: Promise<InvokeRow>): Promise<QueryResult> {
   try {
     row = [...cells(await work), null, null, null, null];
   } catch (err) {
-    const e = err instanceof BridgeError ? pgErrorOf(err) : toPgError(err, 'invoke failed');
+    const e = err instanceof BridgeError ? pgErrorOf(err) : toPgError(err);
     row = [null, null, null, null, e.code, e.message, e.detail ?? null, e.hint ?? null];
   }
   return { columns: ROW_COLUMNS_V2, rows: [row], command: 'SELECT 1' };

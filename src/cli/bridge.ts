@@ -4,7 +4,7 @@ import { DEFAULTS } from '../service/start-service.js';
 import { startStandaloneBridge } from '../service/start-standalone-bridge.js';
 import { configurable } from './config.js';
 import { intArg } from './options.js';
-import { createLogger } from '../log/logger.js';
+import { createLogger, logProcessWarnings } from '../log/logger.js';
 
 interface BridgeCliOptions {
   stateUrl?: string;
@@ -30,15 +30,13 @@ export function bridgeCommand(): Command {
     .option('--bridge-tls-key <file>', 'PEM private key of that certificate')
     .option('--bridge-tls-optional', 'with TLS, still accept plaintext logins')
     .option('--drain-seconds <s>', 'on SIGTERM, how long in-flight invokes may take to finish', intArg(0, 3600), 30)
-    .option('--log-level <level>', 'JSON log lines on stderr from this level: error, warn, info, debug (each invoke)', 'info')
+    .option('--log-level <level>', 'log lines on stderr from this level (JSON unless stderr is a terminal): error, warn, info, debug (each invoke)', 'info')
     .option('--log-payloads', 'keep payload fields in debug lines (credentials are always redacted)')
     .action(async (o: BridgeCliOptions) => {
       if (!o.stateUrl) throw new Error('--state-url (or PGLAMBDA_STATE_URL) is required: the state database that holds clusters and logins');
       if (Boolean(o.bridgeTlsCert) !== Boolean(o.bridgeTlsKey)) throw new Error('--bridge-tls-cert and --bridge-tls-key go together');
       const logger = createLogger({ name: 'pglambda-bridge', level: o.logLevel, payloads: o.logPayloads });
-      // Node's own warnings (a dependency's deprecation notice, say) as log lines too: stderr stays JSON.
-      process.removeAllListeners('warning');
-      process.on('warning', (w) => logger.warn({ warning: w.name }, w.message));
+      logProcessWarnings(logger);
       const bridge = await startStandaloneBridge({
         stateUrl: o.stateUrl,
         host: o.host,

@@ -1,7 +1,8 @@
 /** `pglambda up`: start pglambda's PostgreSQL and AWS endpoint, print what to paste, stop cleanly. */
 import { resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { PortInUseError } from '../db/embedded-postgres.js';
+import { createLogger, LEVELS, logProcessWarnings } from '../log/logger.js';
 import { DEFAULTS, startService, type RunningService } from '../service/start-service.js';
 import { configurable } from './config.js';
 import { defaultDataDir, intArg, pythonsArg } from './options.js';
@@ -23,6 +24,7 @@ interface UpOptions {
   bridgeTlsCert?: string;
   bridgeTlsKey?: string;
   bridgeTlsOptional?: boolean;
+  logLevel: string;
 }
 
 export function upCommand(): Command {
@@ -46,8 +48,12 @@ export function upCommand(): Command {
     .option('--bridge-tls-key <file>', 'PEM private key of that certificate')
     .option('--bridge-tls-optional', 'with TLS on the bridge, still accept plaintext logins')
     .option('--no-verify-signatures', 'identify requests by their access key id alone, whatever secret signed them (for tools that sign with a made-up secret)')
+    .addOption(new Option('--log-level <level>', 'log lines on stderr from this level (JSON unless stderr is a terminal); debug adds each request').choices(LEVELS).default('info'))
     .action(async (o: UpOptions) => {
       if (Boolean(o.bridgeTlsCert) !== Boolean(o.bridgeTlsKey)) throw new Error('--bridge-tls-cert and --bridge-tls-key go together');
+      // In step with the banner on stdout: what the start said comes before it.
+      const logger = createLogger({ name: 'pglambda', level: o.logLevel, sync: true });
+      logProcessWarnings(logger);
       let service: RunningService;
       try {
         service = await startService({
@@ -67,7 +73,7 @@ export function upCommand(): Command {
           verifySignatures: o.verifySignatures,
           bridgeTls: o.bridgeTlsCert && o.bridgeTlsKey ? { certFile: o.bridgeTlsCert, keyFile: o.bridgeTlsKey, optional: o.bridgeTlsOptional } : undefined,
           rootSecretAccessKey: rootSecret() ?? DEFAULTS.rootSecretAccessKey,
-          log: progress,
+          logger,
         });
       } catch (err) {
         if (err instanceof PortInUseError) throw new Error(`${err.message}`);
@@ -84,18 +90,13 @@ export function upCommand(): Command {
         if (++signals > 1) process.exit(130);
         console.log(`\n${signal}: stopping pglambda…`);
         service.stop().then(() => process.exit(0), (err: Error) => {
-          console.error(`pglambda: ${err.message}`);
+          logger.error({ err }, 'stop failed');
           process.exit(1);
         });
       };
       process.on('SIGINT', () => shutdown('SIGINT'));
       process.on('SIGTERM', () => shutdown('SIGTERM'));
     }));
-}
-
-/** Seconds since the process began, so the first line also owns up to the time spent loading. */
-function progress(line: string): void {
-  console.error(`pglambda: [${(performance.now() / 1000).toFixed(1)}s] ${line}`);
 }
 
 /** The root keys' secret, from the environment rather than a flag, so it never shows in `ps`. */

@@ -6,6 +6,7 @@ import { APP_DATABASE, APP_ROLE, ensureAppDatabase, initCluster, isInitialized, 
 import { EmbeddedPostgresError, PortInUseError, PostgresStartError } from './errors.js';
 import { locatePgdata, loadOrCreatePassword, prepareLayout, syncExtensionDirs, type ClusterLayout } from './layout.js';
 import { assertPortFree } from './port.js';
+import { quiet, type Log } from './log.js';
 import { stopPostmaster, stopStalePostmaster } from './postmaster.js';
 import { onOwnerDeath } from '../process/owner-watchdog.js';
 import { PostmasterSupervisor, type LaunchedPostmaster } from './postmaster-supervisor.js';
@@ -22,7 +23,7 @@ export interface EmbeddedPostgresOptions {
   extensionDirs?: string[];
   /** Start the server again should it end by itself (default true); see postmaster-supervisor.ts. */
   restartIfEnded?: boolean;
-  log?: (line: string) => void;
+  log?: Log;
 }
 
 export interface RunningPostgres {
@@ -45,7 +46,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const host = opts.host ?? '127.0.0.1';
   const { port } = opts;
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new EmbeddedPostgresError(`invalid PostgreSQL port ${port}`);
-  const log = opts.log ?? (() => {});
+  const log = opts.log ?? quiet;
   const layout = await prepareLayout(opts.dataDir);
   const password = await loadOrCreatePassword(layout);
   const settings = [`listen_addresses=${host}`, `unix_socket_directories=${socketDir(layout.pgdata, port)}`];
@@ -56,7 +57,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   await stopStalePostmaster(layout.pgdata, log);
   const name = `PostgreSQL ${layout.binaries.version.split('.')[0]}`;
   const fresh = !(await isInitialized(layout));
-  log(`starting ${name}${fresh ? ` (first start: initdb in ${layout.pgdata})` : ''} …`);
+  log.info(`starting ${name}${fresh ? ` (first start: initdb in ${layout.pgdata})` : ''} …`);
   if (fresh) await initCluster(layout, password);
   // After the stale check: a server we left behind may be the one holding the port.
   await assertPortFree(host, port);
@@ -73,10 +74,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
         await superuser.end();
       }
     } catch (err) {
-      await stopServer(server.pid).catch((stopErr: Error) => log(stopErr.message));
+      await stopServer(server.pid).catch((stopErr: Error) => log.warn(stopErr.message));
       throw err instanceof PostgresStartError && /Address already in use/.test(err.logTail) ? new PortInUseError(port, host) : err;
     }
-    log(`${name} ready on ${host}:${port} (pid ${server.pid})`);
+    log.info(`${name} ready on ${host}:${port} (pid ${server.pid})`);
     // In a session of its own (a Ctrl-C must not abort it mid-transaction), it would outlive a
     // SIGKILL of pglambda; the next start would stop it, but meanwhile it holds the port and memory.
     return { pid: server.pid, exited: server.exited, watchdog: onOwnerDeath(`kill -INT ${server.pid} 2>/dev/null`) };
@@ -98,7 +99,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 }
 
 /** For the CLI: stop a server that a killed pglambda left running for `dataDir`; true if there was one. */
-export async function stopStalePostgres(dataDir: string, log: (line: string) => void = () => {}): Promise<boolean> {
+export async function stopStalePostgres(dataDir: string, log: Log = quiet): Promise<boolean> {
   return stopStalePostmaster(await locatePgdata(dataDir), log);
 }
 

@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { installSharedBinaries, resolveBinaries, type PgBinaries } from './binaries.js';
 import { EmbeddedPostgresError, InvalidExtensionDirError, MissingPasswordError } from './errors.js';
 import { exists, isErrno, makeWorldReadable } from './files.js';
+import { quiet } from './log.js';
 import { stopStalePostmaster } from './postmaster.js';
 import { assertReachable, ensureSystemUser, type SystemUser } from './system-user.js';
 
@@ -56,7 +57,7 @@ export async function prepareLayout(dataDir: string): Promise<ClusterLayout> {
   if (!located) {
     // No pointer means this data dir is new: a cluster at its path belonged to a data dir that was
     // deleted (the usual way to start over), so it goes too.
-    await stopStalePostmaster(join(clusterRoot, 'pg'), () => {});
+    await stopStalePostmaster(join(clusterRoot, 'pg'), quiet);
     await rm(join(clusterRoot, 'pg'), { recursive: true, force: true });
     await writeFile(join(abs, 'pg-location'), `${clusterRoot}\n`);
   }

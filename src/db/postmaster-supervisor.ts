@@ -6,6 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Watchdog } from '../process/owner-watchdog.js';
+import type { Log } from './log.js';
 
 export interface LaunchedPostmaster {
   pid: number;
@@ -14,8 +15,6 @@ export interface LaunchedPostmaster {
   /** Ends this postmaster should pglambda be killed. */
   watchdog: Watchdog;
 }
-
-type Log = (line: string) => void;
 
 /** The first wait lets the dead server's backends notice and release its shared memory. */
 const FIRST_WAIT_MS = 500;
@@ -54,7 +53,7 @@ export class PostmasterSupervisor {
     void server.exited.then((how) => {
       server.watchdog.stop();
       if (this.stopping || !this.launch) return;
-      this.log(`PostgreSQL (pid ${server.pid}) ended unexpectedly (${how}); starting it again`);
+      this.log.warn(`PostgreSQL (pid ${server.pid}) ended unexpectedly (${how}); starting it again`);
       this.restarting = this.restart();
     });
   }
@@ -69,7 +68,7 @@ export class PostmasterSupervisor {
         this.watch(this.current);
         return;
       } catch (err) {
-        this.log(`PostgreSQL did not start again: ${(err as Error).message.split('\n')[0]}; trying again in ${Math.min(wait * 2, MAX_WAIT_MS) / 1000} s`);
+        this.log.warn(`PostgreSQL did not start again: ${(err as Error).message.split('\n')[0]}; trying again in ${Math.min(wait * 2, MAX_WAIT_MS) / 1000} s`);
       }
     }
   }

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PostgresStopError } from './errors.js';
 import { isErrno } from './files.js';
-
-type Log = (line: string) => void;
+import type { Log } from './log.js';
 
 /** Signals tried in turn: fast shutdown, then immediate shutdown, then the whole process group. */
 const STOP_STEPS: { signal: NodeJS.Signals; waitMs: number }[] = [
@@ -25,7 +24,7 @@ export async function stopPostmaster(pid: number, pgdata: string, log: Log): Pro
       throw err;
     }
     if (await waitForExit(pid, waitMs)) return;
-    log(`PostgreSQL (pid ${pid}) still running ${waitMs / 1000}s after ${signal}`);
+    log.warn(`PostgreSQL (pid ${pid}) still running ${waitMs / 1000}s after ${signal}`);
   }
   throw new PostgresStopError(pid, pgdata);
 }
@@ -50,17 +49,17 @@ export async function stopStalePostmaster(pgdata: string, log: Log): Promise<boo
     // A killed postmaster stays a zombie until init reaps it, and PostgreSQL's own lock check
     // (kill(pid, 0)) takes a zombie for a live server. Give init a moment, then drop the lock.
     if (!(await waitForZombie(pid, 5_000))) {
-      log(`removing ${pidFile}: pid ${pid} is a dead postmaster that was never reaped`);
+      log.info(`removing ${pidFile}: pid ${pid} is a dead postmaster that was never reaped`);
       await rm(pidFile, { force: true });
     }
     return false;
   }
   if (!(await isPostmasterOf(pid, pgdata))) {
-    log(`removing ${pidFile}: pid ${pid} now belongs to another program`);
+    log.info(`removing ${pidFile}: pid ${pid} now belongs to another program`);
     await rm(pidFile, { force: true });
     return false;
   }
-  log(`stopping PostgreSQL (pid ${pid}) left running by an earlier pglambda`);
+  log.info(`stopping PostgreSQL (pid ${pid}) left running by an earlier pglambda`);
   await stopPostmaster(pid, pgdata, log);
   return true;
 }

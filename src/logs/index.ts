@@ -1,5 +1,6 @@
 /** CloudWatch Logs' state: the writer that stores lines as they come, and what reads them back. */
 import type { Pool } from 'pg';
+import type { Logger } from '../log/logger.js';
 import { InvocationLogs } from './invocations.js';
 import { LogEvents } from './log-events.js';
 import { LogGroups } from './log-groups.js';
@@ -17,8 +18,8 @@ export interface Logs {
 }
 
 /** `defaultRetentionDays`: how long a group without a retention policy keeps its events (0: forever). */
-export function createLogs(pool: Pool, defaultRetentionDays: number): Logs {
-  const writer = new LogWriter(pool);
+export function createLogs(pool: Pool, defaultRetentionDays: number, logger: Logger): Logs {
+  const writer = new LogWriter(pool, logger);
   const flush = () => writer.flush();
   return {
     writer,
@@ -26,6 +27,6 @@ export function createLogs(pool: Pool, defaultRetentionDays: number): Logs {
     streams: new LogStreams(pool, flush),
     events: new LogEvents(pool, flush),
     invocations: new InvocationLogs(pool, flush),
-    retention: new LogRetention(pool, defaultRetentionDays),
+    retention: new LogRetention(pool, defaultRetentionDays, logger),
   };
 }

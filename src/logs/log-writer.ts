@@ -6,6 +6,7 @@
  * line written before it asked.
  */
 import type { Pool } from 'pg';
+import type { Logger } from '../log/logger.js';
 import type { LogLine, LogLineSink, StreamKey } from './model.js';
 
 const FLUSH_MS = 50;
@@ -31,7 +32,7 @@ export class LogWriter {
 
   constructor(
     private readonly pool: Pool,
-    private readonly say: (line: string) => void = (line) => console.error(line),
+    private readonly logger: Logger,
   ) {}
 
   /** Where an execution environment writes its lines: its log stream. */
@@ -88,12 +89,12 @@ export class LogWriter {
         keys.map((s) => s.accountId), keys.map((s) => s.region), keys.map((s) => s.group), keys.map((s) => s.stream),
         ref, batch.map((p) => p.timestamp), batch.map((p) => p.message), Date.now(),
       ] });
-      if (this.troubled) this.say(`pglambda: storing function logs again${this.lost ? ` (${this.lost} lines were lost)` : ''}`);
+      if (this.troubled) this.logger.info({ lostLines: this.lost }, 'storing function logs again');
       this.troubled = false;
       this.lost = 0;
     } catch (err) {
       this.lost += batch.length;
-      if (!this.troubled) this.say(`pglambda: could not store function logs (${(err as Error).message}); lines are dropped until the state database answers`);
+      if (!this.troubled) this.logger.warn({ err: (err as Error).message }, 'could not store function logs; lines are dropped until the state database answers');
       this.troubled = true;
     }
   }

@@ -3,6 +3,7 @@
  * when its retention policy changes; CloudWatch Logs, too, removes them some time after they expire.
  */
 import type { Pool } from 'pg';
+import type { Logger } from '../log/logger.js';
 
 const PRUNE_MS = 60 * 60_000;
 const DAY_MS = 86_400_000;
@@ -14,11 +15,12 @@ export class LogRetention {
     private readonly pool: Pool,
     /** Days events are kept in a group without a retention policy of its own; 0 keeps them forever. */
     private readonly defaultDays: number,
+    private readonly logger: Logger,
   ) {}
 
   async start(): Promise<void> {
     this.timer = setInterval(() => void this.prune().catch((err: Error) =>
-      console.error('pglambda: could not remove logs past their retention', err.message)), PRUNE_MS).unref();
+      this.logger.warn({ err: err.message }, 'could not remove logs past their retention')), PRUNE_MS).unref();
     await this.prune();
   }
 

@@ -2,6 +2,7 @@
  * The SCRAM-SHA-256 login of one session. The verifier is looked up as soon as the startup packet
  * names the user, while the client is still computing its first SASL message.
  */
+import type { Logger } from '../log/logger.js';
 import { PgError, SqlState, toPgError } from './errors.js';
 import type { SASLInitialResponse } from './frontend-messages.js';
 import { mockSecret, parseVerifier, SCRAM_SHA_256, ScramExchange, type ScramSecret } from './scram.js';
@@ -17,8 +18,9 @@ export class ScramLogin {
     private readonly user: string,
     database: string,
     verifierFor: PgWireHandlers['verifierFor'],
+    logger: Logger,
   ) {
-    this.secret = lookUpSecret(user, database, verifierFor);
+    this.secret = lookUpSecret(user, database, verifierFor, logger);
   }
 
   /** Once the first message is answered, the next SASL message is the client's final one. */
@@ -48,13 +50,14 @@ export class ScramLogin {
 }
 
 /** Never rejects: the failure is kept for the moment the client's first message asks for it. */
-async function lookUpSecret(user: string, database: string, verifierFor: PgWireHandlers['verifierFor']): Promise<ScramSecret | PgError> {
+async function lookUpSecret(user: string, database: string, verifierFor: PgWireHandlers['verifierFor'], logger: Logger): Promise<ScramSecret | PgError> {
   try {
     const verifier = await verifierFor(user, database);
     const secret = verifier === null ? null : parseVerifier(verifier);
-    if (verifier !== null && !secret) console.error(`pglambda: pgwire: the verifier for user "${user}" is not a SCRAM-SHA-256 verifier`);
+    if (verifier !== null && !secret) logger.warn({ user }, 'the verifier for this user is not a SCRAM-SHA-256 verifier');
     return secret ?? mockSecret(user);
   } catch (err) {
-    return toPgError(err, 'verifier lookup failed');
+    if (!(err instanceof PgError)) logger.error({ err, user }, 'verifier lookup failed');
+    return toPgError(err);
   }
 }

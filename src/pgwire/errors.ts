@@ -45,9 +45,7 @@ export class PgError extends Error {
   }
 }
 
-/** `context` names where it happened, for the log line only. */
-export function toPgError(err: unknown, context: string): PgError {
-  if (err instanceof PgError) return err;
-  console.error(`pglambda: pgwire: ${context}:`, err);
-  return new PgError(SqlState.InternalError, 'internal error');
+/** What the client is told of `err`: itself if it is a PgError, else only that it failed inside. */
+export function toPgError(err: unknown): PgError {
+  return err instanceof PgError ? err : new PgError(SqlState.InternalError, 'internal error');
 }

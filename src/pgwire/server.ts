@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
+import type { Logger } from '../log/logger.js';
 import type { PgError } from './errors.js';
 import { Session } from './session.js';
 
@@ -52,6 +53,8 @@ export interface PgWireOptions {
   parameterStatus?: Record<string, string>;
   /** A certificate and key (PEM): SSLRequest is answered 'S' and the session continues over TLS. */
   tls?: { cert: string | Buffer; key: string | Buffer; required?: boolean };
+  /** Where what the client is not told goes: a handler's unexpected error (error), a verifier that is not SCRAM's (warn). */
+  logger: Logger;
 }
 
 /** What a session offers and demands of its transport. */
@@ -71,7 +74,7 @@ export const DEFAULT_PARAMETER_STATUS: Readonly<Record<string, string>> = {
   DateStyle: 'ISO, MDY',
 };
 
-export function createPgWireServer(handlers: PgWireHandlers, opts: PgWireOptions = {}): net.Server {
+export function createPgWireServer(handlers: PgWireHandlers, opts: PgWireOptions): net.Server {
   const parameterStatus = Object.entries({ ...DEFAULT_PARAMETER_STATUS, ...opts.parameterStatus });
   const security: SessionSecurity = opts.tls
     ? { tls: tls.createSecureContext({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }), requireTls: opts.tls.required }
@@ -79,6 +82,6 @@ export function createPgWireServer(handlers: PgWireHandlers, opts: PgWireOptions
   let lastId = 0;
   return net.createServer((socket) => {
     lastId = lastId === 0x7fffffff ? 1 : lastId + 1;
-    new Session(socket, handlers, parameterStatus, lastId, security);
+    new Session(socket, handlers, parameterStatus, lastId, opts.logger, security);
   });
 }

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
 import tls from 'node:tls';
+import type { Logger } from '../log/logger.js';
 import { MECHANISMS, ScramLogin } from './authentication.js';
 import * as send from './backend-messages.js';
 import { PgError, SqlState, toPgError } from './errors.js';
@@ -84,6 +85,7 @@ export class Session {
     private readonly handlers: PgWireHandlers,
     private readonly parameterStatus: readonly [string, string][],
     private readonly id: number,
+    private readonly logger: Logger,
     private readonly security: SessionSecurity = {},
   ) {
     socket.setNoDelay(true);
@@ -133,7 +135,7 @@ export class Session {
       try {
         this.result(await this.handlers.onQuery(this.info!, sql));
       } catch (err) {
-        const pgErr = toPgError(err, 'query failed');
+        const pgErr = this.told(err, 'query failed');
         if (pgErr.severity === 'FATAL') throw pgErr;
         send.errorResponse(this.out, pgErr);
       }
@@ -249,7 +251,7 @@ export class Session {
       remoteAddress: this.socket.remoteAddress ?? '',
       parameters,
     };
-    this.login = new ScramLogin(user, database, this.handlers.verifierFor.bind(this.handlers));
+    this.login = new ScramLogin(user, database, this.handlers.verifierFor.bind(this.handlers), this.logger);
     send.authenticationSASL(this.out, MECHANISMS);
     this.step = ServerStep.Authenticating;
   }
@@ -295,8 +297,14 @@ export class Session {
 
   private fatal(err: unknown): void {
     if (this.step === ServerStep.Closed) return;
-    send.errorResponse(this.out, toPgError(err, 'session failed'), 'FATAL');
+    send.errorResponse(this.out, this.told(err, 'session failed'), 'FATAL');
     this.close();
+  }
+
+  /** What the client is told of `err`; an error it is not told is logged. */
+  private told(err: unknown, context: string): PgError {
+    if (!(err instanceof PgError)) this.logger.error({ err, session: this.id, user: this.info?.user }, context);
+    return toPgError(err);
   }
 
   private flush(): void {
@@ -316,7 +324,7 @@ export class Session {
     try {
       this.handlers.onClose?.(this.info);
     } catch (err) {
-      console.error('pglambda: pgwire: onClose failed:', err);
+      this.logger.error({ err, session: this.id }, 'onClose failed');
     }
   }
 }

@@ -5,6 +5,7 @@
  */
 import { basename } from 'node:path';
 import type { Pool } from 'pg';
+import type { Logger } from '../log/logger.js';
 import type { CodeStore } from '../lambda/code-store.js';
 import type { EnvironmentPool } from '../lambda/environments/pool.js';
 
@@ -18,7 +19,7 @@ export class CodeCollector {
     private readonly db: Pool,
     private readonly code: CodeStore,
     private readonly pool: EnvironmentPool,
-    private readonly log: (line: string) => void,
+    private readonly logger: Logger,
   ) {}
 
   /** One pass now (awaited; nothing is being created before the API listens), then hourly. */
@@ -39,7 +40,7 @@ export class CodeCollector {
       for (const dir of this.pool.codeDirsInUse()) keep.add(basename(dir));
       return await this.code.collect(keep, Date.now() - graceMs);
     } catch (err) {
-      this.log(`could not remove unused code packages: ${(err as Error).message}`);
+      this.logger.warn({ err: (err as Error).message }, 'could not remove unused code packages');
       return 0;
     }
   }

@@ -30,7 +30,7 @@ export interface BridgeStartOptions {
   own?: OwnLambda;
   /** PEM files for TLS on the wire port; plaintext logins are refused unless `optional`. */
   tls?: { certFile: string; keyFile: string; optional?: boolean };
-  logger?: Logger;
+  logger: Logger;
 }
 
 export interface OwnLambda {

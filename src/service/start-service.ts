@@ -20,6 +20,7 @@ import { PythonInterpreters } from '../lambda/environments/python-interpreter.js
 import { EventQueue } from '../lambda/invoke/event-queue.js';
 import { EventWorker } from '../lambda/invoke/event-worker.js';
 import { Invoker } from '../lambda/invoke/invoker.js';
+import type { Logger } from '../log/logger.js';
 import { createLogs } from '../logs/index.js';
 import { logsService } from '../aws/logs/index.js';
 import { FunctionStore } from '../lambda/store/function-store.js';
@@ -74,7 +75,8 @@ export interface ServiceOptions {
   pythons?: Record<string, string>;
   /** TLS on the bridge's wire port: PEM certificate and key; plaintext logins are refused unless `optional`. */
   bridgeTls?: { certFile: string; keyFile: string; optional?: boolean };
-  log?: (line: string) => void;
+  /** Progress of the start at info; each part logs through a child naming it (`component`). */
+  logger: Logger;
 }
 
 export const DEFAULTS = {
@@ -109,7 +111,7 @@ export interface RunningService {
 export async function startService(given: ServiceOptions): Promise<RunningService> {
   // Function processes get paths under it (LAMBDA_TASK_ROOT) and run in another directory.
   const opts = { ...given, dataDir: resolve(given.dataDir) };
-  const log = opts.log ?? (() => {});
+  const { logger } = opts;
   // Each part that started pushes its stop; a failure part-way, or stop(), unwinds in reverse.
   const stops: Array<() => Promise<void> | void> = [];
   const unwind = async () => {
@@ -118,13 +120,18 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
   try {
     stops.push(await lockDataDir(opts.dataDir));
     const extensionDirs = [await stageExtensions(opts.dataDir)];
-    const postgres = await startEmbeddedPostgres({ dataDir: opts.dataDir, port: opts.pgPort, host: opts.host, extensionDirs, log });
+    const postgres = await startEmbeddedPostgres({ dataDir: opts.dataDir, port: opts.pgPort, host: opts.host, extensionDirs, log: logger.child({ component: 'postgres' }) });
     stops.push(() => postgres.stop());
     const db = new pg.Pool({ connectionString: postgres.url, max: opts.asyncConcurrency + 8 });
     // An idle client's connection can drop when PostgreSQL restarts; the pool replaces it.
-    db.on('error', (err) => log(`state database: ${err.message}`));
-    stops.push(() => db.end());
-    await step(log, "pglambda's state schema", () =>
+    const dropped = (err: Error) => logger.warn({ err: err.message }, 'a state database connection failed');
+    db.on('error', dropped);
+    stops.push(() => {
+      // end() resolves while connections are still closing; PostgreSQL's stop then cuts them, which is no trouble.
+      db.off('error', dropped).on('error', () => {});
+      return db.end();
+    });
+    await step(logger, "pglambda's state schema", () =>
       migrate(db, stateMigrations));
 
     const store = new FunctionStore(db);
@@ -132,15 +139,15 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
     await code.linkSharedModules();
     const pidFile = join(opts.dataDir, 'environments.pids');
     const leftovers = stopLeftovers(pidFile);
-    if (leftovers) log(`stopped ${leftovers} function process(es) left by an earlier run`);
+    if (leftovers) logger.info(`stopped ${leftovers} function process(es) left by an earlier run`);
     const pids = new PidFile(pidFile);
     const pool = new EnvironmentPool({ maxEnvironments: opts.maxEnvironments, idleMs: opts.idleMs, pidFile: pids });
     const watchdog = pids.watchOwner();
     stops.push(() => watchdog.stop());
-    const collector = new CodeCollector(db, code, pool, log);
+    const collector = new CodeCollector(db, code, pool, logger.child({ component: 'code' }));
     await collector.start();
     stops.push(() => collector.stop());
-    const logs = createLogs(db, opts.logRetentionDays);
+    const logs = createLogs(db, opts.logRetentionDays, logger.child({ component: 'logs' }));
     await logs.retention.start();
     stops.push(() => logs.retention.stop(), () => logs.writer.close(), () => pool.shutdown());
     const iamStore = new IamStore(db);
@@ -152,12 +159,13 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
       awsEndpointUrl: () => awsEndpointUrl,
       python: (runtime) => pythons.for(runtime),
     });
-    const events = new EventQueue(db);
+    const eventLogger = logger.child({ component: 'events' });
+    const events = new EventQueue(db, eventLogger);
     const worker = new EventWorker(events, invoker, store, {
       concurrency: opts.asyncConcurrency,
       retryBaseMs: opts.asyncRetryBaseMs,
       throttleDelayMs: Math.min(1000, opts.asyncRetryBaseMs),
-    });
+    }, eventLogger);
     const registry = new ClusterRegistry(db);
     // Logins installs write straight into the state database (`pglambda install --state-url`), or a standalone bridge retires.
     await registry.follow();
@@ -174,6 +182,7 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
         opts.verifySignatures,
       ),
       accountOfSessionKey: async (key) => (await sts.identities.resolveAccessKey(key)).accountId,
+      logger: logger.child({ component: 'aws' }),
       services: [
         clusterService(registry, () => ({ host: opts.host, port: bridgePort })),
         lambda.api,
@@ -209,23 +218,24 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
           : async (cluster) => ({ credentials: { accessKeyId: cluster.accountId, secretAccessKey: opts.rootSecretAccessKey }, identity: rootIdentity(cluster.accountId) }),
       },
       tls: opts.bridgeTls,
+      logger: logger.child({ component: 'bridge' }),
     });
     bridgePort = bridge.port;
     stops.push(() => bridge.close());
-    log(`listening on ${endpointUrl} (AWS API) and ${opts.host}:${bridge.port} (bridge)`);
+    logger.info(`listening on ${endpointUrl} (AWS API) and ${opts.host}:${bridge.port} (bridge)`);
     // Two independent chains: the starter access needs my-db-cluster, which the install registers;
     // my-function needs its execution role.
     await allSettled([
       (async () => {
-        await step(log, 'aws_lambda in database postgres', () =>
+        await step(logger, 'aws_lambda in database postgres', () =>
           installIntoEmbedded(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port }));
-        await step(log, 'aws_lambda for new databases', () =>
+        await step(logger, 'aws_lambda for new databases', () =>
           enrollNewDatabases(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port }));
-        if (opts.examples) await step(log, 'starter access for my-db-cluster', () => createStarterAccess(endpointUrl, root));
+        if (opts.examples) await step(logger, 'starter access for my-db-cluster', () => createStarterAccess(endpointUrl, root));
       })(),
       (async () => {
-        await step(log, 'execution role pglambda-default', () => ensureDefaultRole(endpointUrl, root));
-        if (opts.examples) await step(log, 'example my-function', () => deployExamples(endpointUrl, root));
+        await step(logger, 'execution role pglambda-default', () => ensureDefaultRole(endpointUrl, root));
+        if (opts.examples) await step(logger, 'example my-function', () => deployExamples(endpointUrl, root));
       })(),
     ]);
     worker.start();
@@ -251,11 +261,11 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
 }
 
 /** Brackets one part of the start with progress lines, so a slow part is never silent. */
-async function step<T>(log: (line: string) => void, name: string, run: () => Promise<T>): Promise<T> {
+async function step<T>(logger: Logger, name: string, run: () => Promise<T>): Promise<T> {
   const started = performance.now();
-  log(`${name} …`);
+  logger.info(`${name} …`);
   const result = await run();
-  log(`${name}: done in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  logger.info(`${name}: done in ${((performance.now() - started) / 1000).toFixed(2)} s`);
   return result;
 }
 

@@ -8,6 +8,7 @@ import type { TestContext } from 'node:test';
 import { PgError } from '../../src/pgwire/errors.js';
 import { makeVerifier } from '../../src/pgwire/scram.js';
 import { createPgWireServer, type PgWireHandlers, type QueryResult } from '../../src/pgwire/server.js';
+import { testLogger, type TestLog } from './logger.js';
 
 export const USERS: Record<string, string> = { alice: 'alice-secret' };
 const VERIFIERS = Object.fromEntries(Object.entries(USERS).map(([user, password]) => [user, makeVerifier(password)]));
@@ -27,12 +28,13 @@ export async function defaultQuery(sql: string): Promise<QueryResult> {
   return { columns: [{ name: 'sql', typeOid: 25 }], rows: [[sleep ? sleep[2] : sql]], command: 'SELECT 1' };
 }
 
-export async function startServer(t: TestContext, handlers: Partial<PgWireHandlers> = {}): Promise<number> {
+/** `log`: where the server's log lines go (a test that looks at them passes its own). */
+export async function startServer(t: TestContext, handlers: Partial<PgWireHandlers> = {}, log: TestLog = testLogger()): Promise<number> {
   const server = createPgWireServer({
     verifierFor: async (user) => VERIFIERS[user] ?? null,
     onQuery: (_session, sql) => defaultQuery(sql),
     ...handlers,
-  });
+  }, { logger: log.logger });
   const sockets = new Set<net.Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);

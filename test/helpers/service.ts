@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
 import { zipFiles, type ZipFileSpec } from '../../src/lambda/code/make-zip.js';
+import { testLogger, type TestLog } from './logger.js';
 import { freePort } from './ports.js';
 import { seedFromTemplate } from './template.js';
 import { ensureRole, grantClusterEverything, TRUSTS_LAMBDA } from './iam.js';
@@ -15,6 +16,8 @@ import { DEFAULTS, startService, type RunningService, type ServiceOptions } from
 
 export interface TestService extends RunningService {
   dataDir: string;
+  /** What the service logged, across restarts. */
+  log: TestLog;
   client: LambdaClient;
   /** A client for another region or account (a 12-digit access key selects the account). */
   clientFor(opts: { region?: string; accessKeyId?: string }): LambdaClient;
@@ -41,14 +44,15 @@ export interface TestServiceOptions extends Partial<ServiceOptions> {
 }
 
 export async function startTestService(overrides: TestServiceOptions = {}, dataDir?: string): Promise<TestService> {
-  if (dataDir) return start(overrides, dataDir, false);
+  const log = testLogger();
+  if (dataDir) return start(overrides, dataDir, false, log);
   const dir = await mkdtemp(join(tmpdir(), 'pglambda-test-'));
   await seedFromTemplate(dir);
-  return start(overrides, dir, true);
+  return start(overrides, dir, true, log);
 }
 
 /** `owned`: the data dir is the helper's (made here, or by the start this one restarts) and goes with close(). */
-async function start(overrides: TestServiceOptions, dir: string, owned: boolean): Promise<TestService> {
+async function start(overrides: TestServiceOptions, dir: string, owned: boolean, log: TestLog): Promise<TestService> {
   const { grantAll = true, executionRole = true, ...serviceOverrides } = overrides;
   const opts: ServiceOptions = {
     ...DEFAULTS,
@@ -58,6 +62,7 @@ async function start(overrides: TestServiceOptions, dir: string, owned: boolean)
     pgPort: overrides.pgPort ?? (await freePort()),
     asyncRetryBaseMs: 200,
     examples: false,
+    logger: log.logger,
     ...serviceOverrides,
   };
   const svc = await startService(opts);
@@ -74,6 +79,7 @@ async function start(overrides: TestServiceOptions, dir: string, owned: boolean)
   return {
     ...svc,
     dataDir: dir,
+    log,
     client,
     clientFor,
     async createFunction(name, files, extra = {}) {
@@ -89,7 +95,7 @@ async function start(overrides: TestServiceOptions, dir: string, owned: boolean)
     async restart(more = {}) {
       client.destroy();
       await svc.stop();
-      return start({ ...opts, grantAll, executionRole, ...more }, dir, owned);
+      return start({ ...opts, grantAll, executionRole, ...more }, dir, owned, log);
     },
     async close() {
       client.destroy();

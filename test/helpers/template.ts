@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { locatePgdata, prepareLayout } from '../../src/db/layout.js';
 import { DEFAULTS, startService } from '../../src/service/start-service.js';
+import { testLogger } from './logger.js';
 import { freePort } from './ports.js';
 
 const run = promisify(execFile);
@@ -26,7 +27,7 @@ const OWN_FILES = new Set(['pg', 'pg-location', 'pglambda.pid', 'environments.pi
 export async function makeTemplate(): Promise<string> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pglambda-template-'));
   const svc = await startService({
-    ...DEFAULTS, dataDir, port: 0, bridgePort: 0, pgPort: await freePort(), examples: false,
+    ...DEFAULTS, dataDir, port: 0, bridgePort: 0, pgPort: await freePort(), examples: false, logger: testLogger().logger,
   });
   await svc.stop();
   return dataDir;

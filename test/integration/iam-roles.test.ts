@@ -29,6 +29,7 @@ import { Authenticator, rootKeySecret } from '../../src/aws/auth/authenticate.js
 import { AwsEndpoint } from '../../src/aws/server.js';
 import { IamStore } from '../../src/iam/store/iam-store.js';
 import { refused } from '../helpers/aws-assert.js';
+import { testLogger } from '../helpers/logger.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { REFERENCE_TRUST as TRUST } from '../fixtures/reference-iam.js';
 
@@ -241,7 +242,7 @@ test('DeleteRole asks the registered checks (RDS: the role is associated with a 
     return role.name === 'in-use' ? 'Cannot delete entity, the role is associated with DB cluster my-db-cluster.' : undefined;
   });
   const authenticator = new Authenticator(async (key) => rootKeySecret(key, 'test'), true);
-  const endpoint = new AwsEndpoint({ host: '127.0.0.1', port: 0, services: [iamService(store)], authenticator });
+  const endpoint = new AwsEndpoint({ host: '127.0.0.1', port: 0, services: [iamService(store)], authenticator, logger: testLogger().logger });
   const port = await endpoint.listen();
   const client = clientFor(`http://127.0.0.1:${port}`);
   try {

@@ -88,8 +88,12 @@ after(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-/** What a start says before its banner: every part of it, when it begins and ends, on stderr. */
-const progress = (output: string) => output.slice(0, output.indexOf('pglambda is up.'));
+/**
+ * What a start says before its banner: every part of it, when it begins and ends, as JSON log lines
+ * on stderr (not a terminal); here their messages, a line each.
+ */
+const progress = (output: string) => output.slice(0, output.indexOf('pglambda is up.')).split('\n')
+  .filter((line) => line.startsWith('{')).map((line) => (JSON.parse(line) as { msg: string }).msg).join('\n');
 const viaSql = () => psql(databaseUrl, `SELECT status_code, executed_version FROM aws_lambda.invoke('my-function', '{"body": "hi"}'::json, qualifier => 'custom_version');`);
 
 test('starts from a 0700 home and prints what to paste', { timeout: 60_000 }, async () => {
@@ -100,13 +104,13 @@ test('starts from a 0700 home and prints what to paste', { timeout: 60_000 }, as
   assert.match(output, new RegExp(`export DATABASE_URL=postgres://postgres:[^@]+@127.0.0.1:${pgPort}/postgres`));
   assert.match(output, /--endpoint-url/);
   for (const line of [
-    /pglambda: \[\d+\.\ds\] starting PostgreSQL 18 \(first start: initdb in \S+\) …/,
-    /pglambda: \[\d+\.\ds\] PostgreSQL 18 ready on 127\.0\.0\.1:\d+ \(pid \d+\)/,
-    /pglambda: \[\d+\.\ds\] pglambda's state schema: done in \d+\.\d+ s/,
-    /pglambda: \[\d+\.\ds\] aws_lambda in database postgres: done in/,
-    /pglambda: \[\d+\.\ds\] execution role pglambda-default: done in/,
-    /pglambda: \[\d+\.\ds\] starter access for my-db-cluster: done in/,
-    /pglambda: \[\d+\.\ds\] example my-function: done in/,
+    /^starting PostgreSQL 18 \(first start: initdb in \S+\) …$/m,
+    /^PostgreSQL 18 ready on 127\.0\.0\.1:\d+ \(pid \d+\)$/m,
+    /^pglambda's state schema: done in \d+\.\d+ s$/m,
+    /^aws_lambda in database postgres: done in/m,
+    /^execution role pglambda-default: done in/m,
+    /^starter access for my-db-cluster: done in/m,
+    /^example my-function: done in/m,
   ]) assert.match(progress(output), line);
   databaseUrl = /export DATABASE_URL=(\S+)/.exec(output)![1]!;
 });
@@ -140,7 +144,7 @@ test('a second start refuses; SIGTERM stops the service and its PostgreSQL; a re
 
   running = await up();
   // A restart reuses the cluster: no initdb.
-  assert.match(progress(running.output), /pglambda: \[\d+\.\ds\] starting PostgreSQL 18 …/);
+  assert.match(progress(running.output), /^starting PostgreSQL 18 …$/m);
   assert.doesNotMatch(running.output, /initdb/);
   assert.match(progress(running.output), /example my-function: done in/);
   const got = await c.send(new GetFunctionCommand({ FunctionName: 'kept' }));

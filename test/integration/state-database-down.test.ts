@@ -13,16 +13,16 @@ import { after, before, test } from 'node:test';
 import { InvokeCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import pg from 'pg';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { WARN } from '../helpers/logger.js';
 import { until } from '../helpers/until.js';
 
 let svc: TestService;
 let scratch: string;
-const said: string[] = [];
 
 before(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'pglambda-db-down-'));
   // Eight worker slots: before, each said the queue was down twice a second.
-  svc = await startTestService({ asyncConcurrency: 8, log: (line) => said.push(line) });
+  svc = await startTestService({ asyncConcurrency: 8 });
   // Appends its tag to a file after `ms`: the record of which events ran.
   await svc.createFunction('recorder', {
     'index.mjs': `import { appendFileSync } from 'node:fs';
@@ -94,7 +94,8 @@ test('a killed PostgreSQL is started again and every accepted Event runs', { tim
   const before = svc.postgres.pid;
   process.kill(before, 'SIGKILL');
   await until('PostgreSQL to be started again', () => svc.postgres.pid !== before, 30_000);
-  assert.ok(said.some((l) => l.includes(`PostgreSQL (pid ${before}) ended unexpectedly (signal SIGKILL); starting it again`)), said.join('\n'));
+  const restarted = svc.log.saying(`PostgreSQL (pid ${before}) ended unexpectedly (signal SIGKILL); starting it again`);
+  assert.deepEqual(restarted.map((l) => [l.level, l.component]), [[WARN, 'postgres']], svc.log.lines.map((l) => l.msg).join('\n'));
   await until('the API to answer', answers, 20_000);
   await allRan(tags);
 });
@@ -109,21 +110,22 @@ test('a stop with its PostgreSQL gone still ends, though an Event completed mean
   assert.ok(ended, 'the stop ended');
 });
 
-test('with its PostgreSQL stopped, pglambda stays up, answers, and says so once', { timeout: 60_000 }, async (t) => {
+test('with its PostgreSQL stopped, pglambda stays up, answers, and says so once', { timeout: 60_000 }, async () => {
   // A service of its own: the queue's first slot must be idle and polling when the database goes.
   const alone = await startTestService({ asyncConcurrency: 8 });
-  const errors: string[] = [];
-  t.mock.method(console, 'error', (...args: unknown[]) => errors.push(args.map(String).join(' ')));
   try {
     await alone.postgres.stop();
-    const e = await alone.client.send(new ListFunctionsCommand({})).then(() => undefined, (err: Error & { $metadata?: { httpStatusCode?: number } }) => err);
+    const e = await alone.client.send(new ListFunctionsCommand({})).then(() => undefined, (err: Error & { $metadata?: { httpStatusCode?: number; requestId?: string } }) => err);
     assert.ok(e, 'the API call failed');
     assert.equal(e.$metadata?.httpStatusCode, 500);
+    // The caller sees a ServiceException; the log has what went wrong, under the request's id.
+    const failed = alone.log.saying('unexpected error');
+    assert.deepEqual(failed.map((l) => [l.level, l.component, l.requestId]), [[50, 'aws', e.$metadata?.requestId]]);
+    assert.match((failed[0]!.err as Error).message, /ECONNREFUSED/);
     // A window, not a wait: eight slots polling twice a second would say it dozens of times in it.
     await sleep(3000);
-    const queue = errors.filter((l) => l.includes('event queue'));
-    assert.equal(queue.length, 1, queue.join('\n'));
-    assert.match(queue[0]!, /the event queue \(pglambda's PostgreSQL\) is unavailable; retrying/);
+    const queue = alone.log.saying('event queue');
+    assert.deepEqual(queue.map((l) => [l.level, l.component, l.msg]), [[WARN, 'events', "the event queue (pglambda's PostgreSQL) is unavailable; retrying"]]);
   } finally {
     await alone.close();
   }

@@ -5,7 +5,7 @@
  * SDK reads it first), with the message as `message`.
  * @see https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html
  */
-import { AwsError } from '../errors.js';
+import { AwsError, failedWith } from '../errors.js';
 import type { AwsRequest, AwsResponse, AwsService, CallerContext, ServiceAuthentication } from '../request.js';
 import { header } from '../request.js';
 import { AUTH_CODES } from './rest-json.js';
@@ -43,8 +43,7 @@ async function dispatch(spec: JsonServiceSpec, req: AwsRequest): Promise<AwsResp
     const output = await operation(parseBody(req), req.caller);
     return { status: 200, headers: { 'content-type': CONTENT_TYPE }, body: JSON.stringify(output ?? {}) };
   } catch (err) {
-    if (!(err instanceof AwsError)) console.error(`[${req.caller.requestId}] unexpected error`, err);
-    return jsonError(err instanceof AwsError ? err : spec.internalError());
+    return failedWith(err, jsonError(err instanceof AwsError ? err : spec.internalError()));
   }
 }
 

@@ -88,6 +88,9 @@ test('errors render as <ErrorResponse> with Type, Code, Message and the modelled
   assert.equal(broken.status, 500);
   assert.deepEqual([xml(broken).ErrorResponse.Error.Type, xml(broken).ErrorResponse.Error.Code], ['Receiver', 'InternalFailure']);
   assert.doesNotMatch(String(broken.body), /secret/);
+  // Handed to the endpoint for its log, never sent; an AWS error is not unexpected.
+  assert.match((broken.unexpected as Error).message, /secret internals/);
+  assert.equal(r.unexpected, undefined);
 });
 
 test('an unknown Action or version is InvalidAction 400', async () => {

@@ -7,7 +7,7 @@
  */
 import { XMLBuilder } from 'fast-xml-parser';
 import type { AuthFailure, AuthFailureKind } from '../auth/failures.js';
-import { AwsError } from '../errors.js';
+import { AwsError, failedWith } from '../errors.js';
 import type { AwsRequest, AwsResponse, AwsService, CallerContext, ServiceAuthentication } from '../request.js';
 
 export interface QueryCall {
@@ -95,10 +95,9 @@ async function dispatch(spec: QueryServiceSpec, req: AwsRequest): Promise<AwsRes
     const result = await handler({ params: new QueryParams(form, '', spec.missing), caller: req.caller });
     return xmlResponse(200, successXml(spec, action, result ?? undefined, requestId));
   } catch (err) {
-    if (!(err instanceof AwsError)) console.error(`[${requestId}] unexpected error`, err);
     // AWS's common error for a failure of its own, rather than Lambda's ServiceException.
     const e = err instanceof AwsError ? err : new QueryError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500);
-    return xmlResponse(e.status, errorXml(spec.xmlns, e, requestId));
+    return failedWith(err, xmlResponse(e.status, errorXml(spec.xmlns, e, requestId)));
   }
 }
 

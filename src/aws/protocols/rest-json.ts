@@ -4,7 +4,7 @@
  * botocore) and the modelled members in the body, as Lambda itself answers.
  */
 import type { AuthFailureKind } from '../auth/failures.js';
-import { AwsError, toAwsError } from '../errors.js';
+import { AwsError, failedWith, toAwsError } from '../errors.js';
 import type { AwsRequest, AwsResponse, ServiceAuthentication } from '../request.js';
 
 export type RouteParams = Record<string, string>;
@@ -46,8 +46,7 @@ export class RestJsonRouter {
       }
       throw unknownOperation();
     } catch (err) {
-      if (!(err instanceof AwsError)) console.error(`[${req.caller.requestId}] unexpected error`, err);
-      return errorResponse(toAwsError(err));
+      return failedWith(err, errorResponse(toAwsError(err)));
     }
   }
 }

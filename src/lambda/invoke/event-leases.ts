@@ -7,6 +7,7 @@
  * replicas too.
  */
 import type { Pool } from 'pg';
+import type { Logger } from '../../log/logger.js';
 import type { FunctionKey } from '../model.js';
 
 export interface QueuedEvent {
@@ -66,7 +67,10 @@ export class EventLeases {
   private deleting: NodeJS.Timeout | undefined;
   private closed = false;
 
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly logger: Logger,
+  ) {}
 
   /** Leases the oldest due event, or returns null. */
   async claim(): Promise<Claim | null> {
@@ -124,7 +128,7 @@ export class EventLeases {
     try {
       await this.pool.query({ ...GIVE_BACK, values: [ids] });
     } catch (err) {
-      console.error('pglambda: could not hand back waiting events; they run again once their leases lapse', (err as Error).message);
+      this.logger.warn({ events: ids.length, err: (err as Error).message }, 'could not hand back waiting events; they run again once their leases lapse');
     } finally {
       for (const id of ids) this.release(id);
     }
@@ -139,7 +143,7 @@ export class EventLeases {
       await this.pool.query({ ...DONE, values: [ids] });
       for (const id of ids) this.release(id);
     } catch (err) {
-      console.error('pglambda: could not remove completed events from the queue', (err as Error).message);
+      this.logger.warn({ events: ids.length, err: (err as Error).message }, 'could not remove completed events from the queue; trying again');
       this.completed.push(...ids);
       wait = DONE_RETRY_MS;
     }
@@ -164,7 +168,7 @@ export class EventLeases {
       await this.pool.query({ ...RENEW, values: [LEASE_MS, [...this.held]] });
     } catch (err) {
       // The next renewal tries again; a lease that lapses meanwhile lets another process run the event too.
-      console.error('pglambda: could not renew event leases', (err as Error).message);
+      this.logger.warn({ events: this.held.size, err: (err as Error).message }, 'could not renew event leases');
     }
   }
 }

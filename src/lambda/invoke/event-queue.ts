@@ -13,6 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import type { Logger } from '../../log/logger.js';
 import type { FunctionKey } from '../model.js';
 import { EventLeases, LEASE_MS, type Claim } from './event-leases.js';
 
@@ -59,8 +60,11 @@ export class EventQueue {
 
   private taking = true;
 
-  constructor(private readonly pool: Pool) {
-    this.leases = new EventLeases(pool);
+  constructor(
+    private readonly pool: Pool,
+    logger: Logger,
+  ) {
+    this.leases = new EventLeases(pool, logger);
   }
 
   /** Resolves with the event's id once it is committed. */

@@ -4,6 +4,7 @@
  * events past MaximumEventAgeInSeconds dropped, and destination records sent.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../../log/logger.js';
 import { ExecutionRoleError, FunctionNotFoundError, ThrottledError } from '../errors.js';
 import { functionArn } from '../model.js';
 import type { FunctionStore } from '../store/function-store.js';
@@ -39,6 +40,7 @@ export class EventWorker {
     private readonly invoker: Invoker,
     private readonly store: FunctionStore,
     private readonly opts: EventWorkerOptions,
+    private readonly logger: Logger,
   ) {}
 
   start(): void {
@@ -73,12 +75,12 @@ export class EventWorker {
         this.queueIsBack();
       } catch (err) {
         // Said once for all slots, not by each at every try; the slots try less often while it lasts.
-        if (!this.stopping && !this.queueDown) console.error('pglambda: the event queue (pglambda\'s PostgreSQL) is unavailable; retrying:', (err as Error).message);
+        if (!this.stopping && !this.queueDown) this.logger.warn({ err: (err as Error).message }, "the event queue (pglambda's PostgreSQL) is unavailable; retrying");
         this.queueDown = true;
         await sleep(wait);
         wait = Math.min(wait * 2, MAX_RETRY_WAIT_MS);
       }
-      if (claim) await this.process(claim).catch((err) => console.error('pglambda: event invocation failed', err));
+      if (claim) await this.process(claim).catch((err) => this.logger.error({ err, requestId: claim.event.id }, 'event invocation failed'));
     }
   }
 
@@ -87,7 +89,7 @@ export class EventWorker {
   private queueIsBack(): void {
     if (!this.queueDown) return;
     this.queueDown = false;
-    console.error('pglambda: the event queue is available again');
+    this.logger.info('the event queue is available again');
   }
 
   private async process(claim: Claim): Promise<void> {
@@ -123,7 +125,7 @@ export class EventWorker {
     } catch (err) {
       if (err instanceof FunctionNotFoundError) return claim.done();
       // Both clear up without pglambda's help (a role can be fixed): retried quietly until the event's age runs out.
-      if (!(err instanceof ThrottledError || err instanceof ExecutionRoleError)) console.error('pglambda: event invocation could not run', err);
+      if (!(err instanceof ThrottledError || err instanceof ExecutionRoleError)) this.logger.error({ err, requestId: e.id }, 'event invocation could not run');
       return claim.retryAt(this.opts.throttleDelayMs, false, { error: (err as Error).message });
     }
     // A run the stop cut short is abandoned, not a function error, and runs again after the start.
