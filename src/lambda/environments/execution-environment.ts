@@ -125,7 +125,7 @@ export class ExecutionEnvironment {
         invokedFunctionArn: input.invokedFunctionArn,
         traceId: traceId(),
         clientContext: input.clientContext,
-      }).then(settle);
+      }).then(settle, (err: Error) => settle({ errorType: 'Runtime.Unknown', detail: `the invocation could not be handed over: ${err.message}`, status: 'crash' }));
     });
     this.inFlight = null;
     clearTimeout(timer);

@@ -128,8 +128,6 @@ export class EnvironmentPool {
   }
 }
 
-export type PoolEntry = Entry;
-
 /**
  * The role's credentials sit in the process's environment and are never refreshed there, so an
  * environment whose session could expire before an invocation's timeout is replaced (as Lambda
