@@ -14,6 +14,7 @@ import { zipDirectory } from '../lambda/code/make-zip.js';
 import { DEFAULT_ROLE } from '../service/default-role.js';
 import { lambdaClient } from './client.js';
 import { intArg } from './options.js';
+import { ProgressLine, size } from './progress.js';
 
 interface DeployOptions {
   name?: string;
@@ -38,10 +39,21 @@ export function deployCommand(): Command {
     .option('--publish', 'publish a version')
     .action(async (dir: string, o: DeployOptions) => {
       const name = o.name ?? basename(resolve(dir));
+      const progress = new ProgressLine();
+      let sent = false;
+      const interrupted = () => {
+        progress.end();
+        console.error(`pglambda: deploy interrupted; ${sent ? `${name} may already be created or updated` : 'nothing was sent'}`);
+        process.exit(130);
+      };
+      process.once('SIGINT', interrupted);
+      let listed = { files: 0, bytes: 0 };
       const zip = await zipDirectory(resolve(dir), {
-        onProgress: (done, total) => process.stderr.write(`\rzipping ${done}/${total} files`),
+        onListed: (files, bytes) => (listed = { files, bytes }),
+        onProgress: (done, total) => progress.update(`zipping ${listed.files} ${plural(listed.files, 'file')}: ${size(done)} of ${size(total)}`),
       });
-      process.stderr.write(`\rzipped ${(zip.length / 1024).toFixed(1)} KiB; deploying ${name}…\n`);
+      progress.line(`zipped ${listed.files} ${plural(listed.files, 'file')}, ${size(listed.bytes)}, into ${size(zip.length)}; deploying ${name}…`);
+      sent = true;
       const client = lambdaClient();
       const exists = await client.send(new GetFunctionCommand({ FunctionName: name })).then(
         () => true,
@@ -57,5 +69,8 @@ export function deployCommand(): Command {
         out = await client.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip, Publish: o.publish }));
       }
       console.log(`${exists ? 'updated' : 'created'} ${out.FunctionArn} (version ${out.Version}, CodeSha256 ${out.CodeSha256})`);
+      process.off('SIGINT', interrupted);
     });
 }
+
+const plural = (n: number, word: string) => (n === 1 ? word : `${word}s`);

@@ -1,27 +1,12 @@
 #!/usr/bin/env node
-/** `pglambda`: one entry, one file per command. */
-import { Command } from 'commander';
-import { deployCommand } from './deploy.js';
-import { installCommand } from './install.js';
-import { doctorCommand } from './doctor.js';
-import { bridgeCommand } from './bridge.js';
-import { uninstallCommand } from './uninstall.js';
-import { invokeCommand } from './invoke.js';
-import { logsCommand } from './logs.js';
-import { upCommand } from './up.js';
+/** `pglambda`: the entry point. */
+import { program } from './program.js';
 
-const program = new Command('pglambda').description("Aurora PostgreSQL's aws_lambda, on any PostgreSQL, with a local Lambda");
-program.addCommand(upCommand());
-program.addCommand(deployCommand());
-program.addCommand(installCommand());
-program.addCommand(uninstallCommand());
-program.addCommand(doctorCommand());
-program.addCommand(bridgeCommand());
-program.addCommand(invokeCommand());
-program.addCommand(logsCommand());
-program.showHelpAfterError();
+// The AWS SDK warns, on every command, that its releases from 2027 on will need Node 22: noise in
+// the output of a tool that runs on Node 20 and later.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-program.parseAsync(process.argv).catch((err: Error) => {
+program().parseAsync(process.argv).catch((err: Error) => {
   console.error(`pglambda: ${err.message}`);
   process.exit(1);
 });

@@ -89,7 +89,10 @@ export function upCommand(): Command {
       const shutdown = (signal: string) => {
         if (++signals > 1) process.exit(130);
         console.log(`\n${signal}: stopping pglambda…`);
-        service.stop().then(() => process.exit(0), (err: Error) => {
+        service.stop().then(() => {
+          console.log('pglambda stopped.');
+          process.exit(0);
+        }, (err: Error) => {
           logger.error({ err }, 'stop failed');
           process.exit(1);
         });

@@ -38,7 +38,7 @@ after(async () => {
 test('deploy creates, then updates and publishes; invoke prints the result; logs prints stored logs', { timeout: 60_000 }, async () => {
   const created = await pglambda(['deploy', dir, '--name', 'hello', '--runtime', 'nodejs20.x']);
   assert.match(created.stdout, /^created arn:aws:lambda:us-west-2:123456789012:function:hello \(version \$LATEST/m);
-  assert.match(created.stderr, /zipped [\d.]+ KiB; deploying hello/);
+  assert.match(created.stderr, /^zipped 1 file, \d+ B, into \d+ B; deploying hello…$/m);
 
   const first = await pglambda(['invoke', 'hello', '--payload', '{"n":7}', '--log']);
   assert.deepEqual(JSON.parse(first.stdout), { v: 1, n: 7 });

@@ -140,6 +140,7 @@ test('a second start refuses; SIGTERM stops the service and its PostgreSQL; a re
   running.child.stderr!.on('data', (b: Buffer) => (tail += b.toString()));
   running.child.kill('SIGTERM');
   assert.equal(await exited(running.child), 0, tail);
+  assert.match(tail, /SIGTERM: stopping pglambda…\n[\s\S]*pglambda stopped\.\n$/);
   assert.equal(alive(pg), false, 'PostgreSQL stopped with the service');
 
   running = await up();

@@ -56,10 +56,12 @@ describe('zipDirectory', () => {
     assert.ok(!before.equals(await zipDirectory(src)));
   });
 
-  it('reports progress in bytes of file content', async () => {
+  it('says what it found, then reports progress in bytes of file content', async () => {
     const calls: Array<[number, number]> = [];
-    await zipDirectory(src, { onProgress: (done, total) => calls.push([done, total]) });
+    let listed: [number, number] | undefined;
+    await zipDirectory(src, { onListed: (files, bytes) => (listed = [files, bytes]), onProgress: (done, total) => calls.push([done, total]) });
     const total = 'exports.handler = async () => 42;\n'.length + '#!/bin/sh\nexec node lib/handler.js\n'.length + 1;
+    assert.deepEqual(listed, [3, total]);
     assert.deepEqual(calls.at(-1), [total, total]);
     assert.ok(calls.every(([done], i) => i === 0 || done > calls[i - 1][0]));
   });

@@ -18,6 +18,8 @@ const S_IFREG = 0o100000;
 export type ZipFileSpec = string | Buffer | { content: string | Buffer; mode?: number };
 
 export interface ZipDirectoryOptions {
+  /** Called once the tree is listed, before any content is read: its regular files and their bytes. */
+  onListed?(files: number, bytes: number): void;
   /** Called as file contents are read: bytes so far and in total. */
   onProgress?(done: number, total: number): void;
 }
@@ -40,7 +42,9 @@ export function zipFiles(files: Record<string, ZipFileSpec>): Promise<Buffer> {
 /** Zips a directory tree as it is on disk: modes kept, symlinks stored as symlinks, not followed. */
 export async function zipDirectory(dir: string, opts: ZipDirectoryOptions = {}): Promise<Buffer> {
   const items = await walk(dir, '', []);
-  const total = items.reduce((sum, { stat }) => sum + (stat.isFile() ? stat.size : 0), 0);
+  const files = items.filter(({ stat }) => stat.isFile());
+  const total = files.reduce((sum, { stat }) => sum + stat.size, 0);
+  opts.onListed?.(files.length, total);
   let done = 0;
   const zip = new yazl.ZipFile();
   for (const { rel, stat, target } of items) {

@@ -1,0 +1,24 @@
+/** The `pglambda` command line: one file per command. */
+import { Command } from 'commander';
+import { deployCommand } from './deploy.js';
+import { installCommand } from './install.js';
+import { doctorCommand } from './doctor.js';
+import { bridgeCommand } from './bridge.js';
+import { uninstallCommand } from './uninstall.js';
+import { invokeCommand } from './invoke.js';
+import { logsCommand } from './logs.js';
+import { upCommand } from './up.js';
+
+export function program(): Command {
+  const program = new Command('pglambda').description("Aurora PostgreSQL's aws_lambda, on any PostgreSQL, with a local Lambda");
+  program.addCommand(upCommand());
+  program.addCommand(deployCommand());
+  program.addCommand(installCommand());
+  program.addCommand(uninstallCommand());
+  program.addCommand(doctorCommand());
+  program.addCommand(bridgeCommand());
+  program.addCommand(invokeCommand());
+  program.addCommand(logsCommand());
+  program.showHelpAfterError();
+  return program;
+}
