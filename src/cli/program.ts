@@ -1,6 +1,7 @@
 /** The `pglambda` command line: one file per command. */
 import { Command } from 'commander';
 import { deployCommand } from './deploy.js';
+import { gcCommand } from './gc.js';
 import { installCommand } from './install.js';
 import { doctorCommand } from './doctor.js';
 import { bridgeCommand } from './bridge.js';
@@ -19,6 +20,7 @@ export function program(): Command {
   program.addCommand(bridgeCommand());
   program.addCommand(invokeCommand());
   program.addCommand(logsCommand());
+  program.addCommand(gcCommand());
   program.showHelpAfterError();
   return program;
 }

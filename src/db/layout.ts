@@ -10,6 +10,9 @@ import { assertReachable, ensureSystemUser, type SystemUser } from './system-use
 
 /** Root-owned home for the shared binaries and for clusters when running as root. */
 export const SYSTEM_DIR = '/var/lib/pglambda';
+export const CLUSTERS_DIR = join(SYSTEM_DIR, 'clusters');
+/** In a cluster folder: the data dir it serves, so that one whose data dir is gone can be told (cluster-gc.ts). */
+export const DATA_DIR_RECORD = 'data-dir';
 
 /**
  * Where one pglambda data dir keeps its PostgreSQL. As a normal user everything lives in the
@@ -46,14 +49,15 @@ export async function prepareLayout(dataDir: string): Promise<ClusterLayout> {
   if (!isRoot()) return { ...files, clusterRoot: abs, pgdata: join(abs, 'pg'), binaries: await resolveBinaries() };
 
   const runAs = await ensureSystemUser();
-  const clustersDir = join(SYSTEM_DIR, 'clusters');
   const located = await readLocation(abs);
-  const clusterRoot = located ?? join(clustersDir, createHash('sha256').update(abs).digest('hex').slice(0, 16));
-  for (const dir of [SYSTEM_DIR, clustersDir, clusterRoot]) {
+  const clusterRoot = located ?? join(CLUSTERS_DIR, createHash('sha256').update(abs).digest('hex').slice(0, 16));
+  for (const dir of [SYSTEM_DIR, CLUSTERS_DIR, clusterRoot]) {
     await mkdir(dir, { recursive: true });
     // Set outright because mkdir's mode is filtered through whatever umask root happens to have.
     await chmod(dir, 0o755);
   }
+  // Written on every start, so a cluster made before the record existed gets one too.
+  await writeFile(join(clusterRoot, DATA_DIR_RECORD), `${abs}\n`);
   if (!located) {
     // No pointer means this data dir is new: a cluster at its path belonged to a data dir that was
     // deleted (the usual way to start over), so it goes too.
@@ -67,7 +71,7 @@ export async function prepareLayout(dataDir: string): Promise<ClusterLayout> {
   return { ...files, clusterRoot, pgdata: join(clusterRoot, 'pg'), binaries, runAs };
 }
 
-async function readLocation(dataDir: string): Promise<string | undefined> {
+export async function readLocation(dataDir: string): Promise<string | undefined> {
   const file = join(dataDir, 'pg-location');
   let location: string;
   try {

@@ -2,6 +2,8 @@
  * The composition root: pglambda's own PostgreSQL, its schema, the Lambda domain and the AWS
  * endpoint, started in that order and stopped in reverse.
  */
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { AwsEndpoint } from '../aws/server.js';
@@ -29,6 +31,7 @@ import { migrate } from '../state/migrate.js';
 import { stateMigrations } from './state-schema.js';
 import { CodeCollector } from './code-collector.js';
 import { lockDataDir } from './instance-lock.js';
+import { preflight } from './preflight.js';
 import { ClusterRegistry } from '../bridge/cluster-registry.js';
 import { clusterService } from '../bridge/cluster-routes.js';
 import { startBridge, type RunningBridge } from './start-bridge.js';
@@ -118,7 +121,13 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
     for (const s of stops.reverse()) await s();
   };
   try {
+    const created = !existsSync(opts.dataDir);
     stops.push(await lockDataDir(opts.dataDir));
+    await preflight(opts, logger).catch(async (err: unknown) => {
+      // Nothing but the lock is in a data dir this start made: it goes with the failure.
+      if (created) await rm(opts.dataDir, { recursive: true, force: true });
+      throw err;
+    });
     const extensionDirs = [await stageExtensions(opts.dataDir)];
     const postgres = await startEmbeddedPostgres({ dataDir: opts.dataDir, port: opts.pgPort, host: opts.host, extensionDirs, log: logger.child({ component: 'postgres' }) });
     stops.push(() => postgres.stop());

@@ -1,7 +1,7 @@
 /** `pglambda up` as a user runs it: from a 0700 folder (as root in CI), ports, signals, restarts, kill -9. */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -133,6 +133,8 @@ test('a second start refuses; SIGTERM stops the service and its PostgreSQL; a re
   const clash = await up(['--data-dir', join(home, 'other')]).then(() => assert.fail('clashing start should fail'), failed);
   assert.equal(clash.code, 1);
   assert.match(clash.output, /port \d+ on 127.0.0.1 is in use; pass --(pg-)?port to choose another/);
+  // Found before anything was made: no data dir, so no PostgreSQL cluster (40–60 MB) either.
+  assert.equal(existsSync(join(home, 'other')), false, 'the failed start left its data dir');
 
   const pg = await postmasterPid();
   let tail = '';

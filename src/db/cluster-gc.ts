@@ -1,0 +1,74 @@
+/**
+ * As root each data dir's PostgreSQL cluster lives under /var/lib/pglambda/clusters (layout.ts), so
+ * deleting a data dir, the usual way to start over, leaves its 40–60 MB behind. A cluster records
+ * its data dir; one whose data dir is gone, or now points at another cluster, is stopped and removed.
+ */
+import { lstat, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { exists, isErrno } from './files.js';
+import { CLUSTERS_DIR, DATA_DIR_RECORD, readLocation } from './layout.js';
+import { quiet, type Log } from './log.js';
+import { stopStalePostmaster } from './postmaster.js';
+
+export interface OrphanCluster {
+  root: string;
+  dataDir: string;
+  /** Why it had to go: its data dir is gone, or points at another cluster. */
+  why: string;
+  bytes: number;
+}
+
+export interface ClusterGcResult {
+  removed: OrphanCluster[];
+  /** Clusters made before they recorded their data dir: whose they are cannot be told, so they stay. */
+  unknown: string[];
+}
+
+export async function collectOrphanClusters(log: Log = quiet): Promise<ClusterGcResult> {
+  const result: ClusterGcResult = { removed: [], unknown: [] };
+  let names: string[];
+  try {
+    names = await readdir(CLUSTERS_DIR);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return result;
+    throw err;
+  }
+  for (const name of names.sort()) {
+    const root = join(CLUSTERS_DIR, name);
+    const dataDir = (await readFile(join(root, DATA_DIR_RECORD), 'utf8').catch(() => '')).trim();
+    if (!dataDir) {
+      result.unknown.push(root);
+      continue;
+    }
+    const why = await orphaned(root, dataDir);
+    if (!why) continue;
+    const bytes = await sizeOf(root);
+    // A server whose data dir was deleted while it ran (or after a kill -9) still holds its port.
+    await stopStalePostmaster(join(root, 'pg'), log);
+    await rm(root, { recursive: true, force: true });
+    result.removed.push({ root, dataDir, why, bytes });
+  }
+  return result;
+}
+
+/** What the lines of a collection say, one per cluster removed. */
+export const removedLines = (r: ClusterGcResult) =>
+  r.removed.map((c) => `removed ${c.root} (${(c.bytes / 1024 / 1024).toFixed(1)} MiB), the PostgreSQL cluster of ${c.dataDir}: ${c.why}`);
+
+/**
+ * A data dir that exists but has no pointer yet may be one whose first start is writing it: its
+ * cluster stays.
+ */
+async function orphaned(root: string, dataDir: string): Promise<string | undefined> {
+  if (!(await exists(dataDir))) return 'that data dir is gone';
+  const located = await readLocation(dataDir).catch(() => undefined);
+  return located !== undefined && located !== root ? `that data dir uses ${located} now` : undefined;
+}
+
+async function sizeOf(path: string): Promise<number> {
+  const st = await lstat(path).catch(() => undefined);
+  if (!st?.isDirectory()) return st?.size ?? 0;
+  let bytes = 0;
+  for (const name of await readdir(path).catch(() => [] as string[])) bytes += await sizeOf(join(path, name));
+  return bytes;
+}
