@@ -39,7 +39,7 @@ import { deployExamples, installIntoEmbedded, stageExtensions } from './embedded
 import { enrollNewDatabases } from './embedded-enrollment.js';
 import { ensureDefaultRole } from './default-role.js';
 import { executionCredentials } from './execution-credentials.js';
-import { createStarterAccess } from './starter-access.js';
+import { createStarterAccess, noteStarterAccessLeft } from './starter-access.js';
 import { RoleCredentials } from '../bridge/role-credentials.js';
 import { rootIdentity } from '../aws/sts/identity.js';
 import { Authenticator, rootKeySecret } from '../aws/auth/authenticate.js';
@@ -241,6 +241,7 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
         await step(logger, 'aws_lambda for new databases', () =>
           enrollNewDatabases(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port }));
         if (opts.examples) await step(logger, 'starter access for my-db-cluster', () => createStarterAccess(endpointUrl, root));
+        else await noteStarterAccessLeft(endpointUrl, root, opts.dataDir, logger);
       })(),
       (async () => {
         await step(logger, 'execution role pglambda-default', () => ensureDefaultRole(endpointUrl, root));

@@ -9,6 +9,7 @@ import { GetPolicyVersionCommand, GetRoleCommand, IAMClient, ListAttachedRolePol
 import { AddRoleToDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { ensureRole, TRUSTS_RDS } from '../helpers/iam.js';
 import { psql, skipWithoutPsql } from '../helpers/psql.js';
+import { WARN } from '../helpers/logger.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 const denied = (resource: string) =>
@@ -58,6 +59,23 @@ SELECT status_code FROM aws_lambda.invoke('other', '{}'::json, qualifier => '$LA
       iam.destroy();
       rds.destroy();
     }
+  });
+});
+
+describe('a --no-examples start on a data dir an earlier start filled', () => {
+  let svc: TestService;
+  before(async () => {
+    svc = await startTestService({ examples: true, grantAll: false });
+  });
+  after(() => svc.close());
+
+  test('says the starter role is still there, and how to start clean', { timeout: 60_000 }, async () => {
+    svc = await svc.restart({ examples: false });
+    const [said] = svc.log.saying('my-db-cluster still has the starter role pglambda-starter from an earlier start');
+    assert.ok(said, svc.log.lines.map((l) => l.msg).join('\n'));
+    assert.equal(said.level, WARN);
+    assert.match(said.msg, new RegExp(`To start clean, stop pglambda and delete ${svc.dataDir}, or pass another --data-dir; or remove the role: ` +
+      'aws rds remove-role-from-db-cluster --db-cluster-identifier my-db-cluster --feature-name Lambda --role-arn arn:aws:iam::123456789012:role/pglambda-starter$'));
   });
 });
 
