@@ -103,6 +103,11 @@ test('starts from a 0700 home and prints what to paste', { timeout: 60_000 }, as
   assert.match(output, /export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-west-2/);
   assert.match(output, new RegExp(`export DATABASE_URL=postgres://postgres:[^@]+@127.0.0.1:${pgPort}/postgres`));
   assert.match(output, /--endpoint-url/);
+  // The README shows the same lines, on the default ports and with … for the password.
+  const shown = /`npm start` prints what to paste into a shell:\n\n```sh\n([\s\S]*?)```/.exec(readFileSync('README.md', 'utf8'))![1]!.trim().split('\n');
+  const printed = output.split('\n').filter((line) => line.startsWith('  export ')).map((line) =>
+    line.trim().replace(`:${port}`, ':4575').replace(`:${pgPort}/`, ':5488/').replace(/(postgres:\/\/\w+:)[^@]+@/, '$1…@'));
+  assert.deepEqual(shown, printed);
   for (const line of [
     /^starting PostgreSQL 18 \(first start: initdb in \S+\) …$/m,
     /^PostgreSQL 18 ready on 127\.0\.0\.1:\d+ \(pid \d+\)$/m,
