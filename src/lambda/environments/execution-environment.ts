@@ -163,12 +163,6 @@ export class ExecutionEnvironment {
     clearTimeout(limit);
   }
 
-  /** Waits for the runtime's init (first /next) without invoking; used to pre-warm. */
-  async waitReady(): Promise<void> {
-    await this.ready;
-    if (this.state === 'starting') this.state = 'ready';
-  }
-
   stop(): void {
     if (this.state === 'stopped') return;
     this.state = 'stopped';

@@ -6,11 +6,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HEADERS, INIT_ERROR_PATH as INIT_ERROR, INVOCATION_PREFIX as INVOCATION, NEXT_PATH as NEXT } from '../../runtime/runtime-api-wire.js';
 import { MAX_RESPONSE_BYTES, type InvocationSlot, type RuntimeInvocation, type RuntimeOutcome } from './invocation-slot.js';
 
-const NEXT = '/2018-06-01/runtime/invocation/next';
-const INIT_ERROR = '/2018-06-01/runtime/init/error';
-const INVOCATION = '/2018-06-01/runtime/invocation/';
 const OK = '{"status":"OK"}';
 const NOT_FOUND = '{"errorMessage":"Not found","errorType":"NotFound"}';
 const INVALID_ID = '{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}';
@@ -42,7 +40,7 @@ export class RuntimeApi {
     }
     const body = await readBounded(req, MAX_RESPONSE_BYTES);
     if (req.method !== 'POST') return reply(res, 404, NOT_FOUND);
-    const errorType = headerOf(req, 'lambda-runtime-function-error-type');
+    const errorType = headerOf(req, HEADERS.errorType);
     if (url === INIT_ERROR) {
       reply(res, 202, OK);
       return this.slot.postInitError(typeof body === 'number' ? { kind: 'too-large', size: body } : { kind: 'init-error', body, errorType });
@@ -78,12 +76,12 @@ function sendInvocation(res: ServerResponse, inv: RuntimeInvocation): void {
   const headers = [
     'content-type', 'application/json',
     'content-length', String(inv.payload.length),
-    'lambda-runtime-aws-request-id', inv.requestId,
-    'lambda-runtime-deadline-ms', String(inv.deadlineMs),
-    'lambda-runtime-invoked-function-arn', inv.invokedFunctionArn,
-    'lambda-runtime-trace-id', inv.traceId,
+    HEADERS.requestId, inv.requestId,
+    HEADERS.deadlineMs, String(inv.deadlineMs),
+    HEADERS.invokedFunctionArn, inv.invokedFunctionArn,
+    HEADERS.traceId, inv.traceId,
   ];
-  if (inv.clientContext) headers.push('lambda-runtime-client-context', inv.clientContext);
+  if (inv.clientContext) headers.push(HEADERS.clientContext, inv.clientContext);
   res.writeHead(200, headers);
   res.end(inv.payload);
 }

@@ -3,11 +3,10 @@
  * One keep-alive agent, so a warm invoke costs two requests on an already open connection.
  */
 import http from 'node:http';
+import { HEADERS, INIT_ERROR_PATH, INVOCATION_PREFIX, NEXT_PATH } from '../runtime-api-wire.js';
 import type { ErrorResponse } from './errors.js';
 import { RuntimeApiUnavailable, type Invocation, type RuntimeClient } from './runtime-client.js';
 
-const BASE = '/2018-06-01/runtime';
-const ERROR_TYPE_HEADER = 'lambda-runtime-function-error-type';
 
 interface Reply {
   status: number;
@@ -30,8 +29,8 @@ export class RapidClient implements RuntimeClient {
 
   /** Long-polls for the next event; there is deliberately no timeout. */
   async next(): Promise<Invocation> {
-    const reply = await this.#send('GET', `${BASE}/invocation/next`);
-    const id = reply.headers['lambda-runtime-aws-request-id'];
+    const reply = await this.#send('GET', NEXT_PATH);
+    const id = reply.headers[HEADERS.requestId];
     if (reply.status !== 200 || typeof id !== 'string' || id === '') {
       throw new Error(`Runtime API /invocation/next answered ${reply.status} without a request id: ${reply.body}`);
     }
@@ -39,25 +38,25 @@ export class RapidClient implements RuntimeClient {
     return {
       id,
       event: reply.body,
-      deadlineMs: Number(h['lambda-runtime-deadline-ms']),
-      invokedFunctionArn: single(h['lambda-runtime-invoked-function-arn']),
-      traceId: single(h['lambda-runtime-trace-id']),
-      clientContext: single(h['lambda-runtime-client-context']),
-      cognitoIdentity: single(h['lambda-runtime-cognito-identity']),
-      tenantId: single(h['lambda-runtime-aws-tenant-id']),
+      deadlineMs: Number(h[HEADERS.deadlineMs]),
+      invokedFunctionArn: single(h[HEADERS.invokedFunctionArn]),
+      traceId: single(h[HEADERS.traceId]),
+      clientContext: single(h[HEADERS.clientContext]),
+      cognitoIdentity: single(h[HEADERS.cognitoIdentity]),
+      tenantId: single(h[HEADERS.tenantId]),
     };
   }
 
   async postResponse(id: string, json: string): Promise<void> {
-    await this.#send('POST', `${BASE}/invocation/${encodeURIComponent(id)}/response`, json);
+    await this.#send('POST', `${INVOCATION_PREFIX}${encodeURIComponent(id)}/response`, json);
   }
 
   async postError(id: string, error: ErrorResponse): Promise<void> {
-    await this.#send('POST', `${BASE}/invocation/${encodeURIComponent(id)}/error`, JSON.stringify(error), error.errorType);
+    await this.#send('POST', `${INVOCATION_PREFIX}${encodeURIComponent(id)}/error`, JSON.stringify(error), error.errorType);
   }
 
   async postInitError(error: ErrorResponse): Promise<void> {
-    await this.#send('POST', `${BASE}/init/error`, JSON.stringify(error), error.errorType);
+    await this.#send('POST', INIT_ERROR_PATH, JSON.stringify(error), error.errorType);
   }
 
   // Statuses of posts are not checked: a refused response (e.g. 413) is the service's to report
@@ -67,7 +66,7 @@ export class RapidClient implements RuntimeClient {
       body === undefined
         ? undefined
         : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-    if (headers && errorType) headers[ERROR_TYPE_HEADER] = headerSafe(errorType);
+    if (headers && errorType) headers[HEADERS.errorType] = headerSafe(errorType);
     const options: http.RequestOptions = { host: this.#host, port: this.#port, method, path, headers, agent: this.#agent };
     return new Promise((resolve, reject) => {
       const attempt = (retried: boolean): void => {
