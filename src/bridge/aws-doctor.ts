@@ -5,7 +5,8 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsBinding, Cluster } from './cluster-registry.js';
+import type { Cluster } from '../rds/store/cluster-registry.js';
+import type { AwsBinding } from '../rds/store/cluster-store.js';
 import { functionScope, resolveTarget } from './target.js';
 
 export interface Finding {

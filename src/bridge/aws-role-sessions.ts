@@ -6,7 +6,8 @@
  * Sessions are kept until shortly before they expire (session-cache.ts).
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsBinding, Cluster } from './cluster-registry.js';
+import type { Cluster } from '../rds/store/cluster-registry.js';
+import type { AwsBinding } from '../rds/store/cluster-store.js';
 import { InvokeApiFailed } from './errors.js';
 import type { RoleSession } from './role-credentials.js';
 import { SessionCache } from './session-cache.js';

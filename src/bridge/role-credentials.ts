@@ -10,7 +10,7 @@ import type { IssuedSession } from '../aws/sts/assume-role.js';
 import { sessionIdentity, type Identity } from '../aws/sts/identity.js';
 import { clusterArn } from '../rds/store/cluster-store.js';
 import { InvokeApiFailed } from './errors.js';
-import type { Cluster } from './cluster-registry.js';
+import type { Cluster } from '../rds/store/cluster-registry.js';
 import { SessionCache } from './session-cache.js';
 
 type ClusterScope = Pick<Cluster, 'accountId' | 'region' | 'identifier'>;

@@ -4,7 +4,8 @@
  * standalone bridges).
  */
 import pg from 'pg';
-import { ClusterRegistry, DEFAULT_CLUSTER, type AwsBinding } from '../bridge/cluster-registry.js';
+import { ClusterRegistry, DEFAULT_CLUSTER } from '../rds/store/cluster-registry.js';
+import type { AwsBinding } from '../rds/store/cluster-store.js';
 import { stateMigrations } from '../service/state-schema.js';
 import { migrate } from '../state/migrate.js';
 import { cliFetch } from './client.js';

@@ -5,7 +5,7 @@
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { signedFetch, type SignedFetchOptions } from '../aws/auth/signed-fetch.js';
-import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
+import { DEFAULT_CLUSTER } from '../rds/store/cluster-registry.js';
 import { defaultEndpoint } from './options.js';
 
 /** The caller's region, as the SDK reads it; the default cluster's without one. */

@@ -1,6 +1,6 @@
 /** `pglambda doctor --cluster ID --function NAME`: what invoking NAME from a cluster bound to AWS needs, checked by the running pglambda. */
 import { Command } from 'commander';
-import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
+import { DEFAULT_CLUSTER } from '../rds/store/cluster-registry.js';
 import type { Finding } from '../bridge/aws-doctor.js';
 import { cliFetch, cliRegion } from './client.js';
 import { defaultEndpoint } from './options.js';

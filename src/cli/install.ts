@@ -6,7 +6,7 @@
  */
 import { Command } from 'commander';
 import pg from 'pg';
-import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
+import { DEFAULT_CLUSTER } from '../rds/store/cluster-registry.js';
 import { AWS_LAMBDA_VERSION, configureBridge, configureBridgeTls, databaseIdentity, installAwsLambda, moveToNewLogin, plainInstallSql } from '../bridge/install.js';
 import { enroll } from '../bridge/enrollment.js';
 import { loginsFor, type BridgeLogin } from './bridge-logins.js';

@@ -1,7 +1,7 @@
 /** `pglambda uninstall --database-url URL`: removes what `pglambda install` added to a database, and retires its bridge login. */
 import { Command } from 'commander';
 import pg from 'pg';
-import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
+import { DEFAULT_CLUSTER } from '../rds/store/cluster-registry.js';
 import { currentBridgeLogin, databaseIdentity, uninstallAwsLambda } from '../bridge/install.js';
 import { loginsFor } from './bridge-logins.js';
 import { cliRegion } from './client.js';

@@ -4,7 +4,7 @@
  * starts, so those databases keep working; `pglambda install` gives any of them a login of its own.
  */
 import pg from 'pg';
-import { DEFAULT_CLUSTER, type ClusterRegistry } from '../bridge/cluster-registry.js';
+import { DEFAULT_CLUSTER, type ClusterRegistry } from '../rds/store/cluster-registry.js';
 import { enroll, enrolledLogin, moveEnrollment } from '../bridge/enrollment.js';
 import { databaseIdentity } from '../bridge/install.js';
 

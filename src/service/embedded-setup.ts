@@ -15,7 +15,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-lambda';
 import pg from 'pg';
-import { DEFAULT_CLUSTER, type ClusterRegistry } from '../bridge/cluster-registry.js';
+import { DEFAULT_CLUSTER, type ClusterRegistry } from '../rds/store/cluster-registry.js';
 import { configureBridge, EXTENSION_FILES, extensionsDir, installAwsLambda, moveToNewLogin } from '../bridge/install.js';
 import { zipDirectory } from '../lambda/code/make-zip.js';
 import { DEFAULT_ROLE } from './default-role.js';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { InvokeService } from '../aws/lambda/invoke-service.js';
 import { createBridgeServer } from '../bridge/bridge-server.js';
-import type { ClusterRegistry } from '../bridge/cluster-registry.js';
+import type { ClusterRegistry } from '../rds/store/cluster-registry.js';
 import { LocalLambda } from '../bridge/local-lambda.js';
 import { RemoteLambda } from '../bridge/remote-lambda.js';
 import { AwsRoleSessions } from '../bridge/aws-role-sessions.js';

@@ -32,8 +32,9 @@ import { stateMigrations } from './state-schema.js';
 import { CodeCollector } from './code-collector.js';
 import { lockDataDir } from './instance-lock.js';
 import { preflight } from './preflight.js';
-import { ClusterRegistry } from '../bridge/cluster-registry.js';
-import { clusterService } from '../bridge/cluster-routes.js';
+import { ClusterRegistry } from '../rds/store/cluster-registry.js';
+import { clusterService } from '../aws/rds/cluster-routes.js';
+import { diagnose } from '../bridge/aws-doctor.js';
 import { startBridge, type RunningBridge } from './start-bridge.js';
 import { deployExamples, installIntoEmbedded, stageExtensions } from './embedded-setup.js';
 import { enrollNewDatabases } from './embedded-enrollment.js';
@@ -193,7 +194,14 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
       accountOfSessionKey: async (key) => (await sts.identities.resolveAccessKey(key)).accountId,
       logger: logger.child({ component: 'aws' }),
       services: [
-        clusterService(registry, () => ({ host: opts.host, port: bridgePort })),
+        clusterService({
+          registry,
+          bridge: () => ({ host: opts.host, port: bridgePort }),
+          diagnose,
+          identities: sts.identities,
+          roles: sts.roles,
+          enforceIam: opts.enforceIam,
+        }),
         lambda.api,
         iamService(iamStore),
         stsService(sts),

@@ -5,7 +5,7 @@
  * only inside `pglambda up`.
  */
 import pg from 'pg';
-import { ClusterRegistry } from '../bridge/cluster-registry.js';
+import { ClusterRegistry } from '../rds/store/cluster-registry.js';
 import type { Logger } from '../log/logger.js';
 import { migrate } from '../state/migrate.js';
 import { startHealth } from './health.js';

@@ -8,7 +8,7 @@
  */
 import { AttachRolePolicyCommand, CreatePolicyCommand, CreateRoleCommand, EntityAlreadyExistsException, GetRoleCommand, IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { AddRoleToDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
-import { DEFAULT_CLUSTER } from '../bridge/cluster-registry.js';
+import { DEFAULT_CLUSTER } from '../rds/store/cluster-registry.js';
 import { policyArn, roleArn } from '../iam/store/model.js';
 import { functionArn } from '../lambda/model.js';
 import { policyDocument, trustsService } from './policy-documents.js';

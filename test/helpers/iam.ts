@@ -5,7 +5,7 @@
  */
 import { AttachRolePolicyCommand, CreateRoleCommand, EntityAlreadyExistsException, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AddRoleToDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
-import { DEFAULT_CLUSTER } from '../../src/bridge/cluster-registry.js';
+import { DEFAULT_CLUSTER } from '../../src/rds/store/cluster-registry.js';
 import { policyDocument, trustsService } from '../../src/service/policy-documents.js';
 
 export const TRUSTS_LAMBDA = trustsService('lambda.amazonaws.com');

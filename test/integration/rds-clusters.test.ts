@@ -2,11 +2,12 @@
  * RDS through the official SDK: the cluster the start registers, CreateDBCluster,
  * DescribeDBClusters and DeleteDBCluster per account and region, AddRoleToDBCluster and
  * RemoveRoleFromDBCluster with their errors and quota; what the bridge asks (roleForFeature); and
- * IAM's DeleteRole refusing a role still associated with a cluster.
+ * IAM's DeleteRole refusing a role still associated with a cluster; pglambda's bridge-login routes
+ * authorized as rds:ModifyDBCluster.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CreateRoleCommand, DeleteRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, DeleteRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   AddRoleToDBClusterCommand,
   CreateDBClusterCommand,
@@ -16,7 +17,9 @@ import {
   RemoveRoleFromDBClusterCommand,
   type CreateDBClusterCommandInput,
 } from '@aws-sdk/client-rds';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import pg from 'pg';
+import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
 import { ClusterStore } from '../../src/rds/store/cluster-store.js';
 import { refused } from '../helpers/aws-assert.js';
 import { startTestService, type TestService } from '../helpers/service.js';
@@ -208,4 +211,49 @@ test('a request signed with an expired session is refused with ExpiredToken', as
     [ACCT, `arn:aws:iam::${ACCT}:role/whatever`],
   );
   await refused(describe(undefined, rdsFor('us-west-2', 'ASIARDSEXPIRED000000', 'token')), 'ExpiredToken', 403, 'The security token included in the request is expired');
+});
+
+test('a role session issues and retires bridge logins only when allowed rds:ModifyDBCluster on the cluster; root always may', async () => {
+  const cluster = `arn:aws:rds:us-west-2:${ACCT}:cluster:login-test`;
+  const sts = new STSClient({ endpoint: svc.endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  clients.push(sts);
+  const sessionOf = async (name: string, allowed?: string) => {
+    await iam.send(new CreateRoleCommand({
+      RoleName: name,
+      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'sts:AssumeRole' }] }),
+    }));
+    if (allowed) {
+      await iam.send(new PutRolePolicyCommand({
+        RoleName: name,
+        PolicyName: 'rds',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: allowed, Resource: cluster }] }),
+      }));
+    }
+    const c = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCT}:role/${name}`, RoleSessionName: 'cli' }))).Credentials!;
+    return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+  };
+  const routes = `${svc.endpoint}/_pglambda/clusters/login-test`;
+  const sign = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => ({ service: 'pglambda', region: 'us-west-2', credentials });
+  const issue = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) =>
+    signedFetch(new URL(`${routes}/bridge-login`), { ...sign(credentials), method: 'POST', body: '{}' });
+
+  const root = await issue({ accessKeyId: 'test', secretAccessKey: 'test' });
+  assert.equal(root.status, 200, await root.clone().text());
+  const { login } = await root.json();
+
+  const bystander = await sessionOf('cluster-bystander', 'rds:DescribeDBClusters');
+  const who = `arn:aws:sts::${ACCT}:assumed-role/cluster-bystander/cli`;
+  for (const r of [await issue(bystander), await signedFetch(new URL(`${routes}/bridge-logins/${login}`), { ...sign(bystander), method: 'DELETE' })]) {
+    assert.equal(r.status, 403);
+    assert.equal(r.headers.get('x-amzn-errortype'), 'AccessDeniedException');
+    assert.deepEqual(await r.json(), {
+      message: `User: ${who} is not authorized to perform: rds:ModifyDBCluster on resource: ${cluster} because no identity-based policy allows the rds:ModifyDBCluster action`,
+    });
+  }
+
+  const operator = await sessionOf('cluster-operator', 'rds:ModifyDBCluster');
+  const issued = await issue(operator);
+  assert.equal(issued.status, 200, await issued.clone().text());
+  const retired = await signedFetch(new URL(`${routes}/bridge-logins/${login}`), { ...sign(operator), method: 'DELETE' });
+  assert.deepEqual(await retired.json(), { Login: login, Retired: true });
 });

@@ -19,7 +19,8 @@ import { clusterShape } from './shapes.js';
 
 const IDENTIFIER = /^[a-zA-Z](?:-?[a-zA-Z0-9])*$/;
 
-function checkIdentifier(id: string): void {
+/** RDS's rule for a DBClusterIdentifier, for the API and for the clusters installs register. */
+export function checkIdentifier(id: string): void {
   if (id.length > 63 || !IDENTIFIER.test(id)) {
     throw new InvalidParameterValue('The parameter DBClusterIdentifier is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.');
   }

@@ -1,6 +1,6 @@
 /**
  * The RDS service: regional (a cluster lives in the region the request was signed for), spoken over
- * the query protocol under the signing name `rds`. Clusters are the bridge's (`rds.db_clusters`), so
+ * the query protocol under the signing name `rds`. Clusters are shared with installs (`rds.db_clusters`), so
  * the one `pglambda install` registers is described here too.
  */
 import { queryService } from '../protocols/query-xml.js';

@@ -1,9 +1,9 @@
 /**
- * DB clusters as RDS sees them, with their associated IAM roles, in the bridge's `rds.db_clusters`.
- * Rules (errors, quotas) belong to the API; this answers and records. `roleForFeature` is what the
+ * DB clusters as RDS sees them, with their associated IAM roles: the one writer of `rds.db_clusters`,
+ * for the RDS API and for installs alike. Rules (errors, quotas) belong to the API; this answers and records. `roleForFeature` is what the
  * bridge asks to learn which role a cluster's database acts through.
  */
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../../state/transaction.js';
 
 export interface Tag {
@@ -15,6 +15,13 @@ export interface AssociatedRole {
   roleArn: string;
   featureName: string;
   status: string;
+}
+
+/** The role the bridge assumes on AWS for a cluster, as RDS assumes the role associated with it. */
+export interface AwsBinding {
+  roleArn: string;
+  /** Sent with AssumeRole, for a trust policy that requires `sts:ExternalId`. */
+  externalId?: string;
 }
 
 export interface ClusterRecord {
@@ -105,6 +112,21 @@ export class ClusterStore {
       [c.accountId, c.region, c.identifier, c.engine, c.engineVersion ?? null, c.masterUsername ?? null, c.resourceId, JSON.stringify(c.tags)],
     );
     return r.rowCount === 1 ? this.find(c.accountId, c.region, c.identifier) : undefined;
+  }
+
+  /**
+   * Records the cluster a database is installed for if it is new, in the transaction that issues its
+   * login. `aws` binds it to AWS Lambda, null to pglambda's own; undefined leaves the binding as it is.
+   */
+  async recordInstalled(tx: PoolClient, accountId: string, region: string, identifier: string, aws?: AwsBinding | null): Promise<void> {
+    await tx.query(
+      `insert into rds.db_clusters (account_id, region, identifier, aws_role_arn, aws_external_id)
+       values ($1, $2, $3, $5, $6)
+       on conflict (account_id, region, identifier) do update set
+         aws_role_arn = case when $4 then excluded.aws_role_arn else rds.db_clusters.aws_role_arn end,
+         aws_external_id = case when $4 then excluded.aws_external_id else rds.db_clusters.aws_external_id end`,
+      [accountId, region, identifier, aws !== undefined, aws?.roleArn ?? null, aws?.externalId ?? null],
+    );
   }
 
   async find(accountId: string, region: string, identifier: string): Promise<ClusterRecord | undefined> {

@@ -1,11 +1,40 @@
 import type { Migration } from '../../state/migrate.js';
 
 /**
- * RDS's view of the bridge's clusters (`rds.db_clusters`, migrations rds:1 and rds:2 in the bridge's
- * registry): one table, so a cluster `pglambda install` registers is an RDS cluster too and one the
- * RDS API creates can later be installed into a database.
+ * Clusters and their bridge logins (`rds.db_clusters`, `rds.bridge_logins`): one table of clusters,
+ * so a cluster `pglambda install` registers is an RDS cluster too and one the RDS API creates can
+ * later be installed into a database.
  */
 export const rdsMigrations: Migration[] = [
+  {
+    id: 'rds:1',
+    sql: `
+      create schema rds;
+      create table rds.db_clusters (
+        account_id text not null,
+        region text not null,
+        identifier text not null,
+        bridge_login text not null unique,
+        bridge_verifier text not null,
+        created_at timestamptz not null default now(),
+        primary key (account_id, region, identifier)
+      );
+    `,
+  },
+  {
+    id: 'rds:2',
+    sql: `
+      -- What a cluster could invoke before IAM roles existed (dropped by rds:4).
+      create table rds.invoke_grants (
+        account_id text not null,
+        region text not null,
+        identifier text not null,
+        resource text not null,
+        primary key (account_id, region, identifier, resource),
+        foreign key (account_id, region, identifier) references rds.db_clusters on delete cascade
+      );
+    `,
+  },
   {
     id: 'rds:3',
     sql: `

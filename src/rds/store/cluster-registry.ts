@@ -5,55 +5,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { makeVerifier } from '../pgwire/scram.js';
-import type { Migration } from '../state/migrate.js';
-import { inTransaction } from '../state/transaction.js';
-import type { ClusterScope } from './target.js';
+import { makeVerifier } from '../../pgwire/scram.js';
+import { inTransaction } from '../../state/transaction.js';
+import { ClusterStore, type AwsBinding } from './cluster-store.js';
 
-export const clusterMigrations: Migration[] = [
-  {
-    id: 'rds:1',
-    sql: `
-      create schema rds;
-      create table rds.db_clusters (
-        account_id text not null,
-        region text not null,
-        identifier text not null,
-        bridge_login text not null unique,
-        bridge_verifier text not null,
-        created_at timestamptz not null default now(),
-        primary key (account_id, region, identifier)
-      );
-    `,
-  },
-  {
-    id: 'rds:2',
-    sql: `
-      -- What a cluster could invoke before IAM roles existed (dropped by rds:4).
-      create table rds.invoke_grants (
-        account_id text not null,
-        region text not null,
-        identifier text not null,
-        resource text not null,
-        primary key (account_id, region, identifier, resource),
-        foreign key (account_id, region, identifier) references rds.db_clusters on delete cascade
-      );
-    `,
-  },
-];
-
-export interface Cluster extends ClusterScope {
+export interface Cluster {
+  accountId: string;
+  region: string;
   identifier: string;
   login: string;
   /** Set when the cluster's invokes go to AWS Lambda rather than pglambda's own. */
   aws?: AwsBinding;
-}
-
-/** The role the bridge assumes on AWS for a cluster, as RDS assumes the role associated with it. */
-export interface AwsBinding {
-  roleArn: string;
-  /** Sent with AssumeRole, for a trust policy that requires `sts:ExternalId`. */
-  externalId?: string;
 }
 
 export interface ClusterCredentials {
@@ -86,7 +48,11 @@ export class ClusterRegistry {
   private following = false;
   private relisten?: NodeJS.Timeout;
 
-  constructor(private readonly pool: Pool) {}
+  private readonly clusters: ClusterStore;
+
+  constructor(private readonly pool: Pool) {
+    this.clusters = new ClusterStore(pool);
+  }
 
   /**
    * Follows changes other processes make (replicas of the bridge, installs writing to the state
@@ -143,14 +109,7 @@ export class ClusterRegistry {
     const login = newLogin(identifier);
     const password = randomBytes(24).toString('base64url');
     await inTransaction(this.pool, async (c) => {
-      await c.query(
-        `insert into rds.db_clusters (account_id, region, identifier, aws_role_arn, aws_external_id)
-         values ($1, $2, $3, $5, $6)
-         on conflict (account_id, region, identifier) do update set
-           aws_role_arn = case when $4 then excluded.aws_role_arn else rds.db_clusters.aws_role_arn end,
-           aws_external_id = case when $4 then excluded.aws_external_id else rds.db_clusters.aws_external_id end`,
-        [accountId, region, identifier, aws !== undefined, aws?.roleArn ?? null, aws?.externalId ?? null],
-      );
+      await this.clusters.recordInstalled(c, accountId, region, identifier, aws);
       await c.query(
         'insert into rds.bridge_logins (login, account_id, region, identifier, verifier, issued_to) values ($1, $2, $3, $4, $5, $6)',
         [login, accountId, region, identifier, makeVerifier(password), issuedTo ?? null],

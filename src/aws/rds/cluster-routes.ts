@@ -1,0 +1,109 @@
+/**
+ * pglambda's own cluster routes, additive under `/_pglambda/`, authorized by IAM as RDS actions on the
+ * cluster's ARN (root callers may do everything in their account):
+ * - `POST /_pglambda/clusters/{Identifier}/bridge-login` (`rds:ModifyDBCluster`) registers a cluster
+ *   (and sets where its invokes go) and issues a new bridge login for one database: what
+ *   `pglambda install` puts into that database's user mapping;
+ * - `DELETE /_pglambda/clusters/{Identifier}/bridge-logins/{Login}` (`rds:ModifyDBCluster`) retires a
+ *   database's previous login once it uses the new one;
+ * - `POST /_pglambda/clusters/{Identifier}/doctor` (`rds:DescribeDBClusters`) checks, with the
+ *   bridge's own AWS credentials, what invoking a function from a cluster bound to AWS needs
+ *   (`pglambda doctor`).
+ */
+import { z } from 'zod';
+import type { Cluster, ClusterRegistry } from '../../rds/store/cluster-registry.js';
+import { clusterArn } from '../../rds/store/cluster-store.js';
+import { AwsError, ValidationException } from '../errors.js';
+import { refusal, type IdentityPolicyDeps } from '../identity-policies.js';
+import { json, parseJsonBody, RestJsonRouter, restJsonAuthentication } from '../protocols/rest-json.js';
+import { QueryError } from '../protocols/query-xml.js';
+import type { AwsRequest, AwsService } from '../request.js';
+import { checkIdentifier } from './clusters.js';
+
+export interface ClusterRouteDeps extends IdentityPolicyDeps {
+  registry: ClusterRegistry;
+  /** Where databases reach the bridge, known once it listens. */
+  bridge(): { host: string; port: number };
+  /** The bridge's own check of a cluster bound to AWS (`pglambda doctor`). */
+  diagnose(cluster: Cluster, functionName: string): Promise<object[]>;
+  /** False only when IAM enforcement was switched off explicitly. */
+  enforceIam: boolean;
+}
+
+const Input = z.object({
+  Region: z.string().optional(),
+  /** Bind the cluster to AWS Lambda as this role; `Local: true` binds it back to pglambda's own. */
+  AwsRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, 'AwsRoleArn must be an IAM role ARN').optional(),
+  ExternalId: z.string().regex(/^[\w+=,.@:\/-]{2,1224}$/, 'ExternalId must be 2 to 1224 of the characters STS allows').optional(),
+  Local: z.boolean().optional(),
+  /** Which database the login is for (databaseIdentity in install.ts). */
+  Database: z.string().max(200).optional(),
+});
+
+const DoctorInput = z.object({ FunctionName: z.string().min(1, 'FunctionName is required'), Region: z.string().optional() });
+
+export function clusterService(deps: ClusterRouteDeps): AwsService {
+  const { registry } = deps;
+  /** The caller's account, once the caller may perform `action` on the cluster in `region`. */
+  const authorize = async (req: AwsRequest, action: string, region: string, identifier: string): Promise<string> => {
+    const identity = await deps.identities.callerOf(req.caller).catch((err: unknown) => {
+      if (err instanceof QueryError && err.code === 'ExpiredToken') throw new AwsError('ExpiredTokenException', err.message, 403);
+      throw err;
+    });
+    const resource = clusterArn({ accountId: identity.accountId, region, identifier });
+    const refused = deps.enforceIam && (await refusal(deps, identity, action, resource));
+    if (refused) throw new AwsError('AccessDeniedException', refused, 403);
+    return identity.accountId;
+  };
+  const router = new RestJsonRouter([
+    {
+      method: 'POST',
+      path: '/_pglambda/clusters/{Identifier}/bridge-login',
+      handler: async (req, p) => {
+        const id = p.Identifier!;
+        checkIdentifier(id);
+        const input = Input.safeParse(parseJsonBody(req, (m) => new AwsError('SerializationException', m)));
+        if (!input.success) throw new AwsError('SerializationException', input.error.issues.map((i) => i.message).join('; '));
+        const { Region, AwsRoleArn, ExternalId, Local, Database } = input.data;
+        if (Local && AwsRoleArn) throw ValidationException.constraint(AwsRoleArn, 'awsRoleArn', 'Member must be absent when Local is true');
+        if (ExternalId && !AwsRoleArn) throw ValidationException.constraint(ExternalId, 'externalId', 'Member needs AwsRoleArn');
+        const region = Region ?? req.caller.region;
+        const accountId = await authorize(req, 'rds:ModifyDBCluster', region, id);
+        const binding = AwsRoleArn ? { roleArn: AwsRoleArn, externalId: ExternalId } : Local ? null : undefined;
+        const credentials = await registry.register(id, accountId, region, binding, Database);
+        return json(200, { ...credentials, ...deps.bridge(), identifier: id, accountId, region });
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/_pglambda/clusters/{Identifier}/bridge-logins/{Login}',
+      handler: async (req, p) => {
+        const region = req.query.get('Region') ?? req.caller.region;
+        const accountId = await authorize(req, 'rds:ModifyDBCluster', region, p.Identifier!);
+        if (!(await registry.retire(accountId, region, p.Identifier!, p.Login!, req.query.get('Database') ?? undefined))) {
+          throw new AwsError('ResourceNotFoundException', `Bridge login ${p.Login} is not one of DB cluster ${p.Identifier} in ${region}, or was issued to another database`, 404);
+        }
+        return json(200, { Login: p.Login, Retired: true });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/_pglambda/clusters/{Identifier}/doctor',
+      handler: async (req, p) => {
+        const input = DoctorInput.safeParse(parseJsonBody(req, (m) => new AwsError('SerializationException', m)));
+        if (!input.success) throw new AwsError('SerializationException', input.error.issues.map((i) => i.message).join('; '));
+        const region = input.data.Region ?? req.caller.region;
+        const accountId = await authorize(req, 'rds:DescribeDBClusters', region, p.Identifier!);
+        const cluster = await registry.find(accountId, region, p.Identifier!);
+        if (!cluster) throw new AwsError('DBClusterNotFoundFault', `DBCluster ${p.Identifier} not found in ${region}.`, 404);
+        return json(200, { Findings: await deps.diagnose(cluster, input.data.FunctionName) });
+      },
+    },
+  ]);
+  return {
+    signingName: 'pglambda',
+    matches: (req: AwsRequest) => req.rawPath.startsWith('/_pglambda/clusters/'),
+    handle: (req: AwsRequest) => router.dispatch(req, () => new AwsError('UnknownOperationException', 'Unknown operation', 404)),
+    authentication: restJsonAuthentication,
+  };
+}
