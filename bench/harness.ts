@@ -7,7 +7,12 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 /** Starts a command and resolves once its output matches `ready`, with the match. */
-export function startProcess(command: string, args: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+export function startProcess(
+  command: string,
+  args: string[],
+  ready: RegExp,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let seen = '';
@@ -59,12 +64,14 @@ export async function throughput(callers: number, ms: number, call: () => Promis
   const start = performance.now();
   const end = start + ms;
   let done = 0;
-  await Promise.all(Array.from({ length: callers }, async () => {
-    while (performance.now() < end) {
-      await call();
-      done++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (performance.now() < end) {
+        await call();
+        done++;
+      }
+    }),
+  );
   // Until the last call returned: the calls still in flight at `end` are counted, so is their time.
   return done / ((performance.now() - start) / 1000);
 }
@@ -90,7 +97,10 @@ const project = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The commit the benchmark runs, read at its start: the code changes under a long run when others commit meanwhile. */
 export function revision(): string {
-  const git = (args: string[]) => execFileSync('git', args, { cwd: project, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  const git = (args: string[]) =>
+    execFileSync('git', args, { cwd: project, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   try {
     const changed = git(['status', '--porcelain', '--', 'src']) !== '';
     return `${git(['rev-parse', '--short', 'HEAD'])}${changed ? ', with uncommitted changes in src/' : ''}`;

@@ -52,10 +52,15 @@ try {
   const client = lambda(on);
   const offClient = lambda(off);
   for (const c of [client, offClient]) {
-    await c.send(new CreateFunctionCommand({
-      FunctionName: FN, Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE,
-      Code: { ZipFile: await zipFiles({ 'index.mjs': 'export const handler = async () => null;' }) },
-    }));
+    await c.send(
+      new CreateFunctionCommand({
+        FunctionName: FN,
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        Role: DEFAULT_ROLE,
+        Code: { ZipFile: await zipFiles({ 'index.mjs': 'export const handler = async () => null;' }) },
+      }),
+    );
   }
   const session = await roleSession(on.endpoint, FN);
   // Every side gets the same raw keep-alive client, so the ratio shows pglambda's own cost.
@@ -72,14 +77,19 @@ try {
   // two starts take turns, so both see the same machine.
   const cold = { on: [] as number[], off: [] as number[] };
   for (let i = 0; i < COLD_N; i++) {
-    for (const [c, invoke, into] of [[client, conditions.a, cold.on], [offClient, conditions.c, cold.off]] as const) {
+    for (const [c, invoke, into] of [
+      [client, conditions.a, cold.on],
+      [offClient, conditions.c, cold.off],
+    ] as const) {
       await c.send(new UpdateFunctionConfigurationCommand({ FunctionName: FN, Environment: { Variables: { RUN: String(i) } } }));
       const t = performance.now();
       await invoke();
       into.push(performance.now() - t);
     }
   }
-  const process0 = await sequential(20, 0, () => startProcess(process.execPath, ['-e', 'console.log("up")'], /up/).then(({ child }) => child.kill()));
+  const process0 = await sequential(20, 0, () =>
+    startProcess(process.execPath, ['-e', 'console.log("up")'], /up/).then(({ child }) => child.kill()),
+  );
 
   // Unmeasured: starts the function processes 16 callers need, so no cold start falls inside a round.
   for (const invoke of [conditions.a, conditions.c]) await throughput(16, 1000, invoke);
@@ -101,7 +111,13 @@ try {
   const rows: Row[] = [
     { what: 'warm sync invoke p50', value: mid(a, 'p50'), floor: mid(floor, 'p50'), unit: 'ms', target: 'under 1 ms' },
     { what: 'warm sync invoke p99', value: p99(a), floor: p99(floor), unit: 'ms' },
-    { what: 'cold start p50 (floor: spawn `node -e` until it prints)', value: percentile(cold.on, 50), floor: percentile(process0, 50), unit: 'ms', target: 'under 150 ms' },
+    {
+      what: 'cold start p50 (floor: spawn `node -e` until it prints)',
+      value: percentile(cold.on, 50),
+      floor: percentile(process0, 50),
+      unit: 'ms',
+      target: 'under 150 ms',
+    },
     { what: 'invokes/s, 1 caller', value: mid(a, 'rps1'), floor: mid(floor, 'rps1'), unit: '/s' },
     { what: 'invokes/s, 16 callers', value: mid(a, 'rps16'), floor: mid(floor, 'rps16'), unit: '/s' },
   ];
@@ -140,7 +156,10 @@ ${iamSection({ rounds, options, cost, cold })}`;
 } finally {
   floorServer?.kill();
   for (const { p, dataDir } of started) {
-    const stopped = await stopPglambda(p).then(() => true, () => false);
+    const stopped = await stopPglambda(p).then(
+      () => true,
+      () => false,
+    );
     if (stopped) await removeData(dataDir).catch(() => undefined);
   }
   await rm(work, { recursive: true, force: true }).catch(() => undefined);

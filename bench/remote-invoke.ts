@@ -25,7 +25,13 @@ const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', ses
 
 function sdkCaller(endpoint: string): () => Promise<unknown> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const client = new LambdaClient({ endpoint, region: 'us-west-2', credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler({ httpAgent: agent }) });
+  const client = new LambdaClient({
+    endpoint,
+    region: 'us-west-2',
+    credentials,
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({ httpAgent: agent }),
+  });
   const payload = Buffer.from('{}');
   return () => client.send(new InvokeCommand({ FunctionName: 'arn:aws:lambda:us-west-2:123456789012:function:noop', Payload: payload }));
 }

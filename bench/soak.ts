@@ -24,7 +24,19 @@ import { countRoles, tree, usage, watchAftermath, type Aftermath, type Proc } fr
 import { Queue, type Depth } from './soak/queue.js';
 import { render, type LoadSample, type Run } from './soak/report.js';
 import { runSessions, Tally, type Phase } from './soak/sessions.js';
-import { BURST_MIX, BURST_SECONDS, DEBUG, IDLE_TIMEOUT_S, LEFTOVER_DEADLINE_MS, LOAD_MIX, MAX_ENVIRONMENTS, REDELIVERY_DEADLINE_MS, SECONDS, SESSIONS, WARMUP_SECONDS } from './soak/settings.js';
+import {
+  BURST_MIX,
+  BURST_SECONDS,
+  DEBUG,
+  IDLE_TIMEOUT_S,
+  LEFTOVER_DEADLINE_MS,
+  LOAD_MIX,
+  MAX_ENVIRONMENTS,
+  REDELIVERY_DEADLINE_MS,
+  SECONDS,
+  SESSIONS,
+  WARMUP_SECONDS,
+} from './soak/settings.js';
 import { settle } from './soak/settle.js';
 import { freePort, removeData, startPglambda, type Pglambda } from './sql/pglambda-process.js';
 import { root } from './sql/settings.js';
@@ -80,11 +92,19 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 
 /** The data directory, and as root the cluster's directory it points at: where pglambda's processes work. */
 async function pgDirs(): Promise<string[]> {
-  const cluster = await readFile(join(dataDir, 'pg-location'), 'utf8').then((t) => t.trim(), () => '');
+  const cluster = await readFile(join(dataDir, 'pg-location'), 'utf8').then(
+    (t) => t.trim(),
+    () => '',
+  );
   return [dataDir, cluster].filter(Boolean);
 }
 
-async function start(label: string, ports: { port: number; bridgePort: number }, pgPort: number, nodeFlags: string[] = []): Promise<Pglambda> {
+async function start(
+  label: string,
+  ports: { port: number; bridgePort: number },
+  pgPort: number,
+  nodeFlags: string[] = [],
+): Promise<Pglambda> {
   const flags = ['--idle-timeout', String(IDLE_TIMEOUT_S), '--max-environments', String(MAX_ENVIRONMENTS)];
   const s = await startPglambda(dataDir, pgPort, nodeFlags, flags, ports);
   output.follow(label, s.child.stdout!, s.child.stderr!);
@@ -133,8 +153,9 @@ try {
 
   log(`a burst of Events for ${BURST_SECONDS} s, then kill -9`);
   let killed = false;
-  const burst = runSessions(service.databaseUrl, SESSIONS, { prefix: 'b', mix: BURST_MIX, done: () => killed }, tallies.b)
-    .catch((err: Error) => log(`the burst's sessions: ${err.message}`));
+  const burst = runSessions(service.databaseUrl, SESSIONS, { prefix: 'b', mix: BURST_MIX, done: () => killed }, tallies.b).catch(
+    (err: Error) => log(`the burst's sessions: ${err.message}`),
+  );
   await sleep(BURST_SECONDS * 1000);
   let atKill: Depth = await queue.depth();
   for (let i = 0; i < 50 && atKill.queued === 0; i++) {
@@ -148,7 +169,9 @@ try {
   killed = true;
   const dirs = await pgDirs();
   const afterKill = await watchAftermath(beforeKill, dirs, LEFTOVER_DEADLINE_MS);
-  log(`after kill -9: ${afterKill.left.length} process(es) left, ${afterKill.goneMs === undefined ? 'not all gone' : `all gone in ${(afterKill.goneMs / 1000).toFixed(1)} s`}`);
+  log(
+    `after kill -9: ${afterKill.left.length} process(es) left, ${afterKill.goneMs === undefined ? 'not all gone' : `all gone in ${(afterKill.goneMs / 1000).toFixed(1)} s`}`,
+  );
   const burstEnded = await Promise.race([burst.then(() => true), sleep(30_000).then(() => false)]);
   await queue.end();
 
@@ -177,17 +200,33 @@ try {
   const exitCode = await Promise.race([exited, sleep(LEFTOVER_DEADLINE_MS).then(() => undefined)]);
   const stopMs = performance.now() - stopAt;
   const afterStop: Aftermath = await watchAftermath(beforeStop, dirs, LEFTOVER_DEADLINE_MS);
-  const pidFileLeft = await readFile(join(dataDir, 'pglambda.pid'), 'utf8').then(() => true, () => false);
+  const pidFileLeft = await readFile(join(dataDir, 'pglambda.pid'), 'utf8').then(
+    () => true,
+    () => false,
+  );
 
   const ran = readExecutions(executionsDir);
   load.end = loadavg()[0]!;
   const run: Run = {
-    code, started, wallSeconds: (performance.now() - t0) / 1000, load, tallies, loadSeconds,
-    baseline, after, during, peakKiB, depthAfterLoad,
+    code,
+    started,
+    wallSeconds: (performance.now() - t0) / 1000,
+    load,
+    tallies,
+    loadSeconds,
+    baseline,
+    after,
+    during,
+    peakKiB,
+    depthAfterLoad,
     burst: { atKill, processes: countRoles(beforeKill.slice(1)), ended: burstEnded },
-    afterKill, restartMs, redeliveredMs,
-    stop: { exitCode, ms: stopMs, pidFileLeft, processes: countRoles(beforeStop.slice(1)) }, afterStop,
-    sync: checkSync(ran, all), events: checkEvents(ran, tallies),
+    afterKill,
+    restartMs,
+    redeliveredMs,
+    stop: { exitCode, ms: stopMs, pidFileLeft, processes: countRoles(beforeStop.slice(1)) },
+    afterStop,
+    sync: checkSync(ran, all),
+    events: checkEvents(ran, tallies),
     output: output.lines,
   };
   const report = render(run);

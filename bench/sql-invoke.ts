@@ -35,7 +35,19 @@ import { hasPgbench, libpqEnv, pgbench, warmUpRun } from './sql/pgbench.js';
 import { freePort, grantNoop, removeData, startPglambda, stopPglambda, type Pglambda } from './sql/pglambda-process.js';
 import { render } from './sql/report.js';
 import { QUERY_KEYS, round, triggerRun, warmUp, type Round, type RoundContext, type Sessions, type TriggerRun } from './sql/rounds.js';
-import { COLD_N, EVENT_SQL, FUNCTION, HTTP_SECONDS, PROFILE, QUERIES, REGION, root, ROUNDS, SECONDS, TRIGGER_BUDGET_S } from './sql/settings.js';
+import {
+  COLD_N,
+  EVENT_SQL,
+  FUNCTION,
+  HTTP_SECONDS,
+  PROFILE,
+  QUERIES,
+  REGION,
+  root,
+  ROUNDS,
+  SECONDS,
+  TRIGGER_BUDGET_S,
+} from './sql/settings.js';
 import { installExtensionFiles, missingPackages, startPg15, type SystemPostgres } from './sql/system-postgres.js';
 import { targets, type Results } from './sql/targets.js';
 
@@ -71,7 +83,12 @@ function cleanUp(interrupted = false): Promise<void> {
     if (interrupted && service && service.child.exitCode === null) {
       await Promise.race([new Promise((r) => service!.child.once('exit', r)), new Promise((r) => setTimeout(r, 10_000))]);
     }
-    const stopped = service ? await stopPglambda(service).then(() => true, (err: Error) => (console.error(`stopping pglambda: ${err.message}`), false)) : true;
+    const stopped = service
+      ? await stopPglambda(service).then(
+          () => true,
+          (err: Error) => (console.error(`stopping pglambda: ${err.message}`), false),
+        )
+      : true;
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
     if (stopped) await removeData(dataDir).catch(() => undefined);
     await rm(work, { recursive: true, force: true }).catch(() => undefined);
@@ -79,13 +96,14 @@ function cleanUp(interrupted = false): Promise<void> {
   return cleaning;
 }
 // PostgreSQL 15 runs detached (pg_ctl), so an interrupted run must stop it itself.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp(signal === 'SIGINT').finally(() => process.exit(130)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void cleanUp(signal === 'SIGINT').finally(() => process.exit(130)));
 
 try {
   // Fixed ports: the profile's second start must be found where PostgreSQL 15 and boto3 were pointed.
   const pgPort = await freePort();
   const ports = { port: await freePort(), bridgePort: await freePort() };
-  log('starting pglambda, the floors\' servers and PostgreSQL 15');
+  log("starting pglambda, the floors' servers and PostgreSQL 15");
   service = await startPglambda(dataDir, pgPort, [], [], ports);
   const wire = await startProcess(process.execPath, [join(here, 'trivial-pgwire-server.js')], /listening (\d+)/);
   children.push(wire.child);
@@ -93,11 +111,23 @@ try {
   children.push(httpFloor.child);
   pg15 = await startPg15(await freePort());
 
-  const lambda = new LambdaClient({ endpoint: service.endpoint, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const lambda = new LambdaClient({
+    endpoint: service.endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const zip = await zipFiles({ 'index.mjs': 'export const handler = async () => null;' });
   // `noop` for every measure; a twin for cold starts, whose configuration changes would retire noop's warm processes.
   for (const name of [FUNCTION, `${FUNCTION}-cold`]) {
-    await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE, Code: { ZipFile: zip } }));
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        Role: DEFAULT_ROLE,
+        Code: { ZipFile: zip },
+      }),
+    );
   }
   lambda.destroy();
   await grantNoop(service.endpoint);
@@ -114,7 +144,11 @@ try {
   await createBenchObjects(await connect(), Number(wire.match[1]), service.endpoint);
   const perQuery = {} as Sessions;
   for (const q of QUERY_KEYS) perQuery[q] = await connect();
-  for (const [q, want] of [['floor', 200], ['invoke', 200], ['peer', 200]] as const) {
+  for (const [q, want] of [
+    ['floor', 200],
+    ['invoke', 200],
+    ['peer', 200],
+  ] as const) {
     const got = Object.values((await perQuery[q].query(QUERIES[q])).rows[0] ?? {})[0];
     if (got !== want) throw new Error(`${QUERIES[q]} answered ${JSON.stringify(got)}, not ${want}`);
   }
@@ -127,7 +161,11 @@ try {
     scripts[k] = join(work, `${k}.sql`);
     await writeFile(scripts[k], `${sql};\n`);
   }
-  const watch: Watched = { pglambda: service.child.pid!, postmaster: pg15.postmasterPid, floorServers: [wire.child.pid!, httpFloor.child.pid!] };
+  const watch: Watched = {
+    pglambda: service.child.pid!,
+    postmaster: pg15.postmasterPid,
+    floorServers: [wire.child.pid!, httpFloor.child.pid!],
+  };
   const ctx: RoundContext = { sessions: perQuery, env: libpqEnv(pg15.url), scripts, watch, events, log };
 
   log('warming up');
@@ -140,7 +178,14 @@ try {
   }
 
   log('the Lambda API over HTTP, and cold starts');
-  const http = await httpRounds(service.endpoint, FUNCTION, `http://127.0.0.1:${httpFloor.match[1]}/`, 2 * ROUNDS + 1, HTTP_SECONDS * 1000, watch);
+  const http = await httpRounds(
+    service.endpoint,
+    FUNCTION,
+    `http://127.0.0.1:${httpFloor.match[1]}/`,
+    2 * ROUNDS + 1,
+    HTTP_SECONDS * 1000,
+    watch,
+  );
   const cold = await coldStarts(service.endpoint, `${FUNCTION}-cold`, COLD_N);
   for (const s of sessions.splice(0)) await s.end();
   await events.end();

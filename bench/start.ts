@@ -20,9 +20,8 @@ const WAYS: Way[] = ['npm start', 'node main.js up'];
 /** Milliseconds until the banner's last line; the start is then stopped as Ctrl-C would. */
 async function timeStart(checkout: string, way: Way, dataDir: string): Promise<number> {
   const args = ['--data-dir', dataDir, '--port', '0', '--bridge-port', '0', '--pg-port', String(await freePort())];
-  const [command, argv] = way === 'npm start'
-    ? ['npm', ['start', '--', ...args]]
-    : [process.execPath, [join(checkout, 'dist/src/cli/main.js'), 'up', ...args]];
+  const [command, argv] =
+    way === 'npm start' ? ['npm', ['start', '--', ...args]] : [process.execPath, [join(checkout, 'dist/src/cli/main.js'), 'up', ...args]];
   const started = performance.now();
   const child = spawn(command, argv, { cwd: checkout, stdio: ['ignore', 'pipe', 'pipe'] });
   let seen = '';
@@ -43,7 +42,12 @@ async function timeStart(checkout: string, way: Way, dataDir: string): Promise<n
   process.kill(pid, 'SIGINT');
   await exited;
   // It drops the pid file last, once PostgreSQL has stopped.
-  while (await access(pidFile).then(() => true, () => false)) {
+  while (
+    await access(pidFile).then(
+      () => true,
+      () => false,
+    )
+  ) {
     if (!alive(pid)) throw new Error(`${way} in ${checkout} exited without stopping cleanly:\n${seen}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -70,7 +74,11 @@ const times = new Map<string, number[]>();
 const record = (key: string, ms: number) => times.set(key, [...(times.get(key) ?? []), ms]);
 const loads: string[] = [];
 for (let round = 0; round < rounds; round++) {
-  loads.push(loadavg().map((l) => l.toFixed(2)).join(' '));
+  loads.push(
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+  );
   for (const checkout of checkouts) {
     for (const way of WAYS) {
       const dataDir = await mkdtemp(join(tmpdir(), 'pglambda-bench-start-'));

@@ -28,8 +28,11 @@ const V2: QueryResult = {
 // dblink sends `SET client_encoding …` first; a SET answers with no rows.
 const SET: QueryResult = { columns: [], rows: [], command: 'SET' };
 
-const server = createPgWireServer({
-  verifierFor: async (user) => (user === USER ? verifier : null),
-  onQuery: async (_session, sql) => (/^\s*set\s/i.test(sql) ? SET : sql.startsWith('[') ? V2 : V1),
-}, { logger: createLogger({ name: 'trivial-bridge-server', level: 'warn' }) });
+const server = createPgWireServer(
+  {
+    verifierFor: async (user) => (user === USER ? verifier : null),
+    onQuery: async (_session, sql) => (/^\s*set\s/i.test(sql) ? SET : sql.startsWith('[') ? V2 : V1),
+  },
+  { logger: createLogger({ name: 'trivial-bridge-server', level: 'warn' }) },
+);
 server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => console.log(`listening ${(server.address() as AddressInfo).port}`));

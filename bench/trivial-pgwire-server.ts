@@ -25,8 +25,11 @@ const ROW: QueryResult = {
 // dblink sends `SET client_encoding …` first; a SET answers with no rows.
 const SET: QueryResult = { columns: [], rows: [], command: 'SET' };
 
-const server = createPgWireServer({
-  verifierFor: async (user) => (user === USER ? verifier : null),
-  onQuery: async (_session, sql) => (/^\s*set\s/i.test(sql) ? SET : ROW),
-}, { logger: createLogger({ name: 'trivial-pgwire-server', level: 'warn' }) });
+const server = createPgWireServer(
+  {
+    verifierFor: async (user) => (user === USER ? verifier : null),
+    onQuery: async (_session, sql) => (/^\s*set\s/i.test(sql) ? SET : ROW),
+  },
+  { logger: createLogger({ name: 'trivial-pgwire-server', level: 'warn' }) },
+);
 server.listen(0, '127.0.0.1', () => console.log(`listening ${(server.address() as AddressInfo).port}`));

@@ -28,7 +28,13 @@ const SIDE_EFFECT = /^\s*import\s+['"]([^'"]+)['"]/gm;
 
 /** `{ type A, type B }` alone is erased like `import type`. */
 const onlyTypes = (clause: string) =>
-  /^\{[^}]*\}$/.test(clause) && clause.slice(1, -1).split(',').map((s) => s.trim()).filter(Boolean).every((s) => s.startsWith('type '));
+  /^\{[^}]*\}$/.test(clause) &&
+  clause
+    .slice(1, -1)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .every((s) => s.startsWith('type '));
 
 /** The relative modules a file loads at run time. */
 function runtimeImports(text: string): string[] {

@@ -15,7 +15,11 @@ const only = process.argv.slice(2);
 
 function walk(dir, out) {
   let entries;
-  try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return out; }
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) walk(p, out);
@@ -24,11 +28,17 @@ function walk(dir, out) {
   return out;
 }
 
-const files = roots.flatMap((r) => walk(r, [])).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
+const files = roots
+  .flatMap((r) => walk(r, []))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
 const template = await makeTemplate();
 let status = 1;
 try {
-  const child = spawn(process.execPath, ['--test', `--test-concurrency=${availableParallelism() + 1}`, ...files], { stdio: 'inherit', env: { ...process.env, [templateEnv]: template } });
+  const child = spawn(process.execPath, ['--test', `--test-concurrency=${availableParallelism() + 1}`, ...files], {
+    stdio: 'inherit',
+    env: { ...process.env, [templateEnv]: template },
+  });
   status = await new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 } finally {
   await removeDataDir(template);

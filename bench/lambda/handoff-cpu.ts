@@ -41,14 +41,33 @@ const runtimes = [
   { runtime: 'nodejs22.x', handler: 'index.handler' },
   { runtime: 'python3.12', handler: 'app.handler' },
 ];
-interface Subject { label: string; env: Env; cpuUs: number[]; ticksUs: number[]; serviceUs: number[]; p50Ms: number[] }
+interface Subject {
+  label: string;
+  env: Env;
+  cpuUs: number[];
+  ticksUs: number[];
+  serviceUs: number[];
+  p50Ms: number[];
+}
 const subjects: Subject[] = [];
 for (const root of roots) {
-  const mod = (await import(pathToFileURL(join(root, 'src/lambda/environments/execution-environment.js')).href)) as { ExecutionEnvironment: EnvClass };
+  const mod = (await import(pathToFileURL(join(root, 'src/lambda/environments/execution-environment.js')).href)) as {
+    ExecutionEnvironment: EnvClass;
+  };
   for (const r of runtimes) {
-    const env = await mod.ExecutionEnvironment.start({
-      ...r, functionName: 'noop', version: '$LATEST', memorySize: 128, timeout: 30, region: 'us-east-1', codeDir: code, userEnv: {},
-    }, () => undefined);
+    const env = await mod.ExecutionEnvironment.start(
+      {
+        ...r,
+        functionName: 'noop',
+        version: '$LATEST',
+        memorySize: 128,
+        timeout: 30,
+        region: 'us-east-1',
+        codeDir: code,
+        userEnv: {},
+      },
+      () => undefined,
+    );
     subjects.push({ label: `${root} ${r.runtime}`, env, cpuUs: [], ticksUs: [], serviceUs: [], p50Ms: [] });
   }
 }
@@ -87,7 +106,9 @@ for (let round = 0; round < ROUNDS; round++) {
 
 const f = (xs: number[], d = 1) => `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)})`;
 console.log(`${ROUNDS} rounds × ${N} warm invokes per environment; medians of the rounds (lowest–highest)\n`);
-console.log('| build, runtime | function process µs/invoke (schedstat) | function process µs/invoke (utime+stime) | service µs/invoke | latency p50 ms |');
+console.log(
+  '| build, runtime | function process µs/invoke (schedstat) | function process µs/invoke (utime+stime) | service µs/invoke | latency p50 ms |',
+);
 console.log('|---|---|---|---|---|');
 for (const s of subjects) console.log(`| ${s.label} | ${f(s.cpuUs)} | ${f(s.ticksUs)} | ${f(s.serviceUs)} | ${f(s.p50Ms, 3)} |`);
 

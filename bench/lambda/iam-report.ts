@@ -31,7 +31,11 @@ const pct = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}%`;
 const worse = (m: Measure, diffs: number[]) => diffs.filter((d) => (isLatency(m) ? d > 0 : d < 0)).length;
 
 export function iamSection(r: IamResults): string {
-  const { rounds: { series: s, others }, options: o, cost } = r;
+  const {
+    rounds: { series: s, others },
+    options: o,
+    cost,
+  } = r;
   const ratio = (k: Condition, m: Measure) => (isLatency(m) ? mid(s[k], m) / mid(s.floor, m) : mid(s.floor, m) / mid(s[k], m));
   const cell = (k: Condition, m: Measure) =>
     `${fmt(m, mid(s[k], m))} (${num(m, Math.min(...s[k][m]))}–${num(m, Math.max(...s[k][m]))})${k === 'floor' ? '' : `, ${ratio(k, m).toFixed(1)}×`}`;
@@ -39,10 +43,16 @@ export function iamSection(r: IamResults): string {
   const conditions = [
     `| condition | ${HEAD.p50} | warm sync invoke p99 (all rounds' calls) | ${HEAD.rps1} | ${HEAD.rps16} |`,
     '|---|---|---|---|---|',
-    ...(['floor', 'c', 'a', 'b'] as const).map((k) => `| ${LABEL[k]} | ${cell(k, 'p50')} | ${tail(k)} | ${cell(k, 'rps1')} | ${cell(k, 'rps16')} |`),
+    ...(['floor', 'c', 'a', 'b'] as const).map(
+      (k) => `| ${LABEL[k]} | ${cell(k, 'p50')} | ${tail(k)} | ${cell(k, 'rps1')} | ${cell(k, 'rps16')} |`,
+    ),
   ].join('\n');
 
-  const pairs = [['a', 'c'], ['b', 'c'], ['b', 'a']] as const;
+  const pairs = [
+    ['a', 'c'],
+    ['b', 'c'],
+    ['b', 'a'],
+  ] as const;
   const diffCell = ([k, base]: (typeof pairs)[number], m: Measure) => {
     const d = differences(s[k], s[base], m);
     const med = median(d);
@@ -54,12 +64,15 @@ export function iamSection(r: IamResults): string {
     ...pairs.map((pair) => `| ${pair[0]} − ${pair[1]} | ${MEASURES.map((m) => diffCell(pair, m)).join(' | ')} |`),
   ].join('\n');
 
-  const verdict = (m: Measure) => pairs.map(([k, base]) => {
-    const n = worse(m, differences(s[k], s[base], m));
-    const p = signTest(n, o.rounds);
-    const side = n > o.rounds / 2 ? 'worse' : 'better';
-    return `${k} − ${base}: ${p < 0.05 ? `${k} ${side}` : 'within noise'} (worse in ${n}/${o.rounds}, p ${p < 0.001 ? '< 0.001' : `= ${p.toFixed(3)}`})`;
-  }).join('; ');
+  const verdict = (m: Measure) =>
+    pairs
+      .map(([k, base]) => {
+        const n = worse(m, differences(s[k], s[base], m));
+        const p = signTest(n, o.rounds);
+        const side = n > o.rounds / 2 ? 'worse' : 'better';
+        return `${k} − ${base}: ${p < 0.05 ? `${k} ${side}` : 'within noise'} (worse in ${n}/${o.rounds}, p ${p < 0.001 ? '< 0.001' : `= ${p.toFixed(3)}`})`;
+      })
+      .join('; ');
   const us = (v: number) => `${v.toFixed(1)} µs`;
   const share = (v: number) => `${((v / 1000 / mid(s.b, 'p50')) * 100).toFixed(1)}%`;
   const rest = cost.sessionCheck - cost.identity - cost.rolePolicies - cost.resourcePolicy - cost.roleEvaluation;

@@ -30,23 +30,33 @@ export async function roleSession(endpoint: string, fn: string): Promise<Credent
   const iam = new IAMClient(config);
   const sts = new STSClient(config);
   try {
-    const { Role } = await iam.send(new CreateRoleCommand({
-      RoleName: ROLE,
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${DEFAULT_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }],
+    const { Role } = await iam.send(
+      new CreateRoleCommand({
+        RoleName: ROLE,
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${DEFAULT_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }],
+        }),
       }),
-    }));
-    await iam.send(new PutRolePolicyCommand({
-      RoleName: ROLE,
-      PolicyName: `invoke-${fn}`,
-      PolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `arn:aws:lambda:${REGION}:${DEFAULT_ACCOUNT}:function:${fn}` }],
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: ROLE,
+        PolicyName: `invoke-${fn}`,
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `arn:aws:lambda:${REGION}:${DEFAULT_ACCOUNT}:function:${fn}` },
+          ],
+        }),
       }),
-    }));
+    );
     const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: Role!.Arn!, RoleSessionName: 'bench' }));
-    return { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
+    return {
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretAccessKey!,
+      sessionToken: Credentials!.SessionToken!,
+    };
   } finally {
     iam.destroy();
     sts.destroy();
@@ -58,7 +68,16 @@ export function rawInvoke(endpoint: string, fn: string, credentials: Credentials
   const url = new URL(`${endpoint}/2015-03-31/functions/${fn}/invocations`);
   const signer = new SignatureV4({ credentials, region: REGION, service: 'lambda', sha256: Hash.bind(null, 'sha256') });
   const body = Buffer.from('{}');
-  const request = { method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host }, body };
+  const request = {
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    query: {},
+    headers: { host: url.host },
+    body,
+  };
   return async () => {
     const { headers } = await signer.sign(request);
     delete headers.host;

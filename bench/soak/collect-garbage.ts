@@ -19,13 +19,16 @@ export async function collectGarbage(wsUrl: string): Promise<void> {
   const socket = connect(Number(u.port), u.hostname);
   try {
     await once(socket, 'connect');
-    socket.write(`GET ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    socket.write(
+      `GET ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
     let seen = '';
     const answered = new Promise<void>((resolve, reject) => {
       socket.on('data', (b: Buffer) => {
         seen += b.toString('latin1');
-        if (!seen.startsWith('HTTP/1.1 101')) return seen.includes('\r\n\r\n') ? reject(new Error(`inspector refused: ${seen.split('\r\n')[0]}`)) : undefined;
+        if (!seen.startsWith('HTTP/1.1 101'))
+          return seen.includes('\r\n\r\n') ? reject(new Error(`inspector refused: ${seen.split('\r\n')[0]}`)) : undefined;
         if (seen.includes('"id":1')) resolve();
       });
       socket.on('error', reject);

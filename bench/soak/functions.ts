@@ -29,15 +29,17 @@ export async function createFunctions(endpoint: string, executionsDir: string): 
   const lambda = new LambdaClient({ endpoint, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   try {
     for (const kind of KINDS) {
-      await lambda.send(new CreateFunctionCommand({
-        FunctionName: FUNCTIONS[kind],
-        Runtime: 'nodejs22.x',
-        Handler: 'index.handler',
-        Role: DEFAULT_ROLE,
-        Timeout: kind === 'timeout' ? 1 : 3,
-        Environment: { Variables: { SOAK_LOG: executionsFile(executionsDir, kind) } },
-        Code: { ZipFile: await zipFiles({ 'index.mjs': `${RECORD}\n${HANDLERS[kind]}\n` }) },
-      }));
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: FUNCTIONS[kind],
+          Runtime: 'nodejs22.x',
+          Handler: 'index.handler',
+          Role: DEFAULT_ROLE,
+          Timeout: kind === 'timeout' ? 1 : 3,
+          Environment: { Variables: { SOAK_LOG: executionsFile(executionsDir, kind) } },
+          Code: { ZipFile: await zipFiles({ 'index.mjs': `${RECORD}\n${HANDLERS[kind]}\n` }) },
+        }),
+      );
     }
   } finally {
     lambda.destroy();

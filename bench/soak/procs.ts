@@ -47,15 +47,22 @@ function readProc(pid: number): Proc | undefined {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const cmdline = (read(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ');
   const environ = read(`/proc/${pid}/environ`, 'latin1') ?? '';
-  const role: Role = environ.includes('\0AWS_LAMBDA_RUNTIME_API=') || environ.startsWith('AWS_LAMBDA_RUNTIME_API=') ? 'function'
-    : comm.startsWith('postgres') ? 'postgres'
-      : comm === 'sh' && cmdline.includes('kill -0') ? 'watchdog'
-        : 'other';
+  const role: Role =
+    environ.includes('\0AWS_LAMBDA_RUNTIME_API=') || environ.startsWith('AWS_LAMBDA_RUNTIME_API=')
+      ? 'function'
+      : comm.startsWith('postgres')
+        ? 'postgres'
+        : comm === 'sh' && cmdline.includes('kill -0')
+          ? 'watchdog'
+          : 'other';
   return { pid, ppid: Number(fields[1]), start: fields[19]!, state: fields[0]!, role, command: cmdline.slice(0, 160) || `[${comm}]` };
 }
 
 export function allProcs(): Proc[] {
-  const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((d) => readProc(Number(d))).filter((p): p is Proc => p !== undefined);
+  const procs = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => readProc(Number(d)))
+    .filter((p): p is Proc => p !== undefined);
   // The watchdog's loop runs `sleep 1`: part of the watchdog.
   const watchdogs = new Set(procs.filter((p) => p.role === 'watchdog').map((p) => p.pid));
   for (const p of procs) if (p.role === 'other' && watchdogs.has(p.ppid)) p.role = 'watchdog';

@@ -25,7 +25,8 @@ export class Queue {
 
   async depth(): Promise<Depth> {
     const r = await this.db.query<{ queued: string; leased: string }>(
-      'SELECT count(*) AS queued, count(*) FILTER (WHERE locked_until > now()) AS leased FROM lambda.event_invocations');
+      'SELECT count(*) AS queued, count(*) FILTER (WHERE locked_until > now()) AS leased FROM lambda.event_invocations',
+    );
     return { queued: Number(r.rows[0]!.queued), leased: Number(r.rows[0]!.leased) };
   }
 

@@ -4,7 +4,25 @@ import type { EventsCheck, SyncCheck } from './ledger.js';
 import type { Aftermath, Role, Usage } from './procs.js';
 import type { Depth } from './queue.js';
 import type { Tally } from './sessions.js';
-import { BURST_MIX, BURST_SECONDS, CHANGED, COLLECTED_SAMPLES, FUNCTIONS, IDLE_TIMEOUT_S, KINDS, LEFTOVER_DEADLINE_MS, LOAD_MIX, MAX_ENVIRONMENTS, POOL_IDLE_MS, SECONDS, SESSIONS, SETTLE_SAMPLES, WARMUP_SECONDS, type Kind, type Mix } from './settings.js';
+import {
+  BURST_MIX,
+  BURST_SECONDS,
+  CHANGED,
+  COLLECTED_SAMPLES,
+  FUNCTIONS,
+  IDLE_TIMEOUT_S,
+  KINDS,
+  LEFTOVER_DEADLINE_MS,
+  LOAD_MIX,
+  MAX_ENVIRONMENTS,
+  POOL_IDLE_MS,
+  SECONDS,
+  SESSIONS,
+  SETTLE_SAMPLES,
+  WARMUP_SECONDS,
+  type Kind,
+  type Mix,
+} from './settings.js';
 import type { Settled } from './settle.js';
 
 /** pglambda during the load, with the function processes under it. */
@@ -46,8 +64,12 @@ const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const pct = (r: number) => `${r >= 0 ? '+' : ''}${(r * 100).toFixed(1)}%`;
 const verdict = (met: boolean) => (met ? 'met' : '**not met**');
-const roles = (r: Record<Role, number>) => `${r.postgres} PostgreSQL, ${r.function} function, ${r.watchdog} watchdog${r.other ? `, ${r.other} other` : ''}`;
-const mix = (m: Mix) => KINDS.filter((k) => m[k]).map((k) => `${k} ${m[k]}`).join(', ');
+const roles = (r: Record<Role, number>) =>
+  `${r.postgres} PostgreSQL, ${r.function} function, ${r.watchdog} watchdog${r.other ? `, ${r.other} other` : ''}`;
+const mix = (m: Mix) =>
+  KINDS.filter((k) => m[k])
+    .map((k) => `${k} ${m[k]}`)
+    .join(', ');
 
 const KIND_TEXT: Record<Kind, string> = {
   ok: 'synchronous, succeeds (answers 200 with its id)',
@@ -76,26 +98,65 @@ export function render(r: Run): string {
   const stopMet = r.afterStop.left.length === 0 && r.stop.exitCode === 0 && !r.stop.pidFileLeft;
 
   const criteria = [
-    ['zero lost Events', `${n(acceptedAll)} accepted (warm-up ${n(E.accepted.w!)}, load ${n(E.accepted.l!)}, burst before the kill ${n(E.accepted.b!)}); ` +
-      (lostMet ? `all ran, the last ${s(r.redeliveredMs!)} after the restart began` : `**${n(E.lost.length)} never ran** (waited ${r.redeliveredMs === undefined ? 'in vain' : s(r.redeliveredMs)})`), verdict(lostMet)],
-    ['zero duplicate synchronous executions', `${n(syncRuns)} synchronous executions recorded by the four functions; ${n(syncDupes)} ids ran more than once`, verdict(syncDupes === 0)],
-    ['Event duplicates only around the kill', `warm-up and load: ${n(dupesOutsideKill)}; burst: ${n(E.duplicates.b!.length)} (at-least-once delivery of events in flight at the kill)`, verdict(dupesOutsideKill === 0)],
-    ['resident size back within 10%', `${mib(B.rssKiB)} before the load, ${mib(A.rssKiB)} after (${pct(rss)}), each after a full garbage collection; peak ${mib(r.peakKiB)}`, verdict(Math.abs(rss) <= TOLERANCE)],
+    [
+      'zero lost Events',
+      `${n(acceptedAll)} accepted (warm-up ${n(E.accepted.w!)}, load ${n(E.accepted.l!)}, burst before the kill ${n(E.accepted.b!)}); ` +
+        (lostMet
+          ? `all ran, the last ${s(r.redeliveredMs!)} after the restart began`
+          : `**${n(E.lost.length)} never ran** (waited ${r.redeliveredMs === undefined ? 'in vain' : s(r.redeliveredMs)})`),
+      verdict(lostMet),
+    ],
+    [
+      'zero duplicate synchronous executions',
+      `${n(syncRuns)} synchronous executions recorded by the four functions; ${n(syncDupes)} ids ran more than once`,
+      verdict(syncDupes === 0),
+    ],
+    [
+      'Event duplicates only around the kill',
+      `warm-up and load: ${n(dupesOutsideKill)}; burst: ${n(E.duplicates.b!.length)} (at-least-once delivery of events in flight at the kill)`,
+      verdict(dupesOutsideKill === 0),
+    ],
+    [
+      'resident size back within 10%',
+      `${mib(B.rssKiB)} before the load, ${mib(A.rssKiB)} after (${pct(rss)}), each after a full garbage collection; peak ${mib(r.peakKiB)}`,
+      verdict(Math.abs(rss) <= TOLERANCE),
+    ],
     ['open files back within 10%', `${B.fds} before the load, ${A.fds} after (${pct(fds)})`, verdict(Math.abs(fds) <= TOLERANCE)],
-    ['no process left behind by kill -9', `${roles(r.burst.processes)} process(es) under pglambda at the kill; ${left(r.afterKill)}`, verdict(r.afterKill.left.length === 0)],
-    ['no process left behind by the clean stop', `SIGTERM: ${r.stop.exitCode === undefined ? '**still running**' : `exit code ${r.stop.exitCode}`} after ${s(r.stop.ms)}, ${roles(r.stop.processes)} process(es) before it; ${left(r.afterStop)}${r.stop.pidFileLeft ? '; **pid file left**' : ''}`, verdict(stopMet)],
+    [
+      'no process left behind by kill -9',
+      `${roles(r.burst.processes)} process(es) under pglambda at the kill; ${left(r.afterKill)}`,
+      verdict(r.afterKill.left.length === 0),
+    ],
+    [
+      'no process left behind by the clean stop',
+      `SIGTERM: ${r.stop.exitCode === undefined ? '**still running**' : `exit code ${r.stop.exitCode}`} after ${s(r.stop.ms)}, ${roles(r.stop.processes)} process(es) before it; ${left(r.afterStop)}${r.stop.pidFileLeft ? '; **pid file left**' : ''}`,
+      verdict(stopMet),
+    ],
   ];
 
-  const phases = [['warm-up', T.w], ['load', T.l], ['burst (until the kill)', T.b]] as const;
+  const phases = [
+    ['warm-up', T.w],
+    ['load', T.l],
+    ['burst (until the kill)', T.b],
+  ] as const;
   const callRows = KINDS.map((k) => `| ${k} | ${phases.map(([, t]) => `${n(t.calls[k])} / ${n(t.expected[k])}`).join(' | ')} |`);
-  const others = phases.flatMap(([name, t]) => [...t.others].sort((a, b) => b[1] - a[1]).map(([what, count]) => `| ${name} | ${what.replace(/\|/g, '\\|')} | ${n(count)} |`));
+  const others = phases.flatMap(([name, t]) =>
+    [...t.others].sort((a, b) => b[1] - a[1]).map(([what, count]) => `| ${name} | ${what.replace(/\|/g, '\\|')} | ${n(count)} |`),
+  );
 
-  const syncRows = r.sync.map((c) => `| \`${FUNCTIONS[c.kind]}\` | ${n(c.executions)} | ${n(c.duplicates.length)}${c.duplicates.length ? ` (${c.duplicates.slice(0, 5).join(', ')}…)` : ''} | ${n(c.unrecorded.length)} | ${n(c.unanswered)} |`);
+  const syncRows = r.sync.map(
+    (c) =>
+      `| \`${FUNCTIONS[c.kind]}\` | ${n(c.executions)} | ${n(c.duplicates.length)}${c.duplicates.length ? ` (${c.duplicates.slice(0, 5).join(', ')}…)` : ''} | ${n(c.unrecorded.length)} | ${n(c.unanswered)} |`,
+  );
   const during = r.during;
-  const spread = (xs: Usage[], f: (u: Usage) => number, fmt: (v: number) => string) => `${fmt(Math.min(...xs.map(f)))}–${fmt(Math.max(...xs.map(f)))}`;
+  const spread = (xs: Usage[], f: (u: Usage) => number, fmt: (v: number) => string) =>
+    `${fmt(Math.min(...xs.map(f)))}–${fmt(Math.max(...xs.map(f)))}`;
   const settledRow = (what: string, x: Settled) =>
     `| ${what} | **${mib(x.rssKiB)}** | ${spread(x.collected, (u) => u.rssKiB, mib)} | ${spread(x.samples, (u) => u.rssKiB, mib)} | **${x.fds}** | ${spread(x.samples, (u) => u.fds, String)} | ${s(x.drainedMs)} | ${s(x.idleMs)} | ${roles(x.processes)} |`;
-  const outputRows = [...r.output.values()].sort((a, b) => b.count - a.count).slice(0, 15).map((o) => `| ${n(o.count)} | \`${o.example.replace(/\|/g, '\\|').replace(/`/g, "'")}\` |`);
+  const outputRows = [...r.output.values()]
+    .sort((a, b) => b.count - a.count)
+    .slice(0, 15)
+    .map((o) => `| ${n(o.count)} | \`${o.example.replace(/\|/g, '\\|').replace(/`/g, "'")}\` |`);
 
   return `# Soak: ${SESSIONS} SQL sessions, then kill -9 and a restart
 

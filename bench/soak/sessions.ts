@@ -78,10 +78,15 @@ async function call(client: pg.Client, kind: Kind, id: string, tally: Tally): Pr
   tally.calls[kind]++;
   const type = kind === 'event' ? 'Event' : 'RequestResponse';
   try {
-    const r = await client.query<{ status_code: number; payload: string | null }>({ ...INVOKE, values: [FUNCTIONS[kind], JSON.stringify({ id }), type] });
+    const r = await client.query<{ status_code: number; payload: string | null }>({
+      ...INVOKE,
+      values: [FUNCTIONS[kind], JSON.stringify({ id }), type],
+    });
     const row = r.rows[0];
-    const ok = kind === 'event' ? row?.status_code === 202
-      : kind === 'ok' && row?.status_code === 200 && (JSON.parse(row.payload ?? 'null') as { id?: string } | null)?.id === id;
+    const ok =
+      kind === 'event'
+        ? row?.status_code === 202
+        : kind === 'ok' && row?.status_code === 200 && (JSON.parse(row.payload ?? 'null') as { id?: string } | null)?.id === id;
     if (ok) {
       tally.expected[kind]++;
       tally.heard[kind].add(id);
@@ -106,14 +111,16 @@ async function call(client: pg.Client, kind: Kind, id: string, tally: Tally): Pr
 
 /** `n` sessions calling until the phase is done or their connection breaks; resolves once all have ended. */
 export async function runSessions(url: string, n: number, phase: Phase, tally: Tally): Promise<void> {
-  await Promise.all(Array.from({ length: n }, async (_, s) => {
-    const client = new pg.Client({ connectionString: url });
-    let broken = false;
-    client.on('error', () => (broken = true)); // the kill ends connections: their errors are the calls'
-    await client.connect();
-    for (let i = 0; !phase.done() && !broken; i++) {
-      if (!(await call(client, pick(phase.mix), `${phase.prefix}-${s}-${i}`, tally))) break;
-    }
-    await client.end().catch(() => undefined);
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async (_, s) => {
+      const client = new pg.Client({ connectionString: url });
+      let broken = false;
+      client.on('error', () => (broken = true)); // the kill ends connections: their errors are the calls'
+      await client.connect();
+      for (let i = 0; !phase.done() && !broken; i++) {
+        if (!(await call(client, pick(phase.mix), `${phase.prefix}-${s}-${i}`, tally))) break;
+      }
+      await client.end().catch(() => undefined);
+    }),
+  );
 }

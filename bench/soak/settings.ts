@@ -4,7 +4,9 @@
 const FULL = { SOAK_SECONDS: 210, SOAK_SESSIONS: 32, SOAK_WARMUP_SECONDS: 15, SOAK_BURST_SECONDS: 8, SOAK_MAX_ENVIRONMENTS: 48 };
 const setting = (name: keyof typeof FULL) => Number(process.env[name] ?? FULL[name]);
 /** The settings that differ from the full run's, e.g. `SOAK_SECONDS=20` (empty for the full run). */
-export const CHANGED = (Object.keys(FULL) as Array<keyof typeof FULL>).filter((k) => setting(k) !== FULL[k]).map((k) => `${k}=${setting(k)}`);
+export const CHANGED = (Object.keys(FULL) as Array<keyof typeof FULL>)
+  .filter((k) => setting(k) !== FULL[k])
+  .map((k) => `${k}=${setting(k)}`);
 
 /** Seconds of mixed load from all sessions. */
 export const SECONDS = setting('SOAK_SECONDS');

@@ -6,9 +6,21 @@ import { performance } from 'node:perf_hooks';
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 /** `ticks`: the process's own user + system time; `reaped`: that of its children it has waited for. */
-interface ProcStat { pid: number; ppid: number; comm: string; ticks: number; reaped: number }
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  comm: string;
+  ticks: number;
+  reaped: number;
+}
 /** `at`: monotonic ns; `wallUs`: the same moment in epoch µs, as pgbench's transaction log states times. */
-export interface Snapshot { at: bigint; wallUs: number; procs: Map<number, ProcStat>; total: number; idle: number }
+export interface Snapshot {
+  at: bigint;
+  wallUs: number;
+  procs: Map<number, ProcStat>;
+  total: number;
+  idle: number;
+}
 
 /** The processes a run's CPU is told apart by; -1 for one that is not running. */
 export interface Watched {
@@ -29,24 +41,51 @@ export function cpuSnapshot(): Snapshot {
       const close = s.lastIndexOf(')');
       const f = s.slice(close + 2).split(' ');
       procs.set(Number(name), {
-        pid: Number(name), ppid: Number(f[1]), comm: s.slice(s.indexOf('(') + 1, close),
-        ticks: Number(f[11]) + Number(f[12]), reaped: Number(f[13]) + Number(f[14]),
+        pid: Number(name),
+        ppid: Number(f[1]),
+        comm: s.slice(s.indexOf('(') + 1, close),
+        ticks: Number(f[11]) + Number(f[12]),
+        reaped: Number(f[13]) + Number(f[14]),
       });
     } catch {
       // gone meanwhile
     }
   }
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  return { at: process.hrtime.bigint(), wallUs: (performance.timeOrigin + performance.now()) * 1000, procs, total: cpu.slice(0, 8).reduce((a, b) => a + b, 0), idle: cpu[3]! + cpu[4]! };
+  return {
+    at: process.hrtime.bigint(),
+    wallUs: (performance.timeOrigin + performance.now()) * 1000,
+    procs,
+    total: cpu.slice(0, 8).reduce((a, b) => a + b, 0),
+    idle: cpu[3]! + cpu[4]!,
+  };
 }
 
 /** Cores in use on average (2.0 = both cores of a 2-core machine busy), by group. */
-export const GROUPS = ['pglambda', 'functions', 'pglambdaPostgres', 'postgres', 'pgbench', 'bench', 'floorServer', 'other', 'idle'] as const;
+export const GROUPS = [
+  'pglambda',
+  'functions',
+  'pglambdaPostgres',
+  'postgres',
+  'pgbench',
+  'bench',
+  'floorServer',
+  'other',
+  'idle',
+] as const;
 export type Group = (typeof GROUPS)[number];
 export type CpuUse = Record<Group, number>;
 
 /** The groups one call's CPU is the sum of: everything the run started, nothing else the machine ran. */
-export const CALL_GROUPS = ['pglambda', 'functions', 'pglambdaPostgres', 'postgres', 'pgbench', 'bench', 'floorServer'] as const satisfies readonly Group[];
+export const CALL_GROUPS = [
+  'pglambda',
+  'functions',
+  'pglambdaPostgres',
+  'postgres',
+  'pgbench',
+  'bench',
+  'floorServer',
+] as const satisfies readonly Group[];
 
 export function cpuUse(a: Snapshot, b: Snapshot, watch: Watched): CpuUse {
   const seconds = Number(b.at - a.at) / 1e9;
@@ -66,7 +105,8 @@ export function cpuUse(a: Snapshot, b: Snapshot, watch: Watched): CpuUse {
     if (p.ppid === process.pid) return 'pgbench';
     return undefined;
   };
-  const reapedGroup = (p: ProcStat): Group | undefined => (p.pid === process.pid ? 'pgbench' : p.pid === watch.pglambda ? 'functions' : ownGroup(p));
+  const reapedGroup = (p: ProcStat): Group | undefined =>
+    p.pid === process.pid ? 'pgbench' : p.pid === watch.pglambda ? 'functions' : ownGroup(p);
 
   const use = Object.fromEntries(GROUPS.map((g) => [g, 0])) as CpuUse;
   let accounted = 0;
@@ -95,7 +135,11 @@ export function cpuUse(a: Snapshot, b: Snapshot, watch: Watched): CpuUse {
 }
 
 /** What one call cost: CPU use over a window of `seconds` in which `calls` calls were made. */
-export interface CallCost { cpu: CpuUse; seconds: number; calls: number }
+export interface CallCost {
+  cpu: CpuUse;
+  seconds: number;
+  calls: number;
+}
 
 /** CPU milliseconds per call, by group, and their sum over CALL_GROUPS. */
 export function perCall(c: CallCost): Record<Group, number> & { total: number } {

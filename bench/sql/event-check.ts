@@ -39,7 +39,9 @@ export class EventCheck {
   }
 
   async queued(): Promise<number> {
-    const r = await this.state.query<{ n: string }>('SELECT count(*) AS n FROM lambda.event_invocations WHERE function_name = $1', [FUNCTION]);
+    const r = await this.state.query<{ n: string }>('SELECT count(*) AS n FROM lambda.event_invocations WHERE function_name = $1', [
+      FUNCTION,
+    ]);
     return Number(r.rows[0]!.n);
   }
 

@@ -12,19 +12,27 @@ import { cpuSnapshot, cpuUse, type CallCost, type Watched } from './cpu-use.js';
 import { HTTP_CALLERS } from './settings.js';
 
 /** One run: calls per second, and the CPU every process spent on them (the client is this process). */
-export interface HttpRun { rps: number; cost: CallCost }
-export interface HttpRounds { invoke: HttpRun[]; floor: HttpRun[] }
+export interface HttpRun {
+  rps: number;
+  cost: CallCost;
+}
+export interface HttpRounds {
+  invoke: HttpRun[];
+  floor: HttpRun[];
+}
 
 async function measured(ms: number, call: () => Promise<unknown>, watch: Watched): Promise<HttpRun> {
   const before = cpuSnapshot();
   const end = performance.now() + ms;
   let calls = 0;
-  await Promise.all(Array.from({ length: HTTP_CALLERS }, async () => {
-    while (performance.now() < end) {
-      await call();
-      calls++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: HTTP_CALLERS }, async () => {
+      while (performance.now() < end) {
+        await call();
+        calls++;
+      }
+    }),
+  );
   // Until the last call returned: the calls still in flight at the end are counted, so is their time.
   const after = cpuSnapshot();
   const seconds = Number(after.at - before.at) / 1e9;
@@ -32,7 +40,14 @@ async function measured(ms: number, call: () => Promise<unknown>, watch: Watched
 }
 
 /** Invokes per second of `fn` and requests per second of the floor, `rounds` runs of `ms` each, alternating which goes first. */
-export async function httpRounds(endpoint: string, fn: string, floorUrl: string, rounds: number, ms: number, watch: Watched): Promise<HttpRounds> {
+export async function httpRounds(
+  endpoint: string,
+  fn: string,
+  floorUrl: string,
+  rounds: number,
+  ms: number,
+  watch: Watched,
+): Promise<HttpRounds> {
   const invoke = rawInvoke(endpoint, fn, ROOT);
   const url = new URL(floorUrl);
   const body = Buffer.from('{}');
@@ -40,13 +55,19 @@ export async function httpRounds(endpoint: string, fn: string, floorUrl: string,
   await throughput(HTTP_CALLERS, 1000, invoke); // unmeasured: starts the function processes the callers need
   const out: HttpRounds = { invoke: [], floor: [] };
   for (let r = 0; r < rounds; r++) {
-    const sides = [['invoke', invoke], ['floor', floor]] as const;
+    const sides = [
+      ['invoke', invoke],
+      ['floor', floor],
+    ] as const;
     for (const [k, call] of r % 2 ? [...sides].reverse() : sides) out[k].push(await measured(ms, call, watch));
   }
   return out;
 }
 
-export interface ColdStarts { invoke: number[]; nodeE: number[] }
+export interface ColdStarts {
+  invoke: number[];
+  nodeE: number[];
+}
 
 /**
  * A configuration change retires `fn`'s environment, so its next invoke starts a new function
@@ -63,7 +84,9 @@ export async function coldStarts(endpoint: string, fn: string, n: number): Promi
       await invoke();
       out.invoke.push(performance.now() - t);
       t = performance.now();
-      await new Promise((resolve, reject) => spawn(process.execPath, ['-e', ''], { stdio: 'ignore' }).once('exit', resolve).once('error', reject));
+      await new Promise((resolve, reject) =>
+        spawn(process.execPath, ['-e', ''], { stdio: 'ignore' }).once('exit', resolve).once('error', reject),
+      );
       out.nodeE.push(performance.now() - t);
     }
   } finally {

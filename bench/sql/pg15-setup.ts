@@ -12,9 +12,13 @@ const run = promisify(execFile);
 
 /** `pglambda install`, as a user runs it, against the running pglambda. */
 export async function pglambdaInstall(databaseUrl: string, endpoint: string): Promise<string> {
-  const { stdout } = await run(process.execPath, [join(root, 'dist/src/cli/main.js'), 'install', '--database-url', databaseUrl, '--endpoint-url', endpoint], {
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION },
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [join(root, 'dist/src/cli/main.js'), 'install', '--database-url', databaseUrl, '--endpoint-url', endpoint],
+    {
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION },
+    },
+  );
   return stdout.trim();
 }
 

@@ -51,7 +51,11 @@ export function libpqEnv(databaseUrl: string): NodeJS.ProcessEnv {
 }
 
 /** One line of pgbench's transaction log: its client, latency (µs) and completion time (epoch µs). */
-interface Tx { client: number; latencyUs: number; doneUs: number }
+interface Tx {
+  client: number;
+  latencyUs: number;
+  doneUs: number;
+}
 
 async function readLogs(dir: string): Promise<Tx[]> {
   const txs: Tx[] = [];
@@ -67,9 +71,18 @@ async function readLogs(dir: string): Promise<Tx[]> {
 }
 
 /** Runs pgbench to its end; its output, and the transactions it processed. */
-async function run(env: NodeJS.ProcessEnv, script: string, clients: number, seconds: number, extra: string[] = []): Promise<{ out: string; transactions: number }> {
-  const child = spawn(PGBENCH, ['-n', '-M', 'simple', '-f', script, '-c', String(clients), '-j', String(clients), '-T', String(seconds), ...extra],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function run(
+  env: NodeJS.ProcessEnv,
+  script: string,
+  clients: number,
+  seconds: number,
+  extra: string[] = [],
+): Promise<{ out: string; transactions: number }> {
+  const child = spawn(
+    PGBENCH,
+    ['-n', '-M', 'simple', '-f', script, '-c', String(clients), '-j', String(clients), '-T', String(seconds), ...extra],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr.on('data', (b: Buffer) => (out += b.toString()));
@@ -88,7 +101,13 @@ export async function warmUpRun(env: NodeJS.ProcessEnv, script: string, clients:
  * `pgbench -n -M simple -T seconds -l`, `clients` clients (one thread each), in its steady state.
  * When the sessions' set-up took more than half the run, the run is made again twice as long.
  */
-export async function pgbench(env: NodeJS.ProcessEnv, script: string, clients: number, seconds: number, watch: Watched): Promise<PgbenchResult> {
+export async function pgbench(
+  env: NodeJS.ProcessEnv,
+  script: string,
+  clients: number,
+  seconds: number,
+  watch: Watched,
+): Promise<PgbenchResult> {
   const first = await measuredRun(env, script, clients, seconds, watch);
   if (first && first.windowSeconds >= seconds / 2) return first;
   const again = await measuredRun(env, script, clients, seconds * 2, watch);
@@ -97,15 +116,22 @@ export async function pgbench(env: NodeJS.ProcessEnv, script: string, clients: n
 }
 
 /** One run, or undefined if it has no steady state: not every client finished a first call and then another. */
-async function measuredRun(env: NodeJS.ProcessEnv, script: string, clients: number, seconds: number, watch: Watched): Promise<PgbenchResult | undefined> {
+async function measuredRun(
+  env: NodeJS.ProcessEnv,
+  script: string,
+  clients: number,
+  seconds: number,
+  watch: Watched,
+): Promise<PgbenchResult | undefined> {
   await new Promise((r) => setTimeout(r, 200)); // the previous run's backends have exited
   const logDir = await mkdtemp(join(script, '..', 'pgbench-log-'));
   try {
     const start = cpuSnapshot();
     const snapshots: Snapshot[] = [start];
     const sampler = setInterval(() => snapshots.push(cpuSnapshot()), SAMPLE_MS);
-    const { out, transactions } = await run(env, script, clients, seconds, ['-l', `--log-prefix=${join(logDir, 'tx')}`])
-      .finally(() => clearInterval(sampler));
+    const { out, transactions } = await run(env, script, clients, seconds, ['-l', `--log-prefix=${join(logDir, 'tx')}`]).finally(() =>
+      clearInterval(sampler),
+    );
     await new Promise((r) => setTimeout(r, 100)); // its backends exit and are reaped
     const end = cpuSnapshot();
 
@@ -127,7 +153,9 @@ async function measuredRun(env: NodeJS.ProcessEnv, script: string, clients: numb
       windowSeconds,
       failed: Number(/number of failed transactions: (\d+)/.exec(out)?.[1] ?? 0),
       cost: { cpu, seconds: Number(end.at - from.at) / 1e9, calls: window.length },
-      transactions, start, end,
+      transactions,
+      start,
+      end,
     };
   } finally {
     await rm(logDir, { recursive: true, force: true });

@@ -14,10 +14,31 @@ export interface Pglambda {
 }
 
 /** Ports 0 (the default) are chosen by the system; a restart that databases must find again passes the first start's. */
-export async function startPglambda(dataDir: string, pgPort: number, nodeFlags: string[] = [], upFlags: string[] = [], ports = { port: 0, bridgePort: 0 }): Promise<Pglambda> {
-  const { child, match } = await startProcess(process.execPath, [...nodeFlags, join(root, 'dist/src/cli/main.js'), 'up',
-    '--data-dir', dataDir, '--port', String(ports.port), '--pg-port', String(pgPort), '--bridge-port', String(ports.bridgePort), ...upFlags],
-  /AWS endpoint\s+(\S+)[\s\S]*export DATABASE_URL=(\S+)[\s\S]*Ctrl-C stops/);
+export async function startPglambda(
+  dataDir: string,
+  pgPort: number,
+  nodeFlags: string[] = [],
+  upFlags: string[] = [],
+  ports = { port: 0, bridgePort: 0 },
+): Promise<Pglambda> {
+  const { child, match } = await startProcess(
+    process.execPath,
+    [
+      ...nodeFlags,
+      join(root, 'dist/src/cli/main.js'),
+      'up',
+      '--data-dir',
+      dataDir,
+      '--port',
+      String(ports.port),
+      '--pg-port',
+      String(pgPort),
+      '--bridge-port',
+      String(ports.bridgePort),
+      ...upFlags,
+    ],
+    /AWS endpoint\s+(\S+)[\s\S]*export DATABASE_URL=(\S+)[\s\S]*Ctrl-C stops/,
+  );
   if (process.env.BENCH_DEBUG) {
     child.stdout!.on('data', (b: Buffer) => process.stderr.write(`[pglambda] ${b}`));
     child.stderr!.on('data', (b: Buffer) => process.stderr.write(`[pglambda] ${b}`));
@@ -36,7 +57,10 @@ export async function stopPglambda(p: Pglambda): Promise<void> {
 
 /** Removes a stopped pglambda's data; as root its embedded cluster lives outside the data dir, which names it in pg-location. */
 export async function removeData(dataDir: string): Promise<void> {
-  const cluster = await readFile(join(dataDir, 'pg-location'), 'utf8').then((t) => t.trim(), () => '');
+  const cluster = await readFile(join(dataDir, 'pg-location'), 'utf8').then(
+    (t) => t.trim(),
+    () => '',
+  );
   if (cluster) await rm(cluster, { recursive: true, force: true });
   await rm(dataDir, { recursive: true, force: true });
 }
@@ -53,14 +77,16 @@ export function grantNoop(endpoint: string): Promise<void> {
 export async function grantInvoke(endpoint: string, name: string, resources: string[]): Promise<void> {
   const iam = new IAMClient({ endpoint, region: 'us-west-2', credentials: { accessKeyId: '123456789012', secretAccessKey: 'test' } });
   try {
-    await iam.send(new PutRolePolicyCommand({
-      RoleName: 'pglambda-starter',
-      PolicyName: name,
-      PolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: resources }],
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'pglambda-starter',
+        PolicyName: name,
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: resources }],
+        }),
       }),
-    }));
+    );
   } finally {
     iam.destroy();
   }

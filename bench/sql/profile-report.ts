@@ -5,7 +5,12 @@ import { SECONDS } from './settings.js';
 
 /** Up to two callers that account for at least a fifth of a function's self time, with their shares. */
 function callers(from: Map<string, number>, total: number): string {
-  return [...from].filter(([, t]) => t >= total * 0.2).sort((a, b) => b[1] - a[1]).slice(0, 2).map(([f, t]) => `\`${f}\` ${((t / total) * 100).toFixed(0)}%`).join(', ');
+  return [...from]
+    .filter(([, t]) => t >= total * 0.2)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 2)
+    .map(([f, t]) => `\`${f}\` ${((t / total) * 100).toFixed(0)}%`)
+    .join(', ');
 }
 
 export function renderProfile(p: { summary: ProfileSummary; tps: number; cpu: CpuUse }): string {
@@ -14,11 +19,12 @@ export function renderProfile(p: { summary: ProfileSummary; tps: number; cpu: Cp
   const busy = s.sampledMs - s.idleMs;
   const jsBusy = busy / s.sampledMs;
   const starved = jsBusy - p.cpu.pglambda;
-  const state = starved > 0.1
-    ? `for at least ${(starved * 100).toFixed(0)}% of the run it was ready but not running — starved of CPU by the other processes on the cores rather than saturated on its own (the profiler samples wall time, so that waiting shows up in whatever frame the thread was in)`
-    : 1 - jsBusy >= 0.15
-      ? `not saturated — idle ${((1 - jsBusy) * 100).toFixed(0)}% of the run, waiting on the function processes and PostgreSQL`
-      : 'saturated: more clients only queue in front of it';
+  const state =
+    starved > 0.1
+      ? `for at least ${(starved * 100).toFixed(0)}% of the run it was ready but not running — starved of CPU by the other processes on the cores rather than saturated on its own (the profiler samples wall time, so that waiting shows up in whatever frame the thread was in)`
+      : 1 - jsBusy >= 0.15
+        ? `not saturated — idle ${((1 - jsBusy) * 100).toFixed(0)}% of the run, waiting on the function processes and PostgreSQL`
+        : 'saturated: more clients only queue in front of it';
   return `
 ## Where pglambda's time goes (CPU profile)
 
@@ -39,7 +45,10 @@ Self time by area (package, pglambda directory, Node core):
 
 | area | self | share of the window |
 |---|---|---|
-${s.areas.slice(0, 15).map((a) => `| ${a.area} | ${a.ms.toFixed(0)} ms | ${share(a.ms)} |`).join('\n')}
+${s.areas
+  .slice(0, 15)
+  .map((a) => `| ${a.area} | ${a.ms.toFixed(0)} ms | ${share(a.ms)} |`)
+  .join('\n')}
 `;
 }
 

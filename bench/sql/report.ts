@@ -5,7 +5,20 @@ import { median, percentile } from '../harness.js';
 import { perCall, type CallCost, type CpuUse } from './cpu-use.js';
 import { renderProfile } from './profile-report.js';
 import type { Round } from './rounds.js';
-import { CHANGED, CLIENTS, EVENT_CLIENTS, HTTP_CALLERS, HTTP_SECONDS, N, QUERIES, SECONDS, TRIGGER_BUDGET_S, TRIGGER_ROWS, WARMUP, type QueryKey } from './settings.js';
+import {
+  CHANGED,
+  CLIENTS,
+  EVENT_CLIENTS,
+  HTTP_CALLERS,
+  HTTP_SECONDS,
+  N,
+  QUERIES,
+  SECONDS,
+  TRIGGER_BUDGET_S,
+  TRIGGER_ROWS,
+  WARMUP,
+  type QueryKey,
+} from './settings.js';
 import { cpu8, mid, seqP50, shortfall, targets, tps8, type Results, type Target } from './targets.js';
 
 const ms = (v: number) => `${v.toFixed(3)} ms`;
@@ -40,7 +53,7 @@ function medianItem<T>(items: T[], f: (item: T) => number): T {
 const medianRound = medianItem<Round>;
 
 const COST_HEAD = [
-  '| run | pglambda (Node: endpoint, bridge, event worker) | function processes | pglambda\'s PostgreSQL (state, queue, logs) | PostgreSQL 15 (backends) | client (pgbench, or this process) | floor server | all |',
+  "| run | pglambda (Node: endpoint, bridge, event worker) | function processes | pglambda's PostgreSQL (state, queue, logs) | PostgreSQL 15 (backends) | client (pgbench, or this process) | floor server | all |",
   '|---|---|---|---|---|---|---|---|',
 ];
 function costRow(what: string, c: CallCost): string {
@@ -48,7 +61,7 @@ function costRow(what: string, c: CallCost): string {
   return `| ${what} | ${ms(p.pglambda)} | ${ms(p.functions)} | ${ms(p.pglambdaPostgres)} | ${ms(p.postgres)} | ${ms(p.pgbench + p.bench)} | ${ms(p.floorServer)} | **${ms(p.total)}** |`;
 }
 const CORES_HEAD = [
-  '| run | pglambda | function processes | pglambda\'s PostgreSQL | PostgreSQL 15 | client | floor server | other processes on the machine | idle |',
+  "| run | pglambda | function processes | pglambda's PostgreSQL | PostgreSQL 15 | client | floor server | other processes on the machine | idle |",
   '|---|---|---|---|---|---|---|---|---|',
 ];
 function coresRow(what: string, u: CpuUse): string {
@@ -73,14 +86,48 @@ export function render(res: Results): string {
     return `| ${what} | ${fmt(v.select1)} | ${fmt(v.floor)} | ${fmt(v.invoke)} | ${fmt(v.peer)} | ${x(vsFloor)} | ${x(vsPeer)} |`;
   };
   const sideRows = [
-    side('one session, sequential: p50', per((r, q) => seqP50(r, q)), ms, true),
-    side('one session, sequential: p99 (all rounds\' calls)', (q) => percentile(R.flatMap((r) => r.seq[q].latencies), 99), ms, true),
+    side(
+      'one session, sequential: p50',
+      per((r, q) => seqP50(r, q)),
+      ms,
+      true,
+    ),
+    side(
+      "one session, sequential: p99 (all rounds' calls)",
+      (q) =>
+        percentile(
+          R.flatMap((r) => r.seq[q].latencies),
+          99,
+        ),
+      ms,
+      true,
+    ),
     ...CLIENTS.flatMap((c) => [
-      side(`pgbench ${c} client${c > 1 ? 's' : ''}: throughput`, per((r, q) => r.bench.get(c)![q].tps), ps, false),
-      side(`pgbench ${c} client${c > 1 ? 's' : ''}: average latency`, per((r, q) => r.bench.get(c)![q].latencyMs), ms, true),
-      side(`pgbench ${c} client${c > 1 ? 's' : ''}: CPU per call, all processes`, per((r, q) => perCall(r.bench.get(c)![q].cost).total), ms, true),
+      side(
+        `pgbench ${c} client${c > 1 ? 's' : ''}: throughput`,
+        per((r, q) => r.bench.get(c)![q].tps),
+        ps,
+        false,
+      ),
+      side(
+        `pgbench ${c} client${c > 1 ? 's' : ''}: average latency`,
+        per((r, q) => r.bench.get(c)![q].latencyMs),
+        ms,
+        true,
+      ),
+      side(
+        `pgbench ${c} client${c > 1 ? 's' : ''}: CPU per call, all processes`,
+        per((r, q) => perCall(r.bench.get(c)![q].cost).total),
+        ms,
+        true,
+      ),
     ]),
-    side('one session, sequential: CPU per call, all processes', per((r, q) => perCall(r.seq[q].cost).total), ms, true),
+    side(
+      'one session, sequential: CPU per call, all processes',
+      per((r, q) => perCall(r.seq[q].cost).total),
+      ms,
+      true,
+    ),
   ];
 
   const G = res.triggers;
@@ -88,13 +135,19 @@ export function render(res: Results): string {
     const g = G.find((t) => t.round === i);
     return g ? x(g.ms.event / g.ms.floor) : 'skipped';
   };
-  const roundRows = R.map((r, i) => `| ${i + 1} | ${ms(seqP50(r, 'floor'))} | ${ms(seqP50(r, 'invoke'))} | ${ms(seqP50(r, 'peer'))} | ${ps(tps8(r, 'floor'))} | ${ps(tps8(r, 'invoke'))} | ${ps(tps8(r, 'peer'))} | ${ps(r.event.run.tps)} | ${triggerRatio(i)} | ${r.others.toFixed(2)} | ${r.load.toFixed(2)} |`);
+  const roundRows = R.map(
+    (r, i) =>
+      `| ${i + 1} | ${ms(seqP50(r, 'floor'))} | ${ms(seqP50(r, 'invoke'))} | ${ms(seqP50(r, 'peer'))} | ${ps(tps8(r, 'floor'))} | ${ps(tps8(r, 'invoke'))} | ${ps(tps8(r, 'peer'))} | ${ps(r.event.run.tps)} | ${triggerRatio(i)} | ${r.others.toFixed(2)} | ${r.load.toFixed(2)} |`,
+  );
 
   // Event invokes.
   const ev = medianRound(R, (r) => r.event.run.tps);
   const tr = medianItem(G, (g) => g.ms.event / g.ms.floor);
   const rowMs = (t: 'plain' | 'floor' | 'event') => tr.ms[t] / TRIGGER_ROWS;
-  const tallies = G.map((g) => `after round ${g.round + 1}: ${g.tally.ran.toLocaleString('en-US')} ran (${g.tally.errors} with an error status), ${g.tally.queued} left queued, queue empty ${(g.tally.drainedMs / 1000).toFixed(1)} s after the INSERT began`);
+  const tallies = G.map(
+    (g) =>
+      `after round ${g.round + 1}: ${g.tally.ran.toLocaleString('en-US')} ran (${g.tally.errors} with an error status), ${g.tally.queued} left queued, queue empty ${(g.tally.drainedMs / 1000).toFixed(1)} s after the INSERT began`,
+  );
   const skipped = R.length - G.length;
 
   const http = res.http;
@@ -109,11 +162,23 @@ export function render(res: Results): string {
     ...keys.map((q) => costRow(`${NAMES[q]}, 8 clients`, m8(q).cost)),
     ...keys.map((q) => costRow(`${NAMES[q]}, 1 client`, m1(q).cost)),
     ...keys.map((q) => costRow(`${NAMES[q]}, one session, sequential`, ms1(q).cost)),
-    costRow(`Event invoke, ${EVENT_CLIENTS} clients, accepted and run (whole run, until the queue is empty)`, medianRound(R, (r) => perCall(r.event.cost).total).event.cost),
-    costRow(`row trigger: a dblink round trip per row (${TRIGGER_ROWS.toLocaleString('en-US')}-row INSERT)`, medianItem(G, (g) => perCall(g.floorCost).total).floorCost),
+    costRow(
+      `Event invoke, ${EVENT_CLIENTS} clients, accepted and run (whole run, until the queue is empty)`,
+      medianRound(R, (r) => perCall(r.event.cost).total).event.cost,
+    ),
+    costRow(
+      `row trigger: a dblink round trip per row (${TRIGGER_ROWS.toLocaleString('en-US')}-row INSERT)`,
+      medianItem(G, (g) => perCall(g.floorCost).total).floorCost,
+    ),
     costRow('row trigger: an Event invoke per row, until all ran', medianItem(G, (g) => perCall(g.eventCost).total).eventCost),
-    costRow(`Lambda API warm invoke, ${HTTP_CALLERS} HTTP callers (client: this process)`, medianItem(http.invoke, (v) => perCall(v.cost).total).cost),
-    costRow(`trivial HTTP server, ${HTTP_CALLERS} HTTP callers (client: this process)`, medianItem(http.floor, (v) => perCall(v.cost).total).cost),
+    costRow(
+      `Lambda API warm invoke, ${HTTP_CALLERS} HTTP callers (client: this process)`,
+      medianItem(http.invoke, (v) => perCall(v.cost).total).cost,
+    ),
+    costRow(
+      `trivial HTTP server, ${HTTP_CALLERS} HTTP callers (client: this process)`,
+      medianItem(http.floor, (v) => perCall(v.cost).total).cost,
+    ),
   ];
   const coresRows = keys.map((q) => coresRow(`${NAMES[q]}, 8 clients`, m8(q).cost.cpu));
   coresRows.push(coresRow(`Event invoke, ${EVENT_CLIENTS} clients (until the queue is empty)`, ev.event.cost.cpu));
@@ -188,10 +253,19 @@ ${roundRows.join('\n')}
 
 ## Event invokes
 
-**From ${EVENT_CLIENTS} sessions** (pgbench, \`${'SELECT status_code FROM aws_lambda.invoke(\'noop\', \'{}\'::json, invocation_type => \'Event\')'}\`): ${ps(mid(R, (r) => r.event.run.tps))} accepted
-(rounds ${range(R.map((r) => r.event.run.tps), ps)}), beside the dblink floor's ${ps(mid(R, (r) => tps8(r, 'floor')))} at 8 clients. The worker runs them meanwhile
-and after; the queue was empty ${(median(R.map((r) => r.event.drainedMs)) / 1000).toFixed(1)} s after a ${SECONDS} s run began (median; ${range(R.map((r) => r.event.drainedMs / 1000), (v) => `${v.toFixed(1)} s`)}),
-and the next measure waited for that. Each run accepted ${range(R.map((r) => r.event.run.transactions), (v) => v.toLocaleString('en-US'))} events in all.
+**From ${EVENT_CLIENTS} sessions** (pgbench, \`${"SELECT status_code FROM aws_lambda.invoke('noop', '{}'::json, invocation_type => 'Event')"}\`): ${ps(mid(R, (r) => r.event.run.tps))} accepted
+(rounds ${range(
+    R.map((r) => r.event.run.tps),
+    ps,
+  )}), beside the dblink floor's ${ps(mid(R, (r) => tps8(r, 'floor')))} at 8 clients. The worker runs them meanwhile
+and after; the queue was empty ${(median(R.map((r) => r.event.drainedMs)) / 1000).toFixed(1)} s after a ${SECONDS} s run began (median; ${range(
+    R.map((r) => r.event.drainedMs / 1000),
+    (v) => `${v.toFixed(1)} s`,
+  )}),
+and the next measure waited for that. Each run accepted ${range(
+    R.map((r) => r.event.run.transactions),
+    (v) => v.toLocaleString('en-US'),
+  )} events in all.
 
 **A ${TRIGGER_ROWS.toLocaleString('en-US')}-row \`INSERT … SELECT generate_series\`** in one session, into a table whose \`AFTER INSERT FOR EACH ROW\`
 trigger runs \`PERFORM aws_lambda.invoke('noop', json_build_object('id', NEW.id), invocation_type => 'Event')\`; the floor is the same
@@ -250,8 +324,10 @@ function beyond(a: CallCost, b: CallCost): string {
     ['the client', pa.pgbench + pa.bench - pb.pgbench - pb.bench],
     ["the floor's server", pa.floorServer - pb.floorServer],
   ];
-  return `${ms(pa.total)} against ${ms(pb.total)}; of the ${ms(extra)} more: ${parts.sort((p, q) => q[1] - p[1])
-    .map(([what, v]) => `${what} ${signed(v, ms)} (${signed((v / extra) * 100, (p) => `${p.toFixed(0)}%`)})`).join(', ')}`;
+  return `${ms(pa.total)} against ${ms(pb.total)}; of the ${ms(extra)} more: ${parts
+    .sort((p, q) => q[1] - p[1])
+    .map(([what, v]) => `${what} ${signed(v, ms)} (${signed((v / extra) * 100, (p) => `${p.toFixed(0)}%`)})`)
+    .join(', ')}`;
 }
 
 /** Whether a run was short of CPU: the cores this run's processes got, and what that allows at their CPU per call. */
@@ -263,7 +339,10 @@ function bound(c: CallCost, tps: number): string {
   const allows = (got * 1000) / p.total;
   return `the machine was idle ${u.idle.toFixed(2)} of ${total.toFixed(1)} cores and its other processes took ${u.other.toFixed(2)}; this run's
 processes got ${got.toFixed(2)} cores, which at ${ms(p.total)} per call allow ${ps(allows)} — measured ${ps(tps)}: ${
-    tps > allows * 0.8 ? 'CPU-bound: the CPU per call sets the pace.' : 'not CPU-bound: the calls also wait (hand-offs between processes, commits, timers).'}`;
+    tps > allows * 0.8
+      ? 'CPU-bound: the CPU per call sets the pace.'
+      : 'not CPU-bound: the calls also wait (hand-offs between processes, commits, timers).'
+  }`;
 }
 
 /** For each missed target: by how much, and what the CPU accounting says about where the time goes. */
@@ -283,8 +362,10 @@ function whereTimeGoes(res: Results, T: Target[]): string {
   if (is('Event invokes')) {
     const ev = medianRound(R, (r) => perCall(r.event.cost).total).event;
     sections.push(`**An Event invoke from 8 sessions**, accepted and run (CPU from the run's start until the queue was empty, over the events
-accepted), cost ${beyond(ev.cost, floor8.cost)}. Accepting alone (the pgbench window) cost ${ms(perCall(ev.run.cost).total)} per event: ${
-      bound(ev.run.cost, ev.run.tps)}`);
+accepted), cost ${beyond(ev.cost, floor8.cost)}. Accepting alone (the pgbench window) cost ${ms(perCall(ev.run.cost).total)} per event: ${bound(
+      ev.run.cost,
+      ev.run.tps,
+    )}`);
   }
   const G = res.triggers;
   if (is(`${TRIGGER_ROWS.toLocaleString('en-US')}-row INSERT`) && G.length) {
@@ -294,17 +375,27 @@ accepted), cost ${beyond(ev.cost, floor8.cost)}. Accepting alone (the pgbench wi
     sections.push(`**The row-trigger INSERT** took ${ms(wall)} per row against ${ms(g.ms.floor / TRIGGER_ROWS)} for a dblink round trip per row. Per row,
 counted from the INSERT's start until all its events had run, the CPU was ${beyond(g.eventCost, g.floorCost)}. One session
 makes its calls one after another, so per row it waited ${ms(wall)} while all processes together used ${ms(cpu.total)} of CPU${
-      wall > cpu.total * 1.5 ? `: most of the time is waiting, not computing (each Event invoke is answered only once its event is committed in pglambda's PostgreSQL; one session's events come one at a time, so there is nothing to group)` : ''}.`);
+      wall > cpu.total * 1.5
+        ? `: most of the time is waiting, not computing (each Event invoke is answered only once its event is committed in pglambda's PostgreSQL; one session's events come one at a time, so there is nothing to group)`
+        : ''
+    }.`);
   }
   if (is('Lambda API')) {
     const inv = medianItem(res.http.invoke, (v) => perCall(v.cost).total);
     const flo = medianItem(res.http.floor, (v) => perCall(v.cost).total);
-    sections.push(`**The Lambda API at ${HTTP_CALLERS} HTTP callers** cost per call ${beyond(inv.cost, flo.cost)}. During the invoke runs ${bound(inv.cost, inv.rps)}`);
+    sections.push(
+      `**The Lambda API at ${HTTP_CALLERS} HTTP callers** cost per call ${beyond(inv.cost, flo.cost)}. During the invoke runs ${bound(inv.cost, inv.rps)}`,
+    );
   }
   if (is('cold start')) {
-    sections.push(`**Cold start**: p50 ${ms(percentile(res.cold.invoke, 50))} against ${ms(percentile(res.cold.nodeE, 50))} for \`node -e ''\` (${res.cold.invoke.length} of each): beyond spawning Node, the runtime's bootstrap, loading the handler and the first invoke's hand-off.`);
+    sections.push(
+      `**Cold start**: p50 ${ms(percentile(res.cold.invoke, 50))} against ${ms(percentile(res.cold.nodeE, 50))} for \`node -e ''\` (${res.cold.invoke.length} of each): beyond spawning Node, the runtime's bootstrap, loading the handler and the first invoke's hand-off.`,
+    );
   }
-  const lines = missed.map((t) => `- **${t.what}**: ${x(t.ratio)} against ${t.bound === 'max' ? 'at most' : 'at least'} ${t.limit}×${t.bound === 'max' ? ` — ${shortfall(t).toFixed(1)}× over` : ` — ${shortfall(t).toFixed(1)}× short`}${t.note ? `; ${t.note}` : ''}.`);
+  const lines = missed.map(
+    (t) =>
+      `- **${t.what}**: ${x(t.ratio)} against ${t.bound === 'max' ? 'at most' : 'at least'} ${t.limit}×${t.bound === 'max' ? ` — ${shortfall(t).toFixed(1)}× over` : ` — ${shortfall(t).toFixed(1)}× short`}${t.note ? `; ${t.note}` : ''}.`,
+  );
   return `
 ### Missed, and where the time goes
 

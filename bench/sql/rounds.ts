@@ -15,7 +15,10 @@ import { CLIENTS, EVENT_CLIENTS, N, QUERIES, SECONDS, TRIGGER_ROWS, WARMUP, type
 
 export const QUERY_KEYS = Object.keys(QUERIES) as QueryKey[];
 
-export interface Sequential { latencies: number[]; cost: CallCost }
+export interface Sequential {
+  latencies: number[];
+  cost: CallCost;
+}
 
 export interface EventRun {
   run: PgbenchResult;
@@ -85,10 +88,16 @@ export async function round(ctx: RoundContext, r: number): Promise<Round> {
   }
 
   const run = await pgbench(ctx.env, ctx.scripts.event, EVENT_CLIENTS, SECONDS, ctx.watch);
-  const drainedMs = await drain(ctx, performance.now()) + Number(run.end.at - run.start.at) / 1e6;
+  const drainedMs = (await drain(ctx, performance.now())) + Number(run.end.at - run.start.at) / 1e6;
   const drained = cpuSnapshot();
-  const event: EventRun = { run, drainedMs, cost: { cpu: cpuUse(run.start, drained, ctx.watch), seconds: Number(drained.at - run.start.at) / 1e9, calls: run.transactions } };
-  ctx.log(`round ${r + 1}, Event from ${EVENT_CLIENTS} sessions: ${run.tps.toFixed(0)}/s accepted, all ran ${(drainedMs / 1000).toFixed(1)} s after the run began`);
+  const event: EventRun = {
+    run,
+    drainedMs,
+    cost: { cpu: cpuUse(run.start, drained, ctx.watch), seconds: Number(drained.at - run.start.at) / 1e9, calls: run.transactions },
+  };
+  ctx.log(
+    `round ${r + 1}, Event from ${EVENT_CLIENTS} sessions: ${run.tps.toFixed(0)}/s accepted, all ran ${(drainedMs / 1000).toFixed(1)} s after the run began`,
+  );
 
   return { seq, bench, event, others: othersCores(begin, cpuSnapshot()), load: loadavg()[0]! };
 }
@@ -136,6 +145,8 @@ export async function triggerRun(ctx: RoundContext, r: number): Promise<TriggerR
     eventCost = { cpu: cpuUse(before, after, ctx.watch), seconds: Number(after.at - before.at) / 1e9, calls: TRIGGER_ROWS };
   };
   for (const step of r % 2 ? [event, floor] : [floor, event]) await step();
-  ctx.log(`round ${r + 1}, ${TRIGGER_ROWS}-row INSERT: plain ${ms.plain.toFixed(0)} ms, dblink per row ${ms.floor.toFixed(0)} ms, Event invoke per row ${ms.event.toFixed(0)} ms; ${tally!.ran} events ran`);
+  ctx.log(
+    `round ${r + 1}, ${TRIGGER_ROWS}-row INSERT: plain ${ms.plain.toFixed(0)} ms, dblink per row ${ms.floor.toFixed(0)} ms, Event invoke per row ${ms.event.toFixed(0)} ms; ${tally!.ran} events ran`,
+  );
   return { round: r, ms, floorCost: floorCost!, eventCost: eventCost!, tally: tally! };
 }

@@ -8,7 +8,9 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.
 const FULL = { BENCH_ROUNDS: 3, BENCH_N: 400, BENCH_SECONDS: 8, BENCH_TRIGGER_ROWS: 10_000, BENCH_HTTP_SECONDS: 1, BENCH_COLD_N: 10 };
 const setting = (name: keyof typeof FULL) => Number(process.env[name] ?? FULL[name]);
 /** The settings that differ from the full run's, e.g. `BENCH_ROUNDS=1` (empty for the full run). */
-export const CHANGED = (Object.keys(FULL) as Array<keyof typeof FULL>).filter((k) => setting(k) !== FULL[k]).map((k) => `${k}=${setting(k)}`);
+export const CHANGED = (Object.keys(FULL) as Array<keyof typeof FULL>)
+  .filter((k) => setting(k) !== FULL[k])
+  .map((k) => `${k}=${setting(k)}`);
 export const ROUNDS = setting('BENCH_ROUNDS');
 /** Sequential calls per query and round, after WARMUP unmeasured ones before the first round. */
 export const N = setting('BENCH_N');

@@ -30,7 +30,9 @@ export function missingPackages(): string | undefined {
     ['/usr/lib/postgresql/15/lib/plpython3.so', 'postgresql-plpython3-15'],
     ['/usr/lib/python3/dist-packages/boto3', 'python3-boto3'],
     ['/usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk', 'postgresql-server-dev-15'],
-  ].filter(([path]) => !existsSync(path!)).map(([, pkg]) => pkg);
+  ]
+    .filter(([path]) => !existsSync(path!))
+    .map(([, pkg]) => pkg);
   if (process.getuid?.() !== 0) return 'the benchmark runs PostgreSQL 15 as user postgres and installs extension files: run it as root';
   return need.length ? `missing Debian packages: apt-get install -y ${need.join(' ')}` : undefined;
 }
@@ -50,14 +52,27 @@ export async function startPg15(port: number): Promise<SystemPostgres> {
   await chown(dir, idOf('-u'), idOf('-g'));
   const data = join(dir, 'data');
   const stop = async () => {
-    if (existsSync(join(data, 'postmaster.pid'))) await asPostgres(join(PG15_BIN, 'pg_ctl'), ['-D', data, '-w', '-m', 'fast', 'stop']).catch(() => undefined);
+    if (existsSync(join(data, 'postmaster.pid')))
+      await asPostgres(join(PG15_BIN, 'pg_ctl'), ['-D', data, '-w', '-m', 'fast', 'stop']).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   };
   try {
     await asPostgres(join(PG15_BIN, 'initdb'), ['-D', data, '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '-U', 'postgres']);
     const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`;
-    await asPostgres('env', ['AWS_EC2_METADATA_DISABLED=true', 'AWS_CONFIG_FILE=/dev/null', 'AWS_SHARED_CREDENTIALS_FILE=/dev/null',
-      join(PG15_BIN, 'pg_ctl'), '-D', data, '-w', '-l', join(dir, 'log'), '-o', options, 'start']);
+    await asPostgres('env', [
+      'AWS_EC2_METADATA_DISABLED=true',
+      'AWS_CONFIG_FILE=/dev/null',
+      'AWS_SHARED_CREDENTIALS_FILE=/dev/null',
+      join(PG15_BIN, 'pg_ctl'),
+      '-D',
+      data,
+      '-w',
+      '-l',
+      join(dir, 'log'),
+      '-o',
+      options,
+      'start',
+    ]);
     const postmasterPid = Number((await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]);
     return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, postmasterPid, stop };
   } catch (err) {

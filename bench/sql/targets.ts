@@ -49,7 +49,16 @@ export const cpu8 = (r: Round, q: keyof Round['seq']) => perCall(r.bench.get(8)!
 
 export function targets(res: Results): Target[] {
   const R = res.rounds;
-  const t = (what: string, value: string, floor: string, ratios: number[], bound: 'max' | 'min', limit: number, extra = true, note?: string): Target => {
+  const t = (
+    what: string,
+    value: string,
+    floor: string,
+    ratios: number[],
+    bound: 'max' | 'min',
+    limit: number,
+    extra = true,
+    note?: string,
+  ): Target => {
     const ratio = median(ratios);
     return { what, value, floor, ratio, bound, limit, met: extra && (bound === 'max' ? ratio <= limit : ratio >= limit), note };
   };
@@ -60,22 +69,65 @@ export function targets(res: Results): Target[] {
   const coldP50 = percentile(res.cold.invoke, 50);
   const nodeP50 = percentile(res.cold.nodeE, 50);
   return [
-    t('sequential latency (one session, p50), ÷ dblink round trip', ms(mid(R, (r) => seqP50(r, 'invoke'))), ms(mid(R, (r) => seqP50(r, 'floor'))),
-      R.map((r) => seqP50(r, 'invoke') / seqP50(r, 'floor')), 'max', 6),
-    t('8 sessions throughput, × dblink floor', ps(mid(R, (r) => tps8(r, 'invoke'))), ps(mid(R, (r) => tps8(r, 'floor'))),
-      R.map((r) => tps8(r, 'invoke') / tps8(r, 'floor')), 'min', 0.25),
-    t('8 sessions throughput, × PL/Python + boto3 peer', ps(mid(R, (r) => tps8(r, 'invoke'))), ps(mid(R, (r) => tps8(r, 'peer'))),
-      R.map((r) => tps8(r, 'invoke') / tps8(r, 'peer')), 'min', 3),
-    t('CPU per call, all processes (8 sessions), ÷ dblink round trip', ms(mid(R, (r) => cpu8(r, 'invoke'))), ms(mid(R, (r) => cpu8(r, 'floor'))),
-      R.map((r) => cpu8(r, 'invoke') / cpu8(r, 'floor')), 'max', 4),
-    t('Event invokes from 8 sessions, × dblink floor', ps(mid(R, (r) => r.event.run.tps)), ps(mid(R, (r) => tps8(r, 'floor'))),
-      R.map((r) => r.event.run.tps / tps8(r, 'floor')), 'min', 0.25),
-    t(`${G[0]!.eventCost.calls.toLocaleString('en-US')}-row INSERT with an Event invoke per row, in dblink round trips per row`,
-      `${median(G.map((g) => g.ms.event)).toFixed(0)} ms`, `${median(G.map((g) => g.ms.floor)).toFixed(0)} ms (dblink per row)`,
-      G.map((g) => g.ms.event / g.ms.floor), 'max', 3, allRan,
-      `events that ran, per INSERT: ${ran}${allRan ? ' (all)' : ' — **not all**'}`),
-    t('Lambda API warm invoke, 16 HTTP callers, × trivial HTTP server', ps(median(res.http.invoke.map((v) => v.rps))), ps(median(res.http.floor.map((v) => v.rps))), httpPairs, 'min', 0.5),
-    t('cold start p50, ÷ spawning `node -e \'\'`', ms(coldP50), ms(nodeP50), [coldP50 / nodeP50], 'max', 1.2),
+    t(
+      'sequential latency (one session, p50), ÷ dblink round trip',
+      ms(mid(R, (r) => seqP50(r, 'invoke'))),
+      ms(mid(R, (r) => seqP50(r, 'floor'))),
+      R.map((r) => seqP50(r, 'invoke') / seqP50(r, 'floor')),
+      'max',
+      6,
+    ),
+    t(
+      '8 sessions throughput, × dblink floor',
+      ps(mid(R, (r) => tps8(r, 'invoke'))),
+      ps(mid(R, (r) => tps8(r, 'floor'))),
+      R.map((r) => tps8(r, 'invoke') / tps8(r, 'floor')),
+      'min',
+      0.25,
+    ),
+    t(
+      '8 sessions throughput, × PL/Python + boto3 peer',
+      ps(mid(R, (r) => tps8(r, 'invoke'))),
+      ps(mid(R, (r) => tps8(r, 'peer'))),
+      R.map((r) => tps8(r, 'invoke') / tps8(r, 'peer')),
+      'min',
+      3,
+    ),
+    t(
+      'CPU per call, all processes (8 sessions), ÷ dblink round trip',
+      ms(mid(R, (r) => cpu8(r, 'invoke'))),
+      ms(mid(R, (r) => cpu8(r, 'floor'))),
+      R.map((r) => cpu8(r, 'invoke') / cpu8(r, 'floor')),
+      'max',
+      4,
+    ),
+    t(
+      'Event invokes from 8 sessions, × dblink floor',
+      ps(mid(R, (r) => r.event.run.tps)),
+      ps(mid(R, (r) => tps8(r, 'floor'))),
+      R.map((r) => r.event.run.tps / tps8(r, 'floor')),
+      'min',
+      0.25,
+    ),
+    t(
+      `${G[0]!.eventCost.calls.toLocaleString('en-US')}-row INSERT with an Event invoke per row, in dblink round trips per row`,
+      `${median(G.map((g) => g.ms.event)).toFixed(0)} ms`,
+      `${median(G.map((g) => g.ms.floor)).toFixed(0)} ms (dblink per row)`,
+      G.map((g) => g.ms.event / g.ms.floor),
+      'max',
+      3,
+      allRan,
+      `events that ran, per INSERT: ${ran}${allRan ? ' (all)' : ' — **not all**'}`,
+    ),
+    t(
+      'Lambda API warm invoke, 16 HTTP callers, × trivial HTTP server',
+      ps(median(res.http.invoke.map((v) => v.rps))),
+      ps(median(res.http.floor.map((v) => v.rps))),
+      httpPairs,
+      'min',
+      0.5,
+    ),
+    t("cold start p50, ÷ spawning `node -e ''`", ms(coldP50), ms(nodeP50), [coldP50 / nodeP50], 'max', 1.2),
   ];
 }
 

@@ -19,8 +19,9 @@ export async function refusal(deps: IdentityPolicyDeps, identity: Identity, acti
   const { principal, context } = policyView(identity);
   const decision = role ? evaluate({ action, resource, principal, context }, { identity: role.permissions }) : 'ImplicitDeny';
   if (decision === 'Allow') return undefined;
-  const why = decision === 'ExplicitDeny'
-    ? 'with an explicit deny in an identity-based policy'
-    : `because no identity-based policy allows the ${action} action`;
+  const why =
+    decision === 'ExplicitDeny'
+      ? 'with an explicit deny in an identity-based policy'
+      : `because no identity-based policy allows the ${action} action`;
   return `User: ${identity.arn} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
 }

@@ -98,7 +98,16 @@ export class AwsEndpoint {
     const { logger } = this.opts;
     const { requestId } = caller;
     if (response.unexpected !== undefined) logger.error({ requestId, err: response.unexpected }, 'unexpected error');
-    logger.debug({ requestId, method: req.method, path: url.pathname, status: response.status, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request');
+    logger.debug(
+      {
+        requestId,
+        method: req.method,
+        path: url.pathname,
+        status: response.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      },
+      'request',
+    );
     const body = response.body ?? '';
     res.writeHead(response.status, {
       'x-amzn-requestid': caller.requestId,
@@ -109,7 +118,12 @@ export class AwsEndpoint {
   }
 
   /** The service's refusal of a request that is not signed as it must be, or undefined. */
-  private async authenticate(req: AwsRequest, signed: SignedRequest | undefined, malformed: AuthFailure | undefined, service: AwsService): Promise<AwsResponse | undefined> {
+  private async authenticate(
+    req: AwsRequest,
+    signed: SignedRequest | undefined,
+    malformed: AuthFailure | undefined,
+    service: AwsService,
+  ): Promise<AwsResponse | undefined> {
     const { authenticator } = this.opts;
     try {
       if (service.signsItself?.(req)) return undefined;
@@ -125,8 +139,7 @@ export class AwsEndpoint {
   private route(req: AwsRequest): AwsService {
     const { services } = this.opts;
     const signed = req.caller.signedService;
-    const service =
-      (signed && services.find((s) => s.signingName === signed)) || services.find((s) => s.matches(req));
+    const service = (signed && services.find((s) => s.signingName === signed)) || services.find((s) => s.matches(req));
     if (!service) throw new AwsError('UnknownOperationException', 'Unknown operation', 404);
     return service;
   }
@@ -138,11 +151,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > MAX_BODY_BYTES) {
-      throw new AwsError(
-        'RequestEntityTooLargeException',
-        `Request must be smaller than ${MAX_BODY_BYTES} bytes for the operation`,
-        413,
-      );
+      throw new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_BODY_BYTES} bytes for the operation`, 413);
     }
     chunks.push(chunk);
   }

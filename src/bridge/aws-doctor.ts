@@ -29,9 +29,21 @@ export function trustStatement(principalArn: string, externalId: string | undefi
 
 export async function diagnose(cluster: Cluster, functionName: string): Promise<Finding[]> {
   if (!cluster.aws) {
-    return [{ check: 'binding', ok: true, says: `${cluster.identifier} invokes pglambda's own Lambda; bind it to AWS with \`pglambda install --aws-role-arn ARN\`.` }];
+    return [
+      {
+        check: 'binding',
+        ok: true,
+        says: `${cluster.identifier} invokes pglambda's own Lambda; bind it to AWS with \`pglambda install --aws-role-arn ARN\`.`,
+      },
+    ];
   }
-  const findings: Finding[] = [{ check: 'binding', ok: true, says: `${cluster.identifier} invokes AWS Lambda as ${cluster.aws.roleArn}${cluster.aws.externalId ? ` (external id "${cluster.aws.externalId}")` : ''}.` }];
+  const findings: Finding[] = [
+    {
+      check: 'binding',
+      ok: true,
+      says: `${cluster.identifier} invokes AWS Lambda as ${cluster.aws.roleArn}${cluster.aws.externalId ? ` (external id "${cluster.aws.externalId}")` : ''}.`,
+    },
+  ];
   const sts = new STSClient({ region: cluster.region });
   try {
     return findings.concat(await steps(sts, { ...cluster, aws: cluster.aws }, functionName));
@@ -45,7 +57,11 @@ async function steps(sts: STSClient, cluster: Cluster & { aws: AwsBinding }, fun
   try {
     await sts.config.credentials();
   } catch (err) {
-    out.push({ check: 'credentials', ok: false, says: `The bridge has no AWS credentials (${(err as Error).message}). Give its process some: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE with a shared config or SSO profile, web identity (EKS), an ECS task role or an EC2 instance profile.` });
+    out.push({
+      check: 'credentials',
+      ok: false,
+      says: `The bridge has no AWS credentials (${(err as Error).message}). Give its process some: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE with a shared config or SSO profile, web identity (EKS), an ECS task role or an EC2 instance profile.`,
+    });
     return out;
   }
   out.push({ check: 'credentials', ok: true, says: 'The bridge found AWS credentials through the SDK provider chain.' });
@@ -57,7 +73,14 @@ async function steps(sts: STSClient, cluster: Cluster & { aws: AwsBinding }, fun
     out.push({ check: 'identity', ok: true, says: `AWS says the bridge is ${caller} (account ${id.Account}).` });
   } catch (err) {
     const e = err as AwsError;
-    const why = e.name === 'SignatureDoesNotMatch' ? 'the secret does not match the access key' : e.name === 'InvalidClientTokenId' ? 'AWS does not know the access key (or the session token)' : e.name === 'ExpiredToken' ? 'the session has expired' : e.message;
+    const why =
+      e.name === 'SignatureDoesNotMatch'
+        ? 'the secret does not match the access key'
+        : e.name === 'InvalidClientTokenId'
+          ? 'AWS does not know the access key (or the session token)'
+          : e.name === 'ExpiredToken'
+            ? 'the session has expired'
+            : e.message;
     out.push({ check: 'identity', ok: false, says: `AWS refused the bridge's credentials: ${why} (${e.name}: ${e.message}).` });
     return out;
   }
@@ -65,15 +88,18 @@ async function steps(sts: STSClient, cluster: Cluster & { aws: AwsBinding }, fun
   const { roleArn, externalId } = cluster.aws;
   let credentials;
   try {
-    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: cluster.identifier, ExternalId: externalId }));
+    const assumed = await sts.send(
+      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: cluster.identifier, ExternalId: externalId }),
+    );
     const c = assumed.Credentials!;
     credentials = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
     out.push({ check: 'assume-role', ok: true, says: `Assumed ${roleArn} as ${assumed.AssumedRoleUser!.Arn}.` });
   } catch (err) {
     const e = err as AwsError;
-    const fix = e.name === 'AccessDenied'
-      ? ` The role must exist and its trust policy must allow the bridge, e.g. this statement: ${JSON.stringify(trustStatement(caller, externalId))}; and the bridge's own policies must allow sts:AssumeRole on ${roleArn}.`
-      : '';
+    const fix =
+      e.name === 'AccessDenied'
+        ? ` The role must exist and its trust policy must allow the bridge, e.g. this statement: ${JSON.stringify(trustStatement(caller, externalId))}; and the bridge's own policies must allow sts:AssumeRole on ${roleArn}.`
+        : '';
     out.push({ check: 'assume-role', ok: false, says: `Could not assume ${roleArn}: ${e.message}.${fix}` });
     return out;
   }

@@ -37,7 +37,9 @@ export class AwsRoleSessions {
     const { roleArn, externalId } = cluster.aws;
     let out;
     try {
-      out = await this.client(cluster.region).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: cluster.identifier, ExternalId: externalId }));
+      out = await this.client(cluster.region).send(
+        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: cluster.identifier, ExternalId: externalId }),
+      );
     } catch (err) {
       throw assumeFailed(err as Error & { name: string }, cluster);
     }
@@ -45,7 +47,12 @@ export class AwsRoleSessions {
     const [roleId = '', sessionName = cluster.identifier] = out.AssumedRoleUser!.AssumedRoleId!.split(':');
     const accountId = roleArn.split(':')[4]!;
     return {
-      credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken, expiration: c.Expiration },
+      credentials: {
+        accessKeyId: c.AccessKeyId!,
+        secretAccessKey: c.SecretAccessKey!,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration,
+      },
       identity: {
         type: 'assumed-role',
         accountId,

@@ -82,7 +82,7 @@ export function createBridgeServer(opts: BridgeOptions): BridgeServer {
       return row;
     } catch (err) {
       const ms = performance.now() - started;
-      const code = err instanceof InvokeApiFailed ? err.awsCode ?? err.sqlstate : err instanceof BridgeError ? err.sqlstate : 'XX000';
+      const code = err instanceof InvokeApiFailed ? (err.awsCode ?? err.sqlstate) : err instanceof BridgeError ? err.sqlstate : 'XX000';
       const outcome = outcomeOf(err);
       metrics.record(seen.cluster, seen.fn, outcome, ms / 1000, code);
       const fields = { cluster: seen.cluster, function: seen.fn, outcome, code, ms: Math.round(ms * 10) / 10 };
@@ -131,26 +131,29 @@ export function createBridgeServer(opts: BridgeOptions): BridgeServer {
   let inFlight = 0;
   let idle: (() => void) | undefined;
 
-  const server = createPgWireServer({
-    onClose(session) {
-      foreignEncoding.delete(session.id);
+  const server = createPgWireServer(
+    {
+      onClose(session) {
+        foreignEncoding.delete(session.id);
+      },
+      async verifierFor(user) {
+        // A retired login's sessions keep working; it opens no new one.
+        const found = await opts.registry.byBridgeLogin(user);
+        if (found && !found.retired) return found.verifier;
+        opts.logger.warn({ login: user, known: Boolean(found), retired: found?.retired ?? false }, 'bridge login refused');
+        return null;
+      },
+      async onQuery(session: SessionInfo, sql: string): Promise<QueryResult> {
+        inFlight++;
+        try {
+          return await answer(session, sql);
+        } finally {
+          if (--inFlight === 0) idle?.();
+        }
+      },
     },
-    async verifierFor(user) {
-      // A retired login's sessions keep working; it opens no new one.
-      const found = await opts.registry.byBridgeLogin(user);
-      if (found && !found.retired) return found.verifier;
-      opts.logger.warn({ login: user, known: Boolean(found), retired: found?.retired ?? false }, 'bridge login refused');
-      return null;
-    },
-    async onQuery(session: SessionInfo, sql: string): Promise<QueryResult> {
-      inFlight++;
-      try {
-        return await answer(session, sql);
-      } finally {
-        if (--inFlight === 0) idle?.();
-      }
-    },
-  }, { tls: opts.tls, logger: opts.logger });
+    { tls: opts.tls, logger: opts.logger },
+  );
 
   async function answer(session: SessionInfo, sql: string): Promise<QueryResult> {
     const text = sql.trimStart();

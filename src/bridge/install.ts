@@ -76,9 +76,15 @@ export async function moveToNewLogin<L extends { login: string }, R>(
  * else its address, and the database's oid.
  */
 export async function databaseIdentity(client: pg.ClientBase): Promise<string> {
-  const server = await client
-    .query<{ s: string }>('select system_identifier::text as s from pg_control_system()')
-    .then((r) => r.rows[0]!.s, async () => (await client.query<{ s: string }>(`select coalesce(host(inet_server_addr()), 'local') || ':' || coalesce(inet_server_port(), 0) as s`)).rows[0]!.s);
+  const server = await client.query<{ s: string }>('select system_identifier::text as s from pg_control_system()').then(
+    (r) => r.rows[0]!.s,
+    async () =>
+      (
+        await client.query<{ s: string }>(
+          `select coalesce(host(inet_server_addr()), 'local') || ':' || coalesce(inet_server_port(), 0) as s`,
+        )
+      ).rows[0]!.s,
+  );
   const db = await client.query<{ oid: string }>('select oid::text from pg_database where datname = current_database()');
   return `${server}/${db.rows[0]!.oid}`;
 }
@@ -129,7 +135,10 @@ export async function plainInstallSql(version = AWS_LAMBDA_VERSION): Promise<str
 /** An extension script minus its `\echo Use "CREATE EXTENSION …" / "ALTER EXTENSION …"` guard line. */
 async function scriptWithoutGuard(path: string): Promise<string> {
   const script = await readFile(join(extensionsDir, path), 'utf8');
-  return script.split('\n').filter((l) => !/^\\echo Use "(CREATE|ALTER) EXTENSION/.test(l)).join('\n');
+  return script
+    .split('\n')
+    .filter((l) => !/^\\echo Use "(CREATE|ALTER) EXTENSION/.test(l))
+    .join('\n');
 }
 
 /** Whether aws_lambda is already in this database, as an extension or from a plain install. */
@@ -188,7 +197,8 @@ export async function uninstallAwsLambda(client: pg.ClientBase): Promise<'extens
       throw new Error(`objects of this database use aws_lambda; drop them first: ${dependents.rows.map((r) => r.what).join(', ')}`);
     }
     const mappings = await client.query<{ who: string }>(`select usename as who from pg_user_mappings where srvname = 'aws_lambda_bridge'`);
-    for (const { who } of mappings.rows) await client.query(`DROP USER MAPPING FOR ${who === 'public' ? 'PUBLIC' : client.escapeIdentifier(who)} SERVER aws_lambda_bridge`);
+    for (const { who } of mappings.rows)
+      await client.query(`DROP USER MAPPING FOR ${who === 'public' ? 'PUBLIC' : client.escapeIdentifier(who)} SERVER aws_lambda_bridge`);
     if (installed.extension) {
       await client.query('DROP EXTENSION aws_lambda');
       await client.query('DROP EXTENSION IF EXISTS aws_commons');
@@ -212,7 +222,9 @@ async function installedVersion(client: pg.ClientBase): Promise<{ extension: boo
   if (extversion !== null) return { extension: true, version: extversion };
   const recorded = /^aws_lambda (\S+) /.exec(comment ?? '')?.[1];
   if (recorded === undefined) {
-    throw new Error(`aws_lambda is installed without CREATE EXTENSION, but schema aws_lambda does not record its version (comment: ${JSON.stringify(comment)})`);
+    throw new Error(
+      `aws_lambda is installed without CREATE EXTENSION, but schema aws_lambda does not record its version (comment: ${JSON.stringify(comment)})`,
+    );
   }
   return { extension: false, version: recorded };
 }
@@ -234,6 +246,9 @@ async function updatePlainInstall(client: pg.ClientBase, from: string): Promise<
 
 export async function configureBridge(client: pg.ClientBase, bridge: BridgeAddress): Promise<void> {
   await client.query('SELECT aws_lambda_private.configure_bridge($1, $2, $3, $4)', [
-    bridge.host, bridge.port, bridge.login, bridge.password,
+    bridge.host,
+    bridge.port,
+    bridge.login,
+    bridge.password,
   ]);
 }

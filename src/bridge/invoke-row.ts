@@ -24,11 +24,14 @@ export interface InvokeAnswer {
 }
 
 export function rowOf(answer: InvokeAnswer, req: BridgeRequest, target: Target): InvokeRow {
-  const payload = answer.payload && answer.payload.length ? Buffer.from(answer.payload.buffer, answer.payload.byteOffset, answer.payload.byteLength).toString('utf8') : null;
+  const payload =
+    answer.payload && answer.payload.length
+      ? Buffer.from(answer.payload.buffer, answer.payload.byteOffset, answer.payload.byteLength).toString('utf8')
+      : null;
   if (answer.functionError) throw new LambdaInvocationFailed(target.arn, answer.functionError, payload ?? '');
   return {
     statusCode: answer.statusCode ?? 200,
-    payload: req.invocationType === 'RequestResponse' ? payload ?? 'null' : null,
+    payload: req.invocationType === 'RequestResponse' ? (payload ?? 'null') : null,
     executedVersion: answer.executedVersion ?? null,
     logResult: answer.logResult ?? null,
   };

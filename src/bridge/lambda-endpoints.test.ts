@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LambdaEndpoints } from './lambda-endpoints.js';
 
-const VARS = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_LAMBDA', 'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT', 'AWS_CONFIG_FILE', 'AWS_PROFILE'];
+const VARS = [
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_LAMBDA',
+  'AWS_USE_FIPS_ENDPOINT',
+  'AWS_USE_DUALSTACK_ENDPOINT',
+  'AWS_CONFIG_FILE',
+  'AWS_PROFILE',
+];
 
 async function endpointWith(env: Record<string, string>, region = 'us-west-2'): Promise<string> {
   const saved = Object.fromEntries(VARS.map((k) => [k, process.env[k]]));
@@ -13,7 +20,9 @@ async function endpointWith(env: Record<string, string>, region = 'us-west-2'): 
   try {
     return (await new LambdaEndpoints().for(region)).href;
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 }
 
@@ -26,5 +35,8 @@ test('the partition host by default, FIPS and dual-stack when the SDK settings a
 
 test('a configured endpoint wins: the Lambda one over the general one', async () => {
   assert.equal(await endpointWith({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9000' }), 'http://127.0.0.1:9000/');
-  assert.equal(await endpointWith({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9000', AWS_ENDPOINT_URL_LAMBDA: 'http://127.0.0.1:9001' }), 'http://127.0.0.1:9001/');
+  assert.equal(
+    await endpointWith({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9000', AWS_ENDPOINT_URL_LAMBDA: 'http://127.0.0.1:9001' }),
+    'http://127.0.0.1:9001/',
+  );
 });

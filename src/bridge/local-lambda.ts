@@ -31,7 +31,17 @@ export class LocalLambda implements LambdaPath {
       const e = toAwsError(err);
       throw new InvokeApiFailed(e.message, undefined, e.code);
     }
-    return rowOf({ statusCode: out.status, payload: out.payload, executedVersion: out.executedVersion, functionError: out.functionError, logResult: out.logResult }, req, target);
+    return rowOf(
+      {
+        statusCode: out.status,
+        payload: out.payload,
+        executedVersion: out.executedVersion,
+        functionError: out.functionError,
+        logResult: out.logResult,
+      },
+      req,
+      target,
+    );
   }
 }
 

@@ -29,7 +29,9 @@ async function lambdaAnswering(...answers: Array<{ status: number; type?: string
     const a = answers[Math.min(requests++, answers.length - 1)]!;
     setTimeout(() => {
       if (a.status === 200) return res.writeHead(200, { 'x-amz-executed-version': '$LATEST' }).end('"ok"');
-      res.writeHead(a.status, { 'content-type': 'application/json', 'x-amzn-errortype': a.type ?? '' }).end(JSON.stringify({ message: a.message }));
+      res
+        .writeHead(a.status, { 'content-type': 'application/json', 'x-amzn-errortype': a.type ?? '' })
+        .end(JSON.stringify({ message: a.message }));
     }, a.delayMs ?? 0);
   });
   servers.push(server);
@@ -43,10 +45,18 @@ function call(url: URL, timeoutMs = 3000) {
   return remote.invoke(req, target, 'c', session, url);
 }
 
-const failure = async (p: Promise<unknown>) => p.then(() => assert.fail('expected a failure'), (e: unknown) => e);
+const failure = async (p: Promise<unknown>) =>
+  p.then(
+    () => assert.fail('expected a failure'),
+    (e: unknown) => e,
+  );
 
 test('a throttled invoke is sent again and succeeds', async () => {
-  const lambda = await lambdaAnswering({ status: 429, type: 'TooManyRequestsException', message: 'Rate Exceeded.' }, { status: 429, type: 'TooManyRequestsException', message: 'Rate Exceeded.' }, { status: 200 });
+  const lambda = await lambdaAnswering(
+    { status: 429, type: 'TooManyRequestsException', message: 'Rate Exceeded.' },
+    { status: 429, type: 'TooManyRequestsException', message: 'Rate Exceeded.' },
+    { status: 200 },
+  );
   const row = await call(lambda.url);
   assert.equal(row.payload, '"ok"');
   assert.equal(lambda.requests(), 3);
@@ -76,7 +86,11 @@ test('a refused connection is tried again; an expired session goes back to the c
   const e = (await failure(call(new URL(`http://127.0.0.1:${port}`)))) as BridgeError;
   assert.equal(e.detail, "AWS Lambda client returned 'Unable to connect to endpoint'");
   assert.ok(Date.now() - started >= 700, 'waited 100 + 200 + 400 ms between the tries');
-  const expired = await lambdaAnswering({ status: 403, type: 'ExpiredTokenException', message: 'The security token included in the request is expired' });
+  const expired = await lambdaAnswering({
+    status: 403,
+    type: 'ExpiredTokenException',
+    message: 'The security token included in the request is expired',
+  });
   assert.ok((await failure(call(expired.url))) instanceof SessionExpired);
   assert.equal(expired.requests(), 1);
 });

@@ -34,7 +34,11 @@ const RETRY_BASE_MS = 100;
 
 /** Lambda refused the request: its error code and message, as the SDK's exception carries them. */
 class LambdaErrorResponse extends Error {
-  constructor(readonly code: string, readonly status: number, message: string) {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -43,7 +47,10 @@ class LambdaErrorResponse extends Error {
 export class SessionExpired extends Error {}
 
 export class RemoteLambda {
-  private readonly agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }) };
+  private readonly agents = {
+    'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
+  };
   /** One signer per region and session: SignatureV4 caches its signing key per day. */
   private readonly signers = new BoundedMap<string, { accessKeyId: string; signer: SignatureV4 }>(SIGNERS_KEPT);
 
@@ -141,7 +148,8 @@ export class RemoteLambda {
 
 /** Throttled, or refused at connect: Lambda did not run the request. */
 function cannotHaveRun(err: unknown): boolean {
-  if (err instanceof LambdaErrorResponse) return err.status === 429 || err.code === 'TooManyRequestsException' || err.code === 'ThrottlingException';
+  if (err instanceof LambdaErrorResponse)
+    return err.status === 429 || err.code === 'TooManyRequestsException' || err.code === 'ThrottlingException';
   const e = err as { code?: string; cause?: { code?: string } };
   return e.code === 'ECONNREFUSED' || e.cause?.code === 'ECONNREFUSED';
 }

@@ -6,7 +6,10 @@ import { parseRequest } from './request.js';
 const base = { v: 1, function_name: 'f', payload: { a: 1 } };
 const req = (extra: Record<string, unknown>) => JSON.stringify({ ...base, ...extra });
 const refused = (text: string, message: RegExp) =>
-  assert.throws(() => parseRequest(text), (e: unknown) => e instanceof InvalidArgument && e.sqlstate === '22023' && message.test(e.message));
+  assert.throws(
+    () => parseRequest(text),
+    (e: unknown) => e instanceof InvalidArgument && e.sqlstate === '22023' && message.test(e.message),
+  );
 
 test('defaults follow aws_lambda.invoke: RequestResponse, no log, 3 s', () => {
   const r = parseRequest(req({}));
@@ -52,16 +55,50 @@ test('the payload is sent as its own text: numbers, spacing and repeated keys un
 
 /** A version-2 request as aws_lambda 1.1 writes it: json_build_array(...)::text, a newline, the payload. */
 const v2 = (header: unknown[], payload = '{"a": 1}') => `${JSON.stringify([2, ...header])}\n${payload}`;
-const args = (o: { name?: string | null; region?: string | null; type?: string | null; log?: string | null; qualifier?: string | null; context?: string | null; timeout?: string | null; override?: string }) => [
-  o.name === undefined ? 'f' : o.name, o.region ?? null, o.type ?? null, o.log ?? null, o.qualifier ?? null, o.context ?? null, o.timeout ?? null, o.override ?? '',
+const args = (o: {
+  name?: string | null;
+  region?: string | null;
+  type?: string | null;
+  log?: string | null;
+  qualifier?: string | null;
+  context?: string | null;
+  timeout?: string | null;
+  override?: string;
+}) => [
+  o.name === undefined ? 'f' : o.name,
+  o.region ?? null,
+  o.type ?? null,
+  o.log ?? null,
+  o.qualifier ?? null,
+  o.context ?? null,
+  o.timeout ?? null,
+  o.override ?? '',
 ];
 
 test('version 2: header fields, defaults, and the payload forwarded as its text', () => {
   const r = parseRequest(v2(args({}), ' {"id": 12345678901234567890,\n "k": 1, "k": 2}'));
-  assert.deepEqual([r.functionName, r.region, r.invocationType, r.tail, r.qualifier, r.requestTimeoutMs, r.endpointOverride], ['f', undefined, 'RequestResponse', false, undefined, 3000, undefined]);
+  assert.deepEqual(
+    [r.functionName, r.region, r.invocationType, r.tail, r.qualifier, r.requestTimeoutMs, r.endpointOverride],
+    ['f', undefined, 'RequestResponse', false, undefined, 3000, undefined],
+  );
   assert.equal(r.payload.toString(), ' {"id": 12345678901234567890,\n "k": 1, "k": 2}');
-  const all = parseRequest(v2(args({ region: 'us-west-2', type: 'Event', log: 'Tail', qualifier: '1', context: '{"custom": {"a": 1}}', timeout: ' 2500 ', override: 'http://127.0.0.1:1' })));
-  assert.deepEqual([all.region, all.invocationType, all.tail, all.qualifier, all.requestTimeoutMs, all.endpointOverride], ['us-west-2', 'Event', true, '1', 2500, 'http://127.0.0.1:1']);
+  const all = parseRequest(
+    v2(
+      args({
+        region: 'us-west-2',
+        type: 'Event',
+        log: 'Tail',
+        qualifier: '1',
+        context: '{"custom": {"a": 1}}',
+        timeout: ' 2500 ',
+        override: 'http://127.0.0.1:1',
+      }),
+    ),
+  );
+  assert.deepEqual(
+    [all.region, all.invocationType, all.tail, all.qualifier, all.requestTimeoutMs, all.endpointOverride],
+    ['us-west-2', 'Event', true, '1', 2500, 'http://127.0.0.1:1'],
+  );
   assert.deepEqual(JSON.parse(all.clientContext!), { custom: { a: 1 } });
 });
 

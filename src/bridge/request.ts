@@ -52,7 +52,6 @@ interface RawRequest {
   payloadText: string;
 }
 
-
 /** Which version a request text is: 2 starts with its header array, 1 with its object. */
 export const requestVersion = (text: string): 1 | 2 | undefined => (text.startsWith('[') ? 2 : text.startsWith('{') ? 1 : undefined);
 
@@ -137,7 +136,10 @@ function checked(q: RawRequest): BridgeRequest {
   if (q.functionName === null || q.functionName === '') throw new InvalidArgument('function_name must not be null or empty');
   const invocationType = q.invocationType ?? 'RequestResponse';
   if (invocationType !== 'RequestResponse' && invocationType !== 'Event' && invocationType !== 'DryRun') {
-    throw new InvalidArgument(`invalid invocation_type "${invocationType}"`, 'Valid values are RequestResponse, Event and DryRun (case-sensitive).');
+    throw new InvalidArgument(
+      `invalid invocation_type "${invocationType}"`,
+      'Valid values are RequestResponse, Event and DryRun (case-sensitive).',
+    );
   }
   const logType = q.logType ?? 'None';
   if (logType !== 'None' && logType !== 'Tail') {

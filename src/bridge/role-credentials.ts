@@ -31,7 +31,11 @@ export interface RoleSession {
 export interface RoleCredentialDeps {
   /** The role associated with the cluster for feature `Lambda`, if any. */
   roleForLambda(cluster: ClusterScope): Promise<string | undefined>;
-  assumeForRds(roleArn: string, sessionName: string, source: { 'aws:SourceArn': string; 'aws:SourceAccount': string }): Promise<IssuedSession>;
+  assumeForRds(
+    roleArn: string,
+    sessionName: string,
+    source: { 'aws:SourceArn': string; 'aws:SourceAccount': string },
+  ): Promise<IssuedSession>;
   /** Moves whenever anything a cached session depends on changes (IAM, role associations). */
   generation(): number;
 }
@@ -42,7 +46,9 @@ export class RoleCredentials {
   constructor(private readonly deps: RoleCredentialDeps) {}
 
   sessionFor(cluster: ClusterScope): Promise<RoleSession> {
-    return this.cache.get(`${cluster.accountId}/${cluster.region}/${cluster.identifier}`, this.deps.generation(), () => this.assume(cluster));
+    return this.cache.get(`${cluster.accountId}/${cluster.region}/${cluster.identifier}`, this.deps.generation(), () =>
+      this.assume(cluster),
+    );
   }
 
   private async assume(cluster: ClusterScope): Promise<RoleSession> {
@@ -55,7 +61,10 @@ export class RoleCredentials {
     }
     let session: IssuedSession;
     try {
-      session = await this.deps.assumeForRds(roleArn, cluster.identifier, { 'aws:SourceArn': clusterArn(cluster), 'aws:SourceAccount': cluster.accountId });
+      session = await this.deps.assumeForRds(roleArn, cluster.identifier, {
+        'aws:SourceArn': clusterArn(cluster),
+        'aws:SourceAccount': cluster.accountId,
+      });
     } catch (err) {
       throw new InvokeApiFailed((err as Error).message, `The trust policy of ${roleArn} must allow rds.amazonaws.com to assume it.`);
     }
@@ -63,7 +72,12 @@ export class RoleCredentials {
     const roleId = session.AssumedRoleUser.AssumedRoleId.split(':')[0]!;
     const accountId = roleArn.split(':')[4]!;
     return {
-      credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration },
+      credentials: {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration,
+      },
       identity: sessionIdentity({ accountId, roleArn, roleId, sessionName: cluster.identifier, expiresAt: c.Expiration }, new Date()),
     };
   }

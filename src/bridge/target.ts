@@ -33,10 +33,18 @@ export function functionScope(cluster: ClusterScope & { aws?: { roleArn: string 
   return cluster.aws ? { accountId: cluster.aws.roleArn.split(':')[4]!, region: cluster.region } : cluster;
 }
 
-export function resolveTarget(functionName: string, regionArg: string | undefined, qualifierArg: string | undefined, cluster: ClusterScope): Target {
+export function resolveTarget(
+  functionName: string,
+  regionArg: string | undefined,
+  qualifierArg: string | undefined,
+  cluster: ClusterScope,
+): Target {
   const m = FORMS.exec(functionName);
   if (!m) {
-    throw new InvalidArgument(`invalid function_name "${functionName}"`, 'Use a function name, name:qualifier, a partial ARN (123456789012:function:name) or a full ARN.');
+    throw new InvalidArgument(
+      `invalid function_name "${functionName}"`,
+      'Use a function name, name:qualifier, a partial ARN (123456789012:function:name) or a full ARN.',
+    );
   }
   const arnRegion = m[1] ?? m[3];
   if (arnRegion && regionArg && arnRegion !== regionArg) {

@@ -37,7 +37,8 @@ export interface Logins {
   close(): Promise<void>;
 }
 
-export const loginsFor = (o: LoginSource): Promise<Logins> => (o.stateUrl ? stateLogins(o, o.stateUrl) : Promise.resolve(endpointLogins(o)));
+export const loginsFor = (o: LoginSource): Promise<Logins> =>
+  o.stateUrl ? stateLogins(o, o.stateUrl) : Promise.resolve(endpointLogins(o));
 
 function endpointLogins(o: LoginSource): Logins {
   // The credential scope names account (a 12-digit key) and region, as for any AWS request.
@@ -45,16 +46,26 @@ function endpointLogins(o: LoginSource): Logins {
   return {
     async issue(database) {
       const { binding } = o;
-      const body = JSON.stringify({ Region: o.region, AwsRoleArn: binding?.roleArn, ExternalId: binding?.externalId, Local: binding === null ? true : undefined, Database: database });
-      const res = await cliFetch(new URL(`${cluster}/bridge-login`), { method: 'POST', service: 'pglambda', region: o.region, body }).catch(() => {
-        throw new Error(`cannot reach pglambda at ${o.endpointUrl}; start it with \`pglambda up\` or pass --endpoint-url`);
+      const body = JSON.stringify({
+        Region: o.region,
+        AwsRoleArn: binding?.roleArn,
+        ExternalId: binding?.externalId,
+        Local: binding === null ? true : undefined,
+        Database: database,
       });
+      const res = await cliFetch(new URL(`${cluster}/bridge-login`), { method: 'POST', service: 'pglambda', region: o.region, body }).catch(
+        () => {
+          throw new Error(`cannot reach pglambda at ${o.endpointUrl}; start it with \`pglambda up\` or pass --endpoint-url`);
+        },
+      );
       const answer = (await res.json()) as BridgeLogin & { message?: string };
       if (!res.ok) throw new Error(answer.message ?? `pglambda answered HTTP ${res.status}`);
       return { ...answer, host: o.bridgeHost ?? answer.host, port: o.bridgePort ?? answer.port };
     },
     async retire(login, database) {
-      const url = new URL(`${cluster}/bridge-logins/${encodeURIComponent(login)}?Region=${encodeURIComponent(o.region)}&Database=${encodeURIComponent(database)}`);
+      const url = new URL(
+        `${cluster}/bridge-logins/${encodeURIComponent(login)}?Region=${encodeURIComponent(o.region)}&Database=${encodeURIComponent(database)}`,
+      );
       const res = await cliFetch(url, { method: 'DELETE', service: 'pglambda', region: o.region }).catch(() => {
         throw new Error(`cannot reach pglambda at ${o.endpointUrl}; start it with \`pglambda up\` or pass --endpoint-url`);
       });
@@ -75,7 +86,11 @@ async function stateLogins(o: LoginSource, stateUrl: string): Promise<Logins> {
   const registry = new ClusterRegistry(db);
   const { accountId } = DEFAULT_CLUSTER;
   return {
-    issue: async (database) => ({ ...(await registry.register(o.cluster, accountId, o.region, o.binding, database)), host: o.bridgeHost!, port: o.bridgePort! }),
+    issue: async (database) => ({
+      ...(await registry.register(o.cluster, accountId, o.region, o.binding, database)),
+      host: o.bridgeHost!,
+      port: o.bridgePort!,
+    }),
     retire: async (login, database) => void (await registry.retire(accountId, o.region, o.cluster, login, database)),
     close: () => db.end(),
   };

@@ -22,4 +22,5 @@ export function lambdaClient(endpoint = defaultEndpoint()): LambdaClient {
 }
 
 /** A SigV4-signed request to one of pglambda's own routes, as the CLI's caller. */
-export const cliFetch = (url: URL, opts: Omit<SignedFetchOptions, 'credentials'>) => signedFetch(url, { ...opts, credentials: credentials() });
+export const cliFetch = (url: URL, opts: Omit<SignedFetchOptions, 'credentials'>) =>
+  signedFetch(url, { ...opts, credentials: credentials() });

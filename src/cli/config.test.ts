@@ -46,14 +46,34 @@ async function parse(argv: string[], env: Record<string, string> = {}): Promise<
 test('a flag wins over the environment, which wins over the file, which wins over the default', async () => {
   const file = await configFile({ port: 7000, host: '0.0.0.0', examples: false, 'bridge-tls-cert': '/etc/cert.pem' });
   assert.deepEqual(await parse([]), { port: 4575, host: '127.0.0.1', examples: true });
-  assert.deepEqual(await parse(['--config', file]), { port: 7000, host: '0.0.0.0', examples: false, bridgeTlsCert: '/etc/cert.pem', config: file });
-  assert.deepEqual(await parse([], { PGLAMBDA_CONFIG: file, PGLAMBDA_PORT: '7100' }), { port: 7100, host: '0.0.0.0', examples: false, bridgeTlsCert: '/etc/cert.pem', config: file });
-  assert.deepEqual(await parse(['--port', '7200', '--config', file], { PGLAMBDA_PORT: '7100' }),
-    { port: 7200, host: '0.0.0.0', examples: false, bridgeTlsCert: '/etc/cert.pem', config: file });
+  assert.deepEqual(await parse(['--config', file]), {
+    port: 7000,
+    host: '0.0.0.0',
+    examples: false,
+    bridgeTlsCert: '/etc/cert.pem',
+    config: file,
+  });
+  assert.deepEqual(await parse([], { PGLAMBDA_CONFIG: file, PGLAMBDA_PORT: '7100' }), {
+    port: 7100,
+    host: '0.0.0.0',
+    examples: false,
+    bridgeTlsCert: '/etc/cert.pem',
+    config: file,
+  });
+  assert.deepEqual(await parse(['--port', '7200', '--config', file], { PGLAMBDA_PORT: '7100' }), {
+    port: 7200,
+    host: '0.0.0.0',
+    examples: false,
+    bridgeTlsCert: '/etc/cert.pem',
+    config: file,
+  });
 });
 
 test('a file value goes through the same checks as a flag; unknown keys and wrong types are refused', async () => {
-  await assert.rejects(parse(['--config', await configFile({ port: 70000 })]), /pglambda\.json: "port": expected a whole number from 0 to 65535/);
+  await assert.rejects(
+    parse(['--config', await configFile({ port: 70000 })]),
+    /pglambda\.json: "port": expected a whole number from 0 to 65535/,
+  );
   await assert.rejects(parse([], { PGLAMBDA_PORT: 'x' }), /^Error: PGLAMBDA_PORT: expected a whole number/);
   await assert.rejects(parse(['--config', await configFile({ prot: 1 })]), /unknown option "prot"/);
   await assert.rejects(parse(['--config', await configFile({ examples: 'no' })]), /"examples" must be true or false/);

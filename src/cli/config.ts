@@ -42,7 +42,8 @@ async function applyFile(cmd: Command): Promise<void> {
   } catch (err) {
     throw new Error(`cannot read the configuration ${file}: ${(err as Error).message}`);
   }
-  if (values === null || typeof values !== 'object' || Array.isArray(values)) throw new Error(`${file}: the configuration must be a JSON object`);
+  if (values === null || typeof values !== 'object' || Array.isArray(values))
+    throw new Error(`${file}: the configuration must be a JSON object`);
   for (const [key, raw] of Object.entries(values)) {
     const option = cmd.options.find((o) => o.attributeName() === key || o.long === `--${key}` || o.long === `--no-${key}`);
     if (!option || key === 'config') throw new Error(`${file}: unknown option "${key}"`);

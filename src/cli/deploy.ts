@@ -50,9 +50,12 @@ export function deployCommand(): Command {
       let listed = { files: 0, bytes: 0 };
       const zip = await zipDirectory(resolve(dir), {
         onListed: (files, bytes) => (listed = { files, bytes }),
-        onProgress: (done, total) => progress.update(`zipping ${listed.files} ${plural(listed.files, 'file')}: ${size(done)} of ${size(total)}`),
+        onProgress: (done, total) =>
+          progress.update(`zipping ${listed.files} ${plural(listed.files, 'file')}: ${size(done)} of ${size(total)}`),
       });
-      progress.line(`zipped ${listed.files} ${plural(listed.files, 'file')}, ${size(listed.bytes)}, into ${size(zip.length)}; deploying ${name}…`);
+      progress.line(
+        `zipped ${listed.files} ${plural(listed.files, 'file')}, ${size(listed.bytes)}, into ${size(zip.length)}; deploying ${name}…`,
+      );
       sent = true;
       const client = lambdaClient();
       const exists = await client.send(new GetFunctionCommand({ FunctionName: name })).then(

@@ -14,7 +14,12 @@ export function doctorCommand(): Command {
     .option('--endpoint-url <url>', 'the pglambda endpoint', defaultEndpoint())
     .action(async (o: { cluster: string; function: string; region: string; endpointUrl: string }) => {
       const url = new URL(`${o.endpointUrl}/_pglambda/clusters/${encodeURIComponent(o.cluster)}/doctor`);
-      const res = await cliFetch(url, { method: 'POST', service: 'pglambda', region: o.region, body: JSON.stringify({ FunctionName: o.function, Region: o.region }) }).catch(() => {
+      const res = await cliFetch(url, {
+        method: 'POST',
+        service: 'pglambda',
+        region: o.region,
+        body: JSON.stringify({ FunctionName: o.function, Region: o.region }),
+      }).catch(() => {
         throw new Error(`cannot reach pglambda at ${o.endpointUrl}; start it with \`pglambda up\` or pass --endpoint-url`);
       });
       const answer = (await res.json()) as { Findings?: Finding[]; message?: string };

@@ -5,10 +5,14 @@ import { CLUSTERS_DIR, isRoot } from '../db/layout.js';
 
 export function gcCommand(): Command {
   return new Command('gc')
-    .description(`remove the PostgreSQL clusters of deleted data dirs from ${CLUSTERS_DIR} (where they live when pglambda runs as root); every start does it too`)
+    .description(
+      `remove the PostgreSQL clusters of deleted data dirs from ${CLUSTERS_DIR} (where they live when pglambda runs as root); every start does it too`,
+    )
     .action(async () => {
       if (!isRoot()) {
-        console.log(`nothing to do: only as root does pglambda keep clusters in ${CLUSTERS_DIR}, and only root may remove them; otherwise a cluster lives in its data dir`);
+        console.log(
+          `nothing to do: only as root does pglambda keep clusters in ${CLUSTERS_DIR}, and only root may remove them; otherwise a cluster lives in its data dir`,
+        );
         return;
       }
       const say = (line: string) => console.error(`pglambda: ${line}`);
@@ -16,7 +20,9 @@ export function gcCommand(): Command {
       for (const line of removedLines(result)) console.log(line);
       if (result.removed.length === 0) console.log(`no cluster in ${CLUSTERS_DIR} belongs to a deleted data dir`);
       for (const root of result.unknown) {
-        console.log(`kept ${root}: made before clusters recorded their data dir, so whose it is cannot be told; the next start of its data dir records it`);
+        console.log(
+          `kept ${root}: made before clusters recorded their data dir, so whose it is cannot be told; the next start of its data dir records it`,
+        );
       }
     });
 }

@@ -7,7 +7,15 @@
 import { Command } from 'commander';
 import pg from 'pg';
 import { DEFAULT_CLUSTER } from '../rds/store/cluster-registry.js';
-import { AWS_LAMBDA_VERSION, configureBridge, configureBridgeTls, databaseIdentity, installAwsLambda, moveToNewLogin, plainInstallSql } from '../bridge/install.js';
+import {
+  AWS_LAMBDA_VERSION,
+  configureBridge,
+  configureBridgeTls,
+  databaseIdentity,
+  installAwsLambda,
+  moveToNewLogin,
+  plainInstallSql,
+} from '../bridge/install.js';
 import { enroll } from '../bridge/enrollment.js';
 import { loginsFor, type BridgeLogin } from './bridge-logins.js';
 import { cliRegion } from './client.js';
@@ -39,18 +47,31 @@ export function installCommand(): Command {
     .option('--region <region>', "the cluster's region", cliRegion())
     .option('--endpoint-url <url>', 'the pglambda endpoint', defaultEndpoint())
     .option('--bridge-host <host>', 'address the database reaches the bridge at (default: the one pglambda binds)')
-    .option('--aws-role-arn <arn>', "bind the cluster to AWS Lambda: the bridge assumes this role there (with its own AWS credentials) and invokes as it")
-    .option('--external-id <id>', 'the external id the role\'s trust policy requires (sts:ExternalId)')
+    .option(
+      '--aws-role-arn <arn>',
+      'bind the cluster to AWS Lambda: the bridge assumes this role there (with its own AWS credentials) and invokes as it',
+    )
+    .option('--external-id <id>', "the external id the role's trust policy requires (sts:ExternalId)")
     .option('--local-lambda', "bind the cluster back to pglambda's own Lambda")
-    .option('--bridge-sslmode <mode>', 'libpq sslmode for the connection to the bridge (verify-full with a bridge started with --bridge-tls-cert)')
+    .option(
+      '--bridge-sslmode <mode>',
+      'libpq sslmode for the connection to the bridge (verify-full with a bridge started with --bridge-tls-cert)',
+    )
     .option('--bridge-sslrootcert <file>', "CA certificate that signed the bridge's, as a path on the database server")
-    .option('--state-url <url>', "register the login in pglambda's state database directly, for standalone bridges (pglambda bridge); needs --bridge-host and --bridge-port")
+    .option(
+      '--state-url <url>',
+      "register the login in pglambda's state database directly, for standalone bridges (pglambda bridge); needs --bridge-host and --bridge-port",
+    )
     .option('--bridge-port <n>', 'port the database reaches the bridge at (default: the one pglambda listens on)', intArg(1, 65535))
-    .option('--new-databases', "enroll this database as a template (template1): a database made from it later gets aws_lambda pointed at the bridge when it runs CREATE EXTENSION aws_lambda; the server needs the extension files (PGXS)")
+    .option(
+      '--new-databases',
+      'enroll this database as a template (template1): a database made from it later gets aws_lambda pointed at the bridge when it runs CREATE EXTENSION aws_lambda; the server needs the extension files (PGXS)',
+    )
     .action(async (o: InstallOptions) => {
       if (o.awsRoleArn && o.localLambda) throw new Error('pass --aws-role-arn or --local-lambda, not both');
       if (o.externalId && !o.awsRoleArn) throw new Error('--external-id goes with --aws-role-arn');
-      if (o.stateUrl && (!o.bridgeHost || !o.bridgePort)) throw new Error('--state-url needs --bridge-host and --bridge-port: where the database reaches the bridges');
+      if (o.stateUrl && (!o.bridgeHost || !o.bridgePort))
+        throw new Error('--state-url needs --bridge-host and --bridge-port: where the database reaches the bridges');
       if (!o.databaseUrl && !o.printSql) throw new Error('pass --database-url, or --print-sql to print the script instead');
       const binding = o.awsRoleArn ? { roleArn: o.awsRoleArn, externalId: o.externalId } : o.localLambda ? null : undefined;
       const logins = await loginsFor({ ...o, binding });
@@ -68,7 +89,9 @@ export function installCommand(): Command {
         if (o.newDatabases) {
           const bridge = await logins.issue(await databaseIdentity(client));
           await enroll(client, bridge);
-          console.log(`databases made from ${client.database} from now on get aws_lambda at CREATE EXTENSION, as cluster ${o.cluster} (${o.region}), bridge ${bridge.host}:${bridge.port}`);
+          console.log(
+            `databases made from ${client.database} from now on get aws_lambda at CREATE EXTENSION, as cluster ${o.cluster} (${o.region}), bridge ${bridge.host}:${bridge.port}`,
+          );
           return;
         }
         // This database's own login is replaced; other databases of the cluster keep theirs. The login
@@ -82,18 +105,27 @@ export function installCommand(): Command {
           return installed;
         });
         const what =
-          outcome.action === 'updated' ? `updated from ${outcome.from} to ${AWS_LAMBDA_VERSION}; bridge login renewed`
-          : outcome.action === 'current' ? 'already installed; bridge login renewed'
-          : how === 'extension' ? 'installed with CREATE EXTENSION' : 'installed from plain SQL';
-        const lambda = o.awsRoleArn ? `; invokes go to AWS Lambda as ${o.awsRoleArn}` : o.localLambda ? "; invokes go to pglambda's own Lambda" : '';
-        console.log(`aws_lambda ${what} in ${client.database}, as cluster ${o.cluster} (${o.region}), bridge ${bridge.host}:${bridge.port}${lambda}`);
+          outcome.action === 'updated'
+            ? `updated from ${outcome.from} to ${AWS_LAMBDA_VERSION}; bridge login renewed`
+            : outcome.action === 'current'
+              ? 'already installed; bridge login renewed'
+              : how === 'extension'
+                ? 'installed with CREATE EXTENSION'
+                : 'installed from plain SQL';
+        const lambda = o.awsRoleArn
+          ? `; invokes go to AWS Lambda as ${o.awsRoleArn}`
+          : o.localLambda
+            ? "; invokes go to pglambda's own Lambda"
+            : '';
+        console.log(
+          `aws_lambda ${what} in ${client.database}, as cluster ${o.cluster} (${o.region}), bridge ${bridge.host}:${bridge.port}${lambda}`,
+        );
       } finally {
         await client.end();
         await logins.close();
       }
     });
 }
-
 
 /** What an administrator runs instead: the plain install, its bridge login, and the TLS options asked for. */
 async function scriptFor(o: InstallOptions, bridge: BridgeLogin): Promise<string> {

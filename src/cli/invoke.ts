@@ -19,13 +19,15 @@ export function invokeCommand(): Command {
     .option('--type <type>', 'RequestResponse, Event or DryRun', 'RequestResponse')
     .option('--log', 'print the log tail to stderr')
     .action(async (fn: string, o: InvokeOptions) => {
-      const out = await lambdaClient().send(new InvokeCommand({
-        FunctionName: fn,
-        Qualifier: o.qualifier,
-        InvocationType: o.type as InvocationType,
-        LogType: o.log ? 'Tail' : 'None',
-        Payload: Buffer.from(o.payload),
-      }));
+      const out = await lambdaClient().send(
+        new InvokeCommand({
+          FunctionName: fn,
+          Qualifier: o.qualifier,
+          InvocationType: o.type as InvocationType,
+          LogType: o.log ? 'Tail' : 'None',
+          Payload: Buffer.from(o.payload),
+        }),
+      );
       if (out.LogResult) process.stderr.write(Buffer.from(out.LogResult, 'base64').toString('utf8'));
       if (out.Payload?.length) console.log(Buffer.from(out.Payload).toString('utf8'));
       else console.log(`status ${out.StatusCode}`);

@@ -6,7 +6,9 @@ import { program } from './program.js';
 // the output of a tool that runs on Node 20 and later.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-program().parseAsync(process.argv).catch((err: Error) => {
-  console.error(`pglambda: ${err.message}`);
-  process.exit(1);
-});
+program()
+  .parseAsync(process.argv)
+  .catch((err: Error) => {
+    console.error(`pglambda: ${err.message}`);
+    process.exit(1);
+  });

@@ -24,7 +24,9 @@ export function pythonsArg(value: string): Record<string, string> {
   for (const pair of value.split(',')) {
     const [runtime = '', command = ''] = pair.trim().split(/=(.*)/s);
     if (!PYTHON_RUNTIMES.includes(runtime) || !command) {
-      throw new InvalidArgumentError(`expected RUNTIME=INTERPRETER pairs separated by commas, RUNTIME one of ${PYTHON_RUNTIMES.join(', ')}; got "${pair}"`);
+      throw new InvalidArgumentError(
+        `expected RUNTIME=INTERPRETER pairs separated by commas, RUNTIME one of ${PYTHON_RUNTIMES.join(', ')}; got "${pair}"`,
+      );
     }
     pythons[runtime] = command;
   }

@@ -38,9 +38,11 @@ export function uninstallCommand(): Command {
             await logins.close();
           }
         }
-        console.log(removed === 'absent'
-          ? `aws_lambda is not installed in ${client.database}`
-          : `aws_lambda removed from ${client.database}${login ? `; bridge login ${login} retired` : ''} (dblink stays)`);
+        console.log(
+          removed === 'absent'
+            ? `aws_lambda is not installed in ${client.database}`
+            : `aws_lambda removed from ${client.database}${login ? `; bridge login ${login} retired` : ''} (dblink stays)`,
+        );
       } finally {
         await client.end();
       }

@@ -110,11 +110,17 @@ test('first start creates the cluster, the pglambda role and its database', asyn
        FROM pg_database WHERE datname = current_database()`,
   );
   assert.deepEqual(app, { user: 'pglambda', db: 'pglambda', owner: 'pglambda', encoding: 'UTF8' });
-  const [admin] = await query<{ user: string; super: boolean }>(server.superuserUrl, `SELECT current_user AS user, usesuper AS super FROM pg_user WHERE usename = current_user`);
+  const [admin] = await query<{ user: string; super: boolean }>(
+    server.superuserUrl,
+    `SELECT current_user AS user, usesuper AS super FROM pg_user WHERE usename = current_user`,
+  );
   assert.deepEqual(admin, { user: 'postgres', super: true });
 
   assert.equal((await stat(join(dataDir, 'pg-password'))).mode & 0o777, 0o600);
-  const [{ hba }] = await query<{ hba: string }>(server.superuserUrl, `SELECT string_agg(DISTINCT auth_method, ',') AS hba FROM pg_hba_file_rules`);
+  const [{ hba }] = await query<{ hba: string }>(
+    server.superuserUrl,
+    `SELECT string_agg(DISTINCT auth_method, ',') AS hba FROM pg_hba_file_rules`,
+  );
   assert.equal(hba, 'scram-sha-256');
 });
 

@@ -139,7 +139,9 @@ async function spawnPostmaster(layout: ClusterLayout, port: number, settings: st
     child.once('exit', (code, signal) => exited((server.exitReason = signal ? `signal ${signal}` : `code ${code}`)));
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
-      child.once('error', (err) => reject(new EmbeddedPostgresError(`could not run ${layout.binaries.postgres}: ${err.message}`, { cause: err })));
+      child.once('error', (err) =>
+        reject(new EmbeddedPostgresError(`could not run ${layout.binaries.postgres}: ${err.message}`, { cause: err })),
+      );
     });
     child.unref();
     server.pid = child.pid!;

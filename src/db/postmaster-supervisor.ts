@@ -68,7 +68,9 @@ export class PostmasterSupervisor {
         this.watch(this.current);
         return;
       } catch (err) {
-        this.log.warn(`PostgreSQL did not start again: ${(err as Error).message.split('\n')[0]}; trying again in ${Math.min(wait * 2, MAX_WAIT_MS) / 1000} s`);
+        this.log.warn(
+          `PostgreSQL did not start again: ${(err as Error).message.split('\n')[0]}; trying again in ${Math.min(wait * 2, MAX_WAIT_MS) / 1000} s`,
+        );
       }
     }
   }

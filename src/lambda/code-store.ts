@@ -52,7 +52,10 @@ export class CodeStore {
       const id = /^([0-9a-f]{64})(?:\.zip)?$/.exec(name)?.[1];
       if (!id || keep.has(id)) continue;
       // A package saved a moment ago may belong to a function being created right now.
-      const saved = await stat(join(this.root, name)).then((s) => s.mtimeMs, () => 0);
+      const saved = await stat(join(this.root, name)).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      );
       if (saved > savedBefore) continue;
       await rm(join(this.root, name), { recursive: true, force: true });
       removed++;

@@ -18,7 +18,9 @@ export interface MessageCondition {
 export function messageCondition(pattern: string, column: string, firstParam: number): MessageCondition {
   const text = pattern.trim();
   if (text.startsWith('{') || text.startsWith('[')) {
-    throw new FilterPatternError('pglambda matches terms, "phrases", ?terms, -terms and %regular expressions%; JSON and space-delimited filter patterns are not supported.');
+    throw new FilterPatternError(
+      'pglambda matches terms, "phrases", ?terms, -terms and %regular expressions%; JSON and space-delimited filter patterns are not supported.',
+    );
   }
   const params: string[] = [];
   const param = (value: string) => `$${firstParam + params.push(value) - 1}`;

@@ -82,13 +82,20 @@ export class LogEvents {
     await this.flush();
     const dir = q.ascending ? 'asc' : 'desc';
     const params: unknown[] = [
-      groupId, q.startTime ?? null, q.endTime ?? null, q.after ? String(q.after.ts) : null, q.after ? String(q.after.id) : null,
-      q.streamNames ?? null, q.streamPrefix ?? null, q.limit + 1,
+      groupId,
+      q.startTime ?? null,
+      q.endTime ?? null,
+      q.after ? String(q.after.ts) : null,
+      q.after ? String(q.after.id) : null,
+      q.streamNames ?? null,
+      q.streamPrefix ?? null,
+      q.limit + 1,
     ];
     const match = messageCondition(q.pattern, 'e.message', params.length + 1);
     params.push(...match.params);
-    const r = await this.pool.query(
-      `select l.*, s.name as stream_name, sum(octet_length(l.message) + ${EVENT_OVERHEAD}) over (order by l.ts ${dir}, l.id ${dir}) as running
+    const r = await this.pool
+      .query(
+        `select l.*, s.name as stream_name, sum(octet_length(l.message) + ${EVENT_OVERHEAD}) over (order by l.ts ${dir}, l.id ${dir}) as running
        from (select e.* from logs.log_events e
              where e.group_id = $1 and ($2::bigint is null or e.ts >= $2) and ($3::bigint is null or e.ts <= $3)
                and ($4::bigint is null or (e.ts, e.id) ${q.ascending ? '>' : '<'} ($4::bigint, $5::bigint))
@@ -98,12 +105,13 @@ export class LogEvents {
              order by e.ts ${dir}, e.id ${dir} limit $8) l
        join logs.log_streams s on s.id = l.stream_id
        order by l.ts ${dir}, l.id ${dir}`,
-      params,
-    ).catch((err: { code?: string; message: string }) => {
-      // A %regular expression% PostgreSQL cannot compile.
-      if (err.code === '2201B') throw new FilterPatternError(`Invalid filter pattern: ${err.message}`);
-      throw err;
-    });
+        params,
+      )
+      .catch((err: { code?: string; message: string }) => {
+        // A %regular expression% PostgreSQL cannot compile.
+        if (err.code === '2201B') throw new FilterPatternError(`Invalid filter pattern: ${err.message}`);
+        throw err;
+      });
     const rows = r.rows.filter((row, i) => i < q.limit && Number(row.running) <= PAGE_BYTES);
     const items = rows.map((row) => toEvent(row, row.stream_name));
     const last = items.at(-1);

@@ -50,7 +50,11 @@ export class LogGroups {
 
   async find(key: GroupKey): Promise<LogGroupRecord | undefined> {
     await this.flush();
-    const r = await this.pool.query(`${SELECT} where g.account_id = $1 and g.region = $2 and g.name = $3`, [key.accountId, key.region, key.group]);
+    const r = await this.pool.query(`${SELECT} where g.account_id = $1 and g.region = $2 and g.name = $3`, [
+      key.accountId,
+      key.region,
+      key.group,
+    ]);
     return r.rows[0] && this.toGroup(r.rows[0]);
   }
 
@@ -61,7 +65,9 @@ export class LogGroups {
       // The group row first: a flush writing to it holds that row until it commits, so the
       // deletes below, each with a fresh snapshot, see its lines; a later flush makes a new group.
       const g = await client.query('delete from logs.log_groups where account_id = $1 and region = $2 and name = $3 returning id', [
-        key.accountId, key.region, key.group,
+        key.accountId,
+        key.region,
+        key.group,
       ]);
       const id: string | undefined = g.rows[0]?.id;
       if (id === undefined) return false;
@@ -74,10 +80,12 @@ export class LogGroups {
   /** Keeps the group's events `days` days (0: forever, null: the default again); false when there is no such group. */
   async setRetention(key: GroupKey, days: number | null): Promise<boolean> {
     await this.flush();
-    const r = await this.pool.query(
-      'update logs.log_groups set retention_days = $4 where account_id = $1 and region = $2 and name = $3',
-      [key.accountId, key.region, key.group, days],
-    );
+    const r = await this.pool.query('update logs.log_groups set retention_days = $4 where account_id = $1 and region = $2 and name = $3', [
+      key.accountId,
+      key.region,
+      key.group,
+      days,
+    ]);
     return r.rowCount === 1;
   }
 

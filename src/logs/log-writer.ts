@@ -85,16 +85,30 @@ export class LogWriter {
     const keys = [...streams.keys()];
     try {
       // Named, so each connection plans the statement once.
-      await this.pool.query({ name: 'logs-insert', text: INSERT, values: [
-        keys.map((s) => s.accountId), keys.map((s) => s.region), keys.map((s) => s.group), keys.map((s) => s.stream),
-        ref, batch.map((p) => p.timestamp), batch.map((p) => p.message), Date.now(),
-      ] });
+      await this.pool.query({
+        name: 'logs-insert',
+        text: INSERT,
+        values: [
+          keys.map((s) => s.accountId),
+          keys.map((s) => s.region),
+          keys.map((s) => s.group),
+          keys.map((s) => s.stream),
+          ref,
+          batch.map((p) => p.timestamp),
+          batch.map((p) => p.message),
+          Date.now(),
+        ],
+      });
       if (this.troubled) this.logger.info({ lostLines: this.lost }, 'storing function logs again');
       this.troubled = false;
       this.lost = 0;
     } catch (err) {
       this.lost += batch.length;
-      if (!this.troubled) this.logger.warn({ err: (err as Error).message }, 'could not store function logs; lines are dropped until the state database answers');
+      if (!this.troubled)
+        this.logger.warn(
+          { err: (err as Error).message },
+          'could not store function logs; lines are dropped until the state database answers',
+        );
       this.troubled = true;
     }
   }

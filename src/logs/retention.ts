@@ -19,8 +19,10 @@ export class LogRetention {
   ) {}
 
   async start(): Promise<void> {
-    this.timer = setInterval(() => void this.prune().catch((err: Error) =>
-      this.logger.warn({ err: err.message }, 'could not remove logs past their retention')), PRUNE_MS).unref();
+    this.timer = setInterval(
+      () => void this.prune().catch((err: Error) => this.logger.warn({ err: err.message }, 'could not remove logs past their retention')),
+      PRUNE_MS,
+    ).unref();
     await this.prune();
   }
 

@@ -50,7 +50,12 @@ export class ScramLogin {
 }
 
 /** Never rejects: the failure is kept for the moment the client's first message asks for it. */
-async function lookUpSecret(user: string, database: string, verifierFor: PgWireHandlers['verifierFor'], logger: Logger): Promise<ScramSecret | PgError> {
+async function lookUpSecret(
+  user: string,
+  database: string,
+  verifierFor: PgWireHandlers['verifierFor'],
+  logger: Logger,
+): Promise<ScramSecret | PgError> {
   try {
     const verifier = await verifierFor(user, database);
     const secret = verifier === null ? null : parseVerifier(verifier);

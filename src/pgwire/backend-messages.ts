@@ -63,7 +63,13 @@ export function rowDescription(w: MessageWriter, columns: readonly Column[]): vo
   w.begin(BackendCode.RowDescription).int16(columns.length);
   for (const { name, typeOid } of columns) {
     // No source table or column, text format, no type modifier.
-    w.cstring(name).int32(0).int16(0).int32(typeOid).int16(TYPE_LENGTH[typeOid] ?? -1).int32(-1).int16(0);
+    w.cstring(name)
+      .int32(0)
+      .int16(0)
+      .int32(typeOid)
+      .int16(TYPE_LENGTH[typeOid] ?? -1)
+      .int32(-1)
+      .int16(0);
   }
   w.end();
 }

@@ -24,7 +24,11 @@ describe('MessageBuffer', () => {
   it('reads every message of a chunk', () => {
     const buffer = new MessageBuffer();
     buffer.push(Buffer.concat([message('Q', 'one\0'), message('S', ''), message('Q', 'two\0')]));
-    assert.deepEqual(drain(buffer), [['Q', 'one\0'], ['S', ''], ['Q', 'two\0']]);
+    assert.deepEqual(drain(buffer), [
+      ['Q', 'one\0'],
+      ['S', ''],
+      ['Q', 'two\0'],
+    ]);
     assert.equal(buffer.buffered, 0);
   });
 
@@ -36,7 +40,10 @@ describe('MessageBuffer', () => {
       buffer.push(Buffer.from([byte]));
       seen.push(...drain(buffer));
     }
-    assert.deepEqual(seen, [['Q', 'héllo\0'], ['X', '']]);
+    assert.deepEqual(seen, [
+      ['Q', 'héllo\0'],
+      ['X', ''],
+    ]);
   });
 
   it('assembles a large message split across many chunks', () => {
@@ -48,7 +55,13 @@ describe('MessageBuffer', () => {
       buffer.push(stream.subarray(at, at + 65536));
       seen.push(...drain(buffer));
     }
-    assert.deepEqual(seen.map(([code, body]) => [code, body.length]), [['Q', text.length], ['S', 0]]);
+    assert.deepEqual(
+      seen.map(([code, body]) => [code, body.length]),
+      [
+        ['Q', text.length],
+        ['S', 0],
+      ],
+    );
   });
 
   it('reads untyped startup packets', () => {
@@ -64,7 +77,10 @@ describe('MessageBuffer', () => {
   it('refuses lengths out of range with a FATAL protocol violation', () => {
     const tooLong = new MessageBuffer(1024);
     tooLong.push(message('Q', 'x'.repeat(1100)).subarray(0, 5));
-    assert.throws(() => tooLong.next(false), (err: PgError) => err.code === '08P01' && err.severity === 'FATAL');
+    assert.throws(
+      () => tooLong.next(false),
+      (err: PgError) => err.code === '08P01' && err.severity === 'FATAL',
+    );
     const tooShort = new MessageBuffer();
     tooShort.push(Buffer.from([0x51, 0, 0, 0, 3]));
     assert.throws(() => tooShort.next(false), PgError);

@@ -18,7 +18,9 @@ const HAVE_PSQL = existsSync('/usr/bin/psql');
 /** PostgreSQL refuses to run as root: as root, the cluster runs as the `postgres` system user. */
 function owner(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const entry = readFileSync('/etc/passwd', 'utf8').split('\n').find((line) => line.startsWith('postgres:'));
+  const entry = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((line) => line.startsWith('postgres:'));
   const [, , uid, gid] = entry?.split(':') ?? [];
   return entry ? { uid: Number(uid), gid: Number(gid) } : undefined;
 }
@@ -83,7 +85,10 @@ describe('against PostgreSQL 15', { skip: !HAVE_POSTGRES && `no PostgreSQL in ${
     const conn = `host=127.0.0.1 port=${port} user=alice password=${USERS.alice} dbname=anything`;
     await sql.query('CREATE EXTENSION IF NOT EXISTS dblink');
     const rows = await sql.query('SELECT * FROM dblink($1, $2) AS t(n int, t text)', [conn, 'rows']);
-    assert.deepEqual(rows.rows, [{ n: 1, t: 'one' }, { n: 2, t: null }]);
+    assert.deepEqual(rows.rows, [
+      { n: 1, t: 'one' },
+      { n: 2, t: null },
+    ]);
     const json = await sql.query(`SELECT * FROM dblink($1, '{"x":1}') AS t(sql text)`, [conn]);
     assert.deepEqual(json.rows, [{ sql: '{"x":1}' }]);
     const err: pg.DatabaseError = await sql.query('SELECT * FROM dblink($1, $2) AS t(x text)', [conn, 'fail']).then(
@@ -95,7 +100,9 @@ describe('against PostgreSQL 15', { skip: !HAVE_POSTGRES && `no PostgreSQL in ${
     await sql.query('SELECT dblink_connect($1, $2)', ['bridge', conn]);
     assert.deepEqual((await sql.query("SELECT dblink_exec('bridge', 'SET x TO 1') AS tag")).rows, [{ tag: 'SET' }]);
     for (const text of ['one', 'two']) {
-      const { rows: [row] } = await sql.query("SELECT * FROM dblink('bridge', $1) AS t(sql text)", [text]);
+      const {
+        rows: [row],
+      } = await sql.query("SELECT * FROM dblink('bridge', $1) AS t(sql text)", [text]);
       assert.equal(row.sql, text);
     }
     await sql.query("SELECT dblink_disconnect('bridge')");
@@ -119,7 +126,10 @@ describe('psql', { skip: !HAVE_PSQL && 'no psql' }, () => {
     const args = ['-X', '-A', '-t', '-h', '127.0.0.1', '-p', String(port), '-U', 'alice', '-d', 'd'];
     const { stdout } = await run('psql', [...args, '-c', 'rows', '-c', 'second'], { env });
     assert.equal(stdout, '1|one\n2|\nsecond\n');
-    const failed = await run('psql', [...args, '-c', 'fail'], { env }).then(() => assert.fail('no error'), (e) => e);
+    const failed = await run('psql', [...args, '-c', 'fail'], { env }).then(
+      () => assert.fail('no error'),
+      (e) => e,
+    );
     assert.match(failed.stderr, /ERROR: {2}it failed\nDETAIL: {2}the detail\nHINT: {2}the hint/);
     const encoding = await run('psql', [...args, '-c', 'x'], { env: { ...env, PGCLIENTENCODING: 'LATIN1' } }).then(
       () => assert.fail('no error'),

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultQuery, fields, query, startServer, startupPacket, typed, USERS, WireClient, type BackendMessage } from '../../test/helpers/pgwire-server.js';
+import {
+  defaultQuery,
+  fields,
+  query,
+  startServer,
+  startupPacket,
+  typed,
+  USERS,
+  WireClient,
+  type BackendMessage,
+} from '../../test/helpers/pgwire-server.js';
 
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;

@@ -19,7 +19,11 @@ describe('SCRAM-SHA-256', () => {
 
   it('accepts the right password and returns null for a wrong one', () => {
     const secret = parseVerifier(makeVerifier('right'))!;
-    for (const [password, gs2] of [['right', 'n,,'], ['right', 'y,,'], ['wrong', 'n,,']]) {
+    for (const [password, gs2] of [
+      ['right', 'n,,'],
+      ['right', 'y,,'],
+      ['wrong', 'n,,'],
+    ]) {
       const exchange = new ScramExchange(secret);
       const serverFirst = exchange.serverFirst(`${gs2}n=,r=abc`);
       const result = exchange.serverFinal(clientFinal(password, 'n=,r=abc', serverFirst, gs2));

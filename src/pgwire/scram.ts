@@ -110,7 +110,8 @@ export class ScramExchange {
     if (binding !== `c=${Buffer.from(this.gs2Header).toString('base64')}`) {
       throw malformed('SCRAM channel binding check failed.');
     }
-    if (nonce !== `r=${this.nonce}`) throw PgError.fatal(SqlState.ProtocolViolation, 'invalid SCRAM response', { detail: 'Nonce does not match.' });
+    if (nonce !== `r=${this.nonce}`)
+      throw PgError.fatal(SqlState.ProtocolViolation, 'invalid SCRAM response', { detail: 'Nonce does not match.' });
     const proof = b64(clientFinal.slice(proofAt + 3));
     if (proof.length !== KEY_BYTES) throw malformed('Malformed proof in client-final-message.');
 

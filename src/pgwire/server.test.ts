@@ -45,7 +45,10 @@ describe('pgwire server with node-postgres', () => {
     const wrong = await connectError(port, { user: 'alice', password: 'nope' });
     const unknown = await connectError(port, { user: 'mallory', password: 'nope' });
     assert.deepEqual([wrong.code, wrong.severity, wrong.message], ['28P01', 'FATAL', 'password authentication failed for user "alice"']);
-    assert.deepEqual([unknown.code, unknown.severity, unknown.message], ['28P01', 'FATAL', 'password authentication failed for user "mallory"']);
+    assert.deepEqual(
+      [unknown.code, unknown.severity, unknown.message],
+      ['28P01', 'FATAL', 'password authentication failed for user "mallory"'],
+    );
   });
 
   it('reports a failing verifier lookup as an internal error, without its message, which it logs', async (t) => {
@@ -53,14 +56,26 @@ describe('pgwire server with node-postgres', () => {
     const port = await startServer(t, { verifierFor: () => Promise.reject(new Error('store offline')) }, log);
     const err = await connectError(port, { user: 'alice', password: USERS.alice });
     assert.deepEqual([err.code, err.severity, err.message], ['XX000', 'FATAL', 'internal error']);
-    assert.deepEqual(log.lines.map((l) => [l.level, l.msg, l.user, (l.err as Error).message]), [[50, 'verifier lookup failed', 'alice', 'store offline']]);
+    assert.deepEqual(
+      log.lines.map((l) => [l.level, l.msg, l.user, (l.err as Error).message]),
+      [[50, 'verifier lookup failed', 'alice', 'store offline']],
+    );
   });
 
   it('returns rows of int4, text and null with their command tag', async (t) => {
     const client = await connect(t, await startServer(t));
     const result = await client.query('rows');
-    assert.deepEqual(result.rows, [{ n: 1, t: 'one' }, { n: 2, t: null }]);
-    assert.deepEqual(result.fields.map((f) => [f.name, f.dataTypeID]), [['n', 23], ['t', 25]]);
+    assert.deepEqual(result.rows, [
+      { n: 1, t: 'one' },
+      { n: 2, t: null },
+    ]);
+    assert.deepEqual(
+      result.fields.map((f) => [f.name, f.dataTypeID]),
+      [
+        ['n', 23],
+        ['t', 25],
+      ],
+    );
     assert.deepEqual([result.command, result.rowCount], ['SELECT', 2]);
   });
 
@@ -79,29 +94,48 @@ describe('pgwire server with node-postgres', () => {
     const notices: { severity?: string; code?: string; message?: string; detail?: string }[] = [];
     client.on('notice', (n) => notices.push(n));
     await client.query('x');
-    assert.deepEqual(notices.map((n) => [n.severity, n.code, n.message, n.detail]), [['WARNING', '01000', 'careful', 'why']]);
+    assert.deepEqual(
+      notices.map((n) => [n.severity, n.code, n.message, n.detail]),
+      [['WARNING', '01000', 'careful', 'why']],
+    );
   });
 
   it('passes PgError fields to the client, and the session goes on', async (t) => {
     const client = await connect(t, await startServer(t));
-    const err: pg.DatabaseError = await client.query('fail').then(() => assert.fail('no error'), (e) => e);
-    assert.deepEqual([err.severity, err.code, err.message, err.detail, err.hint], ['ERROR', 'P0001', 'it failed', 'the detail', 'the hint']);
+    const err: pg.DatabaseError = await client.query('fail').then(
+      () => assert.fail('no error'),
+      (e) => e,
+    );
+    assert.deepEqual(
+      [err.severity, err.code, err.message, err.detail, err.hint],
+      ['ERROR', 'P0001', 'it failed', 'the detail', 'the hint'],
+    );
     assert.deepEqual((await client.query('after')).rows, [{ sql: 'after' }]);
   });
 
   it('logs any other error and sends only XX000 internal error', async (t) => {
     const log = testLogger({ echo: false });
     const client = await connect(t, await startServer(t, {}, log));
-    const err: pg.DatabaseError = await client.query('crash').then(() => assert.fail('no error'), (e) => e);
+    const err: pg.DatabaseError = await client.query('crash').then(
+      () => assert.fail('no error'),
+      (e) => e,
+    );
     assert.deepEqual([err.code, err.message, err.detail], ['XX000', 'internal error', undefined]);
-    assert.deepEqual(log.lines.map((l) => [l.level, l.msg, l.user]), [[50, 'query failed', 'alice']]);
+    assert.deepEqual(
+      log.lines.map((l) => [l.level, l.msg, l.user]),
+      [[50, 'query failed', 'alice']],
+    );
     assert.match(String((log.lines[0]!.err as Error).message), /internal secret/);
     assert.deepEqual((await client.query('after')).rows, [{ sql: 'after' }]);
   });
 
   it('reports a result it cannot encode as an internal error, and the session goes on', async (t) => {
     const bad = { columns: [{ name: 'n', typeOid: 23 }], rows: [['1'], [2 as unknown as string]], command: 'SELECT 2' };
-    const port = await startServer(t, { onQuery: async (_s, sql) => (sql === 'bad' ? bad : defaultQuery(sql)) }, testLogger({ echo: false }));
+    const port = await startServer(
+      t,
+      { onQuery: async (_s, sql) => (sql === 'bad' ? bad : defaultQuery(sql)) },
+      testLogger({ echo: false }),
+    );
     const client = await connect(t, port);
     await assert.rejects(client.query('bad'), { code: 'XX000', message: 'internal error' });
     assert.deepEqual((await client.query('after')).rows, [{ sql: 'after' }]);
@@ -111,14 +145,20 @@ describe('pgwire server with node-postgres', () => {
     const port = await startServer(t, { onQuery: () => Promise.reject(PgError.fatal('57P01', 'shutting down')) });
     const client = await connect(t, port);
     const ended = new Promise((resolve) => client.once('end', resolve));
-    const err: pg.DatabaseError = await client.query('x').then(() => assert.fail('no error'), (e) => e);
+    const err: pg.DatabaseError = await client.query('x').then(
+      () => assert.fail('no error'),
+      (e) => e,
+    );
     assert.deepEqual([err.severity, err.code], ['FATAL', '57P01']);
     await ended;
   });
 
   it('refuses the extended query protocol with 0A000 and stays usable', async (t) => {
     const client = await connect(t, await startServer(t));
-    const err: pg.DatabaseError = await client.query({ text: 'x', values: [1] }).then(() => assert.fail('no error'), (e) => e);
+    const err: pg.DatabaseError = await client.query({ text: 'x', values: [1] }).then(
+      () => assert.fail('no error'),
+      (e) => e,
+    );
     assert.deepEqual([err.code, err.message], ['0A000', 'extended query protocol not supported']);
     await assert.rejects(client.query({ name: 'stmt', text: 'y' }), { code: '0A000' });
     assert.deepEqual((await client.query('after')).rows, [{ sql: 'after' }]);

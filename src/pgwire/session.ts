@@ -237,9 +237,13 @@ export class Session {
     if (!user) throw PgError.fatal(SqlState.InvalidAuthorizationSpecification, 'no PostgreSQL user name specified in startup packet');
     const encoding = parameters.client_encoding;
     if (encoding !== undefined && !UTF8_NAMES.has(encoding.toLowerCase().replace(/[^a-z0-9]/g, ''))) {
-      throw PgError.fatal(SqlState.InvalidParameterValue, `client_encoding "${encoding}" is not supported: the pglambda bridge speaks UTF8 only`, {
-        hint: 'The database calling the bridge must use the UTF8 encoding.',
-      });
+      throw PgError.fatal(
+        SqlState.InvalidParameterValue,
+        `client_encoding "${encoding}" is not supported: the pglambda bridge speaks UTF8 only`,
+        {
+          hint: 'The database calling the bridge must use the UTF8 encoding.',
+        },
+      );
     }
     if (minor > 0 || protocolOptions.length > 0) send.negotiateProtocolVersion(this.out, 0, protocolOptions);
     const database = parameters.database || user;

@@ -35,7 +35,9 @@ export class CodeCollector {
   /** Returns how many packages went. */
   async collect(graceMs = GRACE_MS): Promise<number> {
     try {
-      const r = await this.db.query<{ id: string }>(`select distinct jsonb_path_query(doc, '$.**.codeId') #>> '{}' as id from lambda.functions`);
+      const r = await this.db.query<{ id: string }>(
+        `select distinct jsonb_path_query(doc, '$.**.codeId') #>> '{}' as id from lambda.functions`,
+      );
       const keep = new Set(r.rows.map((row) => row.id));
       for (const dir of this.pool.codeDirsInUse()) keep.add(basename(dir));
       return await this.code.collect(keep, Date.now() - graceMs);

@@ -17,12 +17,16 @@ export const DEFAULT_ROLE = roleArn(DEFAULT_ACCOUNT, '/', NAME);
 export async function ensureDefaultRole(endpoint: string, credentials: RootCredentials): Promise<void> {
   const iam = new IAMClient({ endpoint, region: 'us-east-1', credentials });
   try {
-    await iam.send(new CreateRoleCommand({
-      RoleName: NAME,
-      Description: 'Execution role for functions that name none (made by the start)',
-      AssumeRolePolicyDocument: trustsService('lambda.amazonaws.com'),
-    }));
-    await iam.send(new AttachRolePolicyCommand({ RoleName: NAME, PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }));
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: NAME,
+        Description: 'Execution role for functions that name none (made by the start)',
+        AssumeRolePolicyDocument: trustsService('lambda.amazonaws.com'),
+      }),
+    );
+    await iam.send(
+      new AttachRolePolicyCommand({ RoleName: NAME, PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }),
+    );
   } catch (err) {
     if (!(err instanceof EntityAlreadyExistsException)) throw err;
   } finally {

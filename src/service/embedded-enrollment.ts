@@ -8,7 +8,11 @@ import { DEFAULT_CLUSTER, type ClusterRegistry } from '../rds/store/cluster-regi
 import { enroll, enrolledLogin, moveEnrollment } from '../bridge/enrollment.js';
 import { databaseIdentity } from '../bridge/install.js';
 
-export async function enrollNewDatabases(superuserUrl: string, registry: ClusterRegistry, bridge: { host: string; port: number }): Promise<void> {
+export async function enrollNewDatabases(
+  superuserUrl: string,
+  registry: ClusterRegistry,
+  bridge: { host: string; port: number },
+): Promise<void> {
   const url = new URL(superuserUrl);
   url.pathname = '/template1';
   const client = new pg.Client({ connectionString: url.toString() });

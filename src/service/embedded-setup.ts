@@ -62,15 +62,17 @@ export async function deployExamples(endpoint: string, credentials: RootCredenti
     );
     if (exists) return;
     const zip = await zipDirectory(join(extensionsDir, '..', 'examples', 'my-function'));
-    const created = await client.send(new CreateFunctionCommand({
-      FunctionName: 'my-function',
-      Runtime: 'nodejs22.x',
-      Handler: 'index.handler',
-      Role: DEFAULT_ROLE,
-      Code: { ZipFile: zip },
-      Publish: true,
-      Description: "The reference's example function",
-    }));
+    const created = await client.send(
+      new CreateFunctionCommand({
+        FunctionName: 'my-function',
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        Role: DEFAULT_ROLE,
+        Code: { ZipFile: zip },
+        Publish: true,
+        Description: "The reference's example function",
+      }),
+    );
     await client.send(new CreateAliasCommand({ FunctionName: 'my-function', Name: 'custom_version', FunctionVersion: created.Version! }));
   } finally {
     client.destroy();

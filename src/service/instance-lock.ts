@@ -7,7 +7,10 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export class AlreadyRunningError extends Error {
-  constructor(readonly pid: number, dataDir: string) {
+  constructor(
+    readonly pid: number,
+    dataDir: string,
+  ) {
     super(`pglambda is already running for ${dataDir} (pid ${pid}); stop it first or pass another --data-dir`);
   }
 }
@@ -24,7 +27,9 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
 /** Whether pid is a live process of ours (pids are reused, so a bare liveness check is not enough). */
 function isPglambda(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => /pglambda|cli[/\\]main\.js/.test(arg));
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .some((arg) => /pglambda|cli[/\\]main\.js/.test(arg));
   } catch {
     return false;
   }

@@ -12,7 +12,11 @@ import type { Logger } from '../log/logger.js';
 
 export class PortTakenError extends Error {
   readonly code = 'EADDRINUSE';
-  constructor(readonly port: number, readonly host: string, readonly flag: string) {
+  constructor(
+    readonly port: number,
+    readonly host: string,
+    readonly flag: string,
+  ) {
     super(`port ${port} on ${host} is in use; pass ${flag} to choose another`);
     this.name = 'PortTakenError';
   }
@@ -30,7 +34,11 @@ export interface PreflightOptions {
 export async function preflight(o: PreflightOptions, logger: Logger): Promise<void> {
   if (isRoot()) for (const line of removedLines(await collectOrphanClusters(logger))) logger.info(line);
   await stopStalePostgres(o.dataDir, logger);
-  const ports: Array<[number, string]> = [[o.pgPort, '--pg-port'], [o.port, '--port'], [o.bridgePort, '--bridge-port']];
+  const ports: Array<[number, string]> = [
+    [o.pgPort, '--pg-port'],
+    [o.port, '--port'],
+    [o.bridgePort, '--bridge-port'],
+  ];
   for (const [port, flag] of ports) {
     if (!port) continue;
     await assertPortFree(o.host, port).catch((err: unknown) => {

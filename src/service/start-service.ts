@@ -130,7 +130,13 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
       throw err;
     });
     const extensionDirs = [await stageExtensions(opts.dataDir)];
-    const postgres = await startEmbeddedPostgres({ dataDir: opts.dataDir, port: opts.pgPort, host: opts.host, extensionDirs, log: logger.child({ component: 'postgres' }) });
+    const postgres = await startEmbeddedPostgres({
+      dataDir: opts.dataDir,
+      port: opts.pgPort,
+      host: opts.host,
+      extensionDirs,
+      log: logger.child({ component: 'postgres' }),
+    });
     stops.push(() => postgres.stop());
     const db = new pg.Pool({ connectionString: postgres.url, max: opts.asyncConcurrency + 8 });
     // An idle client's connection can drop when PostgreSQL restarts; the pool replaces it.
@@ -141,8 +147,7 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
       db.off('error', dropped).on('error', () => {});
       return db.end();
     });
-    await step(logger, "pglambda's state schema", () =>
-      migrate(db, stateMigrations));
+    await step(logger, "pglambda's state schema", () => migrate(db, stateMigrations));
 
     const store = new FunctionStore(db);
     const code = new CodeStore(join(opts.dataDir, 'code'));
@@ -159,7 +164,11 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
     stops.push(() => collector.stop());
     const logs = createLogs(db, opts.logRetentionDays, logger.child({ component: 'logs' }));
     await logs.retention.start();
-    stops.push(() => logs.retention.stop(), () => logs.writer.close(), () => pool.shutdown());
+    stops.push(
+      () => logs.retention.stop(),
+      () => logs.writer.close(),
+      () => pool.shutdown(),
+    );
     const iamStore = new IamStore(db);
     const sts = createSts(db, iamStore);
     // Known once the endpoint listens, before anything can invoke.
@@ -171,18 +180,34 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
     });
     const eventLogger = logger.child({ component: 'events' });
     const events = new EventQueue(db, eventLogger);
-    const worker = new EventWorker(events, invoker, store, {
-      concurrency: opts.asyncConcurrency,
-      retryBaseMs: opts.asyncRetryBaseMs,
-      throttleDelayMs: Math.min(1000, opts.asyncRetryBaseMs),
-    }, eventLogger);
+    const worker = new EventWorker(
+      events,
+      invoker,
+      store,
+      {
+        concurrency: opts.asyncConcurrency,
+        retryBaseMs: opts.asyncRetryBaseMs,
+        throttleDelayMs: Math.min(1000, opts.asyncRetryBaseMs),
+      },
+      eventLogger,
+    );
     const registry = new ClusterRegistry(db);
     // Logins installs write straight into the state database (`pglambda install --state-url`), or a standalone bridge retires.
     await registry.follow();
     stops.push(() => registry.stopFollowing());
     const clusters = new ClusterStore(db);
     let bridgePort = opts.bridgePort;
-    const lambda = createLambda({ store, code, invoker, events, logs: logs.invocations, sts, enforceIam: opts.enforceIam, policies: new FunctionPolicyStore(db), codeUrls: new CodeUrls() });
+    const lambda = createLambda({
+      store,
+      code,
+      invoker,
+      events,
+      logs: logs.invocations,
+      sts,
+      enforceIam: opts.enforceIam,
+      policies: new FunctionPolicyStore(db),
+      codeUrls: new CodeUrls(),
+    });
     const root = rootCredentials(opts.rootSecretAccessKey);
     const endpoint = new AwsEndpoint({
       host: opts.host,
@@ -211,7 +236,10 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
           iam: iamStore,
           identities: sts.identities,
           rdsMayAssume: async (roleArn, c) =>
-            (await sts.assumer.serviceMayAssume(roleArn, 'rds.amazonaws.com', c.identifier, { 'aws:SourceArn': c.arn, 'aws:SourceAccount': c.accountId })) !== undefined,
+            (await sts.assumer.serviceMayAssume(roleArn, 'rds.amazonaws.com', c.identifier, {
+              'aws:SourceArn': c.arn,
+              'aws:SourceAccount': c.accountId,
+            })) !== undefined,
         }),
       ],
     });
@@ -232,7 +260,10 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
         // Without IAM a cluster calls Lambda as its account's root (a 12-digit key selects the account).
         sessionFor: opts.enforceIam
           ? (cluster) => roleCredentials.sessionFor(cluster)
-          : async (cluster) => ({ credentials: { accessKeyId: cluster.accountId, secretAccessKey: opts.rootSecretAccessKey }, identity: rootIdentity(cluster.accountId) }),
+          : async (cluster) => ({
+              credentials: { accessKeyId: cluster.accountId, secretAccessKey: opts.rootSecretAccessKey },
+              identity: rootIdentity(cluster.accountId),
+            }),
       },
       tls: opts.bridgeTls,
       logger: logger.child({ component: 'bridge' }),
@@ -245,9 +276,11 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
     await allSettled([
       (async () => {
         await step(logger, 'aws_lambda in database postgres', () =>
-          installIntoEmbedded(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port }));
+          installIntoEmbedded(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port }),
+        );
         await step(logger, 'aws_lambda for new databases', () =>
-          enrollNewDatabases(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port }));
+          enrollNewDatabases(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port }),
+        );
         if (opts.examples) await step(logger, 'starter access for my-db-cluster', () => createStarterAccess(endpointUrl, root));
         else await noteStarterAccessLeft(endpointUrl, root, opts.dataDir, logger);
       })(),

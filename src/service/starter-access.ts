@@ -6,7 +6,15 @@
  * starter role exists, so a later start leaves access as the user set it (the reference's own steps
  * on a `--no-examples` start included). A policy left by an interrupted start is reused.
  */
-import { AttachRolePolicyCommand, CreatePolicyCommand, CreateRoleCommand, EntityAlreadyExistsException, GetRoleCommand, IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
+import {
+  AttachRolePolicyCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  EntityAlreadyExistsException,
+  GetRoleCommand,
+  IAMClient,
+  NoSuchEntityException,
+} from '@aws-sdk/client-iam';
 import { AddRoleToDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DEFAULT_CLUSTER } from '../rds/store/cluster-registry.js';
 import { policyArn, roleArn } from '../iam/store/model.js';
@@ -35,17 +43,29 @@ export async function createStarterAccess(endpoint: string, credentials: RootCre
     );
     if (made) return;
     const fn = functionArn({ accountId, region, name: 'my-function' });
-    await unlessExists(iam.send(new CreatePolicyCommand({
-      PolicyName: STARTER_POLICY,
-      PolicyDocument: policyDocument({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [fn, `${fn}:*`] }),
-    })));
-    await iam.send(new CreateRoleCommand({
-      RoleName: STARTER_ROLE,
-      Description: 'Lets my-db-cluster invoke my-function (made by the first start)',
-      AssumeRolePolicyDocument: trustsService('rds.amazonaws.com'),
-    }));
+    await unlessExists(
+      iam.send(
+        new CreatePolicyCommand({
+          PolicyName: STARTER_POLICY,
+          PolicyDocument: policyDocument({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [fn, `${fn}:*`] }),
+        }),
+      ),
+    );
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: STARTER_ROLE,
+        Description: 'Lets my-db-cluster invoke my-function (made by the first start)',
+        AssumeRolePolicyDocument: trustsService('rds.amazonaws.com'),
+      }),
+    );
     await iam.send(new AttachRolePolicyCommand({ RoleName: STARTER_ROLE, PolicyArn: policyArn(accountId, '/', STARTER_POLICY) }));
-    await rds.send(new AddRoleToDBClusterCommand({ DBClusterIdentifier: identifier, RoleArn: roleArn(accountId, '/', STARTER_ROLE), FeatureName: 'Lambda' }));
+    await rds.send(
+      new AddRoleToDBClusterCommand({
+        DBClusterIdentifier: identifier,
+        RoleArn: roleArn(accountId, '/', STARTER_ROLE),
+        FeatureName: 'Lambda',
+      }),
+    );
   } finally {
     iam.destroy();
     rds.destroy();
@@ -56,16 +76,23 @@ export async function createStarterAccess(endpoint: string, credentials: RootCre
  * A `--no-examples` start on a data dir an earlier start filled keeps the starter access it made:
  * said in the start's log, with how to start clean, rather than kept silently.
  */
-export async function noteStarterAccessLeft(endpoint: string, credentials: RootCredentials, dataDir: string, logger: Logger): Promise<void> {
+export async function noteStarterAccessLeft(
+  endpoint: string,
+  credentials: RootCredentials,
+  dataDir: string,
+  logger: Logger,
+): Promise<void> {
   const { accountId, region, identifier } = DEFAULT_CLUSTER;
   const rds = new RDSClient({ endpoint, region, credentials });
   try {
     const [cluster] = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }))).DBClusters ?? [];
     const roleArn = `arn:aws:iam::${accountId}:role/${STARTER_ROLE}`;
     if (!cluster?.AssociatedRoles?.some((r) => r.RoleArn === roleArn && r.FeatureName === 'Lambda')) return;
-    logger.warn(`${identifier} still has the starter role ${STARTER_ROLE} from an earlier start (it may invoke my-function); ` +
-      `--no-examples keeps what is there. To start clean, stop pglambda and delete ${dataDir}, or pass another --data-dir; ` +
-      `or remove the role: aws rds remove-role-from-db-cluster --db-cluster-identifier ${identifier} --feature-name Lambda --role-arn ${roleArn}`);
+    logger.warn(
+      `${identifier} still has the starter role ${STARTER_ROLE} from an earlier start (it may invoke my-function); ` +
+        `--no-examples keeps what is there. To start clean, stop pglambda and delete ${dataDir}, or pass another --data-dir; ` +
+        `or remove the role: aws rds remove-role-from-db-cluster --db-cluster-identifier ${identifier} --feature-name Lambda --role-arn ${roleArn}`,
+    );
   } finally {
     rds.destroy();
   }

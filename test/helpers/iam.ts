@@ -3,7 +3,13 @@
  * execution role test functions use, and (unless a test sets up access itself) a role that lets
  * my-db-cluster invoke every function from SQL.
  */
-import { AttachRolePolicyCommand, CreateRoleCommand, EntityAlreadyExistsException, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  EntityAlreadyExistsException,
+  IAMClient,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import { AddRoleToDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DEFAULT_CLUSTER } from '../../src/rds/store/cluster-registry.js';
 import { policyDocument, trustsService } from '../../src/service/policy-documents.js';
@@ -20,12 +26,19 @@ const clients = (endpoint: string, accessKeyId: string) => {
 };
 
 /** Creates a role unless it exists (a restarted service keeps its IAM). */
-export async function ensureRole(endpoint: string, name: string, trust: string, accessKeyId: string = DEFAULT_CLUSTER.accountId): Promise<string> {
+export async function ensureRole(
+  endpoint: string,
+  name: string,
+  trust: string,
+  accessKeyId: string = DEFAULT_CLUSTER.accountId,
+): Promise<string> {
   const { iam, rds } = clients(endpoint, accessKeyId);
   try {
     await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust }));
     if (trust === TRUSTS_LAMBDA) {
-      await iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }));
+      await iam.send(
+        new AttachRolePolicyCommand({ RoleName: name, PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }),
+      );
     }
   } catch (err) {
     if (!(err instanceof EntityAlreadyExistsException)) throw err;
@@ -47,13 +60,17 @@ export async function grantClusterEverything(endpoint: string): Promise<void> {
     let roleArn = cluster!.AssociatedRoles!.find((r) => r.FeatureName === 'Lambda')?.RoleArn;
     if (!roleArn) {
       roleArn = await ensureRole(endpoint, SQL_TEST_ROLE, TRUSTS_RDS);
-      await rds.send(new AddRoleToDBClusterCommand({ DBClusterIdentifier: DEFAULT_CLUSTER.identifier, RoleArn: roleArn, FeatureName: 'Lambda' }));
+      await rds.send(
+        new AddRoleToDBClusterCommand({ DBClusterIdentifier: DEFAULT_CLUSTER.identifier, RoleArn: roleArn, FeatureName: 'Lambda' }),
+      );
     }
-    await iam.send(new PutRolePolicyCommand({
-      RoleName: roleArn.slice(roleArn.lastIndexOf('/') + 1),
-      PolicyName: 'invoke-everything',
-      PolicyDocument: policyDocument({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:*:*:function:*' }),
-    }));
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: roleArn.slice(roleArn.lastIndexOf('/') + 1),
+        PolicyName: 'invoke-everything',
+        PolicyDocument: policyDocument({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:*:*:function:*' }),
+      }),
+    );
   } finally {
     iam.destroy();
     rds.destroy();

@@ -19,7 +19,17 @@ const VERIFIERS = Object.fromEntries(Object.entries(USERS).map(([user, password]
  */
 export async function defaultQuery(sql: string): Promise<QueryResult> {
   if (sql === 'rows') {
-    return { columns: [{ name: 'n', typeOid: 23 }, { name: 't', typeOid: 25 }], rows: [['1', 'one'], ['2', null]], command: 'SELECT 2' };
+    return {
+      columns: [
+        { name: 'n', typeOid: 23 },
+        { name: 't', typeOid: 25 },
+      ],
+      rows: [
+        ['1', 'one'],
+        ['2', null],
+      ],
+      command: 'SELECT 2',
+    };
   }
   if (sql === 'fail') throw new PgError('P0001', 'it failed', { detail: 'the detail', hint: 'the hint' });
   if (sql === 'crash') throw new Error('internal secret');
@@ -30,11 +40,14 @@ export async function defaultQuery(sql: string): Promise<QueryResult> {
 
 /** `log`: where the server's log lines go (a test that looks at them passes its own). */
 export async function startServer(t: TestContext, handlers: Partial<PgWireHandlers> = {}, log: TestLog = testLogger()): Promise<number> {
-  const server = createPgWireServer({
-    verifierFor: async (user) => VERIFIERS[user] ?? null,
-    onQuery: (_session, sql) => defaultQuery(sql),
-    ...handlers,
-  }, { logger: log.logger });
+  const server = createPgWireServer(
+    {
+      verifierFor: async (user) => VERIFIERS[user] ?? null,
+      onQuery: (_session, sql) => defaultQuery(sql),
+      ...handlers,
+    },
+    { logger: log.logger },
+  );
   const sockets = new Set<net.Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -62,7 +75,11 @@ export function query(sql: string): Buffer {
 
 /** A startup packet; `version` is a protocol version or one of the request codes. */
 export function startupPacket(params: Record<string, string>, version = 0x30000): Buffer {
-  const body = Buffer.from(Object.entries(params).map(([k, v]) => `${k}\0${v}\0`).join('') + (version >>> 16 === 3 ? '\0' : ''));
+  const body = Buffer.from(
+    Object.entries(params)
+      .map(([k, v]) => `${k}\0${v}\0`)
+      .join('') + (version >>> 16 === 3 ? '\0' : ''),
+  );
   const head = Buffer.alloc(8);
   head.writeInt32BE(8 + body.length, 0);
   head.writeInt32BE(version, 4);

@@ -83,14 +83,16 @@ async function start(overrides: TestServiceOptions, dir: string, owned: boolean,
     client,
     clientFor,
     async createFunction(name, files, extra = {}) {
-      await client.send(new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: 'nodejs22.x',
-        Handler: 'index.handler',
-        Role: ROLE,
-        Code: { ZipFile: await zipFiles(files) },
-        ...extra,
-      }));
+      await client.send(
+        new CreateFunctionCommand({
+          FunctionName: name,
+          Runtime: 'nodejs22.x',
+          Handler: 'index.handler',
+          Role: ROLE,
+          Code: { ZipFile: await zipFiles(files) },
+          ...extra,
+        }),
+      );
     },
     async restart(more = {}) {
       client.destroy();

@@ -34,7 +34,16 @@ export async function startPg15(port: number): Promise<SystemPostgres> {
   await chown(dir, idOf('-u', 'postgres'), idOf('-g', 'postgres'));
   const data = join(dir, 'data');
   await asPostgres(join(PG15_BIN, 'initdb'), ['-D', data, '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '-U', 'postgres']);
-  await asPostgres(join(PG15_BIN, 'pg_ctl'), ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']);
+  await asPostgres(join(PG15_BIN, 'pg_ctl'), [
+    '-D',
+    data,
+    '-w',
+    '-l',
+    join(dir, 'log'),
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+    'start',
+  ]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,

@@ -27,7 +27,13 @@ const OWN_FILES = new Set(['pg', 'pg-location', 'pglambda.pid', 'environments.pi
 export async function makeTemplate(): Promise<string> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pglambda-template-'));
   const svc = await startService({
-    ...DEFAULTS, dataDir, port: 0, bridgePort: 0, pgPort: await freePort(), examples: false, logger: testLogger().logger,
+    ...DEFAULTS,
+    dataDir,
+    port: 0,
+    bridgePort: 0,
+    pgPort: await freePort(),
+    examples: false,
+    logger: testLogger().logger,
   });
   await svc.stop();
   return dataDir;

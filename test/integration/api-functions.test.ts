@@ -42,19 +42,34 @@ const arn = (name: string, q?: string) => fnArn(name, q, ACCT);
 const code = (tag: string) => ({ 'index.mjs': `export const handler = async () => ({ tag: ${JSON.stringify(tag)} });` });
 const sha = (zip: Buffer) => createHash('sha256').update(zip).digest('base64');
 
-
 async function createInput(name: string, extra: Partial<CreateFunctionCommandInput> = {}): Promise<CreateFunctionCommandInput> {
-  return { FunctionName: name, Runtime: 'nodejs22.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: await zipFiles(code(name)) }, ...extra };
+  return {
+    FunctionName: name,
+    Runtime: 'nodejs22.x',
+    Handler: 'index.handler',
+    Role: ROLE,
+    Code: { ZipFile: await zipFiles(code(name)) },
+    ...extra,
+  };
 }
 const create = async (name: string, extra: Partial<CreateFunctionCommandInput> = {}) =>
   svc.client.send(new CreateFunctionCommand(await createInput(name, extra)));
 
 test('CreateFunction returns the configuration: unqualified ARN, $LATEST, Pending, CodeSha256 of the zip', async () => {
   const zip = await zipFiles(code('created'));
-  const r = await svc.client.send(new CreateFunctionCommand({
-    FunctionName: 'created', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: zip },
-    Description: 'first', Timeout: 7, MemorySize: 256, Environment: { Variables: { A: '1' } },
-  }));
+  const r = await svc.client.send(
+    new CreateFunctionCommand({
+      FunctionName: 'created',
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      Role: ROLE,
+      Code: { ZipFile: zip },
+      Description: 'first',
+      Timeout: 7,
+      MemorySize: 256,
+      Environment: { Variables: { A: '1' } },
+    }),
+  );
   assert.equal(r.$metadata.httpStatusCode, 201);
   assert.equal(r.FunctionName, 'created');
   assert.equal(r.FunctionArn, arn('created'));
@@ -62,7 +77,10 @@ test('CreateFunction returns the configuration: unqualified ARN, $LATEST, Pendin
   assert.equal(r.State, 'Pending');
   assert.equal(r.CodeSha256, sha(zip));
   assert.equal(r.CodeSize, zip.length);
-  assert.deepEqual([r.Runtime, r.Handler, r.Role, r.Description, r.Timeout, r.MemorySize], ['nodejs22.x', 'index.handler', ROLE, 'first', 7, 256]);
+  assert.deepEqual(
+    [r.Runtime, r.Handler, r.Role, r.Description, r.Timeout, r.MemorySize],
+    ['nodejs22.x', 'index.handler', ROLE, 'first', 7, 256],
+  );
   assert.deepEqual(r.Environment?.Variables, { A: '1' });
   assert.equal(r.PackageType, 'Zip');
   assert.deepEqual(r.Architectures, ['x86_64']);
@@ -86,30 +104,88 @@ test('creating a function twice is a ResourceConflictException', async () => {
 
 test('CreateFunction validation errors carry AWS exception classes and texts', async () => {
   const long = 'a'.repeat(65);
-  await refused(create(long), 'InvalidParameterValueException', 400,
-    `1 validation error detected: Value '${long}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64`);
-  await refused(create('invalid:function:name'), 'ValidationException', 400,
-    "1 validation error detected: Value 'invalid:function:name' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?");
-  const constraint = (v: string, member: string, c: string) => `1 validation error detected: Value '${v}' at '${member}' failed to satisfy constraint: ${c}`;
-  await refused(create('v-timeout-0', { Timeout: 0 }), 'ValidationException', 400, constraint('0', 'timeout', 'Member must have value greater than or equal to 1'));
-  await refused(create('v-timeout-901', { Timeout: 901 }), 'ValidationException', 400, constraint('901', 'timeout', 'Member must have value less than or equal to 900'));
-  await refused(create('v-mem-127', { MemorySize: 127 }), 'ValidationException', 400, constraint('127', 'memorySize', 'Member must have value greater than or equal to 128'));
-  await refused(create('v-mem-10241', { MemorySize: 10241 }), 'ValidationException', 400, constraint('10241', 'memorySize', 'Member must have value less than or equal to 10240'));
-  await refused(create('v-role', { Role: 'r1' }), 'ValidationException', 400,
-    constraint('r1', 'role', 'Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+'));
+  await refused(
+    create(long),
+    'InvalidParameterValueException',
+    400,
+    `1 validation error detected: Value '${long}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64`,
+  );
+  await refused(
+    create('invalid:function:name'),
+    'ValidationException',
+    400,
+    "1 validation error detected: Value 'invalid:function:name' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?",
+  );
+  const constraint = (v: string, member: string, c: string) =>
+    `1 validation error detected: Value '${v}' at '${member}' failed to satisfy constraint: ${c}`;
+  await refused(
+    create('v-timeout-0', { Timeout: 0 }),
+    'ValidationException',
+    400,
+    constraint('0', 'timeout', 'Member must have value greater than or equal to 1'),
+  );
+  await refused(
+    create('v-timeout-901', { Timeout: 901 }),
+    'ValidationException',
+    400,
+    constraint('901', 'timeout', 'Member must have value less than or equal to 900'),
+  );
+  await refused(
+    create('v-mem-127', { MemorySize: 127 }),
+    'ValidationException',
+    400,
+    constraint('127', 'memorySize', 'Member must have value greater than or equal to 128'),
+  );
+  await refused(
+    create('v-mem-10241', { MemorySize: 10241 }),
+    'ValidationException',
+    400,
+    constraint('10241', 'memorySize', 'Member must have value less than or equal to 10240'),
+  );
+  await refused(
+    create('v-role', { Role: 'r1' }),
+    'ValidationException',
+    400,
+    constraint(
+      'r1',
+      'role',
+      'Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+',
+    ),
+  );
   // LSS test_lambda_api.snapshot.json, TestLambdaFunction::test_create_lambda_exceptions: invalid_runtime_exc, uppercase_runtime_exc (Jan 2026).
-  const runtimes = 'nodejs20.x, python3.14, provided.al2023, python3.12, python3.13, nodejs24.x, nodejs22.x, java25, python3.10, python3.11, java21, ruby3.3, ruby3.4, ruby3.2, python3.8, python3.9, java17, nodejs16.x, dotnet10, dotnet8, java11, dotnet6, nodejs18.x, provided.al2, java8.al2';
-  await refused(create('v-runtime', { Runtime: 'non-existent-runtime' as never }), 'InvalidParameterValueException', 400,
-    `Value non-existent-runtime at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${runtimes}] or be a valid ARN`);
-  await refused(create('v-runtime-case', { Runtime: 'PYTHON3.9' as never }), 'InvalidParameterValueException', 400,
-    `Value PYTHON3.9 at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${runtimes}] or be a valid ARN`);
-  await refused(create('v-deprecated', { Runtime: 'nodejs16.x' }), 'InvalidParameterValueException', 400,
-    'The runtime parameter of nodejs16.x is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.');
-  await refused(create('v-env-reserved', { Environment: { Variables: { AWS_REGION: 'x', OK: '1' } } }), 'InvalidParameterValueException', 400,
-    'Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: AWS_REGION');
+  const runtimes =
+    'nodejs20.x, python3.14, provided.al2023, python3.12, python3.13, nodejs24.x, nodejs22.x, java25, python3.10, python3.11, java21, ruby3.3, ruby3.4, ruby3.2, python3.8, python3.9, java17, nodejs16.x, dotnet10, dotnet8, java11, dotnet6, nodejs18.x, provided.al2, java8.al2';
+  await refused(
+    create('v-runtime', { Runtime: 'non-existent-runtime' as never }),
+    'InvalidParameterValueException',
+    400,
+    `Value non-existent-runtime at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${runtimes}] or be a valid ARN`,
+  );
+  await refused(
+    create('v-runtime-case', { Runtime: 'PYTHON3.9' as never }),
+    'InvalidParameterValueException',
+    400,
+    `Value PYTHON3.9 at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${runtimes}] or be a valid ARN`,
+  );
+  await refused(
+    create('v-deprecated', { Runtime: 'nodejs16.x' }),
+    'InvalidParameterValueException',
+    400,
+    'The runtime parameter of nodejs16.x is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.',
+  );
+  await refused(
+    create('v-env-reserved', { Environment: { Variables: { AWS_REGION: 'x', OK: '1' } } }),
+    'InvalidParameterValueException',
+    400,
+    'Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: AWS_REGION',
+  );
   const big = { LARGE_VAR: 'x'.repeat(4096) };
-  await refused(create('v-env-big', { Environment: { Variables: big } }), 'InvalidParameterValueException', 400,
-    `Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: ${JSON.stringify(big)}`);
+  await refused(
+    create('v-env-big', { Environment: { Variables: big } }),
+    'InvalidParameterValueException',
+    400,
+    `Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: ${JSON.stringify(big)}`,
+  );
   // Nothing half-accepted: none of these left a function behind.
   const names = (await svc.client.send(new ListFunctionsCommand({}))).Functions!.map((f) => f.FunctionName);
   assert.ok(!names.some((n) => n!.startsWith('v-')), names.join());
@@ -117,15 +193,43 @@ test('CreateFunction validation errors carry AWS exception classes and texts', a
 
 test('code sources pglambda does not run are refused, and a corrupt zip is refused', async () => {
   const input = await createInput('no-s3');
-  await refused(svc.client.send(new CreateFunctionCommand({ ...input, Code: { S3Bucket: 'b', S3Key: 'k.zip' } })),
-    'InvalidParameterValueException', 400, /S3.*not supported by pglambda/);
-  await refused(svc.client.send(new CreateFunctionCommand({ ...input, FunctionName: 'no-image', Code: { ImageUri: '123456789012.dkr.ecr.us-west-2.amazonaws.com/x:1' }, PackageType: 'Image' })),
-    'InvalidParameterValueException', 400, /not supported by pglambda/);
-  await refused(create('no-layers', { Layers: ['arn:aws:lambda:us-west-2:123456789012:layer:l:1'] }),
-    'InvalidParameterValueException', 400, /^Layers are not supported by pglambda/);
-  await refused(create('corrupt', { Code: { ZipFile: Buffer.from('this is not a zip file') } }), 'InvalidParameterValueException', 400,
-    'Could not unzip uploaded file. Please check your file, then try to upload again.');
-  await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'corrupt' })), 'ResourceNotFoundException', 404, `Function not found: ${arn('corrupt')}`);
+  await refused(
+    svc.client.send(new CreateFunctionCommand({ ...input, Code: { S3Bucket: 'b', S3Key: 'k.zip' } })),
+    'InvalidParameterValueException',
+    400,
+    /S3.*not supported by pglambda/,
+  );
+  await refused(
+    svc.client.send(
+      new CreateFunctionCommand({
+        ...input,
+        FunctionName: 'no-image',
+        Code: { ImageUri: '123456789012.dkr.ecr.us-west-2.amazonaws.com/x:1' },
+        PackageType: 'Image',
+      }),
+    ),
+    'InvalidParameterValueException',
+    400,
+    /not supported by pglambda/,
+  );
+  await refused(
+    create('no-layers', { Layers: ['arn:aws:lambda:us-west-2:123456789012:layer:l:1'] }),
+    'InvalidParameterValueException',
+    400,
+    /^Layers are not supported by pglambda/,
+  );
+  await refused(
+    create('corrupt', { Code: { ZipFile: Buffer.from('this is not a zip file') } }),
+    'InvalidParameterValueException',
+    400,
+    'Could not unzip uploaded file. Please check your file, then try to upload again.',
+  );
+  await refused(
+    svc.client.send(new GetFunctionCommand({ FunctionName: 'corrupt' })),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${arn('corrupt')}`,
+  );
 });
 
 test('GetFunction gives the configuration and a Code.Location that serves the zip', async () => {
@@ -142,7 +246,10 @@ test('GetFunction gives the configuration and a Code.Location that serves the zi
   // Presigned, as on AWS: the package's hash alone (CodeSha256 is public) or a changed expiry gets nothing.
   const location = new URL(r.Code!.Location!);
   const bare = await fetch(`${location.origin}${location.pathname}`);
-  assert.deepEqual([bare.status, (await bare.json()).message], [403, 'The request signature we calculated does not match the signature you provided.']);
+  assert.deepEqual(
+    [bare.status, (await bare.json()).message],
+    [403, 'The request signature we calculated does not match the signature you provided.'],
+  );
   location.searchParams.set('Expires', String(Number(location.searchParams.get('Expires')) + 3600));
   assert.equal((await fetch(location)).status, 403);
 
@@ -156,28 +263,68 @@ test('GetFunction gives the configuration and a Code.Location that serves the zi
 });
 
 test('missing functions and versions are ResourceNotFoundException with the ARN', async () => {
-  await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'nope' })), 'ResourceNotFoundException', 404,
-    'Function not found: arn:aws:lambda:us-west-2:123456789012:function:nope');
-  await refused(svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'nope' })), 'ResourceNotFoundException', 404, `Function not found: ${arn('nope')}`);
-  await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'getme', Qualifier: '1221' })), 'ResourceNotFoundException', 404,
-    `Function not found: ${arn('getme', '1221')}`);
+  await refused(
+    svc.client.send(new GetFunctionCommand({ FunctionName: 'nope' })),
+    'ResourceNotFoundException',
+    404,
+    'Function not found: arn:aws:lambda:us-west-2:123456789012:function:nope',
+  );
+  await refused(
+    svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'nope' })),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${arn('nope')}`,
+  );
+  await refused(
+    svc.client.send(new GetFunctionCommand({ FunctionName: 'getme', Qualifier: '1221' })),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${arn('getme', '1221')}`,
+  );
 });
 
 test('every identifier form finds the function; other regions and qualifier conflicts are refused', async () => {
   await create('forms', { Publish: true });
-  for (const FunctionName of ['forms', 'forms:1', 'forms:$LATEST', `${ACCT}:function:forms`, `us-west-2:${ACCT}:function:forms`, arn('forms'), arn('forms', '1')]) {
+  for (const FunctionName of [
+    'forms',
+    'forms:1',
+    'forms:$LATEST',
+    `${ACCT}:function:forms`,
+    `us-west-2:${ACCT}:function:forms`,
+    arn('forms'),
+    arn('forms', '1'),
+  ]) {
     const r = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName }));
     assert.equal(r.FunctionName, 'forms', FunctionName);
   }
   const v1 = await svc.client.send(new GetFunctionCommand({ FunctionName: 'forms:1' }));
   assert.equal(v1.Configuration?.Version, '1');
   assert.equal(v1.Configuration?.FunctionArn, arn('forms', '1'));
-  await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:forms' })),
-    'ResourceNotFoundException', 404, "Functions from 'us-east-1' are not reachable in this region ('us-west-2')");
+  await refused(
+    svc.client.send(new GetFunctionCommand({ FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:forms' })),
+    'ResourceNotFoundException',
+    404,
+    "Functions from 'us-east-1' are not reachable in this region ('us-west-2')",
+  );
   const conflict = 'The derived qualifier from the function name does not match the specified qualifier.';
-  await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'forms:1', Qualifier: '$LATEST' })), 'InvalidParameterValueException', 400, conflict);
-  await refused(svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: arn('forms', '1'), Qualifier: '2' })), 'InvalidParameterValueException', 400, conflict);
-  await refused(svc.client.send(new DeleteFunctionCommand({ FunctionName: 'forms:1', Qualifier: '2' })), 'InvalidParameterValueException', 400, conflict);
+  await refused(
+    svc.client.send(new GetFunctionCommand({ FunctionName: 'forms:1', Qualifier: '$LATEST' })),
+    'InvalidParameterValueException',
+    400,
+    conflict,
+  );
+  await refused(
+    svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: arn('forms', '1'), Qualifier: '2' })),
+    'InvalidParameterValueException',
+    400,
+    conflict,
+  );
+  await refused(
+    svc.client.send(new DeleteFunctionCommand({ FunctionName: 'forms:1', Qualifier: '2' })),
+    'InvalidParameterValueException',
+    400,
+    conflict,
+  );
   // Same qualifier in both places is fine.
   const same = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'forms:1', Qualifier: '1' }));
   assert.equal(same.Version, '1');
@@ -207,19 +354,40 @@ test('UpdateFunctionConfiguration changes what Get shows and the RevisionId; a s
   await create('reconf');
   await waitUntilFunctionActiveV2({ client: svc.client, maxWaitTime: 10 }, { FunctionName: 'reconf' });
   const active = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'reconf' }));
-  const r = await svc.client.send(new UpdateFunctionConfigurationCommand({
-    FunctionName: 'reconf', Timeout: 30, MemorySize: 512, Description: 'now', Environment: { Variables: { MODE: 'x' } }, RevisionId: active.RevisionId,
-  }));
+  const r = await svc.client.send(
+    new UpdateFunctionConfigurationCommand({
+      FunctionName: 'reconf',
+      Timeout: 30,
+      MemorySize: 512,
+      Description: 'now',
+      Environment: { Variables: { MODE: 'x' } },
+      RevisionId: active.RevisionId,
+    }),
+  );
   assert.notEqual(r.RevisionId, active.RevisionId);
   const g = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'reconf' }));
   assert.equal(g.Timeout, 30);
   assert.equal(g.MemorySize, 512);
   assert.equal(g.Description, 'now');
   assert.deepEqual(g.Environment?.Variables, { MODE: 'x' });
-  await refused(svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'reconf', Timeout: 5, RevisionId: active.RevisionId })),
-    'PreconditionFailedException', 412, 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
-  await refused(svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'reconf', Timeout: 0 })), 'ValidationException', 400, /at 'timeout'/);
-  await refused(svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'nope', Timeout: 5 })), 'ResourceNotFoundException', 404, `Function not found: ${arn('nope')}`);
+  await refused(
+    svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'reconf', Timeout: 5, RevisionId: active.RevisionId })),
+    'PreconditionFailedException',
+    412,
+    'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+  );
+  await refused(
+    svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'reconf', Timeout: 0 })),
+    'ValidationException',
+    400,
+    /at 'timeout'/,
+  );
+  await refused(
+    svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'nope', Timeout: 5 })),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${arn('nope')}`,
+  );
 });
 
 test('UpdateFunctionCode gives a new CodeSha256, invocations run the new code, Publish:true publishes', async () => {
@@ -233,7 +401,9 @@ test('UpdateFunctionCode gives a new CodeSha256, invocations run the new code, P
   const after = await svc.client.send(new InvokeCommand({ FunctionName: 'recode' }));
   assert.deepEqual(parsed(after.Payload), { tag: 'second' });
 
-  const third = await svc.client.send(new UpdateFunctionCodeCommand({ FunctionName: 'recode', ZipFile: await zipFiles(code('third')), Publish: true }));
+  const third = await svc.client.send(
+    new UpdateFunctionCodeCommand({ FunctionName: 'recode', ZipFile: await zipFiles(code('third')), Publish: true }),
+  );
   assert.equal(third.Version, '1');
   const v1 = await svc.client.send(new InvokeCommand({ FunctionName: 'recode', Qualifier: '1' }));
   assert.equal(v1.ExecutedVersion, '1');
@@ -244,22 +414,49 @@ test('DeleteFunction removes a function or one version; $LATEST and aliases cann
   await create('doomed');
   const d = await svc.client.send(new DeleteFunctionCommand({ FunctionName: 'doomed' }));
   assert.ok([200, 204].includes(d.$metadata.httpStatusCode!));
-  await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'doomed' })), 'ResourceNotFoundException', 404, `Function not found: ${arn('doomed')}`);
-  await refused(svc.client.send(new DeleteFunctionCommand({ FunctionName: 'doomed' })), 'ResourceNotFoundException', 404, `Function not found: ${arn('doomed')}`);
+  await refused(
+    svc.client.send(new GetFunctionCommand({ FunctionName: 'doomed' })),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${arn('doomed')}`,
+  );
+  await refused(
+    svc.client.send(new DeleteFunctionCommand({ FunctionName: 'doomed' })),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${arn('doomed')}`,
+  );
 
   await create('versioned', { Publish: true });
   await svc.client.send(new DeleteFunctionCommand({ FunctionName: 'versioned', Qualifier: '1' }));
-  await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'versioned', Qualifier: '1' })), 'ResourceNotFoundException', 404,
-    `Function not found: ${arn('versioned', '1')}`);
+  await refused(
+    svc.client.send(new GetFunctionCommand({ FunctionName: 'versioned', Qualifier: '1' })),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${arn('versioned', '1')}`,
+  );
   const still = await svc.client.send(new GetFunctionCommand({ FunctionName: 'versioned' }));
   assert.equal(still.Configuration?.Version, '$LATEST');
-  await refused(svc.client.send(new DeleteFunctionCommand({ FunctionName: 'versioned', Qualifier: '$LATEST' })), 'InvalidParameterValueException', 400,
-    '$LATEST version cannot be deleted without deleting the function.');
-  await refused(svc.client.send(new DeleteFunctionCommand({ FunctionName: 'versioned', Qualifier: 'live' })), 'InvalidParameterValueException', 400,
-    'Deletion of aliases is not currently supported.');
+  await refused(
+    svc.client.send(new DeleteFunctionCommand({ FunctionName: 'versioned', Qualifier: '$LATEST' })),
+    'InvalidParameterValueException',
+    400,
+    '$LATEST version cannot be deleted without deleting the function.',
+  );
+  await refused(
+    svc.client.send(new DeleteFunctionCommand({ FunctionName: 'versioned', Qualifier: 'live' })),
+    'InvalidParameterValueException',
+    400,
+    'Deletion of aliases is not currently supported.',
+  );
   await svc.client.send(new PublishVersionCommand({ FunctionName: 'versioned' }));
   await svc.client.send(new DeleteFunctionCommand({ FunctionName: arn('versioned') }));
-  await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'versioned', Qualifier: '2' })), 'ResourceNotFoundException', 404, `Function not found: ${arn('versioned')}`);
+  await refused(
+    svc.client.send(new GetFunctionCommand({ FunctionName: 'versioned', Qualifier: '2' })),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${arn('versioned')}`,
+  );
 });
 
 test('DeleteFunction of a version that does not exist succeeds; of a function that does not exist, it is not found', async () => {
@@ -275,7 +472,12 @@ test('DeleteFunction of a version that does not exist succeeds; of a function th
   await svc.client.send(new DeleteFunctionCommand({ FunctionName: 'no-such-version' }));
   const gone = `Function not found: ${arn('no-such-version')}`;
   await refused(svc.client.send(new DeleteFunctionCommand({ FunctionName: 'no-such-version' })), 'ResourceNotFoundException', 404, gone);
-  await refused(svc.client.send(new DeleteFunctionCommand({ FunctionName: 'no-such-version', Qualifier: '1233' })), 'ResourceNotFoundException', 404, gone);
+  await refused(
+    svc.client.send(new DeleteFunctionCommand({ FunctionName: 'no-such-version', Qualifier: '1233' })),
+    'ResourceNotFoundException',
+    404,
+    gone,
+  );
 });
 
 test('a malformed function name is refused with the pattern AWS quotes for the operation', async () => {
@@ -287,13 +489,25 @@ test('a malformed function name is refused with the pattern AWS quotes for the o
     `1 validation error detected: Value '${value}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`;
   for (const FunctionName of ['my-function!', '*']) {
     await refused(svc.client.send(new GetFunctionCommand({ FunctionName })), 'ValidationException', 400, message(FunctionName, namespaced));
-    await refused(svc.client.send(new DeleteFunctionCommand({ FunctionName })), 'ValidationException', 400, message(FunctionName, namespaced));
+    await refused(
+      svc.client.send(new DeleteFunctionCommand({ FunctionName })),
+      'ValidationException',
+      400,
+      message(FunctionName, namespaced),
+    );
     await refused(svc.client.send(new InvokeCommand({ FunctionName })), 'ValidationException', 400, message(FunctionName, namespaced));
     await refused(create(FunctionName), 'ValidationException', 400, message(FunctionName, named));
   }
 });
 
-const STATE_MEMBERS = ['State', 'StateReason', 'StateReasonCode', 'LastUpdateStatus', 'LastUpdateStatusReason', 'LastUpdateStatusReasonCode'] as const;
+const STATE_MEMBERS = [
+  'State',
+  'StateReason',
+  'StateReasonCode',
+  'LastUpdateStatus',
+  'LastUpdateStatusReason',
+  'LastUpdateStatusReasonCode',
+] as const;
 const stateOf = (c: FunctionConfiguration | undefined) =>
   Object.fromEntries(STATE_MEMBERS.filter((k) => c?.[k] !== undefined).map((k) => [k, c![k]]));
 const ACTIVE = { State: 'Active', LastUpdateStatus: 'Successful' };
@@ -311,24 +525,35 @@ test('a function is Pending after CreateFunction and InProgress after an update,
   assert.deepEqual(stateOf(active), ACTIVE);
   assert.notEqual(active?.RevisionId, created.RevisionId, 'becoming Active changes the RevisionId');
 
-  const inProgress = { State: 'Active', LastUpdateStatus: 'InProgress', LastUpdateStatusReason: 'The function is being created.', LastUpdateStatusReasonCode: 'Creating' };
-  const coded = await svc.client.send(new UpdateFunctionCodeCommand({ FunctionName: 'lifecycle', ZipFile: await zipFiles(code('v2')), RevisionId: active?.RevisionId }));
+  const inProgress = {
+    State: 'Active',
+    LastUpdateStatus: 'InProgress',
+    LastUpdateStatusReason: 'The function is being created.',
+    LastUpdateStatusReasonCode: 'Creating',
+  };
+  const coded = await svc.client.send(
+    new UpdateFunctionCodeCommand({ FunctionName: 'lifecycle', ZipFile: await zipFiles(code('v2')), RevisionId: active?.RevisionId }),
+  );
   assert.deepEqual(stateOf(coded), inProgress);
   assert.equal((await waitUntilFunctionUpdatedV2({ client: svc.client, maxWaitTime: 10 }, { FunctionName: 'lifecycle' })).state, 'SUCCESS');
   const updated = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'lifecycle' }));
   assert.deepEqual(stateOf(updated), ACTIVE);
   assert.notEqual(updated.RevisionId, coded.RevisionId, 'finishing the update changes the RevisionId');
-  const configured = await svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'lifecycle', Timeout: 9, RevisionId: updated.RevisionId }));
+  const configured = await svc.client.send(
+    new UpdateFunctionConfigurationCommand({ FunctionName: 'lifecycle', Timeout: 9, RevisionId: updated.RevisionId }),
+  );
   assert.deepEqual(stateOf(configured), inProgress);
   assert.equal((await waitUntilFunctionExists({ client: svc.client, maxWaitTime: 10 }, { FunctionName: 'lifecycle' })).state, 'SUCCESS');
 
   // AWS refuses an Invoke while Pending; pglambda's function is ready as soon as it is created, and runs.
   const fresh = await create('invoked-while-pending');
   assert.equal(fresh.State, 'Pending');
-  assert.deepEqual(parsed((await svc.client.send(new InvokeCommand({ FunctionName: 'invoked-while-pending' }))).Payload), { tag: 'invoked-while-pending' });
+  assert.deepEqual(parsed((await svc.client.send(new InvokeCommand({ FunctionName: 'invoked-while-pending' }))).Payload), {
+    tag: 'invoked-while-pending',
+  });
 });
 
-test('configurations carry their runtime\'s RuntimeVersionConfig', async () => {
+test("configurations carry their runtime's RuntimeVersionConfig", async () => {
   // LocalStack's snapshots of AWS (test_lambda_api.snapshot.json, TestLambdaFunction::test_list_functions:
   // create_response_1 and create_response_2, two python3.12 functions with one RuntimeVersionArn; Nov 2025).
   const a = await create('runtime-a', { Publish: true });
@@ -357,12 +582,16 @@ test('ListFunctions with FunctionVersion=ALL lists each published version after 
     await c.send(new UpdateFunctionCodeCommand({ FunctionName: 'all-a', ZipFile: await zipFiles(code('all-a2')), Publish: true }));
     await c.send(new CreateFunctionCommand(await createInput('all-b')));
     await c.send(new CreateFunctionCommand(await createInput('all-c', { Publish: true })));
-    const entries = (fs: FunctionConfiguration[]) => fs.map((f) => f.FunctionArn!.replace(`arn:aws:lambda:ap-northeast-1:${ACCT}:function:`, ''));
+    const entries = (fs: FunctionConfiguration[]) =>
+      fs.map((f) => f.FunctionArn!.replace(`arn:aws:lambda:ap-northeast-1:${ACCT}:function:`, ''));
     const everything = ['all-a:$LATEST', 'all-a:1', 'all-a:2', 'all-b:$LATEST', 'all-c:$LATEST', 'all-c:1'];
 
     const all = (await c.send(new ListFunctionsCommand({ FunctionVersion: 'ALL' }))).Functions!;
     assert.deepEqual(entries(all), everything);
-    assert.deepEqual(all.map((f) => f.Version), ['$LATEST', '1', '2', '$LATEST', '$LATEST', '1']);
+    assert.deepEqual(
+      all.map((f) => f.Version),
+      ['$LATEST', '1', '2', '$LATEST', '$LATEST', '1'],
+    );
     for (const MaxItems of [1, 2, 4]) {
       const seen: FunctionConfiguration[] = [];
       for await (const page of paginateListFunctions({ client: c, pageSize: MaxItems }, { FunctionVersion: 'ALL' })) {
@@ -376,11 +605,18 @@ test('ListFunctions with FunctionVersion=ALL lists each published version after 
 
     assert.deepEqual(listedMembers([...all, ...latest]), [], 'list entries carry no state and no RuntimeVersionConfig');
     const versions = (await c.send(new ListVersionsByFunctionCommand({ FunctionName: 'all-a' }))).Versions!;
-    assert.deepEqual(versions.map((v) => v.Version), ['$LATEST', '1', '2']);
-    assert.deepEqual(listedMembers(versions), [], 'nor do ListVersionsByFunction\'s');
+    assert.deepEqual(
+      versions.map((v) => v.Version),
+      ['$LATEST', '1', '2'],
+    );
+    assert.deepEqual(listedMembers(versions), [], "nor do ListVersionsByFunction's");
 
-    await refused(c.send(new ListFunctionsCommand({ FunctionVersion: 'invalid' as 'ALL' })), 'ValidationException', 400,
-      "1 validation error detected: Value 'invalid' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]");
+    await refused(
+      c.send(new ListFunctionsCommand({ FunctionVersion: 'invalid' as 'ALL' })),
+      'ValidationException',
+      400,
+      "1 validation error detected: Value 'invalid' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]",
+    );
   } finally {
     c.destroy();
   }
@@ -392,21 +628,37 @@ test('regions and accounts are separate: other regions and 12-digit access keys 
   try {
     const r = await eu.send(new CreateFunctionCommand(await createInput('regional')));
     assert.equal(r.FunctionArn, `arn:aws:lambda:eu-west-1:${ACCT}:function:regional`);
-    await refused(svc.client.send(new GetFunctionCommand({ FunctionName: 'regional' })), 'ResourceNotFoundException', 404, `Function not found: ${arn('regional')}`);
-    await refused(svc.client.send(new GetFunctionCommand({ FunctionName: r.FunctionArn })), 'ResourceNotFoundException', 404,
-      "Functions from 'eu-west-1' are not reachable in this region ('us-west-2')");
+    await refused(
+      svc.client.send(new GetFunctionCommand({ FunctionName: 'regional' })),
+      'ResourceNotFoundException',
+      404,
+      `Function not found: ${arn('regional')}`,
+    );
+    await refused(
+      svc.client.send(new GetFunctionCommand({ FunctionName: r.FunctionArn })),
+      'ResourceNotFoundException',
+      404,
+      "Functions from 'eu-west-1' are not reachable in this region ('us-west-2')",
+    );
     const west = (await svc.client.send(new ListFunctionsCommand({}))).Functions!.map((f) => f.FunctionName);
     assert.ok(!west.includes('regional'));
-    assert.deepEqual((await eu.send(new ListFunctionsCommand({}))).Functions!.map((f) => f.FunctionName), ['regional']);
+    assert.deepEqual(
+      (await eu.send(new ListFunctionsCommand({}))).Functions!.map((f) => f.FunctionName),
+      ['regional'],
+    );
 
     const otherRole = await ensureRole(svc.endpoint, 'test-role', TRUSTS_LAMBDA, '111111111111');
     const o = await other.send(new CreateFunctionCommand(await createInput('getme', { Role: otherRole })));
     assert.equal(o.FunctionArn, 'arn:aws:lambda:us-west-2:111111111111:function:getme');
     const g = await other.send(new GetFunctionCommand({ FunctionName: 'getme' }));
     assert.equal(g.Configuration?.FunctionArn, 'arn:aws:lambda:us-west-2:111111111111:function:getme');
-    assert.equal(g.Tags, undefined, 'the default account\'s getme has tags; this one has none');
-    await refused(other.send(new GetFunctionCommand({ FunctionName: 'reconf' })), 'ResourceNotFoundException', 404,
-      'Function not found: arn:aws:lambda:us-west-2:111111111111:function:reconf');
+    assert.equal(g.Tags, undefined, "the default account's getme has tags; this one has none");
+    await refused(
+      other.send(new GetFunctionCommand({ FunctionName: 'reconf' })),
+      'ResourceNotFoundException',
+      404,
+      'Function not found: arn:aws:lambda:us-west-2:111111111111:function:reconf',
+    );
     const inv = await other.send(new InvokeCommand({ FunctionName: 'getme' }));
     assert.deepEqual(parsed(inv.Payload), { tag: 'getme' });
   } finally {
@@ -426,7 +678,10 @@ test('packages no version uses any more (a deleted function, replaced code) are 
   await svc.client.send(new DeleteFunctionCommand({ FunctionName: 'gc-gone' }));
   svc = await svc.restart();
   const names = new Set(await readdir(join(svc.dataDir, 'code')));
-  assert.deepEqual([z1, z2, z3, z4].map((z) => names.has(idOf(z)) && names.has(`${idOf(z)}.zip`)), [false, true, true, false],
-    'replaced $LATEST code and the deleted function\'s package went; version 1\'s and $LATEST\'s stayed');
+  assert.deepEqual(
+    [z1, z2, z3, z4].map((z) => names.has(idOf(z)) && names.has(`${idOf(z)}.zip`)),
+    [false, true, true, false],
+    "replaced $LATEST code and the deleted function's package went; version 1's and $LATEST's stayed",
+  );
   assert.equal((await svc.client.send(new InvokeCommand({ FunctionName: 'gc-kept', Qualifier: '1' }))).StatusCode, 200);
 });

@@ -67,7 +67,13 @@ test('AddPermission answers the statement it added; GetPolicy the whole document
     Id: 'default',
     Statement: [
       statement,
-      { Sid: 'xaccount', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::210987654321:root' }, Action: 'lambda:InvokeFunction', Resource: fnArn('perm') },
+      {
+        Sid: 'xaccount',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::210987654321:root' },
+        Action: 'lambda:InvokeFunction',
+        Resource: fnArn('perm'),
+      },
     ],
   });
   assert.ok(got.Policy!.startsWith('{"Version":"2012-10-17","Id":"default","Statement":[{"Sid":"s3","Effect":"Allow","Principal":'));
@@ -85,48 +91,101 @@ test('principals and the optional members each become what AWS writes', async ()
   assert.equal((await statementOf({ StatementId: 'role2', Principal: role })).Condition, undefined);
 
   const url = await statementOf({
-    StatementId: 'url', Action: 'lambda:InvokeFunctionUrl', Principal: '*', SourceArn: 'arn:aws:s3:::b', SourceAccount: '123456789012',
-    PrincipalOrgID: 'o-1234567890', FunctionUrlAuthType: 'NONE',
+    StatementId: 'url',
+    Action: 'lambda:InvokeFunctionUrl',
+    Principal: '*',
+    SourceArn: 'arn:aws:s3:::b',
+    SourceAccount: '123456789012',
+    PrincipalOrgID: 'o-1234567890',
+    FunctionUrlAuthType: 'NONE',
   });
   assert.equal(url.Action, 'lambda:InvokeFunctionUrl');
-  assert.equal(JSON.stringify(url.Condition), JSON.stringify({
-    StringEquals: { 'AWS:SourceAccount': '123456789012', 'lambda:FunctionUrlAuthType': 'NONE', 'aws:PrincipalOrgID': 'o-1234567890' },
-    ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::b' },
-  }));
-  const alexa = await statementOf({ StatementId: 'alexa', Principal: 'alexa-appkit.amazon.com', EventSourceToken: 'amzn1.ask.skill.abc-123' });
+  assert.equal(
+    JSON.stringify(url.Condition),
+    JSON.stringify({
+      StringEquals: { 'AWS:SourceAccount': '123456789012', 'lambda:FunctionUrlAuthType': 'NONE', 'aws:PrincipalOrgID': 'o-1234567890' },
+      ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::b' },
+    }),
+  );
+  const alexa = await statementOf({
+    StatementId: 'alexa',
+    Principal: 'alexa-appkit.amazon.com',
+    EventSourceToken: 'amzn1.ask.skill.abc-123',
+  });
   assert.deepEqual(alexa.Principal, { Service: 'alexa-appkit.amazon.com' });
   assert.deepEqual(alexa.Condition, { StringEquals: { 'lambda:EventSourceToken': 'amzn1.ask.skill.abc-123' } });
   const viaUrl = await statementOf({ StatementId: 'viaurl', Principal: '*', InvokedViaFunctionUrl: true });
   assert.deepEqual(viaUrl.Condition, { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } });
-  assert.deepEqual((await policyOf('fields')).Statement.map((s: { Sid: string }) => s.Sid), ['any', 'role', 'role2', 'url', 'alexa', 'viaurl']);
+  assert.deepEqual(
+    (await policyOf('fields')).Statement.map((s: { Sid: string }) => s.Sid),
+    ['any', 'role', 'role2', 'url', 'alexa', 'viaurl'],
+  );
 });
 
 test('AddPermission refuses members against the model, unknown principals and a taken statement id', async () => {
   await svc.createFunction('strict', CODE);
   const pattern = (value: string, member: string, p: string) =>
     `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${p}`;
-  await refused(add('strict', { StatementId: 'example.com' }), 'ValidationException', 400, pattern('example.com', 'statementId', '([a-zA-Z0-9-_]+)'));
-  await refused(add('strict', { Action: 's3:GetObject' }), 'ValidationException', 400,
-    pattern('s3:GetObject', 'action', '(lambda:[*]|lambda:[a-zA-Z]+|[*])'));
-  await refused(add('strict', { Principal: 'two words' }), 'ValidationException', 400, pattern('two words', 'principal', String.raw`[^\s]+`));
+  await refused(
+    add('strict', { StatementId: 'example.com' }),
+    'ValidationException',
+    400,
+    pattern('example.com', 'statementId', '([a-zA-Z0-9-_]+)'),
+  );
+  await refused(
+    add('strict', { Action: 's3:GetObject' }),
+    'ValidationException',
+    400,
+    pattern('s3:GetObject', 'action', '(lambda:[*]|lambda:[a-zA-Z]+|[*])'),
+  );
+  await refused(
+    add('strict', { Principal: 'two words' }),
+    'ValidationException',
+    400,
+    pattern('two words', 'principal', String.raw`[^\s]+`),
+  );
   await refused(add('strict', { SourceAccount: '1234' }), 'ValidationException', 400, pattern('1234', 'sourceAccount', String.raw`\d{12}`));
-  await refused(add('strict', { Qualifier: 'bad?qualifier' }), 'ValidationException', 400,
-    pattern('bad?qualifier', 'qualifier', String.raw`\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+`));
-  await refused(add('strict', { FunctionUrlAuthType: 'OPEN' as 'NONE' }), 'ValidationException', 400,
-    "1 validation error detected: Value 'OPEN' at 'functionUrlAuthType' failed to satisfy constraint: Member must satisfy enum value set: [NONE, AWS_IAM]");
-  await refused(add('strict', { StatementId: undefined }), 'ValidationException', 400,
-    "1 validation error detected: Value null at 'statementId' failed to satisfy constraint: Member must not be null");
+  await refused(
+    add('strict', { Qualifier: 'bad?qualifier' }),
+    'ValidationException',
+    400,
+    pattern('bad?qualifier', 'qualifier', String.raw`\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+`),
+  );
+  await refused(
+    add('strict', { FunctionUrlAuthType: 'OPEN' as 'NONE' }),
+    'ValidationException',
+    400,
+    "1 validation error detected: Value 'OPEN' at 'functionUrlAuthType' failed to satisfy constraint: Member must satisfy enum value set: [NONE, AWS_IAM]",
+  );
+  await refused(
+    add('strict', { StatementId: undefined }),
+    'ValidationException',
+    400,
+    "1 validation error detected: Value null at 'statementId' failed to satisfy constraint: Member must not be null",
+  );
   const two = await failure(add('strict', { StatementId: 'a.b', Action: 'x' }));
   assert.match(two.message, /^2 validation errors detected: Value 'a\.b' at 'statementId' .*; Value 'x' at 'action' /);
 
-  await refused(add('strict', { Principal: 'invalid.nonaws.com' }), 'InvalidParameterValueException', 400,
-    'The provided principal was invalid. Please check the principal and try again.');
-  await refused(add('strict', { SourceArn: `arn:aws:s3:::${'b'.repeat(21_000)}` }), 'PolicyLengthExceededException', 400,
-    /^The final policy size \(\d+\) is bigger than the limit \(20480\)\.$/);
+  await refused(
+    add('strict', { Principal: 'invalid.nonaws.com' }),
+    'InvalidParameterValueException',
+    400,
+    'The provided principal was invalid. Please check the principal and try again.',
+  );
+  await refused(
+    add('strict', { SourceArn: `arn:aws:s3:::${'b'.repeat(21_000)}` }),
+    'PolicyLengthExceededException',
+    400,
+    /^The final policy size \(\d+\) is bigger than the limit \(20480\)\.$/,
+  );
 
   await add('strict', {});
-  await refused(add('strict', { Principal: 'sns.amazonaws.com' }), 'ResourceConflictException', 409,
-    'The statement id (s3) provided already exists. Please provide a new statement id, or remove the existing statement.');
+  await refused(
+    add('strict', { Principal: 'sns.amazonaws.com' }),
+    'ResourceConflictException',
+    409,
+    'The statement id (s3) provided already exists. Please provide a new statement id, or remove the existing statement.',
+  );
   assert.equal((await policyOf('strict')).Statement.length, 1, 'refused requests change nothing');
 });
 
@@ -138,13 +197,32 @@ test('a missing function, version or alias, $LATEST, and a qualifier the name co
 
   await refused(add('where:gone', {}), 'ResourceNotFoundException', 404, `Cannot find alias arn: ${fnArn('where', 'gone')}`);
   await refused(add('where', { Qualifier: '42' }), 'ResourceNotFoundException', 404, `Function not found: ${fnArn('where', '42')}`);
-  await refused(add('where', { Qualifier: 'has-$-sign' }), 'ResourceNotFoundException', 404, `Function not found: ${fnArn('where', 'has-$-sign')}`);
-  await refused(remove('where', 's3', { Qualifier: 'gone' }), 'ResourceNotFoundException', 404, `Cannot find alias arn: ${fnArn('where', 'gone')}`);
+  await refused(
+    add('where', { Qualifier: 'has-$-sign' }),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${fnArn('where', 'has-$-sign')}`,
+  );
+  await refused(
+    remove('where', 's3', { Qualifier: 'gone' }),
+    'ResourceNotFoundException',
+    404,
+    `Cannot find alias arn: ${fnArn('where', 'gone')}`,
+  );
   await refused(getPolicy('where', '77'), 'ResourceNotFoundException', 404, 'The resource you requested does not exist.');
 
-  await refused(add('where', { Qualifier: '$LATEST' }), 'InvalidParameterValueException', 400, 'We currently do not support adding policies for $LATEST.');
-  await refused(add('where:live', { Qualifier: '1' }), 'InvalidParameterValueException', 400,
-    'The derived qualifier from the function name does not match the specified qualifier.');
+  await refused(
+    add('where', { Qualifier: '$LATEST' }),
+    'InvalidParameterValueException',
+    400,
+    'We currently do not support adding policies for $LATEST.',
+  );
+  await refused(
+    add('where:live', { Qualifier: '1' }),
+    'InvalidParameterValueException',
+    400,
+    'The derived qualifier from the function name does not match the specified qualifier.',
+  );
 });
 
 test('RemovePermission removes one statement, the last one the whole policy, and checks RevisionId', async () => {
@@ -154,17 +232,28 @@ test('RemovePermission removes one statement, the last one the whole policy, and
   await add('rm', {});
   await add('rm', { StatementId: 'sqs', Principal: 'sqs.amazonaws.com' });
   await refused(remove('rm', 'non-existent'), 'ResourceNotFoundException', 404, 'Statement non-existent is not found in resource policy.');
-  await refused(remove('rm', 'bad/id'), 'ValidationException', 400,
-    "1 validation error detected: Value 'bad/id' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_.]+)");
+  await refused(
+    remove('rm', 'bad/id'),
+    'ValidationException',
+    400,
+    "1 validation error detected: Value 'bad/id' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_.]+)",
+  );
 
   const before = await getPolicy('rm');
-  await refused(remove('rm', 'sqs', { RevisionId: 'wrong' }), 'PreconditionFailedException', 412,
-    'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
+  await refused(
+    remove('rm', 'sqs', { RevisionId: 'wrong' }),
+    'PreconditionFailedException',
+    412,
+    'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+  );
   const removed = await remove('rm', 'sqs', { RevisionId: before.RevisionId });
   assert.equal(removed.$metadata.httpStatusCode, 204);
   const after = await getPolicy('rm');
   assert.notEqual(after.RevisionId, before.RevisionId);
-  assert.deepEqual(JSON.parse(after.Policy!).Statement.map((s: { Sid: string }) => s.Sid), ['s3']);
+  assert.deepEqual(
+    JSON.parse(after.Policy!).Statement.map((s: { Sid: string }) => s.Sid),
+    ['s3'],
+  );
 
   await remove('rm', 's3');
   await refused(getPolicy('rm'), 'ResourceNotFoundException', 404, 'The resource you requested does not exist.');
@@ -178,7 +267,12 @@ test('AddPermission checks RevisionId against the policy, or the alias before it
   await add('rev', { Qualifier: 'live', RevisionId: alias.RevisionId });
   const first = await getPolicy('rev', 'live');
   await add('rev', { Qualifier: 'live', StatementId: 's3_2', RevisionId: first.RevisionId });
-  await refused(add('rev', { Qualifier: 'live', StatementId: 's3_3', RevisionId: first.RevisionId }), 'PreconditionFailedException', 412, stale);
+  await refused(
+    add('rev', { Qualifier: 'live', StatementId: 's3_3', RevisionId: first.RevisionId }),
+    'PreconditionFailedException',
+    412,
+    stale,
+  );
 });
 
 test('versions and aliases have policies of their own, with qualified resources', async () => {
@@ -189,10 +283,22 @@ test('versions and aliases have policies of their own, with qualified resources'
   // The same statement id is free in every scope; the qualifier may come in the name or as a parameter.
   await add('scoped:1', { Qualifier: '1' });
   await add(fnArn('scoped', 'live'), {});
-  assert.deepEqual((await policyOf('scoped', '1')).Statement.map((s: { Resource: string }) => s.Resource), [fnArn('scoped', '1')]);
-  assert.deepEqual((await policyOf('scoped:live')).Statement.map((s: { Resource: string }) => s.Resource), [fnArn('scoped', 'live')]);
-  assert.deepEqual((await policyOf('scoped')).Statement.map((s: { Resource: string }) => s.Resource), [fnArn('scoped')]);
-  assert.deepEqual((await policyOf('scoped', '$LATEST')).Statement.map((s: { Resource: string }) => s.Resource), [fnArn('scoped')]);
+  assert.deepEqual(
+    (await policyOf('scoped', '1')).Statement.map((s: { Resource: string }) => s.Resource),
+    [fnArn('scoped', '1')],
+  );
+  assert.deepEqual(
+    (await policyOf('scoped:live')).Statement.map((s: { Resource: string }) => s.Resource),
+    [fnArn('scoped', 'live')],
+  );
+  assert.deepEqual(
+    (await policyOf('scoped')).Statement.map((s: { Resource: string }) => s.Resource),
+    [fnArn('scoped')],
+  );
+  assert.deepEqual(
+    (await policyOf('scoped', '$LATEST')).Statement.map((s: { Resource: string }) => s.Resource),
+    [fnArn('scoped')],
+  );
 
   await remove('scoped', 's3', { Qualifier: 'live' });
   await refused(getPolicy('scoped', 'live'), 'ResourceNotFoundException', 404, 'The resource you requested does not exist.');
@@ -232,9 +338,22 @@ test('policies go with the function, version or alias they belong to, and surviv
 describe('the aws CLI', { skip: skipWithoutAwsCli }, () => {
   test('add-permission, get-policy and remove-permission as a user types them', async () => {
     await svc.createFunction('cli-perm', CODE);
-    const added = await aws(svc.endpoint, ['lambda', 'add-permission', '--function-name', 'cli-perm', '--statement-id', 's3',
-      '--action', 'lambda:InvokeFunction', '--principal', 's3.amazonaws.com', '--source-arn', 'arn:aws:s3:::my-bucket',
-      '--source-account', '123456789012']);
+    const added = await aws(svc.endpoint, [
+      'lambda',
+      'add-permission',
+      '--function-name',
+      'cli-perm',
+      '--statement-id',
+      's3',
+      '--action',
+      'lambda:InvokeFunction',
+      '--principal',
+      's3.amazonaws.com',
+      '--source-arn',
+      'arn:aws:s3:::my-bucket',
+      '--source-account',
+      '123456789012',
+    ]);
     assert.equal(added.code, 0, added.stderr);
     assert.equal(JSON.parse(JSON.parse(added.stdout).Statement).Condition.ArnLike['AWS:SourceArn'], 'arn:aws:s3:::my-bucket');
 
@@ -242,17 +361,36 @@ describe('the aws CLI', { skip: skipWithoutAwsCli }, () => {
     assert.equal(got.code, 0, got.stderr);
     const { Policy, RevisionId } = JSON.parse(got.stdout);
     assert.match(RevisionId, /^[0-9a-f-]{36}$/);
-    assert.deepEqual(JSON.parse(Policy).Statement.map((s: { Sid: string; Resource: string }) => [s.Sid, s.Resource]), [['s3', fnArn('cli-perm')]]);
+    assert.deepEqual(
+      JSON.parse(Policy).Statement.map((s: { Sid: string; Resource: string }) => [s.Sid, s.Resource]),
+      [['s3', fnArn('cli-perm')]],
+    );
 
-    const taken = await aws(svc.endpoint, ['lambda', 'add-permission', '--function-name', 'cli-perm', '--statement-id', 's3',
-      '--action', 'lambda:InvokeFunction', '--principal', 's3.amazonaws.com']);
+    const taken = await aws(svc.endpoint, [
+      'lambda',
+      'add-permission',
+      '--function-name',
+      'cli-perm',
+      '--statement-id',
+      's3',
+      '--action',
+      'lambda:InvokeFunction',
+      '--principal',
+      's3.amazonaws.com',
+    ]);
     assert.equal(taken.code, 254);
-    assert.match(taken.stderr, /An error occurred \(ResourceConflictException\) when calling the AddPermission operation: The statement id \(s3\) provided already exists/);
+    assert.match(
+      taken.stderr,
+      /An error occurred \(ResourceConflictException\) when calling the AddPermission operation: The statement id \(s3\) provided already exists/,
+    );
 
     const removed = await aws(svc.endpoint, ['lambda', 'remove-permission', '--function-name', 'cli-perm', '--statement-id', 's3']);
     assert.equal(removed.code, 0, removed.stderr);
     const none = await aws(svc.endpoint, ['lambda', 'get-policy', '--function-name', 'cli-perm']);
     assert.equal(none.code, 254);
-    assert.match(none.stderr, /An error occurred \(ResourceNotFoundException\) when calling the GetPolicy operation: The resource you requested does not exist\./);
+    assert.match(
+      none.stderr,
+      /An error occurred \(ResourceNotFoundException\) when calling the GetPolicy operation: The resource you requested does not exist\./,
+    );
   });
 });

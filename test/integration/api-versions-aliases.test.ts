@@ -35,7 +35,6 @@ const code = (tag: string) => ({
   'index.mjs': `export const handler = async () => ({ tag: ${JSON.stringify(tag)}, version: process.env.AWS_LAMBDA_FUNCTION_VERSION });`,
 });
 
-
 const publish = (FunctionName: string, extra: { CodeSha256?: string; Description?: string; RevisionId?: string } = {}) =>
   svc.client.send(new PublishVersionCommand({ FunctionName, ...extra }));
 const newCode = async (FunctionName: string, tag: string) =>
@@ -67,10 +66,18 @@ test('PublishVersion numbers versions, returns the same version when nothing cha
   // The update's RevisionId changes once it is done: the current one is GetFunction's after the waiter.
   await waitUntilFunctionUpdatedV2({ client: svc.client, maxWaitTime: 10 }, { FunctionName: 'pub' });
   const updated = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'pub' }));
-  await refused(publish('pub', { CodeSha256: 'somenonexistentsha256' }), 'InvalidParameterValueException', 400,
-    `CodeSHA256 (somenonexistentsha256) is different from current CodeSHA256 in $LATEST (${updated.CodeSha256}). Please try again with the CodeSHA256 in $LATEST.`);
-  await refused(publish('pub', { RevisionId: v1.RevisionId }), 'PreconditionFailedException', 412,
-    'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
+  await refused(
+    publish('pub', { CodeSha256: 'somenonexistentsha256' }),
+    'InvalidParameterValueException',
+    400,
+    `CodeSHA256 (somenonexistentsha256) is different from current CodeSHA256 in $LATEST (${updated.CodeSha256}). Please try again with the CodeSHA256 in $LATEST.`,
+  );
+  await refused(
+    publish('pub', { RevisionId: v1.RevisionId }),
+    'PreconditionFailedException',
+    412,
+    'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+  );
   const v2 = await publish('pub', { CodeSha256: updated.CodeSha256, RevisionId: updated.RevisionId });
   assert.equal(v2.Version, '2');
   assert.equal(v2.CodeSha256, updated.CodeSha256);
@@ -100,14 +107,23 @@ test('PublishVersion with only a Description of its own returns the latest versi
   assert.equal(again.$metadata.httpStatusCode, 201);
   assert.deepEqual([again.Version, again.Description, again.RevisionId], ['1', 'first release', v1.RevisionId]);
   const listed = await svc.client.send(new ListVersionsByFunctionCommand({ FunctionName: 'described' }));
-  assert.deepEqual(listed.Versions!.map((v) => v.Version), ['$LATEST', '1']);
+  assert.deepEqual(
+    listed.Versions!.map((v) => v.Version),
+    ['$LATEST', '1'],
+  );
 });
 
 test('ListVersionsByFunction lists $LATEST first, then versions in order, and pages', async () => {
   await twoVersions('listed');
   const r = await svc.client.send(new ListVersionsByFunctionCommand({ FunctionName: 'listed' }));
-  assert.deepEqual(r.Versions!.map((v) => v.Version), ['$LATEST', '1', '2']);
-  assert.deepEqual(r.Versions!.map((v) => v.FunctionArn), [arn('listed', '$LATEST'), arn('listed', '1'), arn('listed', '2')]);
+  assert.deepEqual(
+    r.Versions!.map((v) => v.Version),
+    ['$LATEST', '1', '2'],
+  );
+  assert.deepEqual(
+    r.Versions!.map((v) => v.FunctionArn),
+    [arn('listed', '$LATEST'), arn('listed', '1'), arn('listed', '2')],
+  );
   assert.equal(r.NextMarker, undefined);
 
   const seen: string[] = [];
@@ -122,7 +138,9 @@ test('ListVersionsByFunction lists $LATEST first, then versions in order, and pa
 
 test('alias lifecycle: create, get, update, list, delete', async () => {
   await twoVersions('aliased');
-  const c = await svc.client.send(new CreateAliasCommand({ FunctionName: 'aliased', Name: 'live', FunctionVersion: '1', Description: 'prod' }));
+  const c = await svc.client.send(
+    new CreateAliasCommand({ FunctionName: 'aliased', Name: 'live', FunctionVersion: '1', Description: 'prod' }),
+  );
   assert.equal(c.$metadata.httpStatusCode, 201);
   assert.equal(c.AliasArn, arn('aliased', 'live'));
   assert.equal(c.Name, 'live');
@@ -133,66 +151,138 @@ test('alias lifecycle: create, get, update, list, delete', async () => {
   const g = await svc.client.send(new GetAliasCommand({ FunctionName: 'aliased', Name: 'live' }));
   assert.deepEqual({ ...g, $metadata: undefined }, { ...c, $metadata: undefined });
 
-  const u = await svc.client.send(new UpdateAliasCommand({ FunctionName: 'aliased', Name: 'live', FunctionVersion: '2', RevisionId: c.RevisionId }));
+  const u = await svc.client.send(
+    new UpdateAliasCommand({ FunctionName: 'aliased', Name: 'live', FunctionVersion: '2', RevisionId: c.RevisionId }),
+  );
   assert.equal(u.FunctionVersion, '2');
   assert.equal(u.Description, 'prod', 'an update without Description keeps it');
   assert.notEqual(u.RevisionId, c.RevisionId);
-  await refused(svc.client.send(new UpdateAliasCommand({ FunctionName: 'aliased', Name: 'live', FunctionVersion: '1', RevisionId: c.RevisionId })),
-    'PreconditionFailedException', 412, /^The Revision Id provided does not match the latest Revision Id/);
-  await refused(svc.client.send(new UpdateAliasCommand({ FunctionName: 'aliased', Name: 'missing', FunctionVersion: '1' })),
-    'ResourceNotFoundException', 404, `Alias not found: ${arn('aliased', 'missing')}`);
+  await refused(
+    svc.client.send(new UpdateAliasCommand({ FunctionName: 'aliased', Name: 'live', FunctionVersion: '1', RevisionId: c.RevisionId })),
+    'PreconditionFailedException',
+    412,
+    /^The Revision Id provided does not match the latest Revision Id/,
+  );
+  await refused(
+    svc.client.send(new UpdateAliasCommand({ FunctionName: 'aliased', Name: 'missing', FunctionVersion: '1' })),
+    'ResourceNotFoundException',
+    404,
+    `Alias not found: ${arn('aliased', 'missing')}`,
+  );
 
   await svc.client.send(new CreateAliasCommand({ FunctionName: 'aliased', Name: 'beta', FunctionVersion: '$LATEST' }));
   const all = await svc.client.send(new ListAliasesCommand({ FunctionName: 'aliased' }));
-  assert.deepEqual(all.Aliases!.map((a) => [a.Name, a.FunctionVersion, a.AliasArn]), [
-    ['beta', '$LATEST', arn('aliased', 'beta')],
-    ['live', '2', arn('aliased', 'live')],
-  ]);
+  assert.deepEqual(
+    all.Aliases!.map((a) => [a.Name, a.FunctionVersion, a.AliasArn]),
+    [
+      ['beta', '$LATEST', arn('aliased', 'beta')],
+      ['live', '2', arn('aliased', 'live')],
+    ],
+  );
   const onTwo = await svc.client.send(new ListAliasesCommand({ FunctionName: 'aliased', FunctionVersion: '2' }));
-  assert.deepEqual(onTwo.Aliases!.map((a) => a.Name), ['live']);
+  assert.deepEqual(
+    onTwo.Aliases!.map((a) => a.Name),
+    ['live'],
+  );
 
   const d = await svc.client.send(new DeleteAliasCommand({ FunctionName: 'aliased', Name: 'beta' }));
   assert.equal(d.$metadata.httpStatusCode, 204);
-  await refused(svc.client.send(new GetAliasCommand({ FunctionName: 'aliased', Name: 'beta' })), 'ResourceNotFoundException', 404,
-    `Cannot find alias arn: ${arn('aliased', 'beta')}`);
+  await refused(
+    svc.client.send(new GetAliasCommand({ FunctionName: 'aliased', Name: 'beta' })),
+    'ResourceNotFoundException',
+    404,
+    `Cannot find alias arn: ${arn('aliased', 'beta')}`,
+  );
   // Deleting a missing alias is accepted, as on AWS.
   await svc.client.send(new DeleteAliasCommand({ FunctionName: 'aliased', Name: 'beta' }));
-  await refused(svc.client.send(new GetAliasCommand({ FunctionName: 'nope', Name: 'live' })), 'ResourceNotFoundException', 404, `Function not found: ${arn('nope')}`);
+  await refused(
+    svc.client.send(new GetAliasCommand({ FunctionName: 'nope', Name: 'live' })),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${arn('nope')}`,
+  );
 });
 
 test('alias names and duplicates are refused with AWS texts', async () => {
   await twoVersions('named');
-  await refused(svc.client.send(new CreateAliasCommand({ FunctionName: 'named', Name: '2024', FunctionVersion: '1' })), 'ValidationException', 400,
-    "1 validation error detected: Value '2024' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)");
+  await refused(
+    svc.client.send(new CreateAliasCommand({ FunctionName: 'named', Name: '2024', FunctionVersion: '1' })),
+    'ValidationException',
+    400,
+    "1 validation error detected: Value '2024' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)",
+  );
   await svc.client.send(new CreateAliasCommand({ FunctionName: 'named', Name: 'custom', FunctionVersion: '1' }));
-  await refused(svc.client.send(new CreateAliasCommand({ FunctionName: 'named', Name: 'custom', FunctionVersion: '2' })), 'ResourceConflictException', 409,
-    `Alias already exists: ${arn('named', 'custom')}`);
-  await refused(svc.client.send(new CreateAliasCommand({ FunctionName: 'named', Name: 'ghost', FunctionVersion: '10' })), 'ResourceNotFoundException', 404,
-    `Function not found: ${arn('named', '10')}`);
+  await refused(
+    svc.client.send(new CreateAliasCommand({ FunctionName: 'named', Name: 'custom', FunctionVersion: '2' })),
+    'ResourceConflictException',
+    409,
+    `Alias already exists: ${arn('named', 'custom')}`,
+  );
+  await refused(
+    svc.client.send(new CreateAliasCommand({ FunctionName: 'named', Name: 'ghost', FunctionVersion: '10' })),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${arn('named', '10')}`,
+  );
 });
 
 test('routing configuration errors', async () => {
   await twoVersions('routed');
   const alias = (FunctionVersion: string, AdditionalVersionWeights: Record<string, number>) =>
-    svc.client.send(new CreateAliasCommand({ FunctionName: 'routed', Name: 'r', FunctionVersion, RoutingConfig: { AdditionalVersionWeights } }));
-  await refused(alias('1', { 2: 0.1, 3: 0.1 }), 'InvalidParameterValueException', 400, 'Number of items in AdditionalVersionWeights cannot be greater than 1');
-  await refused(alias('1', { 2: 1.5 }), 'ValidationException', 400,
-    "1 validation error detected: Value '{2=1.5}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]");
-  await refused(alias('1', { 1: 0.5 }), 'InvalidParameterValueException', 400,
-    'Invalid function version 1. Function version 1 is already included in routing configuration.');
-  await refused(alias('$LATEST', { 1: 0.5 }), 'InvalidParameterValueException', 400, '$LATEST is not supported for an alias pointing to more than 1 version');
+    svc.client.send(
+      new CreateAliasCommand({ FunctionName: 'routed', Name: 'r', FunctionVersion, RoutingConfig: { AdditionalVersionWeights } }),
+    );
+  await refused(
+    alias('1', { 2: 0.1, 3: 0.1 }),
+    'InvalidParameterValueException',
+    400,
+    'Number of items in AdditionalVersionWeights cannot be greater than 1',
+  );
+  await refused(
+    alias('1', { 2: 1.5 }),
+    'ValidationException',
+    400,
+    "1 validation error detected: Value '{2=1.5}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]",
+  );
+  await refused(
+    alias('1', { 1: 0.5 }),
+    'InvalidParameterValueException',
+    400,
+    'Invalid function version 1. Function version 1 is already included in routing configuration.',
+  );
+  await refused(
+    alias('$LATEST', { 1: 0.5 }),
+    'InvalidParameterValueException',
+    400,
+    '$LATEST is not supported for an alias pointing to more than 1 version',
+  );
   await refused(alias('1', { 10: 0.5 }), 'ResourceNotFoundException', 404, `Function not found: ${arn('routed', '10')}`);
-  await refused(alias('1', { 2: -1 }), 'ValidationException', 400, /^1 validation error detected: Value '\{2=-1\.0\}' at 'routingConfig\.additionalVersionWeights'/);
+  await refused(
+    alias('1', { 2: -1 }),
+    'ValidationException',
+    400,
+    /^1 validation error detected: Value '\{2=-1\.0\}' at 'routingConfig\.additionalVersionWeights'/,
+  );
   await refused(alias('1', { 2: 1.25 }), 'ValidationException', 400, /^1 validation error detected: Value '\{2=1\.25\}' at /);
-  await refused(alias('1', { $LATEST: 0.5 }), 'ValidationException', 400,
-    "1 validation error detected: Value '{$LATEST=0.5}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]");
+  await refused(
+    alias('1', { $LATEST: 0.5 }),
+    'ValidationException',
+    400,
+    "1 validation error detected: Value '{$LATEST=0.5}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]",
+  );
   // None of the refused requests left an alias behind; a valid one is accepted and shown.
   assert.deepEqual((await svc.client.send(new ListAliasesCommand({ FunctionName: 'routed' }))).Aliases, []);
   const ok = await alias('1', { 2: 0.25 });
   assert.deepEqual(ok.RoutingConfig, { AdditionalVersionWeights: { 2: 0.25 } });
-  await refused(svc.client.send(new UpdateAliasCommand({ FunctionName: 'routed', Name: 'r', FunctionVersion: '2' })), 'InvalidParameterValueException', 400,
-    'Invalid function version 2. Function version 2 is already included in routing configuration.');
-  const cleared = await svc.client.send(new UpdateAliasCommand({ FunctionName: 'routed', Name: 'r', FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: {} } }));
+  await refused(
+    svc.client.send(new UpdateAliasCommand({ FunctionName: 'routed', Name: 'r', FunctionVersion: '2' })),
+    'InvalidParameterValueException',
+    400,
+    'Invalid function version 2. Function version 2 is already included in routing configuration.',
+  );
+  const cleared = await svc.client.send(
+    new UpdateAliasCommand({ FunctionName: 'routed', Name: 'r', FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: {} } }),
+  );
   assert.equal(cleared.FunctionVersion, '2');
   assert.equal(cleared.RoutingConfig, undefined);
 });
@@ -200,7 +290,11 @@ test('routing configuration errors', async () => {
 test('invoking through an alias runs its version; versions an alias uses cannot be deleted', async () => {
   await twoVersions('invoked');
   await svc.client.send(new CreateAliasCommand({ FunctionName: 'invoked', Name: 'live', FunctionVersion: '1' }));
-  for (const req of [{ FunctionName: 'invoked', Qualifier: 'live' }, { FunctionName: 'invoked:live' }, { FunctionName: arn('invoked', 'live') }]) {
+  for (const req of [
+    { FunctionName: 'invoked', Qualifier: 'live' },
+    { FunctionName: 'invoked:live' },
+    { FunctionName: arn('invoked', 'live') },
+  ]) {
     const r = await svc.client.send(new InvokeCommand(req));
     assert.equal(r.ExecutedVersion, '1', JSON.stringify(req));
     assert.deepEqual(parsed(r.Payload), { tag: 'one', version: '1' });
@@ -208,26 +302,47 @@ test('invoking through an alias runs its version; versions an alias uses cannot 
   const cfg = await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'invoked', Qualifier: 'live' }));
   assert.equal(cfg.Version, '1');
 
-  await refused(svc.client.send(new DeleteFunctionCommand({ FunctionName: 'invoked', Qualifier: '1' })), 'ResourceConflictException', 409,
-    'Unable to delete version because the following aliases reference it: [live]');
+  await refused(
+    svc.client.send(new DeleteFunctionCommand({ FunctionName: 'invoked', Qualifier: '1' })),
+    'ResourceConflictException',
+    409,
+    'Unable to delete version because the following aliases reference it: [live]',
+  );
   await svc.client.send(new UpdateAliasCommand({ FunctionName: 'invoked', Name: 'live', FunctionVersion: '2' }));
   const r2 = await svc.client.send(new InvokeCommand({ FunctionName: 'invoked', Qualifier: 'live' }));
   assert.equal(r2.ExecutedVersion, '2');
   assert.deepEqual(parsed(r2.Payload), { tag: 'two', version: '2' });
   await svc.client.send(new DeleteFunctionCommand({ FunctionName: 'invoked', Qualifier: '1' }));
-  await refused(svc.client.send(new InvokeCommand({ FunctionName: 'invoked', Qualifier: '1' })), 'ResourceNotFoundException', 404,
-    `Function not found: ${arn('invoked', '1')}`);
-  await refused(svc.client.send(new InvokeCommand({ FunctionName: 'invoked', Qualifier: 'nolias' })), 'ResourceNotFoundException', 404,
-    `Function not found: ${arn('invoked', 'nolias')}`);
+  await refused(
+    svc.client.send(new InvokeCommand({ FunctionName: 'invoked', Qualifier: '1' })),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${arn('invoked', '1')}`,
+  );
+  await refused(
+    svc.client.send(new InvokeCommand({ FunctionName: 'invoked', Qualifier: 'nolias' })),
+    'ResourceNotFoundException',
+    404,
+    `Function not found: ${arn('invoked', 'nolias')}`,
+  );
 });
 
 test('a weighted alias splits invocations between its versions by weight', async () => {
   await twoVersions('weighted');
-  await svc.client.send(new CreateAliasCommand({
-    FunctionName: 'weighted', Name: 'canary', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { 2: 0.3 } },
-  }));
-  await refused(svc.client.send(new DeleteFunctionCommand({ FunctionName: 'weighted', Qualifier: '2' })), 'ResourceConflictException', 409,
-    'Unable to delete version because the following aliases reference it: [canary]');
+  await svc.client.send(
+    new CreateAliasCommand({
+      FunctionName: 'weighted',
+      Name: 'canary',
+      FunctionVersion: '1',
+      RoutingConfig: { AdditionalVersionWeights: { 2: 0.3 } },
+    }),
+  );
+  await refused(
+    svc.client.send(new DeleteFunctionCommand({ FunctionName: 'weighted', Qualifier: '2' })),
+    'ResourceConflictException',
+    409,
+    'Unable to delete version because the following aliases reference it: [canary]',
+  );
   const counts: Record<string, number> = {};
   for (let i = 0; i < 200; i++) {
     const r = await svc.client.send(new InvokeCommand({ FunctionName: 'weighted', Qualifier: 'canary' }));

@@ -22,7 +22,15 @@ const run = promisify(execFile);
 const main = resolve('dist/src/cli/main.js');
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/aurora-invoker';
 const EXTERNAL_ID = 'pglambda-my-db-cluster';
-const CREDENTIAL_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL'];
+const CREDENTIAL_VARS = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_ENDPOINT_URL',
+];
 
 let aws: TestService;
 let local: TestService;
@@ -56,18 +64,31 @@ async function sqlError(text: string): Promise<{ message: string; detail?: strin
 
 /** `pglambda install` binding my-db-cluster of the pglambda under test to the role on "AWS". */
 async function bindToAws(externalId: string): Promise<string> {
-  const out = await run(process.execPath, [
-    main, 'install', '--database-url', local.postgres.superuserUrl, '--endpoint-url', local.endpoint,
-    '--aws-role-arn', ROLE_ARN, '--external-id', externalId,
-  ], { env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL: '' } });
+  const out = await run(
+    process.execPath,
+    [
+      main,
+      'install',
+      '--database-url',
+      local.postgres.superuserUrl,
+      '--endpoint-url',
+      local.endpoint,
+      '--aws-role-arn',
+      ROLE_ARN,
+      '--external-id',
+      externalId,
+    ],
+    { env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL: '' } },
+  );
   return out.stdout;
 }
 
 /** `pglambda doctor` against the pglambda under test, which checks with its bridge's credentials. */
 async function doctor(fn: string): Promise<{ code: number; stdout: string }> {
   const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL: '', AWS_PROFILE: '' };
-  const r = await run(process.execPath, [main, 'doctor', '--function', fn, '--endpoint-url', local.endpoint, '--region', 'us-west-2'], { env })
-    .catch((e: { code: number; stdout: string }) => e);
+  const r = await run(process.execPath, [main, 'doctor', '--function', fn, '--endpoint-url', local.endpoint, '--region', 'us-west-2'], {
+    env,
+  }).catch((e: { code: number; stdout: string }) => e);
   return { code: 'code' in r ? r.code : 0, stdout: r.stdout };
 }
 
@@ -81,24 +102,38 @@ before(async () => {
   const iam = new IAMClient({ endpoint: aws.endpoint, region: 'us-east-1', credentials: ROOT });
   try {
     // The trust statement the README gives: the bridge's principal, with sts:ExternalId.
-    await iam.send(new CreateRoleCommand({
-      RoleName: 'aurora-invoker',
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } },
-        }],
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'aurora-invoker',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } },
+            },
+          ],
+        }),
       }),
-    }));
-    await iam.send(new PutRolePolicyCommand({
-      RoleName: 'aurora-invoker',
-      PolicyName: 'invoke',
-      PolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: ['on-aws', 'throttled', 'never-made'].map((f) => `arn:aws:lambda:us-west-2:123456789012:function:${f}`) }],
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'aurora-invoker',
+        PolicyName: 'invoke',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'lambda:InvokeFunction',
+              Resource: ['on-aws', 'throttled', 'never-made'].map((f) => `arn:aws:lambda:us-west-2:123456789012:function:${f}`),
+            },
+          ],
+        }),
       }),
-    }));
+    );
   } finally {
     iam.destroy();
   }
@@ -108,7 +143,9 @@ before(async () => {
 });
 
 after(async () => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  for (const [k, v] of Object.entries(saved))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   await local?.close();
   await aws?.close();
   if (scratch) await rm(scratch, { recursive: true, force: true });
@@ -125,31 +162,48 @@ test('SQL invokes the function on AWS as the assumed role, with credentials from
 test('pglambda doctor walks the path and says what is missing', async () => {
   const fine = await doctor('on-aws');
   assert.equal(fine.code, 0, fine.stdout);
-  assert.match(fine.stdout, /^ok +binding +my-db-cluster invokes AWS Lambda as arn:aws:iam::123456789012:role\/aurora-invoker \(external id "pglambda-my-db-cluster"\)\.$/m);
+  assert.match(
+    fine.stdout,
+    /^ok +binding +my-db-cluster invokes AWS Lambda as arn:aws:iam::123456789012:role\/aurora-invoker \(external id "pglambda-my-db-cluster"\)\.$/m,
+  );
   assert.match(fine.stdout, /^ok +identity +AWS says the bridge is arn:aws:iam::123456789012:root \(account 123456789012\)\.$/m);
   assert.match(fine.stdout, /^ok +assume-role .*as arn:aws:sts::123456789012:assumed-role\/aurora-invoker\/my-db-cluster\.$/m);
-  assert.match(fine.stdout, /^ok +invoke +The role may invoke arn:aws:lambda:us-west-2:123456789012:function:on-aws \(a DryRun invoke answered 204\)\.$/m);
+  assert.match(
+    fine.stdout,
+    /^ok +invoke +The role may invoke arn:aws:lambda:us-west-2:123456789012:function:on-aws \(a DryRun invoke answered 204\)\.$/m,
+  );
   const denied = await doctor('not-granted');
   assert.equal(denied.code, 1);
-  assert.match(denied.stdout, /^FAIL +invoke +The role may not invoke arn:aws:lambda:us-west-2:123456789012:function:not-granted: .*Give arn:aws:iam::123456789012:role\/aurora-invoker lambda:InvokeFunction on/m);
+  assert.match(
+    denied.stdout,
+    /^FAIL +invoke +The role may not invoke arn:aws:lambda:us-west-2:123456789012:function:not-granted: .*Give arn:aws:iam::123456789012:role\/aurora-invoker lambda:InvokeFunction on/m,
+  );
   // Allowed, but not there: AWS checks access first, then existence.
   const missing = await doctor('never-made');
   assert.equal(missing.code, 1);
-  assert.match(missing.stdout, /^FAIL +invoke +No function arn:aws:lambda:us-west-2:123456789012:function:never-made in us-west-2 \(the cluster's region\): .*name it by its full ARN/m);
+  assert.match(
+    missing.stdout,
+    /^FAIL +invoke +No function arn:aws:lambda:us-west-2:123456789012:function:never-made in us-west-2 \(the cluster's region\): .*name it by its full ARN/m,
+  );
 });
 
 test("AWS's refusals reach SQL in Aurora's shape", async () => {
   const denied = await sqlError(`SELECT * FROM aws_lambda.invoke('not-granted', '{}'::json)`);
   assert.equal(denied.code, '58000');
   assert.equal(denied.message, 'invoke API failed');
-  assert.equal(denied.detail,
-    "AWS Lambda client returned 'User: arn:aws:sts::123456789012:assumed-role/aurora-invoker/my-db-cluster is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-west-2:123456789012:function:not-granted because no identity-based policy allows the lambda:InvokeFunction action'");
+  assert.equal(
+    denied.detail,
+    "AWS Lambda client returned 'User: arn:aws:sts::123456789012:assumed-role/aurora-invoker/my-db-cluster is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-west-2:123456789012:function:not-granted because no identity-based policy allows the lambda:InvokeFunction action'",
+  );
   // Throttled: retried (nothing ran), then reported as the SDK reports it.
   const throttled = await sqlError(`SELECT * FROM aws_lambda.invoke('throttled', '{}'::json)`);
   assert.equal(throttled.message, 'invoke API failed');
   assert.match(throttled.detail ?? '', /^AWS Lambda client returned '.*Rate Exceeded.*'$/i);
   const metrics = await local.bridge.metrics.text();
-  assert.match(metrics, /^pglambda_bridge_invocations_total\{cluster="my-db-cluster",function="arn:aws:lambda:us-west-2:123456789012:function:throttled",outcome="throttled"\} 1$/m);
+  assert.match(
+    metrics,
+    /^pglambda_bridge_invocations_total\{cluster="my-db-cluster",function="arn:aws:lambda:us-west-2:123456789012:function:throttled",outcome="throttled"\} 1$/m,
+  );
   assert.match(metrics, /^pglambda_bridge_errors_total\{cluster="my-db-cluster",code="AccessDeniedException"\} \d+$/m);
 });
 
@@ -158,7 +212,9 @@ test('a session AWS calls expired is renewed in flight: the call succeeds with a
   const expire = new pg.Client({ connectionString: aws.postgres.url });
   await expire.connect();
   try {
-    const expired = await expire.query(`update sts.sessions set expires_at = now() - interval '1 second' where session_name = 'my-db-cluster' and expires_at > now()`);
+    const expired = await expire.query(
+      `update sts.sessions set expires_at = now() - interval '1 second' where session_name = 'my-db-cluster' and expires_at > now()`,
+    );
     assert.ok((expired.rowCount ?? 0) >= 1);
   } finally {
     await expire.end();
@@ -170,7 +226,9 @@ test('a session AWS calls expired is renewed in flight: the call succeeds with a
   try {
     const row = await sql(`SELECT status_code FROM aws_lambda.invoke('on-aws', '{}'::json)`);
     assert.equal(row.status_code, 200);
-    const live = await state.query(`select count(*)::int as n from sts.sessions where session_name = 'my-db-cluster' and expires_at > now()`);
+    const live = await state.query(
+      `select count(*)::int as n from sts.sessions where session_name = 'my-db-cluster' and expires_at > now()`,
+    );
     assert.equal(live.rows[0].n, 1);
   } finally {
     await state.end();
@@ -195,16 +253,33 @@ test('credentials from a shared config profile; a wrong secret and an unassumabl
   await profile('not-the-secret');
   const refused = await sqlError(`SELECT * FROM aws_lambda.invoke('on-aws', '{}'::json)`);
   assert.equal(refused.message, 'invoke API failed');
-  assert.match(refused.detail ?? '', /^AWS Lambda client returned 'The request signature we calculated does not match the signature you provided/);
+  assert.match(
+    refused.detail ?? '',
+    /^AWS Lambda client returned 'The request signature we calculated does not match the signature you provided/,
+  );
   assert.match(refused.hint ?? '', /AWS credentials are not valid/);
-  assert.match((await doctor('on-aws')).stdout, /^FAIL +identity +AWS refused the bridge's credentials: the secret does not match the access key/m);
+  assert.match(
+    (await doctor('on-aws')).stdout,
+    /^FAIL +identity +AWS refused the bridge's credentials: the secret does not match the access key/m,
+  );
 
   await profile('test');
   await bindToAws('another-external-id');
   const unassumable = await sqlError(`SELECT * FROM aws_lambda.invoke('on-aws', '{}'::json)`);
-  assert.equal(unassumable.detail, `AWS Lambda client returned 'User: arn:aws:iam::123456789012:root is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}'`);
-  assert.match(unassumable.hint ?? '', /trust policy of arn:aws:iam::123456789012:role\/aurora-invoker must allow .* sts:ExternalId "another-external-id"/);
-  const trust = JSON.stringify({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'another-external-id' } } });
+  assert.equal(
+    unassumable.detail,
+    `AWS Lambda client returned 'User: arn:aws:iam::123456789012:root is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}'`,
+  );
+  assert.match(
+    unassumable.hint ?? '',
+    /trust policy of arn:aws:iam::123456789012:role\/aurora-invoker must allow .* sts:ExternalId "another-external-id"/,
+  );
+  const trust = JSON.stringify({
+    Effect: 'Allow',
+    Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+    Action: 'sts:AssumeRole',
+    Condition: { StringEquals: { 'sts:ExternalId': 'another-external-id' } },
+  });
   const told = await doctor('on-aws');
   assert.ok(told.stdout.includes(`assume-role  Could not assume ${ROLE_ARN}: `) && told.stdout.includes(trust), told.stdout);
 });

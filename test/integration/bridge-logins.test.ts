@@ -47,8 +47,10 @@ test('two databases of one cluster each have their own login; installing into on
     const c = new pg.Client({ connectionString: urlOf(database) });
     await c.connect();
     try {
-      return (await c.query(`select o.option_value from pg_user_mappings m, pg_options_to_table(m.umoptions) o
-                             where m.srvname = 'aws_lambda_bridge' and o.option_name = 'user'`)).rows[0].option_value as string;
+      return (
+        await c.query(`select o.option_value from pg_user_mappings m, pg_options_to_table(m.umoptions) o
+                             where m.srvname = 'aws_lambda_bridge' and o.option_name = 'user'`)
+      ).rows[0].option_value as string;
     } finally {
       await c.end();
     }
@@ -77,8 +79,10 @@ test('a retired login opens no new bridge connection', async () => {
   const c = new pg.Client({ connectionString: urlOf('second') });
   await c.connect();
   try {
-    const login = (await c.query(`select o.option_value as l from pg_user_mappings m, pg_options_to_table(m.umoptions) o
-                                  where m.srvname = 'aws_lambda_bridge' and o.option_name = 'user'`)).rows[0].l as string;
+    const login = (
+      await c.query(`select o.option_value as l from pg_user_mappings m, pg_options_to_table(m.umoptions) o
+                                  where m.srvname = 'aws_lambda_bridge' and o.option_name = 'user'`)
+    ).rows[0].l as string;
     await install('second');
     // The old login and a password: whatever it is, the bridge no longer lets it in.
     const direct = new pg.Client({ host: '127.0.0.1', port: svc.bridge.port, user: login, password: 'x', database: 'x' });
@@ -105,9 +109,16 @@ test('installing into a copy of a database (CREATE DATABASE … TEMPLATE) leaves
 });
 
 test('the same cluster identifier in another region or account is another cluster, with logins of its own', async () => {
-  for (const [accessKeyId, region] of [['test', 'eu-west-1'], ['111122223333', 'us-west-2']] as const) {
+  for (const [accessKeyId, region] of [
+    ['test', 'eu-west-1'],
+    ['111122223333', 'us-west-2'],
+  ] as const) {
     const r = await signedFetch(new URL(`${svc.endpoint}/_pglambda/clusters/my-db-cluster/bridge-login`), {
-      method: 'POST', service: 'pglambda', region, credentials: { accessKeyId, secretAccessKey: 'test' }, body: JSON.stringify({ Region: region }),
+      method: 'POST',
+      service: 'pglambda',
+      region,
+      credentials: { accessKeyId, secretAccessKey: 'test' },
+      body: JSON.stringify({ Region: region }),
     });
     assert.equal(r.status, 200, await r.clone().text());
     assert.equal((await r.json()).region, region);

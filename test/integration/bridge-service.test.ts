@@ -59,26 +59,70 @@ const invoke = () => inApp(async (c) => (await c.query(INVOKE)).rows[0]);
 
 async function startReplica(): Promise<Replica> {
   const [port, health] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [main, 'bridge', '--state-url', aws.postgres.url, '--port', String(port), '--health-port', String(health), '--drain-seconds', '10', '--log-level', 'debug'], {
-    env: bridgeEnv,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      main,
+      'bridge',
+      '--state-url',
+      aws.postgres.url,
+      '--port',
+      String(port),
+      '--health-port',
+      String(health),
+      '--drain-seconds',
+      '10',
+      '--log-level',
+      'debug',
+    ],
+    {
+      env: bridgeEnv,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let said = '';
   child.stderr!.on('data', (d: Buffer) => (said += d.toString()));
   const replica = { child, port, health, said: () => said };
   replicas.push(replica);
-  await until('the bridge to get ready', () => {
-    if (child.exitCode !== null) assert.fail(`the bridge exited with ${child.exitCode}`);
-    return fetch(`http://127.0.0.1:${health}/readyz`).then((r) => r.status === 200, () => false);
-  }, 20_000).catch((err: Error) => assert.fail(`${err.message}; it said:\n${said}`));
+  await until(
+    'the bridge to get ready',
+    () => {
+      if (child.exitCode !== null) assert.fail(`the bridge exited with ${child.exitCode}`);
+      return fetch(`http://127.0.0.1:${health}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+    },
+    20_000,
+  ).catch((err: Error) => assert.fail(`${err.message}; it said:\n${said}`));
   return replica;
 }
 
 async function install(port: number): Promise<void> {
-  await run(process.execPath, [
-    main, 'install', '--database-url', appUrl(), '--state-url', aws.postgres.url, '--bridge-host', '127.0.0.1', '--bridge-port', String(port),
-    '--cluster', 'app-db', '--region', 'us-west-2', '--aws-role-arn', ROLE_ARN, '--external-id', 'app-db-ext',
-  ], { env: bridgeEnv });
+  await run(
+    process.execPath,
+    [
+      main,
+      'install',
+      '--database-url',
+      appUrl(),
+      '--state-url',
+      aws.postgres.url,
+      '--bridge-host',
+      '127.0.0.1',
+      '--bridge-port',
+      String(port),
+      '--cluster',
+      'app-db',
+      '--region',
+      'us-west-2',
+      '--aws-role-arn',
+      ROLE_ARN,
+      '--external-id',
+      'app-db-ext',
+    ],
+    { env: bridgeEnv },
+  );
 }
 
 before(async () => {
@@ -94,21 +138,44 @@ before(async () => {
   });
   const iam = new IAMClient({ endpoint: aws.endpoint, region: 'us-east-1', credentials: ROOT });
   try {
-    await iam.send(new CreateRoleCommand({
-      RoleName: 'bridge-invoker',
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'app-db-ext' } } }],
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'bridge-invoker',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'sts:ExternalId': 'app-db-ext' } },
+            },
+          ],
+        }),
       }),
-    }));
-    await iam.send(new PutRolePolicyCommand({
-      RoleName: 'bridge-invoker', PolicyName: 'invoke',
-      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:us-west-2:123456789012:function:on-aws' }] }),
-    }));
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'bridge-invoker',
+        PolicyName: 'invoke',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:us-west-2:123456789012:function:on-aws' },
+          ],
+        }),
+      }),
+    );
   } finally {
     iam.destroy();
   }
-  bridgeEnv = { ...process.env, AWS_ENDPOINT_URL: aws.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-west-2' };
+  bridgeEnv = {
+    ...process.env,
+    AWS_ENDPOINT_URL: aws.endpoint,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-west-2',
+  };
   const admin = new pg.Client({ connectionString: aws.postgres.superuserUrl });
   await admin.connect();
   await admin.query('CREATE DATABASE app');
@@ -132,21 +199,41 @@ test('either replica serves the database: the login and the binding live in the 
   const metrics = await fetch(`http://127.0.0.1:${replicas[1]!.health}/metrics`);
   assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain/);
   const text = await metrics.text();
-  assert.match(text, /^pglambda_bridge_invocations_total\{cluster="app-db",function="arn:aws:lambda:us-west-2:123456789012:function:on-aws",outcome="ok"\} 1$/m);
-  assert.match(text, /^pglambda_bridge_invoke_duration_seconds_count\{cluster="app-db",function="arn:aws:lambda:us-west-2:123456789012:function:on-aws"\} 1$/m);
+  assert.match(
+    text,
+    /^pglambda_bridge_invocations_total\{cluster="app-db",function="arn:aws:lambda:us-west-2:123456789012:function:on-aws",outcome="ok"\} 1$/m,
+  );
+  assert.match(
+    text,
+    /^pglambda_bridge_invoke_duration_seconds_count\{cluster="app-db",function="arn:aws:lambda:us-west-2:123456789012:function:on-aws"\} 1$/m,
+  );
   assert.match(text, /^pglambda_bridge_sessions \d+$/m);
   assert.match(text, /^pglambda_bridge_process_cpu_seconds_total /m);
   // Its log: JSON lines; each invoke at debug level, without its payload.
-  const lines = replicas[1]!.said().trim().split('\n').map((l) => JSON.parse(l));
+  const lines = replicas[1]!
+    .said()
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.ok(lines.some((l) => l.msg === 'bridge ready' && l.level === 30 && l.port === replicas[1]!.port));
   const call = lines.find((l) => l.msg === 'invoke');
-  assert.deepEqual([call.cluster, call.function, call.outcome, call.level], ['app-db', 'arn:aws:lambda:us-west-2:123456789012:function:on-aws', 'ok', 20]);
+  assert.deepEqual(
+    [call.cluster, call.function, call.outcome, call.level],
+    ['app-db', 'arn:aws:lambda:us-west-2:123456789012:function:on-aws', 'ok', 20],
+  );
   assert.ok(!replicas[1]!.said().includes('"n":1'), 'no payload in the log');
 });
 
 test('a login retired by a new install is refused at once by every replica, the one that knew it too', async () => {
   const old = await inApp(async (c) =>
-    Object.fromEntries((await c.query(`select o.option_name, o.option_value from pg_user_mappings m, pg_options_to_table(m.umoptions) o where m.srvname = 'aws_lambda_bridge'`)).rows.map((r) => [r.option_name, r.option_value])));
+    Object.fromEntries(
+      (
+        await c.query(
+          `select o.option_name, o.option_value from pg_user_mappings m, pg_options_to_table(m.umoptions) o where m.srvname = 'aws_lambda_bridge'`,
+        )
+      ).rows.map((r) => [r.option_name, r.option_value]),
+    ),
+  );
   // Both replicas have the old login in memory now.
   for (const r of replicas) {
     await pointAt(r.port);
@@ -157,27 +244,59 @@ test('a login retired by a new install is refused at once by every replica, the 
     const direct = new pg.Client({ host: '127.0.0.1', port: r.port, user: old.user, password: old.password, database: 'x' });
     await assert.rejects(direct.connect(), /password authentication failed/);
     await direct.end().catch(() => undefined);
-    assert.ok(r.said().split('\n').some((l) => l.includes('"msg":"bridge login refused"') && l.includes(`"login":"${old.user}"`) && l.includes('"retired":true')));
+    assert.ok(
+      r
+        .said()
+        .split('\n')
+        .some((l) => l.includes('"msg":"bridge login refused"') && l.includes(`"login":"${old.user}"`) && l.includes('"retired":true')),
+    );
     assert.ok(!r.said().includes(old.password), 'no password in the log');
   }
   assert.equal((await invoke()).status_code, 200);
 });
 
-test('a cluster that is not bound to AWS is told this bridge does not run pglambda\'s own Lambda', async () => {
+test("a cluster that is not bound to AWS is told this bridge does not run pglambda's own Lambda", async () => {
   const admin = new pg.Client({ connectionString: aws.postgres.superuserUrl });
   await admin.connect();
   await admin.query('CREATE DATABASE local_app');
   await admin.end();
   const url = new URL(aws.postgres.superuserUrl);
   url.pathname = '/local_app';
-  await run(process.execPath, [main, 'install', '--database-url', url.toString(), '--state-url', aws.postgres.url, '--bridge-host', '127.0.0.1',
-    '--bridge-port', String(replicas[0]!.port), '--cluster', 'local-db', '--region', 'us-west-2'], { env: bridgeEnv });
+  await run(
+    process.execPath,
+    [
+      main,
+      'install',
+      '--database-url',
+      url.toString(),
+      '--state-url',
+      aws.postgres.url,
+      '--bridge-host',
+      '127.0.0.1',
+      '--bridge-port',
+      String(replicas[0]!.port),
+      '--cluster',
+      'local-db',
+      '--region',
+      'us-west-2',
+    ],
+    { env: bridgeEnv },
+  );
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    const e = await client.query(INVOKE).then(() => assert.fail('invoked'), (err: pg.DatabaseError) => err);
-    assert.deepEqual([e.code, e.message, e.detail], ['58000', 'invoke API failed',
-      "AWS Lambda client returned 'DB cluster local-db invokes pglambda's own Lambda, which this bridge does not run'"]);
+    const e = await client.query(INVOKE).then(
+      () => assert.fail('invoked'),
+      (err: pg.DatabaseError) => err,
+    );
+    assert.deepEqual(
+      [e.code, e.message, e.detail],
+      [
+        '58000',
+        'invoke API failed',
+        "AWS Lambda client returned 'DB cluster local-db invokes pglambda's own Lambda, which this bridge does not run'",
+      ],
+    );
     const text = await (await fetch(`http://127.0.0.1:${replicas[0]!.health}/metrics`)).text();
     assert.match(text, /^pglambda_bridge_errors_total\{cluster="local-db",code="58000"\} 1$/m);
   } finally {
@@ -189,13 +308,20 @@ test('SIGTERM drains: not ready any more, and an invoke in flight finishes befor
   const replica = replicas[0]!;
   await pointAt(replica.port);
   const started = join(tmpdir(), `pglambda-drain-${process.pid}`);
-  const slow = inApp(async (c) =>
-    (await c.query(`SELECT status_code FROM aws_lambda.invoke('on-aws', $1::json)`, [JSON.stringify({ ms: 1500, started })])).rows[0].status_code);
+  const slow = inApp(
+    async (c) =>
+      (await c.query(`SELECT status_code FROM aws_lambda.invoke('on-aws', $1::json)`, [JSON.stringify({ ms: 1500, started })])).rows[0]
+        .status_code,
+  );
   await until('the invoke to start', () => existsSync(started));
   await rm(started, { force: true });
   replica.child.kill('SIGTERM');
   const ready = await until('readyz to stop answering 200', () =>
-    fetch(`http://127.0.0.1:${replica.health}/readyz`).then((r) => r.status !== 200 && r.status, () => 'closed'));
+    fetch(`http://127.0.0.1:${replica.health}/readyz`).then(
+      (r) => r.status !== 200 && r.status,
+      () => 'closed',
+    ),
+  );
   assert.ok(ready === 503 || ready === 'closed', `readyz answered ${ready}`);
   assert.equal(await slow, 200);
   const [code] = await once(replica.child, 'exit');

@@ -48,7 +48,13 @@ test('sslmode=verify-full with the CA that signed the bridge certificate invokes
 });
 
 test('another CA, or no TLS at all, cannot reach the bridge', async () => {
-  const failure = async () => inDatabase('postgres', (c) => c.query(INVOKE).then(() => assert.fail('invoked'), (e: pg.DatabaseError) => e));
+  const failure = async () =>
+    inDatabase('postgres', (c) =>
+      c.query(INVOKE).then(
+        () => assert.fail('invoked'),
+        (e: pg.DatabaseError) => e,
+      ),
+    );
   try {
     await inDatabase('postgres', (c) => configureBridgeTls(c, { sslrootcert: otherCa }));
     const untrusted = await failure();
@@ -68,13 +74,33 @@ test('another CA, or no TLS at all, cannot reach the bridge', async () => {
 
 test('pglambda install --bridge-sslmode verify-full --bridge-sslrootcert sets up a database to match', async () => {
   await inDatabase('postgres', (c) => c.query('CREATE DATABASE tls_db'));
-  await run(process.execPath, [
-    main, 'install', '--database-url', urlOf('tls_db'), '--endpoint-url', svc.endpoint,
-    '--bridge-sslmode', 'verify-full', '--bridge-sslrootcert', bridgeCerts.ca,
-  ], { env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
-  const options = await inDatabase('tls_db', async (c) =>
-    (await c.query(`select o.option_name, o.option_value from pg_foreign_server s, pg_options_to_table(s.srvoptions) o
-                    where s.srvname = 'aws_lambda_bridge' and o.option_name like 'ssl%' order by 1`)).rows);
-  assert.deepEqual(options, [{ option_name: 'sslmode', option_value: 'verify-full' }, { option_name: 'sslrootcert', option_value: bridgeCerts.ca }]);
+  await run(
+    process.execPath,
+    [
+      main,
+      'install',
+      '--database-url',
+      urlOf('tls_db'),
+      '--endpoint-url',
+      svc.endpoint,
+      '--bridge-sslmode',
+      'verify-full',
+      '--bridge-sslrootcert',
+      bridgeCerts.ca,
+    ],
+    { env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } },
+  );
+  const options = await inDatabase(
+    'tls_db',
+    async (c) =>
+      (
+        await c.query(`select o.option_name, o.option_value from pg_foreign_server s, pg_options_to_table(s.srvoptions) o
+                    where s.srvname = 'aws_lambda_bridge' and o.option_name like 'ssl%' order by 1`)
+      ).rows,
+  );
+  assert.deepEqual(options, [
+    { option_name: 'sslmode', option_value: 'verify-full' },
+    { option_name: 'sslrootcert', option_value: bridgeCerts.ca },
+  ]);
   assert.equal(await invokeIn('tls_db'), 200);
 });

@@ -55,7 +55,8 @@ test("every command's --help lists each of its flags", async () => {
   for (const command of commands) {
     const { code, stdout } = await cli([command.name(), '--help']);
     assert.equal(code, 0);
-    for (const option of command.options) assert.ok(stdout.includes(option.long!), `pglambda ${command.name()} --help lacks ${option.long}`);
+    for (const option of command.options)
+      assert.ok(stdout.includes(option.long!), `pglambda ${command.name()} --help lacks ${option.long}`);
   }
 });
 

@@ -22,13 +22,25 @@ interface Ran {
 
 const pglambda = (args: string[]): Promise<Ran> =>
   run(process.execPath, [main, ...args], {
-    env: { ...process.env, AWS_ENDPOINT_URL: svc.endpoint, AWS_REGION: 'us-west-2', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
-  }).then((r) => ({ code: 0, ...r }), (e: Ran) => e);
+    env: {
+      ...process.env,
+      AWS_ENDPOINT_URL: svc.endpoint,
+      AWS_REGION: 'us-west-2',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    },
+  }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: Ran) => e,
+  );
 
 before(async () => {
   svc = await startTestService();
   dir = await mkdtemp(join(tmpdir(), 'pglambda-deploy-'));
-  await writeFile(join(dir, 'index.mjs'), 'export const handler = async (e) => { console.log("deployed v1 got", e.n); return { v: 1, n: e.n }; };');
+  await writeFile(
+    join(dir, 'index.mjs'),
+    'export const handler = async (e) => { console.log("deployed v1 got", e.n); return { v: 1, n: e.n }; };',
+  );
 });
 after(async () => {
   await svc.close();
@@ -55,10 +67,18 @@ test('deploy creates, then updates and publishes; invoke prints the result; logs
   assert.match(logs.stdout, /START RequestId: [0-9a-f-]+ Version: 1/);
   // The route behind it validates its limit as Lambda validates MaxItems.
   for (const limit of ['-5', '0', '1001', 'x']) {
-    const r = await signedFetch(new URL(`${svc.endpoint}/_pglambda/logs/hello?limit=${limit}`), { method: 'GET', service: 'lambda', region: 'us-west-2', credentials: ROOT });
+    const r = await signedFetch(new URL(`${svc.endpoint}/_pglambda/logs/hello?limit=${limit}`), {
+      method: 'GET',
+      service: 'lambda',
+      region: 'us-west-2',
+      credentials: ROOT,
+    });
     assert.equal(r.status, 400);
     assert.equal(r.headers.get('x-amzn-errortype'), 'ValidationException');
-    assert.equal((await r.json()).message, `1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must be a whole number from 1 to 1000`);
+    assert.equal(
+      (await r.json()).message,
+      `1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must be a whole number from 1 to 1000`,
+    );
   }
 
   const missing = await pglambda(['invoke', 'nope']);

@@ -61,7 +61,9 @@ describe('clusters of deleted data dirs', { skip: isRoot() ? false : 'clusters l
     const live = await startTestService();
     started.push(live);
     const liveCluster = (await readFile(join(live.dataDir, 'pg-location'), 'utf8')).trim();
-    const { gone, output, kept } = await collectedBy(async () => (await run(process.execPath, [resolve('dist/src/cli/main.js'), 'gc'])).stdout);
+    const { gone, output, kept } = await collectedBy(
+      async () => (await run(process.execPath, [resolve('dist/src/cli/main.js'), 'gc'])).stdout,
+    );
     assert.match(output, said(gone));
     assert.equal(kept, false);
     assert.equal(existsSync(liveCluster), true);

@@ -39,7 +39,12 @@ interface Shown {
 }
 
 const iamOf = (svc: TestService) =>
-  new IAMClient({ endpoint: svc.endpoint, region: 'us-east-1', credentials: { accessKeyId: ACCT, secretAccessKey: 'test' }, maxAttempts: 1 });
+  new IAMClient({
+    endpoint: svc.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: ACCT, secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
 
 async function credentialsOf(svc: TestService, fn: string): Promise<Shown> {
   const r = await svc.client.send(new InvokeCommand({ FunctionName: fn }));
@@ -63,9 +68,15 @@ async function whoIs(svc: TestService, c: Shown) {
 }
 
 async function create(svc: TestService, name: string, role: string) {
-  return svc.client.send(new CreateFunctionCommand({
-    FunctionName: name, Runtime: 'nodejs22.x', Handler: 'index.handler', Role: role, Code: { ZipFile: await zipFiles(SHOW_CREDENTIALS) },
-  }));
+  return svc.client.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      Role: role,
+      Code: { ZipFile: await zipFiles(SHOW_CREDENTIALS) },
+    }),
+  );
 }
 
 describe('with IAM enforced', () => {
@@ -74,7 +85,12 @@ describe('with IAM enforced', () => {
   before(async () => {
     svc = await startTestService({ grantAll: false });
     iam = iamOf(svc);
-    for (const [name, trust] of [['rds-only', TRUSTS_RDS], ['first', TRUSTS_LAMBDA], ['second', TRUSTS_LAMBDA], ['fragile', TRUSTS_LAMBDA]]) {
+    for (const [name, trust] of [
+      ['rds-only', TRUSTS_RDS],
+      ['first', TRUSTS_LAMBDA],
+      ['second', TRUSTS_LAMBDA],
+      ['fragile', TRUSTS_LAMBDA],
+    ]) {
       await iam.send(new CreateRoleCommand({ RoleName: name!, AssumeRolePolicyDocument: trust! }));
     }
   });
@@ -87,7 +103,12 @@ describe('with IAM enforced', () => {
     await refused(create(svc, 'nope', roleArn('no-such-role')), 'InvalidParameterValueException', 400, CANNOT_ASSUME);
     await refused(create(svc, 'nope', roleArn('rds-only')), 'InvalidParameterValueException', 400, CANNOT_ASSUME);
     // The ARN's form is checked before the role is looked for.
-    await refused(create(svc, 'nope', 'not-an-arn'), 'ValidationException', 400, /Value 'not-an-arn' at 'role' failed to satisfy constraint/);
+    await refused(
+      create(svc, 'nope', 'not-an-arn'),
+      'ValidationException',
+      400,
+      /Value 'not-an-arn' at 'role' failed to satisfy constraint/,
+    );
   });
 
   test('a trust policy fixed to allow Lambda makes the role usable', async () => {
@@ -100,10 +121,17 @@ describe('with IAM enforced', () => {
   test('a trust policy limited by aws:SourceArn lets only that function use the role', async () => {
     const scoped = JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{
-        Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole',
-        Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:lambda:us-west-2:${ACCT}:function:chosen` }, StringEquals: { 'aws:SourceAccount': ACCT } },
-      }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: {
+            ArnLike: { 'aws:SourceArn': `arn:aws:lambda:us-west-2:${ACCT}:function:chosen` },
+            StringEquals: { 'aws:SourceAccount': ACCT },
+          },
+        },
+      ],
     });
     await iam.send(new CreateRoleCommand({ RoleName: 'scoped', AssumeRolePolicyDocument: scoped }));
     await create(svc, 'chosen', roleArn('scoped'));
@@ -143,7 +171,7 @@ describe('with IAM enforced', () => {
     assert.equal((await whoIs(svc, after)).Arn, `arn:aws:sts::${ACCT}:assumed-role/second/switch`);
   });
 
-  test('a role that stops trusting Lambda, or is deleted, fails the next new environment\'s invoke', async () => {
+  test("a role that stops trusting Lambda, or is deleted, fails the next new environment's invoke", async () => {
     await create(svc, 'orphan', roleArn('fragile'));
     await credentialsOf(svc, 'orphan');
     await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'fragile', PolicyDocument: TRUSTS_RDS }));
@@ -173,7 +201,7 @@ describe('with enforcement switched off', () => {
     assert.deepEqual(await credentialsOf(svc, 'roleless'), { accessKeyId: null, secretAccessKey: null, sessionToken: null });
   });
 
-  test("a role that exists still gives the function its session", async () => {
+  test('a role that exists still gives the function its session', async () => {
     await create(svc, 'with-role', ROLE);
     const id = await whoIs(svc, await credentialsOf(svc, 'with-role'));
     assert.equal(id.Arn, `arn:aws:sts::${ACCT}:assumed-role/test-role/with-role`);

@@ -46,7 +46,10 @@ const FAILING = `SELECT * FROM aws_lambda.invoke('no-such-function', '{}'::json)
 
 /** The error fields a caller sees. */
 async function errorOf(c: pg.Client, sql: string) {
-  const e = await c.query(sql).then(() => assert.fail('no error'), (err: pg.DatabaseError) => err);
+  const e = await c.query(sql).then(
+    () => assert.fail('no error'),
+    (err: pg.DatabaseError) => err,
+  );
   return { code: e.code, message: e.message, detail: e.detail, hint: e.hint };
 }
 
@@ -97,8 +100,12 @@ async function updateWhileInUse(url: string, from: string, update: () => Promise
       assert.equal(await invokes(c), payload, 'a new session');
       assert.deepEqual(await errorOf(c, FAILING), failure);
       // The checks that stay in SQL: same SQLSTATE, message and hint as before.
-      assert.deepEqual(await errorOf(c, `SELECT * FROM aws_lambda.invoke(NULL, '{}'::json)`),
-        { code: '22023', message: 'function_name must not be null or empty', detail: undefined, hint: undefined });
+      assert.deepEqual(await errorOf(c, `SELECT * FROM aws_lambda.invoke(NULL, '{}'::json)`), {
+        code: '22023',
+        message: 'function_name must not be null or empty',
+        detail: undefined,
+        hint: undefined,
+      });
       await c.query(`SET aws_lambda.request_timeout_ms = 0`);
       assert.deepEqual(await errorOf(c, INVOKE), {
         code: '22023',
@@ -117,7 +124,11 @@ async function updateWhileInUse(url: string, from: string, update: () => Promise
 /** Points aws_lambda at the bridge with a new login of my-db-cluster, as `pglambda install` gets one. */
 async function configureBridge(url: string) {
   const res = await signedFetch(new URL(`${svc.endpoint}/_pglambda/clusters/my-db-cluster/bridge-login`), {
-    method: 'POST', service: 'pglambda', region: 'us-west-2', credentials: ROOT, body: JSON.stringify({ Region: 'us-west-2' }),
+    method: 'POST',
+    service: 'pglambda',
+    region: 'us-west-2',
+    credentials: ROOT,
+    body: JSON.stringify({ Region: 'us-west-2' }),
   });
   assert.equal(res.status, 200);
   const login = (await res.json()) as { host: string; port: number; login: string; password: string };
@@ -129,7 +140,10 @@ async function databaseWith(url: string, name: string, version: string, how: 'ex
   await query(url, `CREATE DATABASE ${name}`);
   const u = new URL(url);
   u.pathname = `/${name}`;
-  await query(u.toString(), how === 'extension' ? `CREATE EXTENSION aws_lambda VERSION '${version}' CASCADE` : await plainInstallSql(version));
+  await query(
+    u.toString(),
+    how === 'extension' ? `CREATE EXTENSION aws_lambda VERSION '${version}' CASCADE` : await plainInstallSql(version),
+  );
   await configureBridge(u.toString());
   return u.toString();
 }
@@ -140,7 +154,10 @@ async function pglambdaInstall(url: string, from: string) {
   const r = await run(process.execPath, [main, 'install', '--database-url', url, '--cluster', 'my-db-cluster'], {
     env: { ...process.env, AWS_ENDPOINT_URL: svc.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
   });
-  assert.match(r.stdout, new RegExp(`aws_lambda updated from ${from} to ${AWS_LAMBDA_VERSION}; bridge login renewed`.replaceAll('.', '\\.')));
+  assert.match(
+    r.stdout,
+    new RegExp(`aws_lambda updated from ${from} to ${AWS_LAMBDA_VERSION}; bridge login renewed`.replaceAll('.', '\\.')),
+  );
 }
 
 describe('PostgreSQL 15, installed the PGXS way', { skip: skipWithoutPg15 || skipWithoutPsql }, () => {

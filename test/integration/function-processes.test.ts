@@ -56,19 +56,28 @@ test('a process the function forked ends when its environment is retired', async
   const pid = await forkedChild();
   // A configuration change retires the function's environments.
   await svc.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'forker', Description: 'changed' }));
-  await svc.client.send(new InvokeCommand({ FunctionName: 'forker', Payload: Buffer.from(JSON.stringify({ pidFile: join(tmpdir(), `pglambda-forked-${process.pid}-x`) })) }));
+  await svc.client.send(
+    new InvokeCommand({
+      FunctionName: 'forker',
+      Payload: Buffer.from(JSON.stringify({ pidFile: join(tmpdir(), `pglambda-forked-${process.pid}-x`) })),
+    }),
+  );
   pidFiles.push(join(tmpdir(), `pglambda-forked-${process.pid}-x`));
   await until(`process ${pid} to end with its environment`, () => !alive(pid));
 });
 
 test('a function that keeps allocating after it answered is ended at its memory size', { timeout: 30_000 }, async () => {
-  await svc.createFunction('leaky', {
-    'index.mjs': `const kept = [];
+  await svc.createFunction(
+    'leaky',
+    {
+      'index.mjs': `const kept = [];
       export const handler = async () => {
         setInterval(() => kept.push(Buffer.alloc(8 * 1024 * 1024, 1)), 50);
         return process.pid;
       };`,
-  }, { MemorySize: 128 });
+    },
+    { MemorySize: 128 },
+  );
   const first = await svc.client.send(new InvokeCommand({ FunctionName: 'leaky' }));
   const pid = Number(Buffer.from(first.Payload!).toString());
   await until(`the environment (pid ${pid}) to be ended at 128 MB`, () => !alive(pid));

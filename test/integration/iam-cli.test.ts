@@ -8,7 +8,6 @@ import { aws, skipWithoutAwsCli } from '../helpers/aws-cli.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { REFERENCE_POLICY as POLICY, REFERENCE_TRUST as TRUST } from '../fixtures/reference-iam.js';
 
-
 describe('IAM through the aws CLI', { skip: skipWithoutAwsCli }, () => {
   let svc: TestService;
   before(async () => {
@@ -40,6 +39,9 @@ describe('IAM through the aws CLI', { skip: skipWithoutAwsCli }, () => {
   test('errors print as IAM errors do', async () => {
     const missing = await aws(svc.endpoint, ['iam', 'get-role', '--role-name', 'nope']);
     assert.equal(missing.code, 254);
-    assert.match(missing.stderr, /An error occurred \(NoSuchEntity\) when calling the GetRole operation: The role with name nope cannot be found\./);
+    assert.match(
+      missing.stderr,
+      /An error occurred \(NoSuchEntity\) when calling the GetRole operation: The role with name nope cannot be found\./,
+    );
   });
 });

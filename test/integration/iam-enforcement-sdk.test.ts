@@ -41,7 +41,10 @@ const ACCT = '123456789012';
 const OTHER = '222222222222';
 
 const trustsAccount = (account: string) =>
-  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }] });
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }],
+  });
 const allows = (Action: string | string[], Resource: string | string[]) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action, Resource }] });
 
@@ -53,7 +56,12 @@ interface Session {
 }
 
 async function sessionOf(svc: TestService, role: string, policy: string, account = ACCT): Promise<Session> {
-  const config = { endpoint: svc.endpoint, region: 'us-west-2', credentials: { accessKeyId: account, secretAccessKey: 'test' }, maxAttempts: 1 };
+  const config = {
+    endpoint: svc.endpoint,
+    region: 'us-west-2',
+    credentials: { accessKeyId: account, secretAccessKey: 'test' },
+    maxAttempts: 1,
+  };
   const iam = new IAMClient(config);
   const sts = new STSClient(config);
   try {
@@ -69,8 +77,12 @@ async function sessionOf(svc: TestService, role: string, policy: string, account
   }
 }
 
-const notAuthorized = (who: string, action: string, resource: string, why = `because no identity-based policy allows the ${action} action`) =>
-  `User: ${who} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
+const notAuthorized = (
+  who: string,
+  action: string,
+  resource: string,
+  why = `because no identity-based policy allows the ${action} action`,
+) => `User: ${who} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
 
 describe('Lambda API authorization', () => {
   let svc: TestService;
@@ -86,16 +98,37 @@ describe('Lambda API authorization', () => {
     try {
       assert.equal(text((await lambda.send(new InvokeCommand({ FunctionName: 'f' }))).Payload), '"ran"');
       assert.equal((await lambda.send(new GetFunctionCommand({ FunctionName: 'f' }))).Configuration!.FunctionName, 'f');
-      await refused(lambda.send(new InvokeCommand({ FunctionName: 'f', Qualifier: '1' })), 'AccessDeniedException', 403,
-        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f', '1')));
-      await refused(lambda.send(new InvokeCommand({ FunctionName: 'f:1' })), 'AccessDeniedException', 403,
-        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f', '1')));
-      await refused(lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'f' })), 'AccessDeniedException', 403,
-        notAuthorized(arn, 'lambda:GetFunctionConfiguration', fnArn('f')));
-      await refused(lambda.send(new ListFunctionsCommand({})), 'AccessDeniedException', 403, notAuthorized(arn, 'lambda:ListFunctions', '*'));
+      await refused(
+        lambda.send(new InvokeCommand({ FunctionName: 'f', Qualifier: '1' })),
+        'AccessDeniedException',
+        403,
+        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f', '1')),
+      );
+      await refused(
+        lambda.send(new InvokeCommand({ FunctionName: 'f:1' })),
+        'AccessDeniedException',
+        403,
+        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f', '1')),
+      );
+      await refused(
+        lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'f' })),
+        'AccessDeniedException',
+        403,
+        notAuthorized(arn, 'lambda:GetFunctionConfiguration', fnArn('f')),
+      );
+      await refused(
+        lambda.send(new ListFunctionsCommand({})),
+        'AccessDeniedException',
+        403,
+        notAuthorized(arn, 'lambda:ListFunctions', '*'),
+      );
       // Authorization comes first: a missing function is not revealed to a caller who may not see it.
-      await refused(lambda.send(new InvokeCommand({ FunctionName: 'nope' })), 'AccessDeniedException', 403,
-        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('nope')));
+      await refused(
+        lambda.send(new InvokeCommand({ FunctionName: 'nope' })),
+        'AccessDeniedException',
+        403,
+        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('nope')),
+      );
       // DryRun is the check alone.
       assert.equal((await lambda.send(new InvokeCommand({ FunctionName: 'f', InvocationType: 'DryRun' }))).StatusCode, 204);
     } finally {
@@ -113,8 +146,12 @@ describe('Lambda API authorization', () => {
     });
     const { lambda, arn } = await sessionOf(svc, 'denied', policy);
     try {
-      await refused(lambda.send(new InvokeCommand({ FunctionName: 'f' })), 'AccessDeniedException', 403,
-        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f'), 'with an explicit deny in an identity-based policy'));
+      await refused(
+        lambda.send(new InvokeCommand({ FunctionName: 'f' })),
+        'AccessDeniedException',
+        403,
+        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f'), 'with an explicit deny in an identity-based policy'),
+      );
       assert.equal((await lambda.send(new GetFunctionCommand({ FunctionName: 'f' }))).Configuration!.Version, '$LATEST');
       assert.ok((await lambda.send(new ListFunctionsCommand({}))).Functions!.length >= 1);
     } finally {
@@ -127,22 +164,35 @@ describe('Lambda API authorization', () => {
       Version: '2012-10-17',
       Statement: [
         { Effect: 'Allow', Action: 'lambda:CreateFunction', Resource: '*' },
-        { Effect: 'Allow', Action: 'iam:PassRole', Resource: ROLE, Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } } },
+        {
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: ROLE,
+          Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+        },
       ],
     });
     const { lambda, arn } = await sessionOf(svc, 'deployer', policy);
     const create = async (client: LambdaClient, name: string, role: string) =>
-      client.send(new CreateFunctionCommand({
-        FunctionName: name, Runtime: 'nodejs22.x', Handler: 'index.handler', Role: role,
-        Code: { ZipFile: await zipFiles({ 'index.mjs': 'export const handler = async () => 1;' }) },
-      }));
+      client.send(
+        new CreateFunctionCommand({
+          FunctionName: name,
+          Runtime: 'nodejs22.x',
+          Handler: 'index.handler',
+          Role: role,
+          Code: { ZipFile: await zipFiles({ 'index.mjs': 'export const handler = async () => 1;' }) },
+        }),
+      );
     try {
       assert.equal((await create(lambda, 'deployed', ROLE)).FunctionName, 'deployed');
       const other = `arn:aws:iam::${ACCT}:role/pglambda-default`;
-      await refused(create(lambda, 'not-deployed', other), 'AccessDeniedException', 403,
-        notAuthorized(arn, 'iam:PassRole', other));
-      await refused(create(svc.client, 'foreign-role', `arn:aws:iam::${OTHER}:role/r`), 'AccessDeniedException', 403,
-        'Cross-account pass role is not allowed.');
+      await refused(create(lambda, 'not-deployed', other), 'AccessDeniedException', 403, notAuthorized(arn, 'iam:PassRole', other));
+      await refused(
+        create(svc.client, 'foreign-role', `arn:aws:iam::${OTHER}:role/r`),
+        'AccessDeniedException',
+        403,
+        'Cross-account pass role is not allowed.',
+      );
     } finally {
       lambda.destroy();
     }
@@ -159,31 +209,61 @@ describe('Lambda API authorization', () => {
     const { lambda, arn, credentials } = await sessionOf(svc, 'narrow', policy);
     const denied = (action: string) => notAuthorized(arn, action, fnArn('f'), 'with an explicit deny in an identity-based policy');
     try {
-      await refused(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'f', Description: 'x' })), 'AccessDeniedException', 403,
-        denied('lambda:UpdateFunctionConfiguration'));
+      await refused(
+        lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'f', Description: 'x' })),
+        'AccessDeniedException',
+        403,
+        denied('lambda:UpdateFunctionConfiguration'),
+      );
       // A Qualifier parameter the operation ignores does not move the check to another ARN.
       const raw = await signedFetch(new URL(`${svc.endpoint}/2015-03-31/functions/f/configuration?Qualifier=x`), {
-        method: 'PUT', service: 'lambda', region: 'us-west-2', credentials, body: JSON.stringify({ Description: 'x' }),
+        method: 'PUT',
+        service: 'lambda',
+        region: 'us-west-2',
+        credentials,
+        body: JSON.stringify({ Description: 'x' }),
       });
       assert.deepEqual([raw.status, (await raw.json()).Message], [403, denied('lambda:UpdateFunctionConfiguration')]);
       // Nor does another spelling of the same function's ARN.
-      await refused(lambda.send(new TagResourceCommand({ Resource: fnArn('f').replace('arn:aws:', 'arn:aws-cn:'), Tags: { a: 'b' } })),
-        'AccessDeniedException', 403, denied('lambda:TagResource'));
+      await refused(
+        lambda.send(new TagResourceCommand({ Resource: fnArn('f').replace('arn:aws:', 'arn:aws-cn:'), Tags: { a: 'b' } })),
+        'AccessDeniedException',
+        403,
+        denied('lambda:TagResource'),
+      );
     } finally {
       lambda.destroy();
     }
   });
 
   test('a new default policy version, and a role deleted and made again, apply to the next request', async () => {
-    const config = { endpoint: svc.endpoint, region: 'us-west-2', credentials: { accessKeyId: ACCT, secretAccessKey: 'test' }, maxAttempts: 1 };
+    const config = {
+      endpoint: svc.endpoint,
+      region: 'us-west-2',
+      credentials: { accessKeyId: ACCT, secretAccessKey: 'test' },
+      maxAttempts: 1,
+    };
     const iam = new IAMClient(config);
-    const policy = (await iam.send(new CreatePolicyCommand({ PolicyName: 'versioned', PolicyDocument: allows('lambda:InvokeFunction', fnArn('f')) }))).Policy!.Arn!;
+    const policy = (
+      await iam.send(new CreatePolicyCommand({ PolicyName: 'versioned', PolicyDocument: allows('lambda:InvokeFunction', fnArn('f')) }))
+    ).Policy!.Arn!;
     const { lambda, arn } = await sessionOf(svc, 'versioned-user', allows('lambda:GetFunction', fnArn('f')));
     try {
       await iam.send(new AttachRolePolicyCommand({ RoleName: 'versioned-user', PolicyArn: policy }));
       assert.equal((await lambda.send(new InvokeCommand({ FunctionName: 'f' }))).StatusCode, 200);
-      await iam.send(new CreatePolicyVersionCommand({ PolicyArn: policy, PolicyDocument: allows('lambda:InvokeFunction', fnArn('other')), SetAsDefault: true }));
-      await refused(lambda.send(new InvokeCommand({ FunctionName: 'f' })), 'AccessDeniedException', 403, notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f')));
+      await iam.send(
+        new CreatePolicyVersionCommand({
+          PolicyArn: policy,
+          PolicyDocument: allows('lambda:InvokeFunction', fnArn('other')),
+          SetAsDefault: true,
+        }),
+      );
+      await refused(
+        lambda.send(new InvokeCommand({ FunctionName: 'f' })),
+        'AccessDeniedException',
+        403,
+        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f')),
+      );
       await iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: policy, VersionId: 'v1' }));
       assert.equal((await lambda.send(new InvokeCommand({ FunctionName: 'f' }))).StatusCode, 200);
 
@@ -193,7 +273,12 @@ describe('Lambda API authorization', () => {
       await iam.send(new DeleteRoleCommand({ RoleName: 'versioned-user' }));
       await iam.send(new CreateRoleCommand({ RoleName: 'versioned-user', AssumeRolePolicyDocument: trustsAccount(ACCT) }));
       await iam.send(new PutRolePolicyCommand({ RoleName: 'versioned-user', PolicyName: 'p', PolicyDocument: allows('lambda:*', '*') }));
-      await refused(lambda.send(new InvokeCommand({ FunctionName: 'f' })), 'AccessDeniedException', 403, notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f')));
+      await refused(
+        lambda.send(new InvokeCommand({ FunctionName: 'f' })),
+        'AccessDeniedException',
+        403,
+        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f')),
+      );
     } finally {
       lambda.destroy();
       iam.destroy();
@@ -203,9 +288,15 @@ describe('Lambda API authorization', () => {
   test("another account's session needs the function's resource policy as well as its own", async () => {
     const { lambda, arn } = await sessionOf(svc, 'outsider', allows('lambda:InvokeFunction', '*'), OTHER);
     try {
-      await refused(lambda.send(new InvokeCommand({ FunctionName: fnArn('f') })), 'AccessDeniedException', 403,
-        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f'), 'because no resource-based policy allows the lambda:InvokeFunction action'));
-      await svc.client.send(new AddPermissionCommand({ FunctionName: 'f', StatementId: 'other-account', Action: 'lambda:InvokeFunction', Principal: OTHER }));
+      await refused(
+        lambda.send(new InvokeCommand({ FunctionName: fnArn('f') })),
+        'AccessDeniedException',
+        403,
+        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f'), 'because no resource-based policy allows the lambda:InvokeFunction action'),
+      );
+      await svc.client.send(
+        new AddPermissionCommand({ FunctionName: 'f', StatementId: 'other-account', Action: 'lambda:InvokeFunction', Principal: OTHER }),
+      );
       assert.equal(text((await lambda.send(new InvokeCommand({ FunctionName: fnArn('f') }))).Payload), '"ran"');
     } finally {
       lambda.destroy();
@@ -217,7 +308,11 @@ describe('with enforcement switched off (--no-enforce-iam)', () => {
   let svc: TestService;
   before(async () => {
     svc = await startTestService({ enforceIam: false, grantAll: false });
-    await svc.createFunction('f', { 'index.mjs': 'export const handler = async () => "ran";' }, { Role: `arn:aws:iam::${ACCT}:role/does-not-exist` });
+    await svc.createFunction(
+      'f',
+      { 'index.mjs': 'export const handler = async () => "ran";' },
+      { Role: `arn:aws:iam::${ACCT}:role/does-not-exist` },
+    );
   });
   after(() => svc.close());
 

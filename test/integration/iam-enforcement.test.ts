@@ -45,7 +45,10 @@ describe("the reference's access setup, enforced", { skip: skipWithoutAwsCli }, 
     assert.deepEqual(r.rows, [{ status_code: 200, payload: { ran: true } }]);
     assert.equal(await runs(), before + 1);
   };
-  const refused = async (expected: ReturnType<typeof denied> | { code: string; message: string; detail: string; hint?: string }, statement = INVOKE) => {
+  const refused = async (
+    expected: ReturnType<typeof denied> | { code: string; message: string; detail: string; hint?: string },
+    statement = INVOKE,
+  ) => {
     const before = await runs();
     assert.deepEqual(await sql.error(statement), expected);
     assert.equal(await runs(), before, 'the function did not run');
@@ -56,10 +59,14 @@ describe("the reference's access setup, enforced", { skip: skipWithoutAwsCli }, 
     svc = await startTestService({ grantAll: false });
     dir = await mkdtemp(join(tmpdir(), 'pglambda-enforce-'));
     trace = join(dir, 'runs');
-    await svc.createFunction('example_function', {
-      'index.mjs': `import { appendFileSync } from 'node:fs';
+    await svc.createFunction(
+      'example_function',
+      {
+        'index.mjs': `import { appendFileSync } from 'node:fs';
 export const handler = async () => { appendFileSync(process.env.TRACE, 'ran\\n'); return { ran: true }; };`,
-    }, { Environment: { Variables: { TRACE: trace } }, Publish: true });
+      },
+      { Environment: { Variables: { TRACE: trace } }, Publish: true },
+    );
     sql = await connect(svc.postgres.superuserUrl);
   });
   after(async () => {
@@ -83,7 +90,18 @@ export const handler = async () => { appendFileSync(process.env.TRACE, 'ran\\n')
   });
 
   test('with the fourth, add-role-to-db-cluster, the invoke runs', async () => {
-    await cli('rds', 'add-role-to-db-cluster', '--db-cluster-identifier', 'my-db-cluster', '--feature-name', 'Lambda', '--role-arn', ROLE_ARN, '--region', 'us-west-2');
+    await cli(
+      'rds',
+      'add-role-to-db-cluster',
+      '--db-cluster-identifier',
+      'my-db-cluster',
+      '--feature-name',
+      'Lambda',
+      '--role-arn',
+      ROLE_ARN,
+      '--region',
+      'us-west-2',
+    );
     await allowed();
     // An Event invocation is checked the same way, and runs once.
     const before = await runs();
@@ -97,23 +115,42 @@ export const handler = async () => { appendFileSync(process.env.TRACE, 'ran\\n')
     const dry = `SELECT status_code, payload FROM aws_lambda.invoke('example_function', '{}'::json, invocation_type => 'DryRun')`;
     const before = await runs();
     assert.deepEqual((await sql.query(dry)).rows, [{ status_code: 204, payload: null }]);
-    await refused(denied(`arn:aws:lambda:us-west-2:${ACCT}:function:my-function`), `SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json, invocation_type => 'DryRun')`);
+    await refused(
+      denied(`arn:aws:lambda:us-west-2:${ACCT}:function:my-function`),
+      `SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json, invocation_type => 'DryRun')`,
+    );
     assert.equal(await runs(), before);
   });
 
   test('a qualified invoke needs a qualified resource: the reference policy covers only the unqualified ARN', async () => {
     const qualified = `SELECT status_code FROM aws_lambda.invoke('example_function', '{}'::json, qualifier => '1')`;
     await refused(denied(`${FN}:1`), qualified);
-    await cli('iam', 'put-role-policy', '--role-name', 'rds-lambda-role', '--policy-name', 'versions',
-      '--policy-document', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `${FN}:*` }] }));
+    await cli(
+      'iam',
+      'put-role-policy',
+      '--role-name',
+      'rds-lambda-role',
+      '--policy-name',
+      'versions',
+      '--policy-document',
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `${FN}:*` }] }),
+    );
     assert.equal((await sql.query(qualified)).rows[0].status_code, 200);
     await cli('iam', 'delete-role-policy', '--role-name', 'rds-lambda-role', '--policy-name', 'versions');
     await refused(denied(`${FN}:1`), qualified);
   });
 
   test('a Deny statement refuses, whatever allows', async () => {
-    await cli('iam', 'put-role-policy', '--role-name', 'rds-lambda-role', '--policy-name', 'deny',
-      '--policy-document', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'lambda:*', Resource: '*' }] }));
+    await cli(
+      'iam',
+      'put-role-policy',
+      '--role-name',
+      'rds-lambda-role',
+      '--policy-name',
+      'deny',
+      '--policy-document',
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'lambda:*', Resource: '*' }] }),
+    );
     await refused(denied(FN, 'with an explicit deny in an identity-based policy'));
     await cli('iam', 'delete-role-policy', '--role-name', 'rds-lambda-role', '--policy-name', 'deny');
     await allowed();
@@ -129,7 +166,8 @@ export const handler = async () => { appendFileSync(process.env.TRACE, 'ran\\n')
   test('a trust policy that no longer trusts rds.amazonaws.com refuses', async () => {
     const ec2 = REFERENCE_TRUST.replace('rds.amazonaws.com', 'ec2.amazonaws.com');
     await cli('iam', 'update-assume-role-policy', '--role-name', 'rds-lambda-role', '--policy-document', ec2);
-    const status = async () => (await cli('rds', 'describe-db-clusters', '--db-cluster-identifier', 'my-db-cluster')).DBClusters[0].AssociatedRoles;
+    const status = async () =>
+      (await cli('rds', 'describe-db-clusters', '--db-cluster-identifier', 'my-db-cluster')).DBClusters[0].AssociatedRoles;
     assert.deepEqual(await status(), [{ RoleArn: ROLE_ARN, Status: 'INVALID', FeatureName: 'Lambda' }]);
     await refused({
       code: '58000',
@@ -143,32 +181,71 @@ export const handler = async () => { appendFileSync(process.env.TRACE, 'ran\\n')
   });
 
   test('a trust policy may insist on the cluster as aws:SourceArn and its account as aws:SourceAccount', async () => {
-    const guarded = (cluster: string) => JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{
-        Effect: 'Allow', Principal: { Service: 'rds.amazonaws.com' }, Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': ACCT }, ArnLike: { 'aws:SourceArn': `arn:aws:rds:us-west-2:${ACCT}:cluster:${cluster}` } },
-      }],
-    });
+    const guarded = (cluster: string) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'rds.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': ACCT },
+              ArnLike: { 'aws:SourceArn': `arn:aws:rds:us-west-2:${ACCT}:cluster:${cluster}` },
+            },
+          },
+        ],
+      });
     await cli('iam', 'update-assume-role-policy', '--role-name', 'rds-lambda-role', '--policy-document', guarded('other-cluster'));
-    assert.equal((await sql.error(INVOKE)).detail, `AWS Lambda client returned 'User: rds.amazonaws.com is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}'`);
+    assert.equal(
+      (await sql.error(INVOKE)).detail,
+      `AWS Lambda client returned 'User: rds.amazonaws.com is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}'`,
+    );
     await cli('iam', 'update-assume-role-policy', '--role-name', 'rds-lambda-role', '--policy-document', guarded('my-db-cluster'));
     await allowed();
     await cli('iam', 'update-assume-role-policy', '--role-name', 'rds-lambda-role', '--policy-document', REFERENCE_TRUST);
   });
 
   test('removing the association refuses again', async () => {
-    await cli('rds', 'remove-role-from-db-cluster', '--db-cluster-identifier', 'my-db-cluster', '--feature-name', 'Lambda', '--role-arn', ROLE_ARN);
+    await cli(
+      'rds',
+      'remove-role-from-db-cluster',
+      '--db-cluster-identifier',
+      'my-db-cluster',
+      '--feature-name',
+      'Lambda',
+      '--role-arn',
+      ROLE_ARN,
+    );
     assert.match((await sql.error(INVOKE)).detail!, /No IAM role is associated with DB cluster my-db-cluster/);
-    await cli('rds', 'add-role-to-db-cluster', '--db-cluster-identifier', 'my-db-cluster', '--feature-name', 'Lambda', '--role-arn', ROLE_ARN);
+    await cli(
+      'rds',
+      'add-role-to-db-cluster',
+      '--db-cluster-identifier',
+      'my-db-cluster',
+      '--feature-name',
+      'Lambda',
+      '--role-arn',
+      ROLE_ARN,
+    );
     await allowed();
   });
 
   test('access granted only by the function resource policy works', async () => {
     await cli('iam', 'detach-role-policy', '--policy-arn', POLICY_ARN, '--role-name', 'rds-lambda-role');
     await refused(denied(FN));
-    await cli('lambda', 'add-permission', '--function-name', 'example_function', '--statement-id', 'aurora',
-      '--action', 'lambda:InvokeFunction', '--principal', ROLE_ARN);
+    await cli(
+      'lambda',
+      'add-permission',
+      '--function-name',
+      'example_function',
+      '--statement-id',
+      'aurora',
+      '--action',
+      'lambda:InvokeFunction',
+      '--principal',
+      ROLE_ARN,
+    );
     await allowed();
     // The function's policy covers the function, not its versions.
     await refused(denied(`${FN}:1`), `SELECT status_code FROM aws_lambda.invoke('example_function', '{}'::json, qualifier => '1')`);

@@ -54,7 +54,8 @@ const doc = (resource = 'arn:aws:lambda:us-east-1:123456789012:function:example_
         }
     ]
 }`;
-const TRUST = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"Action":"sts:AssumeRole"}]}';
+const TRUST =
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"Action":"sts:AssumeRole"}]}';
 const create = (name: string, extra: Partial<CreatePolicyCommandInput> = {}) =>
   iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: doc(), ...extra }));
 const ISO_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
@@ -82,7 +83,10 @@ test('CreatePolicy answers the members IAM answers: v1, attachable, ANPA id, no 
 
 test('IAM writes timestamps in whole seconds', async () => {
   const raw = await signedFetch(new URL(svc.endpoint), {
-    method: 'POST', service: 'iam', region: 'us-east-1', credentials: ROOT,
+    method: 'POST',
+    service: 'iam',
+    region: 'us-east-1',
+    credentials: ROOT,
     headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
     body: `Action=GetPolicy&Version=2010-05-08&PolicyArn=${encodeURIComponent(LAMBDA_ROLE)}`,
   });
@@ -97,17 +101,42 @@ test('IAM writes timestamps in whole seconds', async () => {
 });
 
 test('CreatePolicy refusals: duplicate names (any case), malformed and oversized documents, model constraints', async () => {
-  await refused(create('RDS-Lambda-Policy'), 'EntityAlreadyExistsException', 409,
-    'A policy called RDS-Lambda-Policy already exists. Duplicate names are not allowed.');
+  await refused(
+    create('RDS-Lambda-Policy'),
+    'EntityAlreadyExistsException',
+    409,
+    'A policy called RDS-Lambda-Policy already exists. Duplicate names are not allowed.',
+  );
   await refused(create('bad-json', { PolicyDocument: 'not json' }), 'MalformedPolicyDocumentException', 400, 'Syntax errors in policy.');
-  const statements = Array.from({ length: 60 }, (_, i) => ({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `arn:aws:lambda:us-east-1:123456789012:function:function-number-${i}` }));
-  await refused(create('too-big', { PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }) }),
-    'LimitExceededException', 409, 'Cannot exceed quota for PolicySize: 6144');
-  await refused(create('has space'), 'ValidationError', 400,
-    "1 validation error detected: Value 'has space' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+");
-  await refused(iam.send(new CreatePolicyCommand({ PolicyName: 'no-doc' } as CreatePolicyCommandInput)), 'ValidationError', 400,
-    "1 validation error detected: Value null at 'policyDocument' failed to satisfy constraint: Member must not be null");
-  await refused(create('x'.repeat(129), { Path: 'nope' }), 'ValidationError', 400, /^2 validation errors detected: .*'policyName'.*less than or equal to 128; .*'path'.*pattern/);
+  const statements = Array.from({ length: 60 }, (_, i) => ({
+    Effect: 'Allow',
+    Action: 'lambda:InvokeFunction',
+    Resource: `arn:aws:lambda:us-east-1:123456789012:function:function-number-${i}`,
+  }));
+  await refused(
+    create('too-big', { PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }) }),
+    'LimitExceededException',
+    409,
+    'Cannot exceed quota for PolicySize: 6144',
+  );
+  await refused(
+    create('has space'),
+    'ValidationError',
+    400,
+    "1 validation error detected: Value 'has space' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+",
+  );
+  await refused(
+    iam.send(new CreatePolicyCommand({ PolicyName: 'no-doc' } as CreatePolicyCommandInput)),
+    'ValidationError',
+    400,
+    "1 validation error detected: Value null at 'policyDocument' failed to satisfy constraint: Member must not be null",
+  );
+  await refused(
+    create('x'.repeat(129), { Path: 'nope' }),
+    'ValidationError',
+    400,
+    /^2 validation errors detected: .*'policyName'.*less than or equal to 128; .*'path'.*pattern/,
+  );
 });
 
 test('policy documents come back URL-encoded, exactly the text that was sent', async () => {
@@ -151,8 +180,12 @@ test('ListPolicies: Scope, OnlyAttached, PathPrefix and Marker paging', async ()
     marker = r.Marker;
   } while (marker);
   assert.deepEqual(seen, await names({}));
-  await refused(iam.send(new ListPoliciesCommand({ Scope: 'Mine' as 'All' })), 'ValidationError', 400,
-    "1 validation error detected: Value 'Mine' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]");
+  await refused(
+    iam.send(new ListPoliciesCommand({ Scope: 'Mine' as 'All' })),
+    'ValidationError',
+    400,
+    "1 validation error detected: Value 'Mine' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]",
+  );
 
   await iam.send(new DetachRolePolicyCommand({ RoleName: 'lister', PolicyArn: arn('encoded') }));
   await iam.send(new DetachRolePolicyCommand({ RoleName: 'lister', PolicyArn: LAMBDA_ROLE }));
@@ -168,18 +201,38 @@ test('policy versions: SetAsDefault, at most five, newest first, ids never reuse
     const v = await iam.send(new CreatePolicyVersionCommand({ PolicyArn: policyArn, PolicyDocument: doc() }));
     assert.deepEqual([v.PolicyVersion!.VersionId, v.PolicyVersion!.IsDefaultVersion], [`v${n}`, false]);
   }
-  await refused(iam.send(new CreatePolicyVersionCommand({ PolicyArn: policyArn, PolicyDocument: doc() })), 'LimitExceededException', 409,
-    'A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.');
+  await refused(
+    iam.send(new CreatePolicyVersionCommand({ PolicyArn: policyArn, PolicyDocument: doc() })),
+    'LimitExceededException',
+    409,
+    'A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.',
+  );
 
   const listed = await iam.send(new ListPolicyVersionsCommand({ PolicyArn: policyArn }));
-  assert.deepEqual(listed.Versions!.map((v) => [v.VersionId, v.IsDefaultVersion]), [['v5', false], ['v4', false], ['v3', false], ['v2', true], ['v1', false]]);
+  assert.deepEqual(
+    listed.Versions!.map((v) => [v.VersionId, v.IsDefaultVersion]),
+    [
+      ['v5', false],
+      ['v4', false],
+      ['v3', false],
+      ['v2', true],
+      ['v1', false],
+    ],
+  );
   assert.equal(listed.Versions![0]!.Document, undefined);
   const first = await iam.send(new ListPolicyVersionsCommand({ PolicyArn: policyArn, MaxItems: 2 }));
   const rest = await iam.send(new ListPolicyVersionsCommand({ PolicyArn: policyArn, Marker: first.Marker }));
-  assert.deepEqual([...first.Versions!, ...rest.Versions!].map((v) => v.VersionId), ['v5', 'v4', 'v3', 'v2', 'v1']);
+  assert.deepEqual(
+    [...first.Versions!, ...rest.Versions!].map((v) => v.VersionId),
+    ['v5', 'v4', 'v3', 'v2', 'v1'],
+  );
 
-  await refused(iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: 'v2' })), 'DeleteConflictException', 409,
-    'Cannot delete the default version of a policy.');
+  await refused(
+    iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: 'v2' })),
+    'DeleteConflictException',
+    409,
+    'Cannot delete the default version of a policy.',
+  );
   await iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: 'v3' }));
   const v6 = await iam.send(new CreatePolicyVersionCommand({ PolicyArn: policyArn, PolicyDocument: doc() }));
   assert.equal(v6.PolicyVersion!.VersionId, 'v6');
@@ -187,54 +240,129 @@ test('policy versions: SetAsDefault, at most five, newest first, ids never reuse
   await iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: policyArn, VersionId: 'v6' }));
   const got = await iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: 'v6' }));
   assert.equal(got.PolicyVersion!.IsDefaultVersion, true);
-  await refused(iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: 'v3' })), 'NoSuchEntityException', 404,
-    `Policy ${policyArn} version v3 does not exist or is not attachable.`);
-  await refused(iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: policyArn, VersionId: 'v9' })), 'NoSuchEntityException', 404,
-    `Policy ${policyArn} version v9 does not exist or is not attachable.`);
-  await refused(iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: 'one' })), 'ValidationError', 400,
-    "1 validation error detected: Value 'one' at 'versionId' failed to satisfy constraint: Member must satisfy regular expression pattern: v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?");
-  await refused(iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn('nope'), PolicyDocument: doc() })), 'NoSuchEntityException', 404,
-    `Policy ${arn('nope')} was not found.`);
+  await refused(
+    iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: 'v3' })),
+    'NoSuchEntityException',
+    404,
+    `Policy ${policyArn} version v3 does not exist or is not attachable.`,
+  );
+  await refused(
+    iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: policyArn, VersionId: 'v9' })),
+    'NoSuchEntityException',
+    404,
+    `Policy ${policyArn} version v9 does not exist or is not attachable.`,
+  );
+  await refused(
+    iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: 'one' })),
+    'ValidationError',
+    400,
+    "1 validation error detected: Value 'one' at 'versionId' failed to satisfy constraint: Member must satisfy regular expression pattern: v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?",
+  );
+  await refused(
+    iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn('nope'), PolicyDocument: doc() })),
+    'NoSuchEntityException',
+    404,
+    `Policy ${arn('nope')} was not found.`,
+  );
   // Managed policies must be 2012-10-17.
-  await refused(iam.send(new CreatePolicyVersionCommand({ PolicyArn: policyArn, PolicyDocument: '{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}' })),
-    'MalformedPolicyDocumentException', 400, 'Policy document must be version 2012-10-17 or greater.');
+  await refused(
+    iam.send(
+      new CreatePolicyVersionCommand({
+        PolicyArn: policyArn,
+        PolicyDocument: '{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}',
+      }),
+    ),
+    'MalformedPolicyDocumentException',
+    400,
+    'Policy document must be version 2012-10-17 or greater.',
+  );
 });
 
 test('DeletePolicy: not while attached, not while it has other versions; unknown ARNs and non-ARNs', async () => {
   const policyArn = arn('versioned');
   await iam.send(new AttachRolePolicyCommand({ RoleName: 'lister', PolicyArn: policyArn }));
-  await refused(iam.send(new DeletePolicyCommand({ PolicyArn: policyArn })), 'DeleteConflictException', 409, 'Cannot delete a policy attached to entities.');
+  await refused(
+    iam.send(new DeletePolicyCommand({ PolicyArn: policyArn })),
+    'DeleteConflictException',
+    409,
+    'Cannot delete a policy attached to entities.',
+  );
   await iam.send(new DetachRolePolicyCommand({ RoleName: 'lister', PolicyArn: policyArn }));
-  await refused(iam.send(new DeletePolicyCommand({ PolicyArn: policyArn })), 'DeleteConflictException', 409,
-    "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.");
+  await refused(
+    iam.send(new DeletePolicyCommand({ PolicyArn: policyArn })),
+    'DeleteConflictException',
+    409,
+    "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",
+  );
   for (const v of ['v1', 'v2', 'v4', 'v5']) await iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: v }));
   await iam.send(new DeletePolicyCommand({ PolicyArn: policyArn }));
-  await refused(iam.send(new GetPolicyCommand({ PolicyArn: policyArn })), 'NoSuchEntityException', 404, `Policy ${policyArn} was not found.`);
-  await refused(iam.send(new DeletePolicyCommand({ PolicyArn: policyArn })), 'NoSuchEntityException', 404, `Policy ${policyArn} was not found.`);
-  await refused(iam.send(new GetPolicyCommand({ PolicyArn: 'not-an-arn-but-long-enough' })), 'ValidationError', 400, 'Invalid ARN:  Could not be parsed!');
-  await refused(iam.send(new GetPolicyCommand({ PolicyArn: 'short' })), 'ValidationError', 400,
-    "1 validation error detected: Value 'short' at 'policyArn' failed to satisfy constraint: Member must have length greater than or equal to 20");
+  await refused(
+    iam.send(new GetPolicyCommand({ PolicyArn: policyArn })),
+    'NoSuchEntityException',
+    404,
+    `Policy ${policyArn} was not found.`,
+  );
+  await refused(
+    iam.send(new DeletePolicyCommand({ PolicyArn: policyArn })),
+    'NoSuchEntityException',
+    404,
+    `Policy ${policyArn} was not found.`,
+  );
+  await refused(
+    iam.send(new GetPolicyCommand({ PolicyArn: 'not-an-arn-but-long-enough' })),
+    'ValidationError',
+    400,
+    'Invalid ARN:  Could not be parsed!',
+  );
+  await refused(
+    iam.send(new GetPolicyCommand({ PolicyArn: 'short' })),
+    'ValidationError',
+    400,
+    "1 validation error detected: Value 'short' at 'policyArn' failed to satisfy constraint: Member must have length greater than or equal to 20",
+  );
 });
 
 test('AWS managed policies: in every account, as AWS publishes them, attachable, read-only', async () => {
   const p = (await iam.send(new GetPolicyCommand({ PolicyArn: LAMBDA_ROLE }))).Policy!;
   assert.deepEqual(
     [p.PolicyName, p.PolicyId, p.Path, p.DefaultVersionId, p.Description, p.IsAttachable, p.CreateDate!.toISOString()],
-    ['AWSLambdaRole', 'ANPAJX4DPCRGTC4NFDUXI', '/service-role/', 'v1', 'Default policy for AWS Lambda service role.', true, '2015-02-06T18:41:28.000Z'],
+    [
+      'AWSLambdaRole',
+      'ANPAJX4DPCRGTC4NFDUXI',
+      '/service-role/',
+      'v1',
+      'Default policy for AWS Lambda service role.',
+      true,
+      '2015-02-06T18:41:28.000Z',
+    ],
   );
   const v = await iam.send(new GetPolicyVersionCommand({ PolicyArn: LAMBDA_ROLE, VersionId: 'v1' }));
-  assert.deepEqual(JSON.parse(decodeURIComponent(v.PolicyVersion!.Document!)).Statement,
-    [{ Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: ['*'] }]);
+  assert.deepEqual(JSON.parse(decodeURIComponent(v.PolicyVersion!.Document!)).Statement, [
+    { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: ['*'] },
+  ]);
   const basic = await iam.send(new GetPolicyVersionCommand({ PolicyArn: BASIC_EXECUTION, VersionId: 'v1' }));
-  assert.deepEqual(JSON.parse(decodeURIComponent(basic.PolicyVersion!.Document!)).Statement,
-    [{ Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }]);
+  assert.deepEqual(JSON.parse(decodeURIComponent(basic.PolicyVersion!.Document!)).Statement, [
+    { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' },
+  ]);
 
-  await refused(iam.send(new DeletePolicyCommand({ PolicyArn: LAMBDA_ROLE })), 'AccessDenied', 403,
-    `User: arn:aws:iam::${ACCT}:root is not authorized to perform: iam:DeletePolicy on resource: policy ${LAMBDA_ROLE}`);
-  await refused(iam.send(new CreatePolicyVersionCommand({ PolicyArn: LAMBDA_ROLE, PolicyDocument: doc() })), 'AccessDenied', 403,
-    /iam:CreatePolicyVersion on resource: policy arn:aws:iam::aws:policy\/service-role\/AWSLambdaRole$/);
-  await refused(iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/NotAManagedPolicy' })), 'NoSuchEntityException', 404,
-    'Policy arn:aws:iam::aws:policy/NotAManagedPolicy was not found.');
+  await refused(
+    iam.send(new DeletePolicyCommand({ PolicyArn: LAMBDA_ROLE })),
+    'AccessDenied',
+    403,
+    `User: arn:aws:iam::${ACCT}:root is not authorized to perform: iam:DeletePolicy on resource: policy ${LAMBDA_ROLE}`,
+  );
+  await refused(
+    iam.send(new CreatePolicyVersionCommand({ PolicyArn: LAMBDA_ROLE, PolicyDocument: doc() })),
+    'AccessDenied',
+    403,
+    /iam:CreatePolicyVersion on resource: policy arn:aws:iam::aws:policy\/service-role\/AWSLambdaRole$/,
+  );
+  await refused(
+    iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/NotAManagedPolicy' })),
+    'NoSuchEntityException',
+    404,
+    'Policy arn:aws:iam::aws:policy/NotAManagedPolicy was not found.',
+  );
 
   // Attachments are counted per account: another account's view of the same policy starts at 0.
   await iam.send(new AttachRolePolicyCommand({ RoleName: 'lister', PolicyArn: LAMBDA_ROLE }));
@@ -243,7 +371,12 @@ test('AWS managed policies: in every account, as AWS publishes them, attachable,
   try {
     assert.equal((await other.send(new GetPolicyCommand({ PolicyArn: LAMBDA_ROLE }))).Policy!.AttachmentCount, 0);
     assert.deepEqual((await other.send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies, []);
-    await refused(other.send(new GetPolicyCommand({ PolicyArn: arn('encoded') })), 'NoSuchEntityException', 404, `Policy ${arn('encoded')} was not found.`);
+    await refused(
+      other.send(new GetPolicyCommand({ PolicyArn: arn('encoded') })),
+      'NoSuchEntityException',
+      404,
+      `Policy ${arn('encoded')} was not found.`,
+    );
     const theirs = await other.send(new CreatePolicyCommand({ PolicyName: 'encoded', PolicyDocument: doc() }));
     assert.equal(theirs.Policy!.Arn, 'arn:aws:iam::111122223333:policy/encoded');
   } finally {
@@ -252,13 +385,21 @@ test('AWS managed policies: in every account, as AWS publishes them, attachable,
 });
 
 test('the query protocol refuses unknown actions and versions as InvalidAction', async () => {
-  const post = (body: string) => signedFetch(new URL(svc.endpoint), {
-    method: 'POST', service: 'iam', region: 'us-east-1', credentials: ROOT, body,
-    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-  });
+  const post = (body: string) =>
+    signedFetch(new URL(svc.endpoint), {
+      method: 'POST',
+      service: 'iam',
+      region: 'us-east-1',
+      credentials: ROOT,
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    });
   const r = await post('Action=DescribeNothing&Version=2010-05-08');
   assert.equal(r.status, 400);
-  assert.match(await r.text(), /^<ErrorResponse xmlns="https:\/\/iam\.amazonaws\.com\/doc\/2010-05-08\/"><Error><Type>Sender<\/Type><Code>InvalidAction<\/Code><Message>Could not find operation DescribeNothing for version 2010-05-08<\/Message><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/);
+  assert.match(
+    await r.text(),
+    /^<ErrorResponse xmlns="https:\/\/iam\.amazonaws\.com\/doc\/2010-05-08\/"><Error><Type>Sender<\/Type><Code>InvalidAction<\/Code><Message>Could not find operation DescribeNothing for version 2010-05-08<\/Message><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/,
+  );
   const old = await post('Action=GetPolicy&Version=2009-01-01');
   assert.match(await old.text(), /Could not find operation GetPolicy for version 2009-01-01/);
 });

@@ -38,7 +38,9 @@ describe('PostgreSQL 15, installed the PGXS way', { skip: skipWithoutPg15 || ski
   after(() => pg15?.stop());
 
   test('make installcheck passes', { timeout: 120_000 }, async () => {
-    const r = await makeExtensions('installcheck', { PGHOST: pg15.socketDir, PGPORT: String(pg15.port), PGUSER: 'postgres' }).catch((e) => e);
+    const r = await makeExtensions('installcheck', { PGHOST: pg15.socketDir, PGPORT: String(pg15.port), PGUSER: 'postgres' }).catch(
+      (e) => e,
+    );
     assert.equal(r.code ?? 0, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /All \d+ tests passed|ok/);
   });
@@ -64,15 +66,27 @@ describe('PostgreSQL 15, installed the PGXS way', { skip: skipWithoutPg15 || ski
     assert.equal(r.stdout, 'still here\n');
   });
 
-  test('install --new-databases into template1: a database made later needs only the reference\'s CREATE EXTENSION', { timeout: 60_000 }, async () => {
+  test("install --new-databases into template1: a database made later needs only the reference's CREATE EXTENSION", {
+    timeout: 60_000,
+  }, async () => {
     const template1 = pg15.url.replace(/\/postgres$/, '/template1');
-    const enrolled = await run(process.execPath, [main, 'install', '--database-url', template1, '--cluster', 'my-db-cluster', '--new-databases'], {
-      env: { ...process.env, AWS_ENDPOINT_URL: svc.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
-    });
-    assert.match(enrolled.stdout, /^databases made from template1 from now on get aws_lambda at CREATE EXTENSION, as cluster my-db-cluster/);
+    const enrolled = await run(
+      process.execPath,
+      [main, 'install', '--database-url', template1, '--cluster', 'my-db-cluster', '--new-databases'],
+      {
+        env: { ...process.env, AWS_ENDPOINT_URL: svc.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+      },
+    );
+    assert.match(
+      enrolled.stdout,
+      /^databases made from template1 from now on get aws_lambda at CREATE EXTENSION, as cluster my-db-cluster/,
+    );
     await psql(pg15.url, 'CREATE DATABASE later;');
     const later = pg15.url.replace(/\/postgres$/, '/later');
-    const r = await psql(later, `CREATE EXTENSION IF NOT EXISTS aws_lambda CASCADE;\nSELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json);`);
+    const r = await psql(
+      later,
+      `CREATE EXTENSION IF NOT EXISTS aws_lambda CASCADE;\nSELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json);`,
+    );
     assert.equal(r.stdout, '200\n', r.stderr);
   });
 });

@@ -143,7 +143,9 @@ test('an event older than MaximumEventAgeInSeconds is dropped and reported as Ev
   const file = join(scratch, 'aging.txt');
   // A sync invoke holds the only slot, so the event waits in the queue (throttled, not run).
   const started = join(scratch, 'aging.started');
-  const blocker = svc.client.send(new InvokeCommand({ FunctionName: 'aging', Payload: Buffer.from(JSON.stringify({ file, started, tag: 'blocker', ms: 1500 })) }));
+  const blocker = svc.client.send(
+    new InvokeCommand({ FunctionName: 'aging', Payload: Buffer.from(JSON.stringify({ file, started, tag: 'blocker', ms: 1500 })) }),
+  );
   await until('the blocker to start', () => existsSync(started));
   const payload = { file, tag: 'aged-1' };
   assert.equal((await event(svc.client, 'aging', payload)).StatusCode, 202);
@@ -167,7 +169,9 @@ test('an event older than MaximumEventAgeInSeconds is dropped and reported as Ev
   assert.deepEqual(await lines(file), ['blocker'], 'the aged event never ran');
 });
 
-test('events still waiting for a worker at a clean stop run soon after the next start, not a lease later', { timeout: 60_000 }, async () => {
+test('events still waiting for a worker at a clean stop run soon after the next start, not a lease later', {
+  timeout: 60_000,
+}, async () => {
   // One worker slot: of ten 300 ms events most are waiting, leased to this process, when it stops.
   let one = await startTestService({ asyncConcurrency: 1 });
   try {
@@ -178,10 +182,14 @@ test('events still waiting for a worker at a clean stop run soon after the next 
     await until('the first run', async () => (await lines(file)).length > 0);
     one = await one.restart();
     // Within 8 s: before leases of 10 s could have lapsed, so the stop handed them back.
-    await until('every event', async () => {
-      const seen = await lines(file);
-      return tags.every((t) => seen.includes(t));
-    }, 8_000);
+    await until(
+      'every event',
+      async () => {
+        const seen = await lines(file);
+        return tags.every((t) => seen.includes(t));
+      },
+      8_000,
+    );
   } finally {
     await one.close();
   }
@@ -194,13 +202,21 @@ test('a clean stop under Event load runs no finished event again, and the next s
     const file = join(scratch, 'busy.txt');
     const tags = Array.from({ length: 120 }, (_, i) => `b${i}`);
     // Short runs, so that many finish in the moments the stop takes.
-    await Promise.all(tags.map(async (tag) => assert.equal((await event(busy.client, 'busy', { file, tag, ms: 20 + (Number(tag.slice(1)) % 7) * 10 })).StatusCode, 202)));
+    await Promise.all(
+      tags.map(async (tag) =>
+        assert.equal((await event(busy.client, 'busy', { file, tag, ms: 20 + (Number(tag.slice(1)) % 7) * 10 })).StatusCode, 202),
+      ),
+    );
     await until('some events to run', async () => (await lines(file)).length >= 20);
     busy = await busy.restart();
-    const seen = await until('every event', async () => {
-      const done = await lines(file);
-      return tags.every((t) => done.includes(t)) && done;
-    }, 30_000);
+    const seen = await until(
+      'every event',
+      async () => {
+        const done = await lines(file);
+        return tags.every((t) => done.includes(t)) && done;
+      },
+      30_000,
+    );
     // The handler appends as its last step: a run cut short by the stop never appended, so any
     // repeat is a finished event run again.
     const repeated = tags.filter((t) => seen.filter((l) => l === t).length > 1);
@@ -217,15 +233,22 @@ test('a pglambda killed with SIGKILL leaves neither its PostgreSQL nor what a fu
     const child = await start();
     const pgdata = await pgdataOf(dataDir);
     assert.ok((await processesIn(pgdata)).length > 0);
-    await client.send(new CreateFunctionCommand({
-      FunctionName: 'forker', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE, Code: { ZipFile: await zipFiles(forker) },
-    }));
+    await client.send(
+      new CreateFunctionCommand({
+        FunctionName: 'forker',
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        Role: DEFAULT_ROLE,
+        Code: { ZipFile: await zipFiles(forker) },
+      }),
+    );
     const forked = Number(Buffer.from((await client.send(new InvokeCommand({ FunctionName: 'forker' }))).Payload!).toString());
     assert.ok(isAlive(forked), 'the forked process runs while pglambda does');
     child.kill('SIGKILL');
     await until('PostgreSQL to end by itself', async () => (await processesIn(pgdata)).length === 0, 15_000);
     await until(`the forked process ${forked} to end`, async () => !isAlive(forked), 15_000);
-  }));
+  }),
+);
 
 /** Forks a long sleep, as a careless handler might, and answers its pid. */
 const forker = {
@@ -263,25 +286,46 @@ async function killChildren(): Promise<void> {
 }
 
 async function up(dataDir: string, port: number, pgPort: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [
-    resolve('dist/src/cli/main.js'), 'up', '--data-dir', dataDir, '--port', String(port), '--pg-port', String(pgPort),
-    '--bridge-port', String(await freePort()), '--async-retry-base-ms', '200',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      resolve('dist/src/cli/main.js'),
+      'up',
+      '--data-dir',
+      dataDir,
+      '--port',
+      String(port),
+      '--pg-port',
+      String(pgPort),
+      '--bridge-port',
+      String(await freePort()),
+      '--async-retry-base-ms',
+      '200',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   children.add(child);
   childDataDirs.add(dataDir);
   child.on('exit', () => children.delete(child));
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  await until('the banner', async () => {
-    if (child.exitCode !== null) assert.fail(`pglambda up exited ${child.exitCode}: ${out}`);
-    return out.includes('pglambda is up.');
-  }, 60_000);
+  await until(
+    'the banner',
+    async () => {
+      if (child.exitCode !== null) assert.fail(`pglambda up exited ${child.exitCode}: ${out}`);
+      return out.includes('pglambda is up.');
+    },
+    60_000,
+  );
   return child;
 }
 
 async function pgdataOf(dataDir: string): Promise<string> {
-  const location = await readFile(join(dataDir, 'pg-location'), 'utf8').then((s) => s.trim(), () => dataDir);
+  const location = await readFile(join(dataDir, 'pg-location'), 'utf8').then(
+    (s) => s.trim(),
+    () => dataDir,
+  );
   return join(location, 'pg');
 }
 
@@ -293,11 +337,16 @@ async function processesIn(dir: string): Promise<number[]> {
 }
 
 /** A `pglambda up` child with its own data dir and ports, a client for it, and all of it removed afterwards. */
-async function withChildService(run: (s: { dataDir: string; client: LambdaClient; start(): Promise<ChildProcess> }) => Promise<void>): Promise<void> {
+async function withChildService(
+  run: (s: { dataDir: string; client: LambdaClient; start(): Promise<ChildProcess> }) => Promise<void>,
+): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pglambda-crash-'));
   const [port, pgPort] = [await freePort(), await freePort()];
   const client = new LambdaClient({
-    endpoint: `http://127.0.0.1:${port}`, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1,
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-west-2',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
   });
   try {
     await run({ dataDir, client, start: () => up(dataDir, port, pgPort) });
@@ -330,9 +379,15 @@ async function stopCleanly(child: ChildProcess): Promise<void> {
 test('queued events survive kill -9 of the service and its PostgreSQL, and all run', { timeout: 120_000 }, () =>
   withChildService(async ({ dataDir, client, start }) => {
     let child = await start();
-    await client.send(new CreateFunctionCommand({
-      FunctionName: 'durable', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE, Code: { ZipFile: await zipFiles(worker) },
-    }));
+    await client.send(
+      new CreateFunctionCommand({
+        FunctionName: 'durable',
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        Role: DEFAULT_ROLE,
+        Code: { ZipFile: await zipFiles(worker) },
+      }),
+    );
     await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'durable', ReservedConcurrentExecutions: 1 }));
     const file = join(scratch, 'durable.txt');
     const ids = ['e1', 'e2', 'e3', 'e4', 'e5'];
@@ -344,10 +399,14 @@ test('queued events survive kill -9 of the service and its PostgreSQL, and all r
     assert.ok(done.length < ids.length, `events still queued at the crash (done: ${done})`);
 
     child = await start();
-    const all = await until('every event to run', async () => {
-      const seen = new Set(await lines(file));
-      return ids.every((id) => seen.has(id)) && seen;
-    }, 30_000);
+    const all = await until(
+      'every event to run',
+      async () => {
+        const seen = new Set(await lines(file));
+        return ids.every((id) => seen.has(id)) && seen;
+      },
+      30_000,
+    );
     assert.deepEqual([...all].sort(), ids);
 
     await stopCleanly(child);
@@ -358,9 +417,15 @@ test('queued events survive kill -9 of the service and its PostgreSQL, and all r
 test('events accepted together in one commit survive kill -9: every one answered 202 runs', { timeout: 180_000 }, () =>
   withChildService(async ({ dataDir, client, start }) => {
     let child = await start();
-    await client.send(new CreateFunctionCommand({
-      FunctionName: 'ledger', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE, Code: { ZipFile: await zipFiles(worker) },
-    }));
+    await client.send(
+      new CreateFunctionCommand({
+        FunctionName: 'ledger',
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        Role: DEFAULT_ROLE,
+        Code: { ZipFile: await zipFiles(worker) },
+      }),
+    );
     // One at a time and slowly, so most accepted events are still queued when the service dies.
     await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'ledger', ReservedConcurrentExecutions: 1 }));
     const file = join(scratch, 'ledger.txt');
@@ -386,10 +451,14 @@ test('events accepted together in one commit survive kill -9: every one answered
 
     child = await start();
     await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'ledger', ReservedConcurrentExecutions: 8 }));
-    const ran = await until('every accepted event to run', async () => {
-      const seen = new Set(await lines(file));
-      return accepted.every((tag) => seen.has(tag)) && seen;
-    }, 90_000);
+    const ran = await until(
+      'every accepted event to run',
+      async () => {
+        const seen = new Set(await lines(file));
+        return accepted.every((tag) => seen.has(tag)) && seen;
+      },
+      90_000,
+    );
     assert.ok(ran.size >= accepted.length);
 
     await stopCleanly(child);

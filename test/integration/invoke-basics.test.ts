@@ -32,7 +32,6 @@ function pidsOf(name: string): number[] {
   return [...svc.pool.census()].filter(([key]) => key.includes(`:function:${name}:`)).flatMap(([, pids]) => pids);
 }
 
-
 test('RequestResponse answers the result and the executed version, also for a published version', T, async () => {
   await svc.createFunction('echo', echo);
   const r = await svc.client.send(new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from('{"a":[1,2]}') }));
@@ -90,7 +89,10 @@ test('payload limits: 6 MiB for RequestResponse, 1 MB for Event, both 413', T, a
 
 test('an invocation type outside the enum is a ValidationException', T, async () => {
   const res = await signedFetch(new URL(`${svc.endpoint}/2015-03-31/functions/echo/invocations`), {
-    method: 'POST', service: 'lambda', region: 'us-west-2', credentials: ROOT,
+    method: 'POST',
+    service: 'lambda',
+    region: 'us-west-2',
+    credentials: ROOT,
     headers: { 'x-amz-invocation-type': 'event', 'content-type': 'application/json' },
     body: '{}',
   });
@@ -128,11 +130,17 @@ test('Tail returns START/END/REPORT with the handler output; Init Duration only 
   const decode = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
   const cold = await svc.client.send(new InvokeCommand({ FunctionName: 'tail', LogType: 'Tail', Payload: Buffer.from('{"n":1}') }));
   const warm = await svc.client.send(new InvokeCommand({ FunctionName: 'tail', LogType: 'Tail', Payload: Buffer.from('{"n":2}') }));
-  for (const [r, n] of [[cold, 1], [warm, 2]] as const) {
+  for (const [r, n] of [
+    [cold, 1],
+    [warm, 2],
+  ] as const) {
     const log = decode(r.LogResult);
     assert.match(log, /^START RequestId: [0-9a-f-]{36} Version: \$LATEST\n/);
     assert.match(log, new RegExp(`\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\t[0-9a-f-]{36}\\tINFO\\thello from ${n}\\n`));
-    assert.match(log, /\nEND RequestId: [0-9a-f-]{36}\nREPORT RequestId: [0-9a-f-]{36}\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t/);
+    assert.match(
+      log,
+      /\nEND RequestId: [0-9a-f-]{36}\nREPORT RequestId: [0-9a-f-]{36}\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t/,
+    );
     const ids = [...log.matchAll(/RequestId: ([0-9a-f-]{36})/g)].map((m) => m[1]);
     assert.equal(new Set(ids).size, 1, 'one request id throughout');
   }
@@ -146,7 +154,9 @@ test('the Tail log is at most 4 KB and cut on a UTF-8 character boundary', T, as
   });
   // Different padding moves the cut through every byte position of a 3-byte character.
   for (const pad of [0, 1, 2, 3, 4]) {
-    const r = await svc.client.send(new InvokeCommand({ FunctionName: 'chatty', LogType: 'Tail', Payload: Buffer.from(JSON.stringify({ pad })) }));
+    const r = await svc.client.send(
+      new InvokeCommand({ FunctionName: 'chatty', LogType: 'Tail', Payload: Buffer.from(JSON.stringify({ pad })) }),
+    );
     const bytes = Buffer.from(r.LogResult ?? '', 'base64');
     assert.ok(bytes.length <= 4096, `tail has ${bytes.length} bytes`);
     assert.ok(bytes.length >= 4090, `tail keeps nearly 4 KB, has ${bytes.length}`);
@@ -158,7 +168,8 @@ test('the Tail log is at most 4 KB and cut on a UTF-8 character boundary', T, as
 
 test('ClientContext reaches context.clientContext; an invalid one is refused', T, async () => {
   await svc.createFunction('ctx', {
-    'index.mjs': 'export const handler = async (e, context) => ({ cc: context.clientContext ?? null, fn: context.functionName, id: context.awsRequestId });',
+    'index.mjs':
+      'export const handler = async (e, context) => ({ cc: context.clientContext ?? null, fn: context.functionName, id: context.awsRequestId });',
   });
   const cc = Buffer.from(JSON.stringify({ custom: { k: 'v' }, env: { e: '1' } })).toString('base64');
   const r = await svc.client.send(new InvokeCommand({ FunctionName: 'ctx', ClientContext: cc }));
@@ -178,10 +189,14 @@ test('ClientContext reaches context.clientContext; an invalid one is refused', T
 });
 
 test('the function sees the Lambda environment variables and its own', T, async () => {
-  await svc.createFunction('envs', {
-    'index.mjs': `import { existsSync } from 'node:fs';
+  await svc.createFunction(
+    'envs',
+    {
+      'index.mjs': `import { existsSync } from 'node:fs';
       export const handler = async () => ({ env: process.env, cwd: process.cwd(), here: existsSync(process.env.LAMBDA_TASK_ROOT + '/index.mjs') });`,
-  }, { MemorySize: 256, Environment: { Variables: { MY_VAR: 'hello', OTHER: 'x y' } } });
+    },
+    { MemorySize: 256, Environment: { Variables: { MY_VAR: 'hello', OTHER: 'x y' } } },
+  );
   const r = await svc.client.send(new InvokeCommand({ FunctionName: 'envs' }));
   const { env, cwd, here } = parsed(r.Payload);
   assert.equal(env.AWS_LAMBDA_FUNCTION_NAME, 'envs');

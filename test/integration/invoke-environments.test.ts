@@ -44,8 +44,7 @@ const pidOf = async (name: string, payload: unknown = {}) => {
   assert.equal(r.FunctionError, undefined, text(r.Payload));
   return parsed(r.Payload) as number;
 };
-const pidsOf = (name: string) =>
-  [...svc.pool.census()].filter(([key]) => key.includes(`:function:${name}:`)).flatMap(([, pids]) => pids);
+const pidsOf = (name: string) => [...svc.pool.census()].filter(([key]) => key.includes(`:function:${name}:`)).flatMap(([, pids]) => pids);
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -82,7 +81,10 @@ test('concurrent invokes scale out to maxEnvironments and no further', T, async 
   assert.ok(pids.size >= 2 && pids.size <= 3, `${pids.size} distinct environments`);
   assert.ok(pidsOf('wide').length <= 3);
   // How many runs overlapped at the busiest moment: more than one, never more than the cap.
-  const events = (await readFile(log, 'utf8')).trim().split('\n').map((l) => l.split(' '))
+  const events = (await readFile(log, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' '))
     .map(([, kind, at]) => ({ at: Number(at), delta: kind === 'start' ? 1 : -1 }))
     .sort((x, y) => x.at - y.at || x.delta - y.delta);
   let running = 0;
@@ -123,7 +125,10 @@ test('reserved concurrency 1: a second sync call gets 429, an Event sent meanwhi
     const l = await lines();
     return l.some((x) => x.startsWith('C end')) ? l : undefined;
   });
-  assert.deepEqual(all.map((l) => l.split(' ').slice(0, 2).join(' ')), ['A start', 'A end', 'C start', 'C end']);
+  assert.deepEqual(
+    all.map((l) => l.split(' ').slice(0, 2).join(' ')),
+    ['A start', 'A end', 'C start', 'C end'],
+  );
 });
 
 test('updating the code starts a new environment running the new code', T, async () => {
@@ -131,10 +136,12 @@ test('updating the code starts a new environment running the new code', T, async
   const one = parsed((await invoke('evolving')).Payload);
   assert.equal(one.v, 1);
 
-  await svc.client.send(new UpdateFunctionCodeCommand({
-    FunctionName: 'evolving',
-    ZipFile: await zipFiles({ 'index.mjs': 'export const handler = async () => ({ v: 2, pid: process.pid });' }),
-  }));
+  await svc.client.send(
+    new UpdateFunctionCodeCommand({
+      FunctionName: 'evolving',
+      ZipFile: await zipFiles({ 'index.mjs': 'export const handler = async () => ({ v: 2, pid: process.pid });' }),
+    }),
+  );
   const two = parsed((await invoke('evolving')).Payload);
   assert.equal(two.v, 2);
   assert.notEqual(two.pid, one.pid);

@@ -18,17 +18,17 @@ before(async () => {
 });
 after(() => svc?.close());
 
-const pythonSkip = spawnSync('python3', ['--version'], { stdio: 'ignore' }).status !== 0
-  ? 'python3 is not installed'
-  : !existsSync(resolve('src/runtime/python/bootstrap.py'))
-    ? 'the Python runtime client src/runtime/python/bootstrap.py is not there yet'
-    : false;
+const pythonSkip =
+  spawnSync('python3', ['--version'], { stdio: 'ignore' }).status !== 0
+    ? 'python3 is not installed'
+    : !existsSync(resolve('src/runtime/python/bootstrap.py'))
+      ? 'the Python runtime client src/runtime/python/bootstrap.py is not there yet'
+      : false;
 
 const invoke = (name: string, payload: unknown = {}) =>
   svc.client.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(payload)), LogType: 'Tail' }));
 const tailOf = (r: { LogResult?: string }) => Buffer.from(r.LogResult ?? '', 'base64').toString('utf8');
-const pidsOf = (name: string) =>
-  [...svc.pool.census()].filter(([key]) => key.includes(`:function:${name}:`)).flatMap(([, pids]) => pids);
+const pidsOf = (name: string) => [...svc.pool.census()].filter(([key]) => key.includes(`:function:${name}:`)).flatMap(([, pids]) => pids);
 const RID = '[0-9a-f-]{36}';
 
 /** An invoke that failed the way Lambda reports function errors: 200, Unhandled, a JSON error body. */
@@ -72,14 +72,18 @@ test('a rejected promise is Unhandled too', T, async () => {
 });
 
 test('a Python raise reports the exception class and a stackTrace', { ...T, skip: pythonSkip }, async () => {
-  await svc.createFunction('py-raise', {
-    'app.py': `class OrderError(Exception):
+  await svc.createFunction(
+    'py-raise',
+    {
+      'app.py': `class OrderError(Exception):
     pass
 
 def handler(event, context):
     raise OrderError("no order " + str(event["id"]))
 `,
-  }, { Runtime: 'python3.12', Handler: 'app.handler' });
+    },
+    { Runtime: 'python3.12', Handler: 'app.handler' },
+  );
   const { body } = await failed('py-raise', { id: 42 });
   assert.equal(body.errorType, 'OrderError');
   assert.equal(body.errorMessage, 'no order 42');
@@ -88,10 +92,14 @@ def handler(event, context):
 });
 
 test('a timeout answers Sandbox.Timedout after about Timeout seconds; the next invoke gets a fresh process', T, async () => {
-  await svc.createFunction('slow', {
-    'index.mjs': `let calls = 0;
+  await svc.createFunction(
+    'slow',
+    {
+      'index.mjs': `let calls = 0;
       export const handler = async (e) => { calls++; if (e.wait) await new Promise((r) => setTimeout(r, e.wait)); return calls; };`,
-  }, { Timeout: 1 });
+    },
+    { Timeout: 1 },
+  );
   assert.equal(parsed((await invoke('slow')).Payload), 1);
   assert.equal(parsed((await invoke('slow')).Payload), 2);
   const [before] = pidsOf('slow');
@@ -113,10 +121,14 @@ test('a timeout answers Sandbox.Timedout after about Timeout seconds; the next i
 });
 
 test('a slow init is not timed against Timeout, nor counted in Duration', T, async () => {
-  await svc.createFunction('slow-init', {
-    'index.mjs': `await new Promise((r) => setTimeout(r, 1500));
+  await svc.createFunction(
+    'slow-init',
+    {
+      'index.mjs': `await new Promise((r) => setTimeout(r, 1500));
       export const handler = async (e, context) => context.getRemainingTimeInMillis();`,
-  }, { Timeout: 1 });
+    },
+    { Timeout: 1 },
+  );
   const r = await invoke('slow-init');
   assert.equal(r.FunctionError, undefined, text(r.Payload));
   assert.ok(parsed(r.Payload) > 800, `remaining time ${text(r.Payload)} ms`);
@@ -167,13 +179,17 @@ test('process.exit(3) in the handler is Runtime.ExitError with exit status 3', T
 });
 
 test('running out of memory is Runtime.OutOfMemory, and the next invoke works', { timeout: 60_000 }, async () => {
-  await svc.createFunction('hog', {
-    'index.js': `exports.handler = async (e) => {
+  await svc.createFunction(
+    'hog',
+    {
+      'index.js': `exports.handler = async (e) => {
         if (!e.hog) return 'fine';
         const keep = [];
         for (;;) keep.push(new Array(1_000_000).fill(keep.length));
       };`,
-  }, { MemorySize: 128, Timeout: 30 });
+    },
+    { MemorySize: 128, Timeout: 30 },
+  );
   const started = Date.now();
   const { body, log } = await failed('hog', { hog: true });
   assert.equal(body.errorType, 'Runtime.OutOfMemory');

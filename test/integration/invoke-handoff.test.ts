@@ -42,12 +42,19 @@ test('a Node handler may answer through AWS_LAMBDA_RUNTIME_API itself; the first
   assert.equal(parsed((await invoke('self-post')).Payload), 'normal');
 });
 
-test('a Python response over 6 MB is Function.ResponseSizeTooLarge; the next invoke works', { ...T, skip: has('python3') ? false : 'python3 is not installed' }, async () => {
-  await svc.createFunction('py-big', { 'app.py': 'def handler(event, context):\n    return "x" * event["size"]\n' }, {
-    Runtime: 'python3.12',
-    Handler: 'app.handler',
-    MemorySize: 512,
-  });
+test('a Python response over 6 MB is Function.ResponseSizeTooLarge; the next invoke works', {
+  ...T,
+  skip: has('python3') ? false : 'python3 is not installed',
+}, async () => {
+  await svc.createFunction(
+    'py-big',
+    { 'app.py': 'def handler(event, context):\n    return "x" * event["size"]\n' },
+    {
+      Runtime: 'python3.12',
+      Handler: 'app.handler',
+      MemorySize: 512,
+    },
+  );
   const big = await invoke('py-big', { size: 6_400_000 });
   assert.equal(big.FunctionError, 'Unhandled');
   assert.deepEqual(parsed(big.Payload), TOO_LARGE);
@@ -56,7 +63,10 @@ test('a Python response over 6 MB is Function.ResponseSizeTooLarge; the next inv
   assert.equal(parsed(ok.Payload), 'x'.repeat(10));
 });
 
-test('a provided runtime posting over 6 MB over HTTP gets 413 and the caller Function.ResponseSizeTooLarge', { ...T, skip: has('curl') ? false : 'curl is not installed' }, async () => {
+test('a provided runtime posting over 6 MB over HTTP gets 413 and the caller Function.ResponseSizeTooLarge', {
+  ...T,
+  skip: has('curl') ? false : 'curl is not installed',
+}, async () => {
   const bootstrap = `#!/bin/sh
 API="http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/runtime"
 BODY="$(mktemp)"

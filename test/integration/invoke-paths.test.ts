@@ -26,7 +26,11 @@ before(async () => {
       };`,
     }),
     svc.createFunction('thrower', { 'index.mjs': 'export const handler = async () => { throw new TypeError("no such thing"); };' }),
-    svc.createFunction('sleeper', { 'index.mjs': 'export const handler = async () => { await new Promise((r) => setTimeout(r, 1500)); return 1; };' }, { Timeout: 5 }),
+    svc.createFunction(
+      'sleeper',
+      { 'index.mjs': 'export const handler = async () => { await new Promise((r) => setTimeout(r, 1500)); return 1; };' },
+      { Timeout: 5 },
+    ),
     svc.createFunction('throttled', { 'index.mjs': 'export const handler = async () => 1;' }),
   ]);
   await svc.client.send(new PublishVersionCommand({ FunctionName: 'echo' }));
@@ -80,8 +84,14 @@ const CASES: Array<[string, string]> = [
   ['a version', `SELECT * FROM aws_lambda.invoke('echo', '{}'::json, qualifier => '1')`],
   ['an alias in the name', `SELECT * FROM aws_lambda.invoke('echo:live', '{}'::json)`],
   ['$LATEST', `SELECT * FROM aws_lambda.invoke('echo', '{}'::json, qualifier => '$LATEST')`],
-  ['a client context', `SELECT * FROM aws_lambda.invoke('echo', '{}'::json, context => '{"custom": {"k": "v"}, "env": {"locale": "en"}}'::json)`],
-  ['a log tail', `SELECT status_code, payload, executed_version, log_result FROM aws_lambda.invoke('echo', '{"t": 1}'::json, log_type => 'Tail')`],
+  [
+    'a client context',
+    `SELECT * FROM aws_lambda.invoke('echo', '{}'::json, context => '{"custom": {"k": "v"}, "env": {"locale": "en"}}'::json)`,
+  ],
+  [
+    'a log tail',
+    `SELECT status_code, payload, executed_version, log_result FROM aws_lambda.invoke('echo', '{"t": 1}'::json, log_type => 'Tail')`,
+  ],
   ['an Event', `SELECT * FROM aws_lambda.invoke('echo', '{}'::json, invocation_type => 'Event')`],
   ['a DryRun', `SELECT * FROM aws_lambda.invoke('echo', '{}'::json, invocation_type => 'DryRun')`],
   ['a DryRun of what does not exist', `SELECT * FROM aws_lambda.invoke('nope', '{}'::json, invocation_type => 'DryRun')`],
@@ -89,12 +99,18 @@ const CASES: Array<[string, string]> = [
   ['an unknown version', `SELECT * FROM aws_lambda.invoke('echo', '{}'::json, qualifier => '9')`],
   ['an unknown alias, as an Event', `SELECT * FROM aws_lambda.invoke('echo:gone', '{}'::json, invocation_type => 'Event')`],
   ['another region', `SELECT * FROM aws_lambda.invoke('echo', '{}'::json, 'us-east-1')`],
-  ['another account, no resource policy', `SELECT * FROM aws_lambda.invoke('arn:aws:lambda:us-west-2:111111111111:function:echo', '{}'::json)`],
+  [
+    'another account, no resource policy',
+    `SELECT * FROM aws_lambda.invoke('arn:aws:lambda:us-west-2:111111111111:function:echo', '{}'::json)`,
+  ],
   ['a function error', `SELECT * FROM aws_lambda.invoke('thrower', '{}'::json)`],
   ['reserved concurrency 0', `SELECT * FROM aws_lambda.invoke('throttled', '{}'::json)`],
   ['an invalid log type', `SELECT * FROM aws_lambda.invoke('echo', '{}'::json, log_type => 'tail')`],
   ['a qualifier conflicting with the name', `SELECT * FROM aws_lambda.invoke('echo:1', '{}'::json, qualifier => '2')`],
-  ['an Event payload over 1 MB', `SELECT * FROM aws_lambda.invoke('echo', json_build_object('x', repeat('x', 1048576)), invocation_type => 'Event')`],
+  [
+    'an Event payload over 1 MB',
+    `SELECT * FROM aws_lambda.invoke('echo', json_build_object('x', repeat('x', 1048576)), invocation_type => 'Event')`,
+  ],
 ];
 
 for (const [name, sql] of CASES) {
@@ -113,7 +129,14 @@ test('in-process and HTTP paths agree: a call that outlasts aws_lambda.request_t
     results.push(await outcome(s, sql));
     await s.query('SET aws_lambda.request_timeout_ms = 10000');
   }
-  assert.deepEqual(results[0], { error: { code: '58000', message: 'invoke API failed', detail: "AWS Lambda client returned 'Request timed out after 300 ms'", hint: 'The request was sent: the function may have run.' } });
+  assert.deepEqual(results[0], {
+    error: {
+      code: '58000',
+      message: 'invoke API failed',
+      detail: "AWS Lambda client returned 'Request timed out after 300 ms'",
+      hint: 'The request was sent: the function may have run.',
+    },
+  });
   assert.deepEqual(results[0], results[1]);
 });
 
@@ -122,8 +145,13 @@ test('an endpoint_override that answers nothing fails the HTTP path alone', T, a
   const unreachable = `http://127.0.0.1:${Number(port) === 1 ? 2 : 1}`;
   await http.query(`SET aws_lambda.endpoint_override = '${unreachable}'`);
   try {
-    assert.deepEqual((await outcome(http, `SELECT status_code FROM aws_lambda.invoke('echo', '{}'::json)`)), {
-      error: { code: '58000', message: 'invoke API failed', detail: "AWS Lambda client returned 'Unable to connect to endpoint'", hint: undefined },
+    assert.deepEqual(await outcome(http, `SELECT status_code FROM aws_lambda.invoke('echo', '{}'::json)`), {
+      error: {
+        code: '58000',
+        message: 'invoke API failed',
+        detail: "AWS Lambda client returned 'Unable to connect to endpoint'",
+        hint: undefined,
+      },
     });
     assert.deepEqual(await outcome(local, `SELECT status_code FROM aws_lambda.invoke('echo', '{}'::json)`), { row: { status_code: 200 } });
   } finally {

@@ -42,10 +42,14 @@ test('Node CommonJS handler (index.js, exports.handler)', T, async () => {
 });
 
 test('Node ES module handler (.mjs) in a subfolder, with top-level await', T, async () => {
-  await svc.createFunction('esm', {
-    'src/app.mjs': `const config = await Promise.resolve({ greeting: 'hi' });
+  await svc.createFunction(
+    'esm',
+    {
+      'src/app.mjs': `const config = await Promise.resolve({ greeting: 'hi' });
       export const handler = async (event) => ({ msg: config.greeting + ' ' + event.who, url: import.meta.url.endsWith('/src/app.mjs') });`,
-  }, { Handler: 'src/app.handler' });
+    },
+    { Handler: 'src/app.handler' },
+  );
   const r = await invoke('esm', { who: 'there' });
   assert.equal(r.FunctionError, undefined, text(r.Payload));
   assert.deepEqual(parsed(r.Payload), { msg: 'hi there', url: true });
@@ -73,9 +77,13 @@ test('Node callback handler, with callbackWaitsForEmptyEventLoop and a nested ha
   assert.equal(parsed(quick.Payload), 'quick');
   assert.ok(Date.now() - started < 2000, 'answered without waiting for the timer');
 
-  await svc.createFunction('callback-nested', {
-    'index.js': `exports.nested = { fn: (event, context, callback) => callback(new Error('nope: ' + event.x)) };`,
-  }, { Handler: 'index.nested.fn' });
+  await svc.createFunction(
+    'callback-nested',
+    {
+      'index.js': `exports.nested = { fn: (event, context, callback) => callback(new Error('nope: ' + event.x)) };`,
+    },
+    { Handler: 'index.nested.fn' },
+  );
   const bad = await invoke('callback-nested', { x: 1 });
   assert.equal(bad.FunctionError, 'Unhandled');
   const body = parsed(bad.Payload);
@@ -84,8 +92,10 @@ test('Node callback handler, with callbackWaitsForEmptyEventLoop and a nested ha
 });
 
 test('Python handler returns a dict; its print appears in the Tail log', { ...T, skip: pythonSkip }, async () => {
-  await svc.createFunction('py', {
-    'lambda_function.py': `import os
+  await svc.createFunction(
+    'py',
+    {
+      'lambda_function.py': `import os
 count = 0
 
 def lambda_handler(event, context):
@@ -95,7 +105,9 @@ def lambda_handler(event, context):
     return {"hello": event["name"], "count": count, "fn": context.function_name,
             "mem": context.memory_limit_in_mb, "handler": os.environ["_HANDLER"]}
 `,
-  }, { Runtime: 'python3.12', Handler: 'lambda_function.lambda_handler' });
+    },
+    { Runtime: 'python3.12', Handler: 'lambda_function.lambda_handler' },
+  );
   const r = await invoke('py', { name: 'ada' }, 'Tail');
   assert.equal(r.FunctionError, undefined, text(r.Payload));
   assert.deepEqual(parsed(r.Payload), { hello: 'ada', count: 1, fn: 'py', mem: '128', handler: 'lambda_function.lambda_handler' });
@@ -120,10 +132,14 @@ done
 `;
 
 test('provided.al2023 with a shell bootstrap using curl against the Runtime API', { ...T, skip: curlSkip }, async () => {
-  await svc.createFunction('shell', { bootstrap: { content: curlBootstrap, mode: 0o755 } }, {
-    Runtime: 'provided.al2023',
-    Handler: 'function.handler',
-  });
+  await svc.createFunction(
+    'shell',
+    { bootstrap: { content: curlBootstrap, mode: 0o755 } },
+    {
+      Runtime: 'provided.al2023',
+      Handler: 'function.handler',
+    },
+  );
   const r = await invoke('shell', { k: 1 }, 'Tail');
   assert.equal(r.FunctionError, undefined, text(r.Payload));
   assert.deepEqual(parsed(r.Payload), { echo: { k: 1 }, fn: 'shell', handler: 'function.handler' });
@@ -133,10 +149,14 @@ test('provided.al2023 with a shell bootstrap using curl against the Runtime API'
 });
 
 test('a bootstrap without the executable bit fails at invoke with Runtime.InvalidEntrypoint', T, async () => {
-  await svc.createFunction('not-exec', { bootstrap: { content: curlBootstrap, mode: 0o644 } }, {
-    Runtime: 'provided.al2023',
-    Handler: 'function.handler',
-  });
+  await svc.createFunction(
+    'not-exec',
+    { bootstrap: { content: curlBootstrap, mode: 0o644 } },
+    {
+      Runtime: 'provided.al2023',
+      Handler: 'function.handler',
+    },
+  );
   for (let i = 0; i < 2; i++) {
     const r = await invoke('not-exec', {}, 'Tail');
     assert.equal(r.StatusCode, 200);

@@ -37,14 +37,18 @@ let logs: CloudWatchLogsClient;
 before(async () => {
   svc = await startTestService();
   logs = new CloudWatchLogsClient({ endpoint: svc.endpoint, region: 'us-west-2', credentials: ROOT, maxAttempts: 1 });
-  await svc.createFunction('my-function', {
-    'index.mjs': `export const handler = async (e) => {
+  await svc.createFunction(
+    'my-function',
+    {
+      'index.mjs': `export const handler = async (e) => {
       console.log('hello ' + e.n);
       if (e.warn) console.warn('WARN careful ' + e.n);
       if (e.waitMs) await new Promise((r) => setTimeout(r, e.waitMs));
       return e.n;
     };`,
-  }, { Timeout: 30 });
+    },
+    { Timeout: 30 },
+  );
 });
 after(async () => {
   logs?.destroy();
@@ -59,13 +63,14 @@ async function allEvents(group = GROUP): Promise<FilteredLogEvent[]> {
 }
 
 describe('a function log group, as Lambda writes it', () => {
-  test('START, the function\'s lines, END and REPORT, in one stream named as AWS names it', async () => {
+  test("START, the function's lines, END and REPORT, in one stream named as AWS names it", async () => {
     const r = await invoke(1);
     assert.equal(Buffer.from(r.Payload!).toString(), '1');
     const { logGroups } = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/lambda/' }));
-    assert.deepEqual(logGroups!.map((g) => [g.logGroupName, g.retentionInDays, g.arn, g.logGroupArn]), [
-      [GROUP, 30, `arn:aws:logs:us-west-2:123456789012:log-group:${GROUP}:*`, `arn:aws:logs:us-west-2:123456789012:log-group:${GROUP}`],
-    ]);
+    assert.deepEqual(
+      logGroups!.map((g) => [g.logGroupName, g.retentionInDays, g.arn, g.logGroupArn]),
+      [[GROUP, 30, `arn:aws:logs:us-west-2:123456789012:log-group:${GROUP}:*`, `arn:aws:logs:us-west-2:123456789012:log-group:${GROUP}`]],
+    );
     const { logStreams } = await logs.send(new DescribeLogStreamsCommand({ logGroupName: GROUP }));
     assert.equal(logStreams!.length, 1);
     const stream = logStreams![0]!;
@@ -77,7 +82,10 @@ describe('a function log group, as Lambda writes it', () => {
     assert.match(messages[0]!, /^START RequestId: [0-9a-f-]{36} Version: \$LATEST\n$/);
     assert.match(messages[1]!, /^\d{4}-\d{2}-\d{2}T[\d:.]+Z\t[0-9a-f-]{36}\tINFO\thello 1\n$/);
     assert.match(messages[2]!, /^END RequestId: [0-9a-f-]{36}\n$/);
-    assert.match(messages[3]!, /^REPORT RequestId: [0-9a-f-]{36}\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms\t\n$/);
+    assert.match(
+      messages[3]!,
+      /^REPORT RequestId: [0-9a-f-]{36}\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms\t\n$/,
+    );
   });
 
   test('lines are stored as they are written, while the invocation still runs', async () => {
@@ -92,37 +100,59 @@ describe('a function log group, as Lambda writes it', () => {
     await running;
   });
 
-  test('one stream per execution environment; a version\'s streams say so', async () => {
+  test("one stream per execution environment; a version's streams say so", async () => {
     await Promise.all([invoke(3, { waitMs: 500 }), invoke(4, { waitMs: 500 })]);
-    const { logStreams } = await logs.send(new DescribeLogStreamsCommand({ logGroupName: GROUP, orderBy: 'LastEventTime', descending: true }));
+    const { logStreams } = await logs.send(
+      new DescribeLogStreamsCommand({ logGroupName: GROUP, orderBy: 'LastEventTime', descending: true }),
+    );
     assert.ok(logStreams!.length >= 2);
-    const forN = async (n: number) => (await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, filterPattern: `"hello ${n}"` }))).events![0]!.logStreamName;
+    const forN = async (n: number) =>
+      (await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, filterPattern: `"hello ${n}"` }))).events![0]!.logStreamName;
     assert.notEqual(await forN(3), await forN(4));
     const { Version } = await svc.client.send(new PublishVersionCommand({ FunctionName: 'my-function' }));
     await svc.client.send(new InvokeCommand({ FunctionName: 'my-function', Qualifier: Version, Payload: Buffer.from('{"n":5}') }));
-    const { logStreams: versioned } = await logs.send(new DescribeLogStreamsCommand({ logGroupName: GROUP, logStreamNamePrefix: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[${Version}]` }));
+    const { logStreams: versioned } = await logs.send(
+      new DescribeLogStreamsCommand({
+        logGroupName: GROUP,
+        logStreamNamePrefix: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[${Version}]`,
+      }),
+    );
     assert.equal(versioned!.length, 1);
   });
 });
 
 describe('reading events with the SDK', () => {
   test('GetLogEvents pages forward and back, and gives the same token back at the end of the stream', async () => {
-    const stream = (await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, filterPattern: '"hello 1"' }))).events![0]!.logStreamName!;
+    const stream = (await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, filterPattern: '"hello 1"' }))).events![0]!
+      .logStreamName!;
     const whole = (await logs.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: stream, startFromHead: true }))).events!;
     const pages: string[][] = [];
     let token: string | undefined;
     for (;;) {
-      const page = await logs.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: stream, startFromHead: true, limit: 3, nextToken: token }));
+      const page = await logs.send(
+        new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: stream, startFromHead: true, limit: 3, nextToken: token }),
+      );
       assert.match(page.nextForwardToken!, /^f\/\d{56}$/);
       if (page.nextForwardToken === token) break;
       pages.push(page.events!.map((e) => e.message!));
       token = page.nextForwardToken;
     }
-    assert.deepEqual(pages.flat(), whole.map((e) => e.message));
+    assert.deepEqual(
+      pages.flat(),
+      whole.map((e) => e.message),
+    );
     const latest = await logs.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: stream, limit: 2 }));
-    assert.deepEqual(latest.events!.map((e) => e.message), whole.slice(-2).map((e) => e.message));
-    const before = await logs.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: stream, limit: 2, nextToken: latest.nextBackwardToken }));
-    assert.deepEqual(before.events!.map((e) => e.message), whole.slice(-4, -2).map((e) => e.message));
+    assert.deepEqual(
+      latest.events!.map((e) => e.message),
+      whole.slice(-2).map((e) => e.message),
+    );
+    const before = await logs.send(
+      new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: stream, limit: 2, nextToken: latest.nextBackwardToken }),
+    );
+    assert.deepEqual(
+      before.events!.map((e) => e.message),
+      whole.slice(-4, -2).map((e) => e.message),
+    );
   });
 
   test('FilterLogEvents: time ranges, filter patterns, stream prefixes and paging', async () => {
@@ -131,12 +161,21 @@ describe('reading events with the SDK', () => {
     await invoke(7);
     const t1 = Date.now();
     const inRange = await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, startTime: t0, endTime: t1 }));
-    assert.deepEqual(inRange.events!.filter((e) => /hello/.test(e.message!)).map((e) => e.message!.split('\t')[3]), ['hello 6\n', 'hello 7\n']);
+    assert.deepEqual(
+      inRange.events!.filter((e) => /hello/.test(e.message!)).map((e) => e.message!.split('\t')[3]),
+      ['hello 6\n', 'hello 7\n'],
+    );
     assert.ok(inRange.events!.every((e) => e.timestamp! >= t0 && e.timestamp! <= t1 && /^\d{56}$/.test(e.eventId!)));
     const either = await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, startTime: t0, filterPattern: '?WARN ?"hello 7"' }));
-    assert.deepEqual(either.events!.map((e) => e.message!.split('\t')[3]), ['WARN careful 6\n', 'hello 7\n']);
+    assert.deepEqual(
+      either.events!.map((e) => e.message!.split('\t')[3]),
+      ['WARN careful 6\n', 'hello 7\n'],
+    );
     const without = await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, startTime: t0, filterPattern: 'hello -"hello 7"' }));
-    assert.deepEqual(without.events!.map((e) => e.message!.split('\t')[3]), ['hello 6\n']);
+    assert.deepEqual(
+      without.events!.map((e) => e.message!.split('\t')[3]),
+      ['hello 6\n'],
+    );
     const regex = await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, startTime: t0, filterPattern: '%hello [67]%' }));
     assert.equal(regex.events!.length, 2);
 
@@ -149,36 +188,94 @@ describe('reading events with the SDK', () => {
       paged.push(...page.events!.map((e) => e.eventId!));
       nextToken = page.nextToken;
     } while (nextToken);
-    assert.deepEqual(paged, everything.map((e) => e.eventId));
+    assert.deepEqual(
+      paged,
+      everything.map((e) => e.eventId),
+    );
     const sorted = [...everything].sort((a, b) => a.timestamp! - b.timestamp!);
-    assert.deepEqual(everything.map((e) => e.eventId), sorted.map((e) => e.eventId));
+    assert.deepEqual(
+      everything.map((e) => e.eventId),
+      sorted.map((e) => e.eventId),
+    );
     const newestFirst = await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, startFromHead: false, limit: 3 }));
-    assert.deepEqual(newestFirst.events!.map((e) => e.eventId), everything.slice(-3).reverse().map((e) => e.eventId));
+    assert.deepEqual(
+      newestFirst.events!.map((e) => e.eventId),
+      everything
+        .slice(-3)
+        .reverse()
+        .map((e) => e.eventId),
+    );
 
     const today = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
     const byPrefix = await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, logStreamNamePrefix: `${today}/[1]` }));
-    assert.deepEqual(byPrefix.events!.filter((e) => /hello/.test(e.message!)).map((e) => e.message!.split('\t')[3]), ['hello 5\n']);
+    assert.deepEqual(
+      byPrefix.events!.filter((e) => /hello/.test(e.message!)).map((e) => e.message!.split('\t')[3]),
+      ['hello 5\n'],
+    );
   });
 
-  test('errors in CloudWatch Logs\' words', async () => {
+  test("errors in CloudWatch Logs' words", async () => {
     const missing = '/aws/lambda/no-such-function';
-    await refused(logs.send(new FilterLogEventsCommand({ logGroupName: missing })), 'ResourceNotFoundException', 400, 'The specified log group does not exist.');
-    await refused(logs.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: 'no/such/stream' })), 'ResourceNotFoundException', 400,
-      'The specified log stream does not exist.');
-    await refused(logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, limit: 10001 })), 'InvalidParameterException', 400,
-      "1 validation error detected: Value '10001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 10000");
-    await refused(logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, nextToken: 'garbage' })), 'InvalidParameterException', 400,
-      'The specified nextToken is invalid.');
-    await refused(logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws', logGroupNamePattern: 'lambda' })), 'InvalidParameterException', 400,
-      'LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.');
-    await refused(logs.send(new DescribeLogStreamsCommand({ logGroupName: GROUP, logGroupIdentifier: GROUP })), 'ValidationException', 400,
-      'LogGroup name and LogGroup ARN are mutually exclusive parameters.');
-    await refused(logs.send(new DescribeLogStreamsCommand({ logGroupName: GROUP, orderBy: 'LastEventTime', logStreamNamePrefix: '2' })),
-      'InvalidParameterException', 400, 'Cannot order by LastEventTime with a logStreamNamePrefix.');
-    await refused(logs.send(new PutRetentionPolicyCommand({ logGroupName: GROUP, retentionInDays: 2 })), 'InvalidParameterException', 400,
-      /^1 validation error detected: Value '2' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: \[1, 3, 5,/);
-    const forged = new CloudWatchLogsClient({ endpoint: svc.endpoint, region: 'us-west-2', credentials: { ...ROOT, secretAccessKey: 'wrong' }, maxAttempts: 1 });
-    await refused(forged.send(new DescribeLogGroupsCommand({})), 'InvalidSignatureException', 400, /^The request signature we calculated does not match/);
+    await refused(
+      logs.send(new FilterLogEventsCommand({ logGroupName: missing })),
+      'ResourceNotFoundException',
+      400,
+      'The specified log group does not exist.',
+    );
+    await refused(
+      logs.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: 'no/such/stream' })),
+      'ResourceNotFoundException',
+      400,
+      'The specified log stream does not exist.',
+    );
+    await refused(
+      logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, limit: 10001 })),
+      'InvalidParameterException',
+      400,
+      "1 validation error detected: Value '10001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 10000",
+    );
+    await refused(
+      logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, nextToken: 'garbage' })),
+      'InvalidParameterException',
+      400,
+      'The specified nextToken is invalid.',
+    );
+    await refused(
+      logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws', logGroupNamePattern: 'lambda' })),
+      'InvalidParameterException',
+      400,
+      'LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.',
+    );
+    await refused(
+      logs.send(new DescribeLogStreamsCommand({ logGroupName: GROUP, logGroupIdentifier: GROUP })),
+      'ValidationException',
+      400,
+      'LogGroup name and LogGroup ARN are mutually exclusive parameters.',
+    );
+    await refused(
+      logs.send(new DescribeLogStreamsCommand({ logGroupName: GROUP, orderBy: 'LastEventTime', logStreamNamePrefix: '2' })),
+      'InvalidParameterException',
+      400,
+      'Cannot order by LastEventTime with a logStreamNamePrefix.',
+    );
+    await refused(
+      logs.send(new PutRetentionPolicyCommand({ logGroupName: GROUP, retentionInDays: 2 })),
+      'InvalidParameterException',
+      400,
+      /^1 validation error detected: Value '2' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: \[1, 3, 5,/,
+    );
+    const forged = new CloudWatchLogsClient({
+      endpoint: svc.endpoint,
+      region: 'us-west-2',
+      credentials: { ...ROOT, secretAccessKey: 'wrong' },
+      maxAttempts: 1,
+    });
+    await refused(
+      forged.send(new DescribeLogGroupsCommand({})),
+      'InvalidSignatureException',
+      400,
+      /^The request signature we calculated does not match/,
+    );
     forged.destroy();
   });
 });
@@ -192,14 +289,22 @@ describe('log groups: retention and deletion', () => {
     const first = await logs.send(new DescribeLogGroupsCommand({ limit: 1 }));
     const second = await logs.send(new DescribeLogGroupsCommand({ limit: 1, nextToken: first.nextToken }));
     assert.equal(second.nextToken, undefined);
-    assert.deepEqual([...first.logGroups!, ...second.logGroups!].map((g) => [g.logGroupName, g.retentionInDays]),
-      [[GROUP, 7], ['/aws/lambda/other-function', undefined]]);
+    assert.deepEqual(
+      [...first.logGroups!, ...second.logGroups!].map((g) => [g.logGroupName, g.retentionInDays]),
+      [
+        [GROUP, 7],
+        ['/aws/lambda/other-function', undefined],
+      ],
+    );
     const byPattern = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePattern: 'other' }));
-    assert.deepEqual(byPattern.logGroups!.map((g) => g.logGroupName), ['/aws/lambda/other-function']);
+    assert.deepEqual(
+      byPattern.logGroups!.map((g) => g.logGroupName),
+      ['/aws/lambda/other-function'],
+    );
     assert.equal(byPattern.logGroups![0]!.storedBytes, undefined);
   });
 
-  test('events past a group\'s retention go when it is set', async () => {
+  test("events past a group's retention go when it is set", async () => {
     const client = new pg.Client({ connectionString: svc.postgres.url });
     await client.connect();
     try {
@@ -215,45 +320,78 @@ describe('log groups: retention and deletion', () => {
     assert.ok(left.every((e) => e.timestamp! > Date.now() - 86400000));
   });
 
-  test('DeleteLogGroup removes the group and its events; the function\'s next lines make it again', async () => {
+  test("DeleteLogGroup removes the group and its events; the function's next lines make it again", async () => {
     await logs.send(new DeleteLogGroupCommand({ logGroupName: '/aws/lambda/other-function' }));
-    await refused(logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/other-function' })), 'ResourceNotFoundException', 400,
-      'The specified log group does not exist.');
-    await refused(logs.send(new DeleteLogGroupCommand({ logGroupName: '/aws/lambda/other-function' })), 'ResourceNotFoundException', 400,
-      'The specified log group does not exist.');
+    await refused(
+      logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/other-function' })),
+      'ResourceNotFoundException',
+      400,
+      'The specified log group does not exist.',
+    );
+    await refused(
+      logs.send(new DeleteLogGroupCommand({ logGroupName: '/aws/lambda/other-function' })),
+      'ResourceNotFoundException',
+      400,
+      'The specified log group does not exist.',
+    );
     await invoke(2, {}, 'other-function');
     const again = await allEvents('/aws/lambda/other-function');
-    assert.deepEqual(again.map((e) => e.message!.split(' ')[0]), ['START', 'END', 'REPORT']);
+    assert.deepEqual(
+      again.map((e) => e.message!.split(' ')[0]),
+      ['START', 'END', 'REPORT'],
+    );
     const [group] = (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/lambda/other' }))).logGroups!;
     assert.equal(group!.retentionInDays, 30);
   });
 });
 
 describe('IAM decides who reads which log group', () => {
-  test('a role allowed to filter one function\'s log group may do that and nothing else', async () => {
+  test("a role allowed to filter one function's log group may do that and nothing else", async () => {
     const config = { endpoint: svc.endpoint, region: 'us-west-2', credentials: ROOT, maxAttempts: 1 };
     const iam = new IAMClient(config);
     const sts = new STSClient(config);
-    await iam.send(new CreateRoleCommand({
-      RoleName: 'log-reader',
-      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' }] }),
-    }));
-    await iam.send(new PutRolePolicyCommand({
-      RoleName: 'log-reader',
-      PolicyName: 'read',
-      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:FilterLogEvents', Resource: `arn:aws:logs:*:*:log-group:${GROUP}:*` }] }),
-    }));
-    const c = (await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/log-reader', RoleSessionName: 'reader' }))).Credentials!;
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'log-reader',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'log-reader',
+        PolicyName: 'read',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'logs:FilterLogEvents', Resource: `arn:aws:logs:*:*:log-group:${GROUP}:*` }],
+        }),
+      }),
+    );
+    const c = (await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/log-reader', RoleSessionName: 'reader' })))
+      .Credentials!;
     iam.destroy();
     sts.destroy();
-    const reader = new CloudWatchLogsClient({ ...config, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });
+    const reader = new CloudWatchLogsClient({
+      ...config,
+      credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
+    });
     try {
       assert.ok((await reader.send(new FilterLogEventsCommand({ logGroupName: GROUP }))).events!.length > 0);
       const who = 'arn:aws:sts::123456789012:assumed-role/log-reader/reader';
-      await refused(reader.send(new DescribeLogGroupsCommand({})), 'AccessDeniedException', 400,
-        `User: ${who} is not authorized to perform: logs:DescribeLogGroups on resource: arn:aws:logs:us-west-2:123456789012:log-group::log-stream: because no identity-based policy allows the logs:DescribeLogGroups action`);
-      await refused(reader.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/other-function' })), 'AccessDeniedException', 400,
-        `User: ${who} is not authorized to perform: logs:FilterLogEvents on resource: arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/other-function:log-stream: because no identity-based policy allows the logs:FilterLogEvents action`);
+      await refused(
+        reader.send(new DescribeLogGroupsCommand({})),
+        'AccessDeniedException',
+        400,
+        `User: ${who} is not authorized to perform: logs:DescribeLogGroups on resource: arn:aws:logs:us-west-2:123456789012:log-group::log-stream: because no identity-based policy allows the logs:DescribeLogGroups action`,
+      );
+      await refused(
+        reader.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/other-function' })),
+        'AccessDeniedException',
+        400,
+        `User: ${who} is not authorized to perform: logs:FilterLogEvents on resource: arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/other-function:log-stream: because no identity-based policy allows the logs:FilterLogEvents action`,
+      );
     } finally {
       reader.destroy();
     }
@@ -265,15 +403,35 @@ describe('the aws CLI', { skip: skipWithoutAwsCli }, () => {
     const r = await aws(svc.endpoint, ['logs', 'tail', GROUP, '--since', '1h']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
-    assert.ok(lines.some((l) => /^\S+ \d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32} START RequestId: /.test(l)), r.stdout);
-    assert.ok(lines.some((l) => /\tINFO\thello 1$/.test(l)), r.stdout);
-    assert.ok(lines.some((l) => / REPORT RequestId: /.test(l)), r.stdout);
+    assert.ok(
+      lines.some((l) => /^\S+ \d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32} START RequestId: /.test(l)),
+      r.stdout,
+    );
+    assert.ok(
+      lines.some((l) => /\tINFO\thello 1$/.test(l)),
+      r.stdout,
+    );
+    assert.ok(
+      lines.some((l) => / REPORT RequestId: /.test(l)),
+      r.stdout,
+    );
   });
 
   test('logs tail --follow shows lines as the function writes them', { timeout: 60_000 }, async () => {
     // Unbuffered, so that what the CLI prints reaches the pipe as it prints it, as on a terminal.
-    const env = { PYTHONUNBUFFERED: '1', PATH: process.env.PATH, HOME: process.env.HOME, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-west-2', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-    const tail = spawn(awsCli!, ['--endpoint-url', svc.endpoint, 'logs', 'tail', GROUP, '--follow', '--since', '1m', '--format', 'short'], { env });
+    const env = {
+      PYTHONUNBUFFERED: '1',
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_DEFAULT_REGION: 'us-west-2',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    };
+    const tail = spawn(awsCli!, ['--endpoint-url', svc.endpoint, 'logs', 'tail', GROUP, '--follow', '--since', '1m', '--format', 'short'], {
+      env,
+    });
     let out = '';
     tail.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
     try {
@@ -287,19 +445,47 @@ describe('the aws CLI', { skip: skipWithoutAwsCli }, () => {
   });
 
   test('filter-log-events, get-log-events and describe-log-streams', async () => {
-    const filtered = await aws(svc.endpoint, ['logs', 'filter-log-events', '--log-group-name', GROUP, '--filter-pattern', 'hello', '--page-size', '2']);
+    const filtered = await aws(svc.endpoint, [
+      'logs',
+      'filter-log-events',
+      '--log-group-name',
+      GROUP,
+      '--filter-pattern',
+      'hello',
+      '--page-size',
+      '2',
+    ]);
     assert.equal(filtered.code, 0, filtered.stderr);
     const events = JSON.parse(filtered.stdout).events as FilteredLogEvent[];
     const bySdk = (await logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, filterPattern: 'hello' }))).events!;
-    assert.deepEqual(events.map((e) => e.eventId), bySdk.map((e) => e.eventId));
+    assert.deepEqual(
+      events.map((e) => e.eventId),
+      bySdk.map((e) => e.eventId),
+    );
     assert.ok(events.length > 2);
 
-    const streams = await aws(svc.endpoint, ['logs', 'describe-log-streams', '--log-group-name', GROUP, '--order-by', 'LastEventTime', '--descending']);
+    const streams = await aws(svc.endpoint, [
+      'logs',
+      'describe-log-streams',
+      '--log-group-name',
+      GROUP,
+      '--order-by',
+      'LastEventTime',
+      '--descending',
+    ]);
     assert.equal(streams.code, 0, streams.stderr);
     const newest = JSON.parse(streams.stdout).logStreams[0].logStreamName as string;
     assert.match(newest, /^\d{4}\/\d{2}\/\d{2}\/\[(\$LATEST|\d+)\][0-9a-f]{32}$/);
 
-    const got = await aws(svc.endpoint, ['logs', 'get-log-events', '--log-group-name', GROUP, '--log-stream-name', newest, '--start-from-head']);
+    const got = await aws(svc.endpoint, [
+      'logs',
+      'get-log-events',
+      '--log-group-name',
+      GROUP,
+      '--log-stream-name',
+      newest,
+      '--start-from-head',
+    ]);
     assert.equal(got.code, 0, got.stderr);
     const body = JSON.parse(got.stdout);
     assert.ok(body.events.some((e: { message: string }) => e.message.startsWith('START RequestId: ')));
@@ -307,6 +493,9 @@ describe('the aws CLI', { skip: skipWithoutAwsCli }, () => {
 
     const missing = await aws(svc.endpoint, ['logs', 'filter-log-events', '--log-group-name', '/aws/lambda/nothing']);
     assert.equal(missing.code, 254);
-    assert.match(missing.stderr, /An error occurred \(ResourceNotFoundException\) when calling the FilterLogEvents operation: The specified log group does not exist\./);
+    assert.match(
+      missing.stderr,
+      /An error occurred \(ResourceNotFoundException\) when calling the FilterLogEvents operation: The specified log group does not exist\./,
+    );
   });
 });

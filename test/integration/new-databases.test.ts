@@ -46,7 +46,10 @@ test('an ordinary role reaches neither the login nor its password', async () => 
   try {
     await assert.rejects(bob.query('SELECT * FROM pglambda_enrollment.bridge'), /permission denied for schema pglambda_enrollment/);
     const sources = await bob.query(`SELECT prosrc FROM pg_proc WHERE proname = 'configure_aws_lambda'`);
-    assert.ok(sources.rows.every((r) => !/pglambda_my_db_cluster_/.test(r.prosrc)), 'no login in any function source');
+    assert.ok(
+      sources.rows.every((r) => !/pglambda_my_db_cluster_/.test(r.prosrc)),
+      'no login in any function source',
+    );
   } finally {
     await bob.end();
   }

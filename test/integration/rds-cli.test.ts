@@ -24,8 +24,18 @@ describe('RDS and STS through the aws CLI', { skip: skipWithoutAwsCli }, () => {
     assert.equal(role.code, 0, role.stderr);
     assert.equal(JSON.parse(role.stdout).Role.Arn, ROLE_ARN);
 
-    const added = await aws(svc.endpoint, ['rds', 'add-role-to-db-cluster', '--db-cluster-identifier', 'my-db-cluster', '--feature-name', 'Lambda',
-      '--role-arn', ROLE_ARN, '--region', 'us-west-2']);
+    const added = await aws(svc.endpoint, [
+      'rds',
+      'add-role-to-db-cluster',
+      '--db-cluster-identifier',
+      'my-db-cluster',
+      '--feature-name',
+      'Lambda',
+      '--role-arn',
+      ROLE_ARN,
+      '--region',
+      'us-west-2',
+    ]);
     assert.deepEqual([added.code, added.stdout.trim()], [0, ''], added.stderr);
 
     const described = await aws(svc.endpoint, ['rds', 'describe-db-clusters', '--db-cluster-identifier', 'my-db-cluster']);
@@ -37,14 +47,29 @@ describe('RDS and STS through the aws CLI', { skip: skipWithoutAwsCli }, () => {
   });
 
   test('errors print as RDS errors do, with exit status 254', async () => {
-    const again = await aws(svc.endpoint, ['rds', 'add-role-to-db-cluster', '--db-cluster-identifier', 'my-db-cluster', '--feature-name', 'Lambda',
-      '--role-arn', ROLE_ARN, '--region', 'us-west-2']);
+    const again = await aws(svc.endpoint, [
+      'rds',
+      'add-role-to-db-cluster',
+      '--db-cluster-identifier',
+      'my-db-cluster',
+      '--feature-name',
+      'Lambda',
+      '--role-arn',
+      ROLE_ARN,
+      '--region',
+      'us-west-2',
+    ]);
     assert.equal(again.code, 254);
-    assert.equal(again.stderr.trim(),
-      `An error occurred (DBClusterRoleAlreadyExists) when calling the AddRoleToDBCluster operation: Role ARN ${ROLE_ARN} is already associated with DB Cluster: my-db-cluster. Verify your role ARN and try again.`);
+    assert.equal(
+      again.stderr.trim(),
+      `An error occurred (DBClusterRoleAlreadyExists) when calling the AddRoleToDBCluster operation: Role ARN ${ROLE_ARN} is already associated with DB Cluster: my-db-cluster. Verify your role ARN and try again.`,
+    );
     const missing = await aws(svc.endpoint, ['rds', 'describe-db-clusters', '--db-cluster-identifier', 'nope']);
     assert.equal(missing.code, 254);
-    assert.equal(missing.stderr.trim(), 'An error occurred (DBClusterNotFoundFault) when calling the DescribeDBClusters operation: DBCluster nope not found.');
+    assert.equal(
+      missing.stderr.trim(),
+      'An error occurred (DBClusterNotFoundFault) when calling the DescribeDBClusters operation: DBCluster nope not found.',
+    );
   });
 
   test('sts get-caller-identity and assume-role', async () => {
@@ -55,12 +80,24 @@ describe('RDS and STS through the aws CLI', { skip: skipWithoutAwsCli }, () => {
     // The guide's role trusts RDS, not the caller.
     const denied = await aws(svc.endpoint, ['sts', 'assume-role', '--role-arn', ROLE_ARN, '--role-session-name', 'me']);
     assert.equal(denied.code, 254);
-    assert.equal(denied.stderr.trim(),
-      `An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:iam::123456789012:root is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}`);
+    assert.equal(
+      denied.stderr.trim(),
+      `An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:iam::123456789012:root is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}`,
+    );
 
-    const trustsAccount = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '123456789012' }, Action: 'sts:AssumeRole' }] });
+    const trustsAccount = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: '123456789012' }, Action: 'sts:AssumeRole' }],
+    });
     await aws(svc.endpoint, ['iam', 'create-role', '--role-name', 'cli-role', '--assume-role-policy-document', trustsAccount]);
-    const assumed = await aws(svc.endpoint, ['sts', 'assume-role', '--role-arn', 'arn:aws:iam::123456789012:role/cli-role', '--role-session-name', 'me']);
+    const assumed = await aws(svc.endpoint, [
+      'sts',
+      'assume-role',
+      '--role-arn',
+      'arn:aws:iam::123456789012:role/cli-role',
+      '--role-session-name',
+      'me',
+    ]);
     assert.equal(assumed.code, 0, assumed.stderr);
     const out = JSON.parse(assumed.stdout);
     assert.equal(out.AssumedRoleUser.Arn, 'arn:aws:sts::123456789012:assumed-role/cli-role/me');

@@ -32,7 +32,12 @@ let rds: RDSClient;
 const clients: Array<{ destroy(): void }> = [];
 
 function rdsFor(region = 'us-west-2', accessKeyId = 'test', sessionToken?: string): RDSClient {
-  const client = new RDSClient({ endpoint: svc.endpoint, region, credentials: { accessKeyId, secretAccessKey: 'test', sessionToken }, maxAttempts: 1 });
+  const client = new RDSClient({
+    endpoint: svc.endpoint,
+    region,
+    credentials: { accessKeyId, secretAccessKey: 'test', sessionToken },
+    maxAttempts: 1,
+  });
   clients.push(client);
   return client;
 }
@@ -40,7 +45,12 @@ function rdsFor(region = 'us-west-2', accessKeyId = 'test', sessionToken?: strin
 before(async () => {
   svc = await startTestService({ grantAll: false, executionRole: false });
   db = new pg.Pool({ connectionString: svc.postgres.url });
-  iam = new IAMClient({ endpoint: svc.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  iam = new IAMClient({
+    endpoint: svc.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
   clients.push(iam);
   rds = rdsFor();
 });
@@ -50,11 +60,24 @@ after(async () => {
   await svc.close();
 });
 
-const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'rds.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
-const createRole = async (name: string) => (await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: TRUST }))).Role!.Arn!;
-const describe = async (id?: string, client = rds) => (await client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters!;
+const TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'rds.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+const createRole = async (name: string) =>
+  (await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: TRUST }))).Role!.Arn!;
+const describe = async (id?: string, client = rds) =>
+  (await client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters!;
 const create = (id: string, extra: Partial<CreateDBClusterCommandInput> = {}, client = rds) =>
-  client.send(new CreateDBClusterCommand({ DBClusterIdentifier: id, Engine: 'aurora-postgresql', MasterUsername: 'postgres', MasterUserPassword: 'secret-password', ...extra }));
+  client.send(
+    new CreateDBClusterCommand({
+      DBClusterIdentifier: id,
+      Engine: 'aurora-postgresql',
+      MasterUsername: 'postgres',
+      MasterUserPassword: 'secret-password',
+      ...extra,
+    }),
+  );
 /** `null` leaves FeatureName out. */
 const addRole = (id: string, roleArn: string, feature: string | null = 'Lambda') =>
   rds.send(new AddRoleToDBClusterCommand({ DBClusterIdentifier: id, RoleArn: roleArn, FeatureName: feature ?? undefined }));
@@ -97,27 +120,66 @@ test('CreateDBCluster records the cluster in the signed region and answers the D
 });
 
 test('CreateDBCluster refuses what RDS refuses, and engines other than aurora-postgresql', async () => {
-  await refused(create('bad--name'), 'InvalidParameterValue', 400,
-    'The parameter DBClusterIdentifier is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.');
+  await refused(
+    create('bad--name'),
+    'InvalidParameterValue',
+    400,
+    'The parameter DBClusterIdentifier is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.',
+  );
   await refused(create('1st'), 'InvalidParameterValue', 400, /is not a valid identifier/);
   await refused(create('ends-'), 'InvalidParameterValue', 400, /is not a valid identifier/);
-  await refused(create('mysql-one', { Engine: 'aurora-mysql' }), 'InvalidParameterValue', 400, 'pglambda supports only the aurora-postgresql engine, not aurora-mysql.');
-  await refused(create('no-user', { MasterUsername: undefined }), 'InvalidParameterValue', 400, 'The parameter MasterUsername must be provided and must not be blank.');
-  await refused(create('no-password', { MasterUserPassword: undefined }), 'InvalidParameterValue', 400, 'The parameter MasterUserPassword must be provided and must not be blank.');
-  await refused(create('short-password', { MasterUserPassword: 'short' }), 'InvalidParameterValue', 400,
-    'The parameter MasterUserPassword is not a valid password because it is shorter than 8 characters.');
+  await refused(
+    create('mysql-one', { Engine: 'aurora-mysql' }),
+    'InvalidParameterValue',
+    400,
+    'pglambda supports only the aurora-postgresql engine, not aurora-mysql.',
+  );
+  await refused(
+    create('no-user', { MasterUsername: undefined }),
+    'InvalidParameterValue',
+    400,
+    'The parameter MasterUsername must be provided and must not be blank.',
+  );
+  await refused(
+    create('no-password', { MasterUserPassword: undefined }),
+    'InvalidParameterValue',
+    400,
+    'The parameter MasterUserPassword must be provided and must not be blank.',
+  );
+  await refused(
+    create('short-password', { MasterUserPassword: 'short' }),
+    'InvalidParameterValue',
+    400,
+    'The parameter MasterUserPassword is not a valid password because it is shorter than 8 characters.',
+  );
   await create('managed-password', { MasterUserPassword: undefined, ManageMasterUserPassword: true });
-  await refused(rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: 'no-engine' } as CreateDBClusterCommandInput)),
-    'MissingParameter', 400, 'The request must contain the parameter Engine');
+  await refused(
+    rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: 'no-engine' } as CreateDBClusterCommandInput)),
+    'MissingParameter',
+    400,
+    'The request must contain the parameter Engine',
+  );
 });
 
 test('DescribeDBClusters filters and pages', async () => {
   for (const id of ['page-a', 'page-b', 'page-c']) await create(id);
-  const byFilter = await rds.send(new DescribeDBClustersCommand({ Filters: [{ Name: 'db-cluster-id', Values: ['page-a', `arn:aws:rds:us-west-2:${ACCT}:cluster:page-c`] }] }));
-  assert.deepEqual(byFilter.DBClusters!.map((c) => c.DBClusterIdentifier), ['page-a', 'page-c']);
+  const byFilter = await rds.send(
+    new DescribeDBClustersCommand({
+      Filters: [{ Name: 'db-cluster-id', Values: ['page-a', `arn:aws:rds:us-west-2:${ACCT}:cluster:page-c`] }],
+    }),
+  );
+  assert.deepEqual(
+    byFilter.DBClusters!.map((c) => c.DBClusterIdentifier),
+    ['page-a', 'page-c'],
+  );
   const engine = await rds.send(new DescribeDBClustersCommand({ Filters: [{ Name: 'engine', Values: ['aurora-mysql'] }] }));
   assert.deepEqual(engine.DBClusters, []);
-  await refused(rds.send(new DescribeDBClustersCommand({ Filters: [{ Name: 'bogus', Values: ['x'] }] })), 'InvalidParameterValue', 400, 'Unrecognized filter name: bogus');
+  await refused(
+    rds.send(new DescribeDBClustersCommand({ Filters: [{ Name: 'bogus', Values: ['x'] }] })),
+    'InvalidParameterValue',
+    400,
+    'Unrecognized filter name: bogus',
+  );
 
   const all = (await describe()).map((c) => c.DBClusterIdentifier);
   const seen: string[] = [];
@@ -128,23 +190,46 @@ test('DescribeDBClusters filters and pages', async () => {
     marker = page.Marker;
   } while (marker);
   assert.deepEqual(seen, all);
-  await refused(rds.send(new DescribeDBClustersCommand({ MaxRecords: 5 })), 'InvalidParameterValue', 400, 'Invalid value 5 for MaxRecords. Must be between 20 and 100.');
+  await refused(
+    rds.send(new DescribeDBClustersCommand({ MaxRecords: 5 })),
+    'InvalidParameterValue',
+    400,
+    'Invalid value 5 for MaxRecords. Must be between 20 and 100.',
+  );
 });
 
 test('DeleteDBCluster: SkipFinalSnapshot as RDS requires it; a cluster with an installed database stays', async () => {
   await create('doomed');
   const del = (input: { SkipFinalSnapshot?: boolean; FinalDBSnapshotIdentifier?: string }, id = 'doomed') =>
     rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: id, ...input }));
-  await refused(del({}), 'InvalidParameterCombination', 400, 'FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.');
-  await refused(del({ SkipFinalSnapshot: true, FinalDBSnapshotIdentifier: 'final' }), 'InvalidParameterCombination', 400,
-    'You cannot specify both FinalDBSnapshotIdentifier and SkipFinalSnapshot');
-  await refused(del({ FinalDBSnapshotIdentifier: 'final' }), 'InvalidParameterValue', 400, 'pglambda keeps no DB cluster snapshots: delete the cluster with SkipFinalSnapshot.');
+  await refused(
+    del({}),
+    'InvalidParameterCombination',
+    400,
+    'FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.',
+  );
+  await refused(
+    del({ SkipFinalSnapshot: true, FinalDBSnapshotIdentifier: 'final' }),
+    'InvalidParameterCombination',
+    400,
+    'You cannot specify both FinalDBSnapshotIdentifier and SkipFinalSnapshot',
+  );
+  await refused(
+    del({ FinalDBSnapshotIdentifier: 'final' }),
+    'InvalidParameterValue',
+    400,
+    'pglambda keeps no DB cluster snapshots: delete the cluster with SkipFinalSnapshot.',
+  );
   const out = (await del({ SkipFinalSnapshot: true })).DBCluster!;
   assert.deepEqual([out.DBClusterIdentifier, out.Status], ['doomed', 'deleting']);
   await refused(describe('doomed'), 'DBClusterNotFoundFault', 404, 'DBCluster doomed not found.');
   await refused(del({ SkipFinalSnapshot: true }), 'DBClusterNotFoundFault', 404, 'DBCluster doomed not found.');
-  await refused(del({ SkipFinalSnapshot: true }, 'my-db-cluster'), 'InvalidDBClusterStateFault', 400,
-    'Cluster cannot be deleted, it still contains DB instances in non-deleting state.');
+  await refused(
+    del({ SkipFinalSnapshot: true }, 'my-db-cluster'),
+    'InvalidDBClusterStateFault',
+    400,
+    'Cluster cannot be deleted, it still contains DB instances in non-deleting state.',
+  );
 });
 
 test('AddRoleToDBCluster associates an existing role ACTIVE for a feature; RemoveRoleFromDBCluster takes it away', async () => {
@@ -156,15 +241,32 @@ test('AddRoleToDBCluster associates an existing role ACTIVE for a feature; Remov
   assert.equal(await store.roleForFeature(ACCT, 'us-east-1', 'my-db-cluster', 'Lambda'), undefined);
   assert.equal(await store.roleForFeature(ACCT, 'us-west-2', 'my-db-cluster', 's3Import'), undefined);
 
-  await refused(addRole('my-db-cluster', role), 'DBClusterRoleAlreadyExistsFault', 400,
-    `Role ARN ${role} is already associated with DB Cluster: my-db-cluster. Verify your role ARN and try again.`);
-  await refused(addRole('my-db-cluster', role, 's3Import'), 'DBClusterRoleAlreadyExistsFault', 400, /is already associated with DB Cluster: my-db-cluster/);
+  await refused(
+    addRole('my-db-cluster', role),
+    'DBClusterRoleAlreadyExistsFault',
+    400,
+    `Role ARN ${role} is already associated with DB Cluster: my-db-cluster. Verify your role ARN and try again.`,
+  );
+  await refused(
+    addRole('my-db-cluster', role, 's3Import'),
+    'DBClusterRoleAlreadyExistsFault',
+    400,
+    /is already associated with DB Cluster: my-db-cluster/,
+  );
   const second = await createRole('second-lambda-role');
-  await refused(addRole('my-db-cluster', second), 'DBClusterRoleAlreadyExistsFault', 400,
-    'A role is already associated with DB Cluster: my-db-cluster for feature Lambda. Remove it first, or verify your feature name and try again.');
+  await refused(
+    addRole('my-db-cluster', second),
+    'DBClusterRoleAlreadyExistsFault',
+    400,
+    'A role is already associated with DB Cluster: my-db-cluster for feature Lambda. Remove it first, or verify your feature name and try again.',
+  );
 
-  await refused(removeRole('my-db-cluster', role, 's3Import'), 'DBClusterRoleNotFoundFault', 404,
-    `Role ARN ${role} cannot be found for DB Cluster: my-db-cluster. Verify your role ARN and try again.`);
+  await refused(
+    removeRole('my-db-cluster', role, 's3Import'),
+    'DBClusterRoleNotFoundFault',
+    404,
+    `Role ARN ${role} cannot be found for DB Cluster: my-db-cluster. Verify your role ARN and try again.`,
+  );
   await removeRole('my-db-cluster', role);
   assert.deepEqual((await describe('my-db-cluster'))[0]!.AssociatedRoles, []);
   assert.equal(await store.roleForFeature(ACCT, 'us-west-2', 'my-db-cluster', 'Lambda'), undefined);
@@ -175,22 +277,43 @@ test('AddRoleToDBCluster associates an existing role ACTIVE for a feature; Remov
 test('AddRoleToDBCluster refuses what RDS refuses', async () => {
   const role = await createRole('refusals-role');
   await refused(addRole('nope', role), 'DBClusterNotFoundFault', 404, 'DBCluster nope not found.');
-  await refused(addRole('my-db-cluster', role, null), 'InvalidParameterValue', 400,
-    'The feature-name parameter must be provided with the current operation for the Aurora (PostgreSQL) engine.');
-  await refused(addRole('my-db-cluster', role, 'Telepathy'), 'InvalidParameterValue', 400,
-    'The feature-name parameter value Telepathy is not supported for the Aurora (PostgreSQL) engine.');
+  await refused(
+    addRole('my-db-cluster', role, null),
+    'InvalidParameterValue',
+    400,
+    'The feature-name parameter must be provided with the current operation for the Aurora (PostgreSQL) engine.',
+  );
+  await refused(
+    addRole('my-db-cluster', role, 'Telepathy'),
+    'InvalidParameterValue',
+    400,
+    'The feature-name parameter value Telepathy is not supported for the Aurora (PostgreSQL) engine.',
+  );
   const missing = `arn:aws:iam::${ACCT}:role/no-such-role`;
-  await refused(addRole('my-db-cluster', missing), 'InvalidParameterValue', 400,
-    'IAM role ARN value is invalid or does not include the required permissions for: Lambda');
-  await refused(addRole('my-db-cluster', 'arn:aws:iam::123456789012:user/someone'), 'ValidationError', 400, /at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern/);
+  await refused(
+    addRole('my-db-cluster', missing),
+    'InvalidParameterValue',
+    400,
+    'IAM role ARN value is invalid or does not include the required permissions for: Lambda',
+  );
+  await refused(
+    addRole('my-db-cluster', 'arn:aws:iam::123456789012:user/someone'),
+    'ValidationError',
+    400,
+    /at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern/,
+  );
 });
 
 test('at most five roles per cluster', async () => {
   await create('busy');
   const features = ['Lambda', 's3Import', 's3Export', 'SageMaker', 'Comprehend'];
   for (const [i, f] of features.entries()) await addRole('busy', await createRole(`busy-${i}`), f);
-  await refused(addRole('busy', await createRole('busy-5'), 'Bedrock'), 'DBClusterRoleQuotaExceededFault', 400,
-    'You have reached the maximum of 5 IAM roles associated with DB Cluster: busy.');
+  await refused(
+    addRole('busy', await createRole('busy-5'), 'Bedrock'),
+    'DBClusterRoleQuotaExceededFault',
+    400,
+    'You have reached the maximum of 5 IAM roles associated with DB Cluster: busy.',
+  );
   assert.equal((await describe('busy'))[0]!.AssociatedRoles!.length, 5);
 });
 
@@ -198,8 +321,12 @@ test("IAM's DeleteRole refuses a role associated with a cluster, until the assoc
   const role = await createRole('guarded-role');
   await create('guarded');
   await addRole('guarded', role);
-  await refused(iam.send(new DeleteRoleCommand({ RoleName: 'guarded-role' })), 'DeleteConflictException', 409,
-    'Cannot delete entity, must remove role from DB cluster guarded first.');
+  await refused(
+    iam.send(new DeleteRoleCommand({ RoleName: 'guarded-role' })),
+    'DeleteConflictException',
+    409,
+    'Cannot delete entity, must remove role from DB cluster guarded first.',
+  );
   await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: 'guarded', SkipFinalSnapshot: true }));
   await iam.send(new DeleteRoleCommand({ RoleName: 'guarded-role' }));
 });
@@ -210,30 +337,52 @@ test('a request signed with an expired session is refused with ExpiredToken', as
      values ('ASIARDSEXPIRED000000', $1, $2, 'AROAEXAMPLEEXAMPLE00', 'old', now() - interval '1 minute', 'test', 'token')`,
     [ACCT, `arn:aws:iam::${ACCT}:role/whatever`],
   );
-  await refused(describe(undefined, rdsFor('us-west-2', 'ASIARDSEXPIRED000000', 'token')), 'ExpiredToken', 403, 'The security token included in the request is expired');
+  await refused(
+    describe(undefined, rdsFor('us-west-2', 'ASIARDSEXPIRED000000', 'token')),
+    'ExpiredToken',
+    403,
+    'The security token included in the request is expired',
+  );
 });
 
 test('a role session issues and retires bridge logins only when allowed rds:ModifyDBCluster on the cluster; root always may', async () => {
   const cluster = `arn:aws:rds:us-west-2:${ACCT}:cluster:login-test`;
-  const sts = new STSClient({ endpoint: svc.endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  const sts = new STSClient({
+    endpoint: svc.endpoint,
+    region: 'us-west-2',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
   clients.push(sts);
   const sessionOf = async (name: string, allowed?: string) => {
-    await iam.send(new CreateRoleCommand({
-      RoleName: name,
-      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'sts:AssumeRole' }] }),
-    }));
-    if (allowed) {
-      await iam.send(new PutRolePolicyCommand({
+    await iam.send(
+      new CreateRoleCommand({
         RoleName: name,
-        PolicyName: 'rds',
-        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: allowed, Resource: cluster }] }),
-      }));
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    );
+    if (allowed) {
+      await iam.send(
+        new PutRolePolicyCommand({
+          RoleName: name,
+          PolicyName: 'rds',
+          PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: allowed, Resource: cluster }] }),
+        }),
+      );
     }
-    const c = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCT}:role/${name}`, RoleSessionName: 'cli' }))).Credentials!;
+    const c = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCT}:role/${name}`, RoleSessionName: 'cli' })))
+      .Credentials!;
     return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
   };
   const routes = `${svc.endpoint}/_pglambda/clusters/login-test`;
-  const sign = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => ({ service: 'pglambda', region: 'us-west-2', credentials });
+  const sign = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => ({
+    service: 'pglambda',
+    region: 'us-west-2',
+    credentials,
+  });
   const issue = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) =>
     signedFetch(new URL(`${routes}/bridge-login`), { ...sign(credentials), method: 'POST', body: '{}' });
 
@@ -243,7 +392,10 @@ test('a role session issues and retires bridge logins only when allowed rds:Modi
 
   const bystander = await sessionOf('cluster-bystander', 'rds:DescribeDBClusters');
   const who = `arn:aws:sts::${ACCT}:assumed-role/cluster-bystander/cli`;
-  for (const r of [await issue(bystander), await signedFetch(new URL(`${routes}/bridge-logins/${login}`), { ...sign(bystander), method: 'DELETE' })]) {
+  for (const r of [
+    await issue(bystander),
+    await signedFetch(new URL(`${routes}/bridge-logins/${login}`), { ...sign(bystander), method: 'DELETE' }),
+  ]) {
     assert.equal(r.status, 403);
     assert.equal(r.headers.get('x-amzn-errortype'), 'AccessDeniedException');
     assert.deepEqual(await r.json(), {

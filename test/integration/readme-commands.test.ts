@@ -15,8 +15,9 @@ import { startTestService, type TestService } from '../helpers/service.js';
 const run = promisify(execFile);
 
 /** The commands of README.md's shell blocks, continuation lines joined. */
-const readmeCommands = [...readFileSync('README.md', 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)]
-  .flatMap((m) => m[1]!.replace(/\\\n\s*/g, '').split('\n'));
+const readmeCommands = [...readFileSync('README.md', 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) =>
+  m[1]!.replace(/\\\n\s*/g, '').split('\n'),
+);
 const invokes = readmeCommands.filter((c) => c.startsWith('aws lambda invoke --function-name hello '));
 
 interface Cli {
@@ -62,7 +63,10 @@ after(async () => {
 
 for (const major of [1, 2]) {
   const cli = available.find((c) => c.major === major);
-  test(`the README has an invoke that the aws CLI v${major} runs`, { timeout: 60_000, skip: cli ? false : `no aws CLI v${major} on this machine` }, async () => {
+  test(`the README has an invoke that the aws CLI v${major} runs`, {
+    timeout: 60_000,
+    skip: cli ? false : `no aws CLI v${major} on this machine`,
+  }, async () => {
     assert.ok(invokes.length > 0, 'the README shows aws lambda invoke');
     const outcomes: string[] = [];
     for (const line of invokes) {
@@ -70,10 +74,20 @@ for (const major of [1, 2]) {
       const command = line.replace(/^aws /, `${cli!.path} ${cli!.readsEndpointVariable ? '' : `--endpoint-url ${svc.endpoint} `}`);
       // As after pasting the exports `pglambda up` prints.
       const env = {
-        PATH: process.env.PATH, HOME: process.env.HOME, AWS_ENDPOINT_URL: svc.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_DEFAULT_REGION: 'us-west-2', AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        AWS_ENDPOINT_URL: svc.endpoint,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_DEFAULT_REGION: 'us-west-2',
+        AWS_PAGER: '',
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
       };
-      const ran = await run('sh', ['-c', command], { cwd, env }).then(() => 'ran', (e: { stderr: string }) => e.stderr.trim());
+      const ran = await run('sh', ['-c', command], { cwd, env }).then(
+        () => 'ran',
+        (e: { stderr: string }) => e.stderr.trim(),
+      );
       const out = await readFile(join(cwd, 'out.json'), 'utf8').catch(() => '');
       if (ran === 'ran' && out === '{"hi":{"a":1}}') return;
       outcomes.push(`${line}\n  → ${ran}, out.json ${out || 'missing'}`);

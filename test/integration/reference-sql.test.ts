@@ -23,15 +23,23 @@ describe('the reference, verbatim, on the embedded PostgreSQL 18', { skip: skipW
   });
 
   test('the error example, against a function that throws', { timeout: 30_000 }, async () => {
-    await svc.client.send(new UpdateFunctionCodeCommand({
-      FunctionName: 'my-function',
-      ZipFile: await zipFiles({ 'index.mjs': 'export const handler = async () => { throw new Error("Error details string"); };' }),
-    }));
-    const r = await psql(svc.postgres.superuserUrl, String.raw`
+    await svc.client.send(
+      new UpdateFunctionCodeCommand({
+        FunctionName: 'my-function',
+        ZipFile: await zipFiles({ 'index.mjs': 'export const handler = async () => { throw new Error("Error details string"); };' }),
+      }),
+    );
+    const r = await psql(
+      svc.postgres.superuserUrl,
+      String.raw`
 SELECT aws_commons.create_lambda_function_arn('my-function', 'us-west-2') AS aws_lambda_arn_1 \gset
 SELECT * FROM aws_lambda.invoke(:'aws_lambda_arn_1', '{"body": "Hello from Postgres!"}'::json);
-\echo after`);
-    assert.match(r.stderr, /^ERROR: {2}lambda invocation failed\nDETAIL: {2}"arn:aws:lambda:us-west-2:123456789012:function:my-function" returned error "Unhandled", details: "{"errorType":"Error","errorMessage":"Error details string","trace":\[.*\]}"\.\n/s);
+\echo after`,
+    );
+    assert.match(
+      r.stderr,
+      /^ERROR: {2}lambda invocation failed\nDETAIL: {2}"arn:aws:lambda:us-west-2:123456789012:function:my-function" returned error "Unhandled", details: "{"errorType":"Error","errorMessage":"Error details string","trace":\[.*\]}"\.\n/s,
+    );
     assert.equal(r.stdout, 'after\n', 'the session goes on');
   });
 });

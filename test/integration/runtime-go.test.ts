@@ -34,8 +34,11 @@ before(async () => {
   const env = { ...process.env, CGO_ENABLED: '0', GOCACHE: join(scratch, 'cache'), GOPATH: join(scratch, 'gopath'), GOFLAGS: '' };
   await run('go', ['build', '-o', join(scratch, 'bootstrap'), resolve('test/fixtures/go-bootstrap/main.go')], { env });
   svc = await startTestService();
-  await svc.createFunction('go-fn', { bootstrap: { content: await readFile(join(scratch, 'bootstrap')), mode: 0o755 } },
-    { Runtime: 'provided.al2023', Handler: 'bootstrap', MemorySize: 128, Timeout: 2 });
+  await svc.createFunction(
+    'go-fn',
+    { bootstrap: { content: await readFile(join(scratch, 'bootstrap')), mode: 0o755 } },
+    { Runtime: 'provided.al2023', Handler: 'bootstrap', MemorySize: 128, Timeout: 2 },
+  );
 });
 after(async () => {
   await svc?.close();
@@ -43,8 +46,14 @@ after(async () => {
 });
 
 const invoke = async (payload: unknown) => {
-  const r = await svc.client.send(new InvokeCommand({ FunctionName: 'go-fn', LogType: 'Tail', Payload: Buffer.from(JSON.stringify(payload)) }));
-  return { error: r.FunctionError, body: JSON.parse(Buffer.from(r.Payload!).toString()), log: Buffer.from(r.LogResult ?? '', 'base64').toString() };
+  const r = await svc.client.send(
+    new InvokeCommand({ FunctionName: 'go-fn', LogType: 'Tail', Payload: Buffer.from(JSON.stringify(payload)) }),
+  );
+  return {
+    error: r.FunctionError,
+    body: JSON.parse(Buffer.from(r.Payload!).toString()),
+    log: Buffer.from(r.LogResult ?? '', 'base64').toString(),
+  };
 };
 
 test('runs at 128 MB and answers', T, async () => {

@@ -41,11 +41,17 @@ function clientsFor(credentials: Credentials, extra: { systemClockOffset?: numbe
 }
 
 async function assumedSession(): Promise<Required<Credentials>> {
-  await ensureRole(svc.endpoint, 'signer', JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' }],
-  }));
-  const out = await clientsFor(ROOT).sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/signer', RoleSessionName: 'sig' }));
+  await ensureRole(
+    svc.endpoint,
+    'signer',
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' }],
+    }),
+  );
+  const out = await clientsFor(ROOT).sts.send(
+    new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/signer', RoleSessionName: 'sig' }),
+  );
   const c = out.Credentials!;
   return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
 }
@@ -74,23 +80,48 @@ test('a key nobody issued: UnrecognizedClientException from Lambda, InvalidClien
 
 test("an STS session's key works with its own secret and token, and with nothing else", async () => {
   const session = await assumedSession();
-  assert.equal((await clientsFor(session).sts.send(new GetCallerIdentityCommand({}))).Arn, 'arn:aws:sts::123456789012:assumed-role/signer/sig');
+  assert.equal(
+    (await clientsFor(session).sts.send(new GetCallerIdentityCommand({}))).Arn,
+    'arn:aws:sts::123456789012:assumed-role/signer/sig',
+  );
   // Authenticated, then authorized: the role may do nothing in Lambda.
-  await refused(clientsFor(session).lambda.send(new ListFunctionsCommand({})), 'AccessDeniedException', 403, /^User: arn:aws:sts::123456789012:assumed-role\/signer\/sig is not authorized/);
+  await refused(
+    clientsFor(session).lambda.send(new ListFunctionsCommand({})),
+    'AccessDeniedException',
+    403,
+    /^User: arn:aws:sts::123456789012:assumed-role\/signer\/sig is not authorized/,
+  );
   const { sessionToken: _, ...withoutToken } = session;
   await refused(clientsFor(withoutToken).lambda.send(new ListFunctionsCommand({})), 'UnrecognizedClientException', 403, INVALID_TOKEN);
-  await refused(clientsFor({ ...session, sessionToken: 'another-token' }).sts.send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403, INVALID_TOKEN);
-  await refused(clientsFor({ ...session, secretAccessKey: 'x'.repeat(40) }).lambda.send(new GetFunctionCommand({ FunctionName: 'nope' })),
-    'InvalidSignatureException', 403, BAD_SIGNATURE);
+  await refused(
+    clientsFor({ ...session, sessionToken: 'another-token' }).sts.send(new GetCallerIdentityCommand({})),
+    'InvalidClientTokenId',
+    403,
+    INVALID_TOKEN,
+  );
+  await refused(
+    clientsFor({ ...session, secretAccessKey: 'x'.repeat(40) }).lambda.send(new GetFunctionCommand({ FunctionName: 'nope' })),
+    'InvalidSignatureException',
+    403,
+    BAD_SIGNATURE,
+  );
 });
 
 test('a clock 10 minutes off: Lambda refuses (5 minutes allowed), STS accepts (15 minutes)', async () => {
   const { lambda, sts } = clientsFor(ROOT, { systemClockOffset: -10 * 60_000 });
-  await refused(lambda.send(new ListFunctionsCommand({})), 'InvalidSignatureException', 403,
-    /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/);
+  await refused(
+    lambda.send(new ListFunctionsCommand({})),
+    'InvalidSignatureException',
+    403,
+    /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/,
+  );
   assert.equal((await sts.send(new GetCallerIdentityCommand({}))).Account, '123456789012');
-  await refused(clientsFor(ROOT, { systemClockOffset: -20 * 60_000 }).sts.send(new GetCallerIdentityCommand({})), 'SignatureDoesNotMatch', 403,
-    /^Signature expired: .* - 15 min\.\)$/);
+  await refused(
+    clientsFor(ROOT, { systemClockOffset: -20 * 60_000 }).sts.send(new GetCallerIdentityCommand({})),
+    'SignatureDoesNotMatch',
+    403,
+    /^Signature expired: .* - 15 min\.\)$/,
+  );
 });
 
 test('an unsigned request: 403 MissingAuthenticationToken, in JSON for Lambda and XML for the query services', async () => {
@@ -104,8 +135,10 @@ test('an unsigned request: 403 MissingAuthenticationToken, in JSON for Lambda an
     body: 'Action=GetCallerIdentity&Version=2011-06-15',
   });
   assert.equal(sts.status, 403);
-  assert.match(await sts.text(),
-    /^<ErrorResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>MissingAuthenticationToken<\/Code><Message>Request is missing Authentication Token<\/Message><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/);
+  assert.match(
+    await sts.text(),
+    /^<ErrorResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>MissingAuthenticationToken<\/Code><Message>Request is missing Authentication Token<\/Message><\/Error><RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/,
+  );
 });
 
 test('an Authorization header without its signature: IncompleteSignature (400) from the query services', async () => {
@@ -118,22 +151,30 @@ test('an Authorization header without its signature: IncompleteSignature (400) f
   assert.equal(r.status, 400);
   const body = (await r.text()).replaceAll('&apos;', "'");
   assert.match(body, /<Code>IncompleteSignature<\/Code>/);
-  assert.ok(body.includes(`<Message>Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization=${authorization}</Message>`), body);
+  assert.ok(
+    body.includes(
+      `<Message>Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization=${authorization}</Message>`,
+    ),
+    body,
+  );
 });
 
 test('a presigned STS GetCallerIdentity URL (what IAM-based logins send) is verified too', async () => {
   const session = await assumedSession();
   const url = new URL(svc.endpoint);
   const signer = new SignatureV4({ credentials: session, region: 'us-east-1', service: 'sts', sha256: Hash.bind(null, 'sha256') });
-  const presigned = await signer.presign({
-    method: 'GET',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
-    headers: { host: url.host },
-  }, { expiresIn: 60 });
+  const presigned = await signer.presign(
+    {
+      method: 'GET',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/',
+      query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
+      headers: { host: url.host },
+    },
+    { expiresIn: 60 },
+  );
   const query = new URLSearchParams(presigned.query as Record<string, string>);
   const ok = await fetch(`${svc.endpoint}/?${query}`);
   assert.equal(ok.status, 200);
@@ -146,8 +187,18 @@ test('a presigned STS GetCallerIdentity URL (what IAM-based logins send) is veri
 
 test('with verification off, a request is its access key, whatever secret signed it', async () => {
   const lenient = await startTestService({ verifySignatures: false });
-  const lambda = new LambdaClient({ endpoint: lenient.endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'anything' }, maxAttempts: 1 });
-  const sts = new STSClient({ endpoint: lenient.endpoint, region: 'us-west-2', credentials: { accessKeyId: '111122223333', secretAccessKey: 'anything' }, maxAttempts: 1 });
+  const lambda = new LambdaClient({
+    endpoint: lenient.endpoint,
+    region: 'us-west-2',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'anything' },
+    maxAttempts: 1,
+  });
+  const sts = new STSClient({
+    endpoint: lenient.endpoint,
+    region: 'us-west-2',
+    credentials: { accessKeyId: '111122223333', secretAccessKey: 'anything' },
+    maxAttempts: 1,
+  });
   try {
     assert.equal((await lambda.send(new ListFunctionsCommand({}))).$metadata.httpStatusCode, 200);
     assert.equal((await sts.send(new GetCallerIdentityCommand({}))).Account, '111122223333');

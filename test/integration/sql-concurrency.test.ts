@@ -16,13 +16,17 @@ let sessions: Session[] = [];
 
 before(async () => {
   svc = await startTestService({ examples: true });
-  await svc.createFunction('echo-slowly', {
-    'index.mjs': `export const handler = async (e) => {
+  await svc.createFunction(
+    'echo-slowly',
+    {
+      'index.mjs': `export const handler = async (e) => {
       const start = Date.now();
       await new Promise((r) => setTimeout(r, ${SLEEP_MS}));
       return { n: e.n, pid: process.pid, start, end: Date.now() };
     };`,
-  }, { Timeout: 10 });
+    },
+    { Timeout: 10 },
+  );
   sessions = await Promise.all(Array.from({ length: SESSIONS }, () => connect(svc.postgres.superuserUrl)));
   await Promise.all(sessions.map((s) => s.query('SET aws_lambda.request_timeout_ms = 30000')));
 });
@@ -40,7 +44,15 @@ interface Run {
 
 /** The most handler runs under way at one moment. */
 function mostAtOnce(runs: Run[]): number {
-  const edges = runs.flatMap((r) => [[r.start, 1], [r.end, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const edges = runs
+    .flatMap(
+      (r) =>
+        [
+          [r.start, 1],
+          [r.end, -1],
+        ] as const,
+    )
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let now = 0;
   let most = 0;
   for (const [, step] of edges) most = Math.max(most, (now += step));
@@ -76,6 +88,8 @@ test(`${SESSIONS} sessions invoking at once each get their own answer`, { timeou
   // Again, warm, on the same bridge connections: still each its own answer.
   const second = await round(1000);
   second.forEach((r, i) => assert.equal(r.payload.n, 1000 + i));
-  const backends = await sessions[0]!.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND usename = 'postgres'`);
+  const backends = await sessions[0]!.query(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND usename = 'postgres'`,
+  );
   assert.ok(backends.rows[0].n >= SESSIONS, 'all sessions are still there');
 });

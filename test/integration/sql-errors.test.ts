@@ -30,13 +30,21 @@ let s: Session;
 before(async () => {
   svc = await startTestService({ examples: true });
   await Promise.all([
-    svc.createFunction('sleeper', {
-      'index.mjs': 'export const handler = async (e) => { await new Promise((r) => setTimeout(r, e.ms ?? 0)); return e; };',
-    }, { Timeout: 10 }),
+    svc.createFunction(
+      'sleeper',
+      {
+        'index.mjs': 'export const handler = async (e) => { await new Promise((r) => setTimeout(r, e.ms ?? 0)); return e; };',
+      },
+      { Timeout: 10 },
+    ),
     svc.createFunction('thrower', { 'index.mjs': 'export const handler = async () => { throw new Error("Error details string"); };' }),
-    svc.createFunction('slowpoke', {
-      'index.mjs': 'export const handler = async () => { await new Promise((r) => setTimeout(r, 3000)); return "late"; };',
-    }, { Timeout: 1 }),
+    svc.createFunction(
+      'slowpoke',
+      {
+        'index.mjs': 'export const handler = async () => { await new Promise((r) => setTimeout(r, 3000)); return "late"; };',
+      },
+      { Timeout: 1 },
+    ),
     svc.createFunction('crasher', { 'index.js': 'exports.handler = async () => { process.exit(1); };' }),
   ]);
   s = await connect(svc.postgres.superuserUrl);
@@ -79,7 +87,11 @@ test('a malformed function name or ARN is refused before any call (22023)', T, a
     'my function',
     'x'.repeat(65),
   ]) {
-    await fails(`SELECT * FROM aws_lambda.invoke('${name}', '{}'::json)`, { code: '22023', message: `invalid function_name "${name}"`, hint });
+    await fails(`SELECT * FROM aws_lambda.invoke('${name}', '{}'::json)`, {
+      code: '22023',
+      message: `invalid function_name "${name}"`,
+      hint,
+    });
   }
   // Caught in SQL: an empty name, and a composite literal that is not one.
   await fails(`SELECT * FROM aws_lambda.invoke('', '{}'::json)`, { code: '22023', message: 'function_name must not be null or empty' });
@@ -116,7 +128,9 @@ test('a qualifier that conflicts with the name is refused; an agreeing one works
     `SELECT * FROM aws_lambda.invoke(aws_commons.create_lambda_function_arn('${ARN}:my-function:1'), '{}'::json, qualifier => '2')`,
     { code: '22023', message: `qualifier "2" conflicts with the qualifier "1" in function_name "${ARN}:my-function:1"` },
   );
-  const ok = await s.query(`SELECT executed_version FROM aws_lambda.invoke('my-function:custom_version', '{}'::json, qualifier => 'custom_version')`);
+  const ok = await s.query(
+    `SELECT executed_version FROM aws_lambda.invoke('my-function:custom_version', '{}'::json, qualifier => 'custom_version')`,
+  );
   assert.deepEqual(ok.rows, [{ executed_version: '1' }]);
 });
 
@@ -182,7 +196,9 @@ test('payloads over Lambda limits: 6 MB RequestResponse, 1 MB Event', { timeout:
   });
   const sync = await s.query(`SELECT status_code FROM aws_lambda.invoke('my-function', ${payload(6_291_456)})`);
   assert.equal(sync.rows[0].status_code, 200, 'exactly 6 MB passes');
-  const event = await s.query(`SELECT status_code, payload FROM aws_lambda.invoke('my-function', ${payload(1_048_576)}, invocation_type => 'Event')`);
+  const event = await s.query(
+    `SELECT status_code, payload FROM aws_lambda.invoke('my-function', ${payload(1_048_576)}, invocation_type => 'Event')`,
+  );
   assert.deepEqual(event.rows, [{ status_code: 202, payload: null }], 'exactly 1 MB passes as an Event');
   // Spacing counts: the same value written with two more spaces is over the limit.
   const spaced = `('{"s" : "' || repeat('x', ${1_048_576 - 8}) || '"}')::json`;
@@ -201,7 +217,12 @@ test('aws_lambda.request_timeout_ms bounds the wait: invoke API failed within ab
   const started = Date.now();
   const e = await s.error(`SELECT * FROM aws_lambda.invoke('sleeper', '{"ms": 3000}'::json)`);
   const took = Date.now() - started;
-  assert.deepEqual(e, { code: '58000', message: 'invoke API failed', detail: "AWS Lambda client returned 'Request timed out after 500 ms'", hint: 'The request was sent: the function may have run.' });
+  assert.deepEqual(e, {
+    code: '58000',
+    message: 'invoke API failed',
+    detail: "AWS Lambda client returned 'Request timed out after 500 ms'",
+    hint: 'The request was sent: the function may have run.',
+  });
   assert.ok(took >= 450 && took < 1200, `failed after ${took} ms`);
   // The same session, and the same bridge connection, go on.
   await s.query(ROOMY);
@@ -221,7 +242,7 @@ test('statement_timeout cancels the wait (57014); the next call reconnects', T, 
   assert.deepEqual(r.rows[0].payload, { ms: 1 });
 });
 
-describe('a function that fails: lambda invocation failed, with Aurora\'s DETAIL', () => {
+describe("a function that fails: lambda invocation failed, with Aurora's DETAIL", () => {
   const failed = (name: string, details: string) =>
     new RegExp(String.raw`^"${ARN}:${name}" returned error "Unhandled", details: "${details}"\.$`, 's');
 
@@ -229,7 +250,13 @@ describe('a function that fails: lambda invocation failed, with Aurora\'s DETAIL
     const e = await s.error(`SELECT * FROM aws_lambda.invoke('thrower', '{"body": "Hello from Postgres!"}'::json)`);
     assert.equal(e.code, '38000');
     assert.equal(e.message, 'lambda invocation failed');
-    assert.match(e.detail ?? '', failed('thrower', String.raw`\{"errorType":"Error","errorMessage":"Error details string","trace":\["Error: Error details string",.*\]\}`));
+    assert.match(
+      e.detail ?? '',
+      failed(
+        'thrower',
+        String.raw`\{"errorType":"Error","errorMessage":"Error details string","trace":\["Error: Error details string",.*\]\}`,
+      ),
+    );
     assert.equal(e.hint, undefined);
     await s.assertUsable();
   });
@@ -237,10 +264,16 @@ describe('a function that fails: lambda invocation failed, with Aurora\'s DETAIL
   test('it times out (Timeout 1 s)', T, async () => {
     const started = Date.now();
     const e = await s.error(`SELECT * FROM aws_lambda.invoke('slowpoke', '{}'::json)`);
-    assert.ok(Date.now() - started < 2500, 'about the function\'s Timeout');
+    assert.ok(Date.now() - started < 2500, "about the function's Timeout");
     assert.equal(e.code, '38000');
     assert.equal(e.message, 'lambda invocation failed');
-    assert.match(e.detail ?? '', failed('slowpoke', `\\{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: ${RID} Error: Task timed out after 1.00 seconds"\\}`));
+    assert.match(
+      e.detail ?? '',
+      failed(
+        'slowpoke',
+        `\\{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: ${RID} Error: Task timed out after 1.00 seconds"\\}`,
+      ),
+    );
     await s.assertUsable();
   });
 
@@ -248,17 +281,32 @@ describe('a function that fails: lambda invocation failed, with Aurora\'s DETAIL
     const e = await s.error(`SELECT * FROM aws_lambda.invoke('crasher', '{}'::json)`);
     assert.equal(e.code, '38000');
     assert.equal(e.message, 'lambda invocation failed');
-    assert.match(e.detail ?? '', failed('crasher', `\\{"errorType":"Runtime.ExitError","errorMessage":"RequestId: ${RID} Error: Runtime exited with error: exit status 1"\\}`));
+    assert.match(
+      e.detail ?? '',
+      failed(
+        'crasher',
+        `\\{"errorType":"Runtime.ExitError","errorMessage":"RequestId: ${RID} Error: Runtime exited with error: exit status 1"\\}`,
+      ),
+    );
     await s.assertUsable();
   });
 
   test('through psql, as the reference shows it', { ...T, skip: skipWithoutPsql }, async () => {
-    const r = await psql(svc.postgres.superuserUrl, String.raw`
+    const r = await psql(
+      svc.postgres.superuserUrl,
+      String.raw`
 SELECT aws_commons.create_lambda_function_arn('thrower', 'us-west-2') AS aws_lambda_arn_1 \gset
 SELECT * FROM aws_lambda.invoke(:'aws_lambda_arn_1', '{"body": "Hello from Postgres!"}'::json);
 \echo :SQLSTATE
-SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json);`);
-    assert.match(r.stderr, new RegExp(String.raw`^ERROR:  lambda invocation failed\nDETAIL:  "${ARN}:thrower" returned error "Unhandled", details: "\{"errorType":"Error","errorMessage":"Error details string",.*\}"\.\n`, 's'));
+SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json);`,
+    );
+    assert.match(
+      r.stderr,
+      new RegExp(
+        String.raw`^ERROR:  lambda invocation failed\nDETAIL:  "${ARN}:thrower" returned error "Unhandled", details: "\{"errorType":"Error","errorMessage":"Error details string",.*\}"\.\n`,
+        's',
+      ),
+    );
     assert.equal(r.stdout, '38000\n200\n');
   });
 });
@@ -324,7 +372,11 @@ test('an untyped payload is ambiguous (42725): cast it', T, async () => {
 });
 
 describe('the bridge is down', () => {
-  const unreachable: SqlError = { code: '58000', message: 'invoke API failed', detail: "AWS Lambda client returned 'Unable to connect to endpoint'" };
+  const unreachable: SqlError = {
+    code: '58000',
+    message: 'invoke API failed',
+    detail: "AWS Lambda client returned 'Unable to connect to endpoint'",
+  };
   let down: TestService;
   /** A session whose connection to the bridge was open when the bridge went down. */
   let live: Session;
@@ -349,9 +401,12 @@ describe('the bridge is down', () => {
   });
 
   test('invoke API failed: Unable to connect to endpoint, in a new session through psql', { ...T, skip: skipWithoutPsql }, async () => {
-    const r = await psql(down.postgres.superuserUrl, `SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);\n\\echo :SQLSTATE\nSELECT 'still here';`);
+    const r = await psql(
+      down.postgres.superuserUrl,
+      `SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);\n\\echo :SQLSTATE\nSELECT 'still here';`,
+    );
     assert.match(r.stderr, /^ERROR: {2}invoke API failed\nDETAIL: {2}AWS Lambda client returned 'Unable to connect to endpoint'\n/);
-    assert.doesNotMatch(r.stderr, /pglambda_|password/, 'libpq\'s reason, which may name the login, stays in the server log');
+    assert.doesNotMatch(r.stderr, /pglambda_|password/, "libpq's reason, which may name the login, stays in the server log");
     assert.equal(r.stdout, '58000\nstill here\n');
   });
 });
@@ -369,16 +424,23 @@ describe("the bridge refuses the database's login", () => {
   let configured: { host: string; port: number; login: string; password: string };
   before(async () => {
     admin = await connect(svc.postgres.superuserUrl);
-    configured = (await admin.query(`
+    configured = (
+      await admin.query(`
       SELECT max(v) FILTER (WHERE k = 'host') AS host, max(v) FILTER (WHERE k = 'port')::integer AS port,
              max(v) FILTER (WHERE k = 'user') AS login, max(v) FILTER (WHERE k = 'password') AS password
       FROM (SELECT srvoptions FROM pg_foreign_server WHERE srvname = 'aws_lambda_bridge'
             UNION ALL SELECT umoptions FROM pg_user_mappings WHERE srvname = 'aws_lambda_bridge') AS x(options),
-           pg_options_to_table(x.options) AS o(k, v)`)).rows[0];
+           pg_options_to_table(x.options) AS o(k, v)`)
+    ).rows[0];
   });
   after(() => admin?.end());
   const configure = (password: string) =>
-    admin.query('SELECT aws_lambda_private.configure_bridge($1, $2, $3, $4)', [configured.host, configured.port, configured.login, password]);
+    admin.query('SELECT aws_lambda_private.configure_bridge($1, $2, $3, $4)', [
+      configured.host,
+      configured.port,
+      configured.login,
+      password,
+    ]);
 
   test('a wrong password: the HINT names the login; the session goes on, and works once the password is right', T, async () => {
     await configure('wrong');
@@ -400,9 +462,16 @@ describe("the bridge refuses the database's login", () => {
     // What installing into a copy of this database does to its login: a new one issued, the old retired.
     const cluster = `${svc.endpoint}/_pglambda/clusters/my-db-cluster`;
     const sign = { service: 'pglambda', region: 'us-west-2', credentials: ROOT };
-    const issued = await signedFetch(new URL(`${cluster}/bridge-login`), { ...sign, method: 'POST', body: JSON.stringify({ Region: 'us-west-2' }) });
+    const issued = await signedFetch(new URL(`${cluster}/bridge-login`), {
+      ...sign,
+      method: 'POST',
+      body: JSON.stringify({ Region: 'us-west-2' }),
+    });
     assert.equal(issued.status, 200);
-    const retired = await signedFetch(new URL(`${cluster}/bridge-logins/${configured.login}?Region=us-west-2`), { ...sign, method: 'DELETE' });
+    const retired = await signedFetch(new URL(`${cluster}/bridge-logins/${configured.login}?Region=us-west-2`), {
+      ...sign,
+      method: 'DELETE',
+    });
     assert.equal(retired.status, 200);
 
     const fresh = await connect(svc.postgres.superuserUrl);
@@ -410,9 +479,11 @@ describe("the bridge refuses the database's login", () => {
       await fresh.query(ROOMY);
       assert.deepEqual(await fresh.error(INVOKE), refused(configured.login));
       await fresh.assertUsable();
-      await promisify(execFile)(process.execPath, [
-        resolve('dist/src/cli/main.js'), 'install', '--database-url', svc.postgres.superuserUrl, '--endpoint-url', svc.endpoint,
-      ], { env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
+      await promisify(execFile)(
+        process.execPath,
+        [resolve('dist/src/cli/main.js'), 'install', '--database-url', svc.postgres.superuserUrl, '--endpoint-url', svc.endpoint],
+        { env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } },
+      );
       const r = await fresh.query(`SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json)`);
       assert.equal(r.rows[0].status_code, 200);
     } finally {

@@ -17,9 +17,10 @@ import { startTestService, type TestService } from '../helpers/service.js';
 import { connect, urlAs, type Session, type SqlError } from '../helpers/sql-session.js';
 
 const T = { timeout: 30_000 };
-const pythonSkip = spawnSync('python3', ['--version'], { stdio: 'ignore' }).status !== 0
-  ? 'python3 is not installed'
-  : !existsSync(resolve('src/runtime/python/bootstrap.py')) && 'the Python runtime client is not there';
+const pythonSkip =
+  spawnSync('python3', ['--version'], { stdio: 'ignore' }).status !== 0
+    ? 'python3 is not installed'
+    : !existsSync(resolve('src/runtime/python/bootstrap.py')) && 'the Python runtime client is not there';
 /** sleeper waits 700 ms: more than 300 ms, well under 3000 ms (5000 ms leaves room for a cold start). */
 const SLEEP = `SELECT payload FROM aws_lambda.invoke('sleeper', '{"ms": 700}'::json)`;
 const timedOut = (ms: number): SqlError => ({
@@ -38,9 +39,13 @@ let restarted: RunningBridge | undefined;
 before(async () => {
   svc = await startTestService({ examples: true });
   await Promise.all([
-    svc.createFunction('sleeper', {
-      'index.mjs': 'export const handler = async (e) => { await new Promise((r) => setTimeout(r, e.ms ?? 0)); return e; };',
-    }, { Timeout: 10 }),
+    svc.createFunction(
+      'sleeper',
+      {
+        'index.mjs': 'export const handler = async (e) => { await new Promise((r) => setTimeout(r, e.ms ?? 0)); return e; };',
+      },
+      { Timeout: 10 },
+    ),
     svc.createFunction('tally', {
       // One line per invocation in the file the event names; answers how many there are.
       'index.mjs': `import { appendFileSync, readFileSync } from 'node:fs';
@@ -146,7 +151,8 @@ test('psql: ALTER ROLE ... SET shows in SHOW and in the call', { ...T, skip: ski
 test('the bridge restarted under a live session: the next invoke works, nothing runs twice', T, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'pglambda-tally-'));
   const file = join(dir, 'runs');
-  const tally = (mark: string) => `SELECT payload FROM aws_lambda.invoke('tally', '{"file": ${JSON.stringify(file)}, "mark": "${mark}"}'::json)`;
+  const tally = (mark: string) =>
+    `SELECT payload FROM aws_lambda.invoke('tally', '{"file": ${JSON.stringify(file)}, "mark": "${mark}"}'::json)`;
   const port = svc.bridge.port;
   const live = await connect(svc.postgres.superuserUrl);
   try {
@@ -185,11 +191,17 @@ test('the bridge restarted under a live session: the next invoke works, nothing 
 
 test('the payload reaches the function as written: big integers intact', { ...T, skip: pythonSkip }, async () => {
   // Python keeps integers of any size: what the function saw, as Python prints it.
-  await svc.createFunction('py-echo', {
-    'app.py': 'def handler(event, context):\n    return {"repr": repr(event)}\n',
-  }, { Runtime: 'python3.12', Handler: 'app.handler' });
+  await svc.createFunction(
+    'py-echo',
+    {
+      'app.py': 'def handler(event, context):\n    return {"repr": repr(event)}\n',
+    },
+    { Runtime: 'python3.12', Handler: 'app.handler' },
+  );
   await admin.query('SET aws_lambda.request_timeout_ms = 10000');
-  const r = await admin.query(`SELECT payload->>'repr' AS repr FROM aws_lambda.invoke('py-echo', '{"id": 12345678901234567890, "n": [1, 2.5]}'::json)`);
+  const r = await admin.query(
+    `SELECT payload->>'repr' AS repr FROM aws_lambda.invoke('py-echo', '{"id": 12345678901234567890, "n": [1, 2.5]}'::json)`,
+  );
   assert.equal(r.rows[0].repr, "{'id': 12345678901234567890, 'n': [1, 2.5]}");
   const b = await admin.query(`SELECT payload->>'repr' AS repr FROM aws_lambda.invoke('py-echo', '{"id": 12345678901234567890}'::jsonb)`);
   assert.equal(b.rows[0].repr, "{'id': 12345678901234567890}");

@@ -30,14 +30,18 @@ before(async () => {
   svc = await startTestService({ examples: true });
   scratch = await mkdtemp(join(tmpdir(), 'pglambda-security-'));
   // With `started`, it first leaves that file behind: the test knows the invoke is under way.
-  await svc.createFunction('sleeper', {
-    'index.mjs': `import { writeFileSync } from 'node:fs';
+  await svc.createFunction(
+    'sleeper',
+    {
+      'index.mjs': `import { writeFileSync } from 'node:fs';
       export const handler = async (e) => {
         if (e.started) writeFileSync(e.started, '');
         await new Promise((r) => setTimeout(r, e.ms ?? 0));
         return e;
       };`,
-  }, { Timeout: 10 });
+    },
+    { Timeout: 10 },
+  );
   admin = await connect(svc.postgres.superuserUrl);
   // Warm both functions, so that alice's calls do not wait for a cold start (3 s by default).
   await admin.query('SET aws_lambda.request_timeout_ms = 10000');
@@ -77,8 +81,14 @@ test('before the GRANTs alice can use nothing', T, async () => {
   await asAlice(async (alice) => {
     assert.deepEqual(await alice.error(INVOKE), denied('permission denied for schema aws_lambda'));
     await alice.assertUsable();
-    assert.deepEqual(await alice.error(`SELECT aws_commons.create_lambda_function_arn('my-function')`), denied('permission denied for schema aws_commons'));
-    assert.deepEqual(await alice.error(`SELECT aws_lambda_private.connstr(1000)`), denied('permission denied for schema aws_lambda_private'));
+    assert.deepEqual(
+      await alice.error(`SELECT aws_commons.create_lambda_function_arn('my-function')`),
+      denied('permission denied for schema aws_commons'),
+    );
+    assert.deepEqual(
+      await alice.error(`SELECT aws_lambda_private.connstr(1000)`),
+      denied('permission denied for schema aws_lambda_private'),
+    );
     assert.deepEqual(await alice.error(`SELECT dblink_get_connections()`), denied('permission denied for function dblink_get_connections'));
     await alice.assertUsable();
   });
@@ -90,18 +100,34 @@ test('after the GRANTs alice invokes, but cannot reach the bridge connection', T
   await asAlice(async (alice) => {
     // The first invoke opens this backend's connection 'aws_lambda_bridge'; it stays open.
     await assertInvokes(alice);
-    const composite = await alice.query(`SELECT status_code FROM aws_lambda.invoke(aws_commons.create_lambda_function_arn('my-function', 'us-west-2'), '{}'::jsonb)`);
+    const composite = await alice.query(
+      `SELECT status_code FROM aws_lambda.invoke(aws_commons.create_lambda_function_arn('my-function', 'us-west-2'), '{}'::jsonb)`,
+    );
     assert.equal(composite.rows[0].status_code, 200);
 
     assert.deepEqual(await alice.error(`SELECT dblink_get_connections()`), denied('permission denied for function dblink_get_connections'));
-    assert.deepEqual(await alice.error(`SELECT * FROM dblink('aws_lambda_bridge', 'select 1') AS t(a int)`), denied('permission denied for function dblink'));
     assert.deepEqual(
-      await alice.error(`SELECT * FROM dblink('aws_lambda_bridge', '{"v":1,"function_name":"my-function","payload":{}}') AS t(s int, p text, v text, l text)`),
+      await alice.error(`SELECT * FROM dblink('aws_lambda_bridge', 'select 1') AS t(a int)`),
       denied('permission denied for function dblink'),
     );
-    assert.deepEqual(await alice.error(`SELECT dblink_send_query('aws_lambda_bridge', 'select 1')`), denied('permission denied for function dblink_send_query'));
-    assert.deepEqual(await alice.error(`SELECT dblink_connect('x', 'aws_lambda_bridge')`), denied('permission denied for function dblink_connect'));
-    assert.deepEqual(await alice.error(`SELECT dblink_connect_u('x', 'aws_lambda_bridge')`), denied('permission denied for function dblink_connect_u'));
+    assert.deepEqual(
+      await alice.error(
+        `SELECT * FROM dblink('aws_lambda_bridge', '{"v":1,"function_name":"my-function","payload":{}}') AS t(s int, p text, v text, l text)`,
+      ),
+      denied('permission denied for function dblink'),
+    );
+    assert.deepEqual(
+      await alice.error(`SELECT dblink_send_query('aws_lambda_bridge', 'select 1')`),
+      denied('permission denied for function dblink_send_query'),
+    );
+    assert.deepEqual(
+      await alice.error(`SELECT dblink_connect('x', 'aws_lambda_bridge')`),
+      denied('permission denied for function dblink_connect'),
+    );
+    assert.deepEqual(
+      await alice.error(`SELECT dblink_connect_u('x', 'aws_lambda_bridge')`),
+      denied('permission denied for function dblink_connect_u'),
+    );
     await alice.assertUsable();
 
     // The bridge login is in the owner's user mapping, which alice sees without options.
@@ -130,29 +156,41 @@ test('after the GRANTs alice invokes, but cannot reach the bridge connection', T
   });
 });
 
-test('alice\'s SET aws_lambda.endpoint_override is ignored, with a WARNING', T, async () => {
+test("alice's SET aws_lambda.endpoint_override is ignored, with a WARNING", T, async () => {
   await asAlice(async (alice) => {
     await alice.query(`SET aws_lambda.endpoint_override = '${DEAD}'`);
     await assertInvokes(alice);
-    assert.deepEqual(alice.notices, [{
-      severity: 'WARNING',
-      message: 'aws_lambda.endpoint_override is ignored: it was not set by a superuser',
-      hint: 'A superuser sets it with ALTER SYSTEM, ALTER DATABASE ... SET or ALTER ROLE ... SET.',
-    }]);
+    assert.deepEqual(alice.notices, [
+      {
+        severity: 'WARNING',
+        message: 'aws_lambda.endpoint_override is ignored: it was not set by a superuser',
+        hint: 'A superuser sets it with ALTER SYSTEM, ALTER DATABASE ... SET or ALTER ROLE ... SET.',
+      },
+    ]);
   });
 });
 
-test('alice\'s aws_lambda.endpoint_override through PGOPTIONS is ignored too, as psql shows it', { ...T, skip: skipWithoutPsql }, async () => {
+test("alice's aws_lambda.endpoint_override through PGOPTIONS is ignored too, as psql shows it", {
+  ...T,
+  skip: skipWithoutPsql,
+}, async () => {
   const r = await psql(aliceUrl, `SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json);`, {
     PGOPTIONS: `${COLD_START_ROOM} -c aws_lambda.endpoint_override=${DEAD}`,
   });
   assert.equal(r.stdout, '200\n');
-  assert.equal(r.stderr, 'WARNING:  aws_lambda.endpoint_override is ignored: it was not set by a superuser\n'
-    + 'HINT:  A superuser sets it with ALTER SYSTEM, ALTER DATABASE ... SET or ALTER ROLE ... SET.\n');
+  assert.equal(
+    r.stderr,
+    'WARNING:  aws_lambda.endpoint_override is ignored: it was not set by a superuser\n' +
+      'HINT:  A superuser sets it with ALTER SYSTEM, ALTER DATABASE ... SET or ALTER ROLE ... SET.\n',
+  );
 });
 
-test('a superuser\'s endpoint_override takes effect: SET, and ALTER ROLE for alice', T, async () => {
-  const unreachable: SqlError = { code: '58000', message: 'invoke API failed', detail: "AWS Lambda client returned 'Unable to connect to endpoint'" };
+test("a superuser's endpoint_override takes effect: SET, and ALTER ROLE for alice", T, async () => {
+  const unreachable: SqlError = {
+    code: '58000',
+    message: 'invoke API failed',
+    detail: "AWS Lambda client returned 'Unable to connect to endpoint'",
+  };
   await admin.query(`SET aws_lambda.endpoint_override = '${DEAD}'`);
   assert.deepEqual(await admin.error(INVOKE), unreachable);
   await admin.assertUsable();
@@ -185,7 +223,10 @@ test('nothing of the bridge password reaches alice, even while she invokes', T, 
       await until('the invoke to be running', () => existsSync(started));
       const activity = await alice.query(`SELECT row_to_json(a)::text AS row FROM pg_stat_activity a`);
       const mine = activity.rows.map((r) => r.row as string);
-      assert.ok(mine.some((row) => row.includes('aws_lambda.invoke(\'sleeper\'')), 'alice sees her own invoke');
+      assert.ok(
+        mine.some((row) => row.includes("aws_lambda.invoke('sleeper'")),
+        'alice sees her own invoke',
+      );
       for (const row of mine) assert.ok(!row.includes(bridgePassword), `no bridge password in ${row}`);
       assert.deepEqual((await running).rows[0].payload, { ms: 800, started });
 

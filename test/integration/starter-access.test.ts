@@ -24,13 +24,16 @@ describe('the starter role', { skip: skipWithoutPsql }, () => {
   after(() => svc.close());
 
   test('covers my-function and its versions and aliases, and nothing else', { timeout: 30_000 }, async () => {
-    const r = await psql(svc.postgres.superuserUrl, String.raw`
+    const r = await psql(
+      svc.postgres.superuserUrl,
+      String.raw`
 SELECT status_code, executed_version FROM aws_lambda.invoke('my-function', '{}'::json);
 SELECT status_code, executed_version FROM aws_lambda.invoke('my-function:custom_version', '{}'::json);
 SELECT status_code, executed_version FROM aws_lambda.invoke('my-function', '{}'::json, qualifier => '1');
 SELECT status_code FROM aws_lambda.invoke('other', '{}'::json);
 SELECT status_code FROM aws_lambda.invoke('other', '{}'::json, qualifier => '$LATEST');
-\echo still usable`);
+\echo still usable`,
+    );
     assert.equal(r.stdout, '200|$LATEST\n200|1\n200|1\nstill usable\n');
     assert.equal(
       r.stderr.replace(/CONTEXT: .*\n(SQL function .*\n)?/g, ''),
@@ -45,14 +48,19 @@ SELECT status_code FROM aws_lambda.invoke('other', '{}'::json, qualifier => '$LA
     const rds = new RDSClient(config);
     try {
       const role = (await iam.send(new GetRoleCommand({ RoleName: 'pglambda-starter' }))).Role!;
-      assert.deepEqual(JSON.parse(decodeURIComponent(role.AssumeRolePolicyDocument!)).Statement,
-        [{ Effect: 'Allow', Principal: { Service: 'rds.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+      assert.deepEqual(JSON.parse(decodeURIComponent(role.AssumeRolePolicyDocument!)).Statement, [
+        { Effect: 'Allow', Principal: { Service: 'rds.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]);
       const attached = (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'pglambda-starter' }))).AttachedPolicies!;
-      assert.deepEqual(attached.map((p) => p.PolicyName), ['pglambda-starter-my-function']);
+      assert.deepEqual(
+        attached.map((p) => p.PolicyName),
+        ['pglambda-starter-my-function'],
+      );
       const version = (await iam.send(new GetPolicyVersionCommand({ PolicyArn: attached[0]!.PolicyArn, VersionId: 'v1' }))).PolicyVersion!;
       const fn = 'arn:aws:lambda:us-west-2:123456789012:function:my-function';
-      assert.deepEqual(JSON.parse(decodeURIComponent(version.Document!)).Statement,
-        [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [fn, `${fn}:*`] }]);
+      assert.deepEqual(JSON.parse(decodeURIComponent(version.Document!)).Statement, [
+        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [fn, `${fn}:*`] },
+      ]);
       const [cluster] = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'my-db-cluster' }))).DBClusters!;
       assert.deepEqual(cluster!.AssociatedRoles, [{ RoleArn: role.Arn, FeatureName: 'Lambda', Status: 'ACTIVE' }]);
     } finally {
@@ -74,8 +82,13 @@ describe('a --no-examples start on a data dir an earlier start filled', () => {
     const [said] = svc.log.saying('my-db-cluster still has the starter role pglambda-starter from an earlier start');
     assert.ok(said, svc.log.lines.map((l) => l.msg).join('\n'));
     assert.equal(said.level, WARN);
-    assert.match(said.msg, new RegExp(`To start clean, stop pglambda and delete ${svc.dataDir}, or pass another --data-dir; or remove the role: ` +
-      'aws rds remove-role-from-db-cluster --db-cluster-identifier my-db-cluster --feature-name Lambda --role-arn arn:aws:iam::123456789012:role/pglambda-starter$'));
+    assert.match(
+      said.msg,
+      new RegExp(
+        `To start clean, stop pglambda and delete ${svc.dataDir}, or pass another --data-dir; or remove the role: ` +
+          'aws rds remove-role-from-db-cluster --db-cluster-identifier my-db-cluster --feature-name Lambda --role-arn arn:aws:iam::123456789012:role/pglambda-starter$',
+      ),
+    );
   });
 });
 
@@ -90,7 +103,10 @@ describe('without examples', { skip: skipWithoutPsql }, () => {
   test('my-db-cluster may invoke nothing until access is given', { timeout: 30_000 }, async () => {
     const r = await psql(svc.postgres.superuserUrl, `SELECT status_code FROM aws_lambda.invoke('my-function', '{}'::json);`);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /DETAIL:  AWS Lambda client returned 'No IAM role is associated with DB cluster my-db-cluster for feature Lambda'/);
+    assert.match(
+      r.stderr,
+      /DETAIL:  AWS Lambda client returned 'No IAM role is associated with DB cluster my-db-cluster for feature Lambda'/,
+    );
   });
 
   test('a later start with examples leaves the access the user set up', { timeout: 60_000 }, async () => {

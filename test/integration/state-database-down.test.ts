@@ -38,22 +38,33 @@ after(async () => {
 });
 
 const ran = async () => (await readFile(join(scratch, 'ran.txt'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
-const answers = () => svc.client.send(new ListFunctionsCommand({})).then(() => true, () => false);
+const answers = () =>
+  svc.client.send(new ListFunctionsCommand({})).then(
+    () => true,
+    () => false,
+  );
 
 /** Accepts `n` Events tagged `<prefix><i>` that each take `ms`; returns the tags. */
 async function accept(prefix: string, n: number, ms: number): Promise<string[]> {
   const tags = Array.from({ length: n }, (_, i) => `${prefix}${i}`);
   for (const tag of tags) {
-    const r = await svc.client.send(new InvokeCommand({ FunctionName: 'recorder', InvocationType: 'Event', Payload: Buffer.from(JSON.stringify({ tag, ms })) }));
+    const r = await svc.client.send(
+      new InvokeCommand({ FunctionName: 'recorder', InvocationType: 'Event', Payload: Buffer.from(JSON.stringify({ tag, ms })) }),
+    );
     assert.equal(r.StatusCode, 202);
   }
   return tags;
 }
 
-const allRan = (tags: string[]) => until(`all of ${tags[0]}… to run`, async () => {
-  const seen = await ran();
-  return tags.every((t) => seen.includes(t));
-}, 40_000);
+const allRan = (tags: string[]) =>
+  until(
+    `all of ${tags[0]}… to run`,
+    async () => {
+      const seen = await ran();
+      return tags.every((t) => seen.includes(t));
+    },
+    40_000,
+  );
 
 test('connections cut under Event load: pglambda stays up and every accepted Event runs', { timeout: 60_000 }, async () => {
   const tags = await accept('cut', 40, 100);
@@ -95,7 +106,11 @@ test('a killed PostgreSQL is started again and every accepted Event runs', { tim
   process.kill(before, 'SIGKILL');
   await until('PostgreSQL to be started again', () => svc.postgres.pid !== before, 30_000);
   const restarted = svc.log.saying(`PostgreSQL (pid ${before}) ended unexpectedly (signal SIGKILL); starting it again`);
-  assert.deepEqual(restarted.map((l) => [l.level, l.component]), [[WARN, 'postgres']], svc.log.lines.map((l) => l.msg).join('\n'));
+  assert.deepEqual(
+    restarted.map((l) => [l.level, l.component]),
+    [[WARN, 'postgres']],
+    svc.log.lines.map((l) => l.msg).join('\n'),
+  );
   await until('the API to answer', answers, 20_000);
   await allRan(tags);
 });
@@ -115,17 +130,26 @@ test('with its PostgreSQL stopped, pglambda stays up, answers, and says so once'
   const alone = await startTestService({ asyncConcurrency: 8 });
   try {
     await alone.postgres.stop();
-    const e = await alone.client.send(new ListFunctionsCommand({})).then(() => undefined, (err: Error & { $metadata?: { httpStatusCode?: number; requestId?: string } }) => err);
+    const e = await alone.client.send(new ListFunctionsCommand({})).then(
+      () => undefined,
+      (err: Error & { $metadata?: { httpStatusCode?: number; requestId?: string } }) => err,
+    );
     assert.ok(e, 'the API call failed');
     assert.equal(e.$metadata?.httpStatusCode, 500);
     // The caller sees a ServiceException; the log has what went wrong, under the request's id.
     const failed = alone.log.saying('unexpected error');
-    assert.deepEqual(failed.map((l) => [l.level, l.component, l.requestId]), [[50, 'aws', e.$metadata?.requestId]]);
+    assert.deepEqual(
+      failed.map((l) => [l.level, l.component, l.requestId]),
+      [[50, 'aws', e.$metadata?.requestId]],
+    );
     assert.match((failed[0]!.err as Error).message, /ECONNREFUSED/);
     // A window, not a wait: eight slots polling twice a second would say it dozens of times in it.
     await sleep(3000);
     const queue = alone.log.saying('event queue');
-    assert.deepEqual(queue.map((l) => [l.level, l.component, l.msg]), [[WARN, 'events', "the event queue (pglambda's PostgreSQL) is unavailable; retrying"]]);
+    assert.deepEqual(
+      queue.map((l) => [l.level, l.component, l.msg]),
+      [[WARN, 'events', "the event queue (pglambda's PostgreSQL) is unavailable; retrying"]],
+    );
   } finally {
     await alone.close();
   }

@@ -28,13 +28,19 @@ function stsAs(credentials: { accessKeyId: string; secretAccessKey: string; sess
   return client;
 }
 const root = () => stsAs({ accessKeyId: 'test', secretAccessKey: 'test' });
-const session = (c: Credentials) => stsAs({ accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! });
+const session = (c: Credentials) =>
+  stsAs({ accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! });
 
 before(async () => {
   svc = await startTestService({ grantAll: false, executionRole: false });
   db = new pg.Pool({ connectionString: svc.postgres.url });
   sts = createSts(db, new IamStore(db));
-  iam = new IAMClient({ endpoint: svc.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  iam = new IAMClient({
+    endpoint: svc.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
   clients.push(iam);
 });
 after(async () => {
@@ -44,7 +50,12 @@ after(async () => {
 });
 
 const trust = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
-const allowAws = (principal: string | string[], extra: object = {}) => ({ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole', ...extra });
+const allowAws = (principal: string | string[], extra: object = {}) => ({
+  Effect: 'Allow',
+  Principal: { AWS: principal },
+  Action: 'sts:AssumeRole',
+  ...extra,
+});
 const roleArn = (name: string, account = ACCT) => `arn:aws:iam::${account}:role/${name}`;
 async function createRole(name: string, document: string, extra: Partial<CreateRoleCommandInput> = {}, client = iam) {
   return (await client.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: document, ...extra }))).Role!;
@@ -87,10 +98,18 @@ test('DurationSeconds: 900 up to the role maximum, whose default is an hour', as
   const role = await createRole('durations', trust(allowAws(ACCT)));
   const short = await assume(root(), { RoleArn: role.Arn!, DurationSeconds: 900 });
   assert.ok(Math.abs(short.Credentials!.Expiration!.getTime() - Date.now() - 900_000) < 5000);
-  await refused(assume(root(), { RoleArn: role.Arn!, DurationSeconds: 7200 }), 'ValidationError', 400,
-    'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
-  await refused(assume(root(), { RoleArn: role.Arn!, DurationSeconds: 899 }), 'ValidationError', 400,
-    /^1 validation error detected: Value 899 at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900$/);
+  await refused(
+    assume(root(), { RoleArn: role.Arn!, DurationSeconds: 7200 }),
+    'ValidationError',
+    400,
+    'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+  );
+  await refused(
+    assume(root(), { RoleArn: role.Arn!, DurationSeconds: 899 }),
+    'ValidationError',
+    400,
+    /^1 validation error detected: Value 899 at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900$/,
+  );
   const long = await createRole('long', trust(allowAws(ACCT)), { MaxSessionDuration: 43200 });
   const day = await assume(root(), { RoleArn: long.Arn!, DurationSeconds: 43200 });
   assert.ok(Math.abs(day.Credentials!.Expiration!.getTime() - Date.now() - 43_200_000) < 5000);
@@ -98,18 +117,37 @@ test('DurationSeconds: 900 up to the role maximum, whose default is an hour', as
 
 test('RoleSessionName and RoleArn are checked as STS checks them', async () => {
   const role = await createRole('names', trust(allowAws(ACCT)));
-  await refused(assume(root(), { RoleArn: role.Arn!, RoleSessionName: 'a' }), 'ValidationError', 400,
-    "1 validation error detected: Value 'a' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2");
-  await refused(assume(root(), { RoleArn: role.Arn!, RoleSessionName: 'no spaces' }), 'ValidationError', 400,
-    "1 validation error detected: Value 'no spaces' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+  await refused(
+    assume(root(), { RoleArn: role.Arn!, RoleSessionName: 'a' }),
+    'ValidationError',
+    400,
+    "1 validation error detected: Value 'a' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2",
+  );
+  await refused(
+    assume(root(), { RoleArn: role.Arn!, RoleSessionName: 'no spaces' }),
+    'ValidationError',
+    400,
+    "1 validation error detected: Value 'no spaces' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+  );
   await refused(assume(root(), { RoleArn: 'this-is-not-an-arn-at-all' }), 'ValidationError', 400, 'this-is-not-an-arn-at-all is invalid');
 });
 
 test('a role that does not trust the caller, or does not exist, is AccessDenied alike', async () => {
-  const role = await createRole('rds-only', trust({ Effect: 'Allow', Principal: { Service: 'rds.amazonaws.com' }, Action: 'sts:AssumeRole' }));
+  const role = await createRole(
+    'rds-only',
+    trust({ Effect: 'Allow', Principal: { Service: 'rds.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+  );
   await refused(assume(root(), { RoleArn: role.Arn! }), 'AccessDenied', 403, denied(`arn:aws:iam::${ACCT}:root`, role.Arn!));
-  await refused(assume(root(), { RoleArn: roleArn('missing') }), 'AccessDenied', 403, denied(`arn:aws:iam::${ACCT}:root`, roleArn('missing')));
-  const denying = await createRole('denying', trust(allowAws(ACCT), { Effect: 'Deny', Principal: { AWS: ACCT }, Action: 'sts:AssumeRole' }));
+  await refused(
+    assume(root(), { RoleArn: roleArn('missing') }),
+    'AccessDenied',
+    403,
+    denied(`arn:aws:iam::${ACCT}:root`, roleArn('missing')),
+  );
+  const denying = await createRole(
+    'denying',
+    trust(allowAws(ACCT), { Effect: 'Deny', Principal: { AWS: ACCT }, Action: 'sts:AssumeRole' }),
+  );
   await refused(assume(root(), { RoleArn: denying.Arn! }), 'AccessDenied', 403, denied(`arn:aws:iam::${ACCT}:root`, denying.Arn!));
 });
 
@@ -139,8 +177,12 @@ test('role chaining: a session needs its own permission unless the trust names i
   const allow = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: target.Arn }] });
   await iam.send(new PutRolePolicyCommand({ RoleName: 'first', PolicyName: 'chain', PolicyDocument: allow }));
   await assume(firstSession, { RoleArn: target.Arn! });
-  await refused(assume(firstSession, { RoleArn: target.Arn!, DurationSeconds: 7200 }), 'ValidationError', 400,
-    'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+  await refused(
+    assume(firstSession, { RoleArn: target.Arn!, DurationSeconds: 7200 }),
+    'ValidationError',
+    400,
+    'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+  );
 });
 
 test('cross-account: the trust must name the caller or its account', async () => {
@@ -155,9 +197,18 @@ test('cross-account: the trust must name the caller or its account', async () =>
 
 test('session policies and session tags are refused rather than ignored', async () => {
   const role = await createRole('no-session-policy', trust(allowAws(ACCT)));
-  await refused(assume(root(), { RoleArn: role.Arn!, Policy: '{"Version":"2012-10-17","Statement":[]}' }), 'ValidationError', 400,
-    'pglambda does not support session policies (Policy, PolicyArns).');
-  await refused(assume(root(), { RoleArn: role.Arn!, Tags: [{ Key: 'team', Value: 'a' }] }), 'ValidationError', 400, 'pglambda does not support session tags.');
+  await refused(
+    assume(root(), { RoleArn: role.Arn!, Policy: '{"Version":"2012-10-17","Statement":[]}' }),
+    'ValidationError',
+    400,
+    'pglambda does not support session policies (Policy, PolicyArns).',
+  );
+  await refused(
+    assume(root(), { RoleArn: role.Arn!, Tags: [{ Key: 'team', Value: 'a' }] }),
+    'ValidationError',
+    400,
+    'pglambda does not support session tags.',
+  );
 });
 
 test('an expired session is refused with ExpiredToken, and resolveAccessKey says it expired', async () => {
@@ -168,8 +219,12 @@ test('an expired session is refused with ExpiredToken, and resolveAccessKey says
      values ('ASIAEXPIREDEXPIRED00', $1, $2, $3, 'old', now() - interval '1 second', 'test', 't')`,
     [ACCT, role.Arn, RoleId],
   );
-  await refused(stsAs({ accessKeyId: 'ASIAEXPIREDEXPIRED00', secretAccessKey: 'test', sessionToken: 't' }).send(new GetCallerIdentityCommand({})),
-    'ExpiredToken', 403, 'The security token included in the request is expired');
+  await refused(
+    stsAs({ accessKeyId: 'ASIAEXPIREDEXPIRED00', secretAccessKey: 'test', sessionToken: 't' }).send(new GetCallerIdentityCommand({})),
+    'ExpiredToken',
+    403,
+    'The security token included in the request is expired',
+  );
   assert.deepEqual(await sts.identities.resolveAccessKey('ASIAEXPIREDEXPIRED00'), {
     type: 'assumed-role',
     accountId: ACCT,
@@ -186,36 +241,58 @@ test('resolveAccessKey: issued keys are their sessions; any other key is an acco
   await createRole('resolved', trust(allowAws(ACCT)));
   const out = await assume(root(), { RoleArn: roleArn('resolved'), RoleSessionName: 'who' });
   const id = await sts.identities.resolveAccessKey(out.Credentials!.AccessKeyId!);
-  assert.deepEqual([id.type, id.arn, id.roleArn, id.sessionName, id.expired],
-    ['assumed-role', `arn:aws:sts::${ACCT}:assumed-role/resolved/who`, roleArn('resolved'), 'who', false]);
-  assert.deepEqual(await sts.identities.resolveAccessKey('test'),
-    { type: 'root', accountId: ACCT, arn: `arn:aws:iam::${ACCT}:root`, userId: ACCT, expired: false });
+  assert.deepEqual(
+    [id.type, id.arn, id.roleArn, id.sessionName, id.expired],
+    ['assumed-role', `arn:aws:sts::${ACCT}:assumed-role/resolved/who`, roleArn('resolved'), 'who', false],
+  );
+  assert.deepEqual(await sts.identities.resolveAccessKey('test'), {
+    type: 'root',
+    accountId: ACCT,
+    arn: `arn:aws:iam::${ACCT}:root`,
+    userId: ACCT,
+    expired: false,
+  });
   assert.equal((await sts.identities.resolveAccessKey(OTHER)).arn, `arn:aws:iam::${OTHER}:root`);
 });
 
 test('assumeRoleForService: rds.amazonaws.com with the confused-deputy keys, trust policy only', async () => {
   const cluster = `arn:aws:rds:us-west-2:${ACCT}:cluster:my-db-cluster`;
-  const guarded = await createRole('rds-guarded', trust({
-    Effect: 'Allow',
-    Principal: { Service: 'rds.amazonaws.com' },
-    Action: 'sts:AssumeRole',
-    Condition: { StringEquals: { 'aws:SourceAccount': ACCT }, ArnLike: { 'aws:SourceArn': `arn:aws:rds:*:${ACCT}:cluster:my-*` } },
-  }));
-  const issued = await sts.assumer.assumeRoleForService(guarded.Arn!, 'rds.amazonaws.com', 'my-db-cluster', { 'aws:SourceArn': cluster, 'aws:SourceAccount': ACCT });
+  const guarded = await createRole(
+    'rds-guarded',
+    trust({
+      Effect: 'Allow',
+      Principal: { Service: 'rds.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'aws:SourceAccount': ACCT }, ArnLike: { 'aws:SourceArn': `arn:aws:rds:*:${ACCT}:cluster:my-*` } },
+    }),
+  );
+  const issued = await sts.assumer.assumeRoleForService(guarded.Arn!, 'rds.amazonaws.com', 'my-db-cluster', {
+    'aws:SourceArn': cluster,
+    'aws:SourceAccount': ACCT,
+  });
   assert.match(issued.Credentials.AccessKeyId, /^ASIA/);
   assert.equal(issued.AssumedRoleUser.Arn, `arn:aws:sts::${ACCT}:assumed-role/rds-guarded/my-db-cluster`);
   const me = await session(issued.Credentials).send(new GetCallerIdentityCommand({}));
   assert.equal(me.Arn, issued.AssumedRoleUser.Arn);
 
   const otherCluster = { 'aws:SourceArn': `arn:aws:rds:us-west-2:${ACCT}:cluster:their-db`, 'aws:SourceAccount': ACCT };
-  await assert.rejects(sts.assumer.assumeRoleForService(guarded.Arn!, 'rds.amazonaws.com', 's', otherCluster),
-    { name: 'AccessDenied', message: denied('rds.amazonaws.com', guarded.Arn!) });
+  await assert.rejects(sts.assumer.assumeRoleForService(guarded.Arn!, 'rds.amazonaws.com', 's', otherCluster), {
+    name: 'AccessDenied',
+    message: denied('rds.amazonaws.com', guarded.Arn!),
+  });
   const accountOnly = await createRole('account-only', trust(allowAws(ACCT)));
-  await assert.rejects(sts.assumer.assumeRoleForService(accountOnly.Arn!, 'rds.amazonaws.com', 's', { 'aws:SourceArn': cluster, 'aws:SourceAccount': ACCT }),
-    { name: 'AccessDenied' });
-  await assert.rejects(sts.assumer.assumeRoleForService(roleArn('gone'), 'rds.amazonaws.com', 's', { 'aws:SourceArn': cluster, 'aws:SourceAccount': ACCT }),
-    { name: 'AccessDenied' });
+  await assert.rejects(
+    sts.assumer.assumeRoleForService(accountOnly.Arn!, 'rds.amazonaws.com', 's', { 'aws:SourceArn': cluster, 'aws:SourceAccount': ACCT }),
+    { name: 'AccessDenied' },
+  );
+  await assert.rejects(
+    sts.assumer.assumeRoleForService(roleArn('gone'), 'rds.amazonaws.com', 's', { 'aws:SourceArn': cluster, 'aws:SourceAccount': ACCT }),
+    { name: 'AccessDenied' },
+  );
   // The reference's trust policy: no conditions, so any cluster's RDS may assume it.
-  const plain = await createRole('rds-plain', trust({ Effect: 'Allow', Principal: { Service: 'rds.amazonaws.com' }, Action: 'sts:AssumeRole' }));
+  const plain = await createRole(
+    'rds-plain',
+    trust({ Effect: 'Allow', Principal: { Service: 'rds.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+  );
   await sts.assumer.assumeRoleForService(plain.Arn!, 'rds.amazonaws.com', 'my-db-cluster', otherCluster);
 });

@@ -18,7 +18,10 @@ export type AuthFailureKind =
   | 'expired-signature';
 
 export class AuthFailure extends Error {
-  constructor(readonly kind: AuthFailureKind, message: string) {
+  constructor(
+    readonly kind: AuthFailureKind,
+    message: string,
+  ) {
     super(message);
     this.name = 'AuthFailure';
   }

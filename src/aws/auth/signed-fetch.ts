@@ -18,7 +18,12 @@ export interface SignedFetchOptions {
 export async function signedFetch(url: URL, opts: SignedFetchOptions): Promise<Response> {
   const headers: Record<string, string> = { host: url.host, ...opts.headers };
   if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
-  const signer = new SignatureV4({ credentials: opts.credentials, region: opts.region, service: opts.service, sha256: Hash.bind(null, 'sha256') });
+  const signer = new SignatureV4({
+    credentials: opts.credentials,
+    region: opts.region,
+    service: opts.service,
+    sha256: Hash.bind(null, 'sha256'),
+  });
   const signed = await signer.sign({
     method: opts.method,
     protocol: url.protocol,

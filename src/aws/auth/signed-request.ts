@@ -51,7 +51,8 @@ function fromHeader(authorization: string, headers: IncomingHttpHeaders): Signed
   const problems = ['Credential', 'Signature', 'SignedHeaders']
     .filter((k) => !parts.get(k))
     .map((k) => `Authorization header requires '${k}' parameter.`);
-  if (!amzDate || !AMZ_DATE.test(amzDate)) problems.push(`Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.`);
+  if (!amzDate || !AMZ_DATE.test(amzDate))
+    problems.push(`Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.`);
   if (problems.length) throw new AuthFailure('incomplete', `${problems.join(' ')} Authorization=${authorization}`);
   return {
     form: 'header',
@@ -67,7 +68,10 @@ function fromQuery(query: URLSearchParams): SignedRequest {
   const names = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date'];
   const missing = names.filter((n) => !query.get(n));
   if (missing.length) {
-    throw new AuthFailure('incomplete', `AWS query-string parameters must include ${missing.map((n) => `'${n}'`).join(', ')}. Re-examine the query-string parameters.`);
+    throw new AuthFailure(
+      'incomplete',
+      `AWS query-string parameters must include ${missing.map((n) => `'${n}'`).join(', ')}. Re-examine the query-string parameters.`,
+    );
   }
   if (query.get('X-Amz-Algorithm') !== ALGORITHM || !AMZ_DATE.test(query.get('X-Amz-Date')!)) {
     throw new AuthFailure('incomplete', `Unsupported AWS 'algorithm': '${query.get('X-Amz-Algorithm')}'`);
@@ -87,7 +91,10 @@ function fromQuery(query: URLSearchParams): SignedRequest {
 function scope(credential: string): Pick<SignedRequest, 'accessKeyId' | 'scopeDate' | 'region' | 'service'> {
   const m = SCOPE.exec(credential);
   if (!m) {
-    throw new AuthFailure('incomplete', `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`);
+    throw new AuthFailure(
+      'incomplete',
+      `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`,
+    );
   }
   return { accessKeyId: m[1]!, scopeDate: m[2]!, region: m[3]!, service: m[4]! };
 }

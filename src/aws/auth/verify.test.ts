@@ -16,7 +16,8 @@ const NOW = new Date('2026-12-05T12:00:00Z');
 const SESSION = { accessKeyId: 'ASIAEXAMPLEEXAMPLE00', secretAccessKey: 'session-secret', sessionToken: 'token-1' };
 
 const authenticator = new Authenticator(async (key) => {
-  if (key === SESSION.accessKeyId) return { secretAccessKey: SESSION.secretAccessKey, sessionToken: SESSION.sessionToken, expiresAt: new Date('2026-12-05T13:00:00Z') };
+  if (key === SESSION.accessKeyId)
+    return { secretAccessKey: SESSION.secretAccessKey, sessionToken: SESSION.sessionToken, expiresAt: new Date('2026-12-05T13:00:00Z') };
   return rootKeySecret(key, 'test');
 }, true);
 
@@ -27,7 +28,11 @@ interface Signing {
 }
 
 /** A Lambda Invoke request signed by the SDK's signer, as the endpoint receives it. */
-async function signedInvoke({ credentials = { accessKeyId: 'test', secretAccessKey: 'test' }, at = NOW, presign = false }: Signing = {}): Promise<RequestToVerify> {
+async function signedInvoke({
+  credentials = { accessKeyId: 'test', secretAccessKey: 'test' },
+  at = NOW,
+  presign = false,
+}: Signing = {}): Promise<RequestToVerify> {
   const signer = new SignatureV4({ credentials, region: 'us-west-2', service: 'lambda', sha256: Hash.bind(null, 'sha256') });
   const body = Buffer.from('{"a":1}');
   const request = {
@@ -40,7 +45,9 @@ async function signedInvoke({ credentials = { accessKeyId: 'test', secretAccessK
     headers: { host: '127.0.0.1:4575', 'content-type': 'application/json', 'x-amz-invocation-type': 'RequestResponse' },
     body,
   };
-  const signed = presign ? await signer.presign(request, { signingDate: at, expiresIn: 900 }) : await signer.sign(request, { signingDate: at });
+  const signed = presign
+    ? await signer.presign(request, { signingDate: at, expiresIn: 900 })
+    : await signer.sign(request, { signingDate: at });
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries(signed.query ?? {})) for (const one of [v].flat()) query.append(k, String(one));
   const headers: IncomingHttpHeaders = {};
@@ -68,7 +75,11 @@ test('a request signed with the right secret passes, in the header form and pres
 });
 
 test('another secret, a changed body, path or header: the signature does not match', async () => {
-  await refusedAs(await signedInvoke({ credentials: { accessKeyId: 'test', secretAccessKey: 'guess' } }), 'signature', /does not match the signature you provided/);
+  await refusedAs(
+    await signedInvoke({ credentials: { accessKeyId: 'test', secretAccessKey: 'guess' } }),
+    'signature',
+    /does not match the signature you provided/,
+  );
   const body = await signedInvoke();
   body.body = Buffer.from('{"a":2}');
   await refusedAs(body, 'signature');
@@ -86,24 +97,42 @@ test('another secret, a changed body, path or header: the signature does not mat
 test('a session key needs its own token; an unknown key is refused before its signature is checked', async () => {
   await check(await signedInvoke({ credentials: SESSION }));
   await check(await signedInvoke({ credentials: SESSION, presign: true }));
-  await refusedAs(await signedInvoke({ credentials: { ...SESSION, sessionToken: 'token-2' } }), 'unknown-key', /^The security token included in the request is invalid\.$/);
+  await refusedAs(
+    await signedInvoke({ credentials: { ...SESSION, sessionToken: 'token-2' } }),
+    'unknown-key',
+    /^The security token included in the request is invalid\.$/,
+  );
   const { sessionToken: _, ...withoutToken } = SESSION;
   await refusedAs(await signedInvoke({ credentials: withoutToken }), 'unknown-key');
   await refusedAs(await signedInvoke({ credentials: { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'test' } }), 'unknown-key');
 });
 
 test('a session past its expiry is refused as expired', async () => {
-  const later = new Authenticator(async () => ({ secretAccessKey: 's', sessionToken: 't', expiresAt: new Date(NOW.getTime() - 1000) }), true);
+  const later = new Authenticator(
+    async () => ({ secretAccessKey: 's', sessionToken: 't', expiresAt: new Date(NOW.getTime() - 1000) }),
+    true,
+  );
   const req = await signedInvoke({ credentials: { accessKeyId: 'ASIAOLD', secretAccessKey: 's', sessionToken: 't' } });
-  await assert.rejects(later.authenticate(req, readSigning(req.headers, req.query), 5, NOW), (e: AuthFailure) => e.kind === 'expired-token');
+  await assert.rejects(
+    later.authenticate(req, readSigning(req.headers, req.query), 5, NOW),
+    (e: AuthFailure) => e.kind === 'expired-token',
+  );
 });
 
 test('the signing time may be 5 minutes off for Lambda, 15 for the query services, whatever the form', async () => {
   const sixMinutesAgo = new Date(NOW.getTime() - 6 * 60_000);
-  await refusedAs(await signedInvoke({ at: sixMinutesAgo }), 'expired-signature',
-    /^Signature expired: 20261205T115400Z is now earlier than 20261205T115500Z \(20261205T120000Z - 5 min\.\)$/);
+  await refusedAs(
+    await signedInvoke({ at: sixMinutesAgo }),
+    'expired-signature',
+    /^Signature expired: 20261205T115400Z is now earlier than 20261205T115500Z \(20261205T120000Z - 5 min\.\)$/,
+  );
   await check(await signedInvoke({ at: sixMinutesAgo }), 15);
-  await refusedAs(await signedInvoke({ at: new Date(NOW.getTime() + 16 * 60_000) }), 'expired-signature', /^Signature not yet current: .* \+ 15 min\.\)$/, 15);
+  await refusedAs(
+    await signedInvoke({ at: new Date(NOW.getTime() + 16 * 60_000) }),
+    'expired-signature',
+    /^Signature not yet current: .* \+ 15 min\.\)$/,
+    15,
+  );
   await refusedAs(await signedInvoke({ at: sixMinutesAgo, presign: true }), 'expired-signature');
 });
 
@@ -113,10 +142,17 @@ test('no signature, or an incomplete Authorization header, is refused as such', 
   await refusedAs(unsigned, 'missing', /^Missing Authentication Token$/);
   const partial = await signedInvoke();
   partial.headers.authorization = 'AWS4-HMAC-SHA256 Credential=test/20261205/us-west-2/lambda/aws4_request';
-  assert.throws(() => readSigning(partial.headers, partial.query), (e: AuthFailure) =>
-    e.kind === 'incomplete' && e.message.startsWith("Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter."));
+  assert.throws(
+    () => readSigning(partial.headers, partial.query),
+    (e: AuthFailure) =>
+      e.kind === 'incomplete' &&
+      e.message.startsWith("Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter."),
+  );
   partial.headers.authorization = 'AWS4-HMAC-SHA256 Credential=test/us-west-2, SignedHeaders=host, Signature=00';
-  assert.throws(() => readSigning(partial.headers, partial.query), (e: AuthFailure) => e.kind === 'incomplete' && /exactly 5 slash-delimited elements/.test(e.message));
+  assert.throws(
+    () => readSigning(partial.headers, partial.query),
+    (e: AuthFailure) => e.kind === 'incomplete' && /exactly 5 slash-delimited elements/.test(e.message),
+  );
 });
 
 test('with verification off, any secret and any key pass', async () => {

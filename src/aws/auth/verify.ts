@@ -40,7 +40,12 @@ export interface VerifyOptions {
   now?: Date;
 }
 
-export async function verifySignature(req: RequestToVerify, signed: SignedRequest, secret: SigningSecret, opts: VerifyOptions): Promise<void> {
+export async function verifySignature(
+  req: RequestToVerify,
+  signed: SignedRequest,
+  secret: SigningSecret,
+  opts: VerifyOptions,
+): Promise<void> {
   const signingDate = amzDateOf(signed.amzDate);
   checkAge(signed.amzDate, signingDate, opts.now ?? new Date(), opts.skewMinutes);
   const headers: Record<string, string> = {};
@@ -102,7 +107,11 @@ function checkAge(amzDate: string, signingDate: Date, now: Date, minutes: number
   );
 }
 
-const compact = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+const compact = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 
 function queryRecord(query: URLSearchParams): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};

@@ -37,8 +37,17 @@ export function attachmentActions(store: IamStore): Record<string, QueryAction> 
       const input = params.read({ RoleName: rules.roleName, PathPrefix: rules.pathPrefix, Marker: rules.marker, MaxItems: rules.maxItems });
       const attached = await store.read(async (tx) => tx.roles.attached(await roleIn(tx, caller.accountId, input.RoleName)));
       const prefix = input.PathPrefix ?? '/';
-      const p = page(attached.filter((a) => a.path.startsWith(prefix)), byName, input.Marker, input.MaxItems);
-      return { AttachedPolicies: p.items.map((a) => ({ PolicyName: a.name, PolicyArn: a.arn })), IsTruncated: p.IsTruncated, Marker: p.Marker };
+      const p = page(
+        attached.filter((a) => a.path.startsWith(prefix)),
+        byName,
+        input.Marker,
+        input.MaxItems,
+      );
+      return {
+        AttachedPolicies: p.items.map((a) => ({ PolicyName: a.name, PolicyArn: a.arn })),
+        IsTruncated: p.IsTruncated,
+        Marker: p.Marker,
+      };
     },
   };
 }

@@ -36,7 +36,12 @@ export function inlinePolicyActions(store: IamStore): Record<string, QueryAction
     ListRolePolicies: async ({ params, caller }) => {
       const input = params.read({ RoleName: rules.roleName, Marker: rules.marker, MaxItems: rules.maxItems });
       const policies = await store.read(async (tx) => tx.roles.inline(await roleIn(tx, caller.accountId, input.RoleName)));
-      const p = page(policies.map((x) => x.name), (name) => name, input.Marker, input.MaxItems);
+      const p = page(
+        policies.map((x) => x.name),
+        (name) => name,
+        input.Marker,
+        input.MaxItems,
+      );
       return { PolicyNames: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
     },
 

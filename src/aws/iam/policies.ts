@@ -30,15 +30,17 @@ export function policyActions(store: IamStore): Record<string, QueryAction> {
       });
       const tags = readTags(params);
       checkManagedDocument(input.PolicyDocument);
-      const policy = await store.write((tx) => tx.policies.create({
-        accountId: caller.accountId,
-        name: input.PolicyName,
-        path: input.Path ?? '/',
-        policyId: uniqueId('ANPA'),
-        description: input.Description,
-        tags,
-        document: input.PolicyDocument,
-      }));
+      const policy = await store.write((tx) =>
+        tx.policies.create({
+          accountId: caller.accountId,
+          name: input.PolicyName,
+          path: input.Path ?? '/',
+          policyId: uniqueId('ANPA'),
+          description: input.Description,
+          tags,
+          document: input.PolicyDocument,
+        }),
+      );
       if (!policy) throw new EntityAlreadyExists(`A policy called ${input.PolicyName} already exists. Duplicate names are not allowed.`);
       return { Policy: policyShape(policy) };
     },
@@ -58,11 +60,16 @@ export function policyActions(store: IamStore): Record<string, QueryAction> {
         MaxItems: rules.maxItems,
       });
       // pglambda has no permissions boundaries, so no policy is in use as one.
-      const all = input.PolicyUsageFilter === 'PermissionsBoundary' ? [] : await store.read((tx) => tx.policies.list(caller.accountId, {
-        scope: (input.Scope ?? 'All') as 'All' | 'AWS' | 'Local',
-        onlyAttached: input.OnlyAttached ?? false,
-        pathPrefix: input.PathPrefix ?? '/',
-      }));
+      const all =
+        input.PolicyUsageFilter === 'PermissionsBoundary'
+          ? []
+          : await store.read((tx) =>
+              tx.policies.list(caller.accountId, {
+                scope: (input.Scope ?? 'All') as 'All' | 'AWS' | 'Local',
+                onlyAttached: input.OnlyAttached ?? false,
+                pathPrefix: input.PathPrefix ?? '/',
+              }),
+            );
       const p = page(all, byName, input.Marker, input.MaxItems);
       return { Policies: p.items.map((x) => policyShape(x, true)), IsTruncated: p.IsTruncated, Marker: p.Marker };
     },
@@ -73,7 +80,9 @@ export function policyActions(store: IamStore): Record<string, QueryAction> {
         const p = ownPolicy(await policyIn(tx, PolicyArn, caller.accountId, true), caller.accountId, 'DeletePolicy');
         if (p.attachmentCount > 0) throw new DeleteConflict('Cannot delete a policy attached to entities.');
         if ((await tx.policies.versions(p)).length > 1) {
-          throw new DeleteConflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.");
+          throw new DeleteConflict(
+            "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",
+          );
         }
         await tx.policies.delete(p);
       });

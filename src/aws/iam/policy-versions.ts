@@ -27,7 +27,9 @@ export function policyVersionActions(store: IamStore): Record<string, QueryActio
       const version = await store.write(async (tx) => {
         const p = ownPolicy(await policyIn(tx, input.PolicyArn, caller.accountId, true), caller.accountId, 'CreatePolicyVersion');
         if ((await tx.policies.versions(p)).length >= QUOTAS.versionsPerPolicy) {
-          throw new LimitExceeded(`A managed policy can have up to ${QUOTAS.versionsPerPolicy} versions. Before you create a new version, you must delete an existing version.`);
+          throw new LimitExceeded(
+            `A managed policy can have up to ${QUOTAS.versionsPerPolicy} versions. Before you create a new version, you must delete an existing version.`,
+          );
         }
         return tx.policies.addVersion(p, input.PolicyDocument, input.SetAsDefault ?? false);
       });

@@ -29,7 +29,8 @@ export function roleActions(store: IamStore): Record<string, QueryAction> {
       const tags = readTags(params);
       checkTrustDocument(input.AssumeRolePolicyDocument);
       const role = await store.write(async (tx) => {
-        if ((await tx.roles.count(caller.accountId)) >= QUOTAS.rolesPerAccount) throw quotaExceeded('RolesPerAccount', QUOTAS.rolesPerAccount);
+        if ((await tx.roles.count(caller.accountId)) >= QUOTAS.rolesPerAccount)
+          throw quotaExceeded('RolesPerAccount', QUOTAS.rolesPerAccount);
         return tx.roles.create({
           accountId: caller.accountId,
           name: input.RoleName,
@@ -72,7 +73,9 @@ export function roleActions(store: IamStore): Record<string, QueryAction> {
     UpdateAssumeRolePolicy: async ({ params, caller }) => {
       const input = params.read({ RoleName: rules.roleName, PolicyDocument: rules.document });
       checkTrustDocument(input.PolicyDocument);
-      await store.write(async (tx) => tx.roles.setTrustPolicy(await roleIn(tx, caller.accountId, input.RoleName, true), input.PolicyDocument));
+      await store.write(async (tx) =>
+        tx.roles.setTrustPolicy(await roleIn(tx, caller.accountId, input.RoleName, true), input.PolicyDocument),
+      );
     },
   };
 }

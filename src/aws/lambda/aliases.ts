@@ -36,17 +36,29 @@ function checkRouting(rec: FunctionRecord, primary: string, weights: Record<stri
   // Java's Double.toString: 2 → 2.0, 0.25 → 0.25.
   const shown = `{${entries.map(([k, v]) => `${k}=${Number.isInteger(v) ? v.toFixed(1) : String(v)}`).join(', ')}}`;
   if (entries.some(([k]) => !/^[0-9]+$/.test(k))) {
-    throw ValidationException.constraint(shown, 'routingConfig.additionalVersionWeights', 'Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]');
+    throw ValidationException.constraint(
+      shown,
+      'routingConfig.additionalVersionWeights',
+      'Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]',
+    );
   }
   if (entries.some(([, w]) => w < 0 || w > 1)) {
-    throw new ValidationException([violation(shown, 'routingConfig.additionalVersionWeights',
-      'Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]')]);
+    throw new ValidationException([
+      violation(
+        shown,
+        'routingConfig.additionalVersionWeights',
+        'Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]',
+      ),
+    ]);
   }
   if (entries.length > 1) throw new InvalidParameterValueException('Number of items in AdditionalVersionWeights cannot be greater than 1');
-  if (primary === '$LATEST') throw new InvalidParameterValueException('$LATEST is not supported for an alias pointing to more than 1 version');
+  if (primary === '$LATEST')
+    throw new InvalidParameterValueException('$LATEST is not supported for an alias pointing to more than 1 version');
   for (const [v] of entries) {
     if (v === primary) {
-      throw new InvalidParameterValueException(`Invalid function version ${v}. Function version ${v} is already included in routing configuration.`);
+      throw new InvalidParameterValueException(
+        `Invalid function version ${v}. Function version ${v} is already included in routing configuration.`,
+      );
     }
     if (!rec.versions[v]) throw fnNotFound(functionArn(rec, v));
   }
@@ -54,7 +66,11 @@ function checkRouting(rec: FunctionRecord, primary: string, weights: Record<stri
 
 /** The function with the alias set (created or replaced) under a new RevisionId; an empty weight map is none. */
 function withAlias(
-  cur: FunctionRecord, name: string, functionVersion: string, description: string, weights: Record<string, number> | undefined,
+  cur: FunctionRecord,
+  name: string,
+  functionVersion: string,
+  description: string,
+  weights: Record<string, number> | undefined,
 ): { record: FunctionRecord; result: Alias } {
   const alias: Alias = {
     name,

@@ -10,7 +10,10 @@ import { LambdaAuthorizer } from './authorize.js';
 const ACCOUNT = '123456789012';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/cluster-role`;
 const INVOKE = ROUTE_ACTIONS['POST /2015-03-31/functions/{FunctionName}/invocations'] as RouteAction;
-const session = sessionIdentity({ accountId: ACCOUNT, roleArn: ROLE, roleId: 'AROAEXAMPLE', sessionName: 'my-db-cluster', expiresAt: new Date(Date.now() + 3_600_000) }, new Date());
+const session = sessionIdentity(
+  { accountId: ACCOUNT, roleArn: ROLE, roleId: 'AROAEXAMPLE', sessionName: 'my-db-cluster', expiresAt: new Date(Date.now() + 3_600_000) },
+  new Date(),
+);
 const fn = (name: string, qualifier?: string) => ({ accountId: ACCOUNT, region: 'us-west-2', name, qualifier });
 
 /** An authorizer over one role whose permission statements the test sets, counting how often they are read. */
@@ -36,13 +39,21 @@ function setup(statements: object[]) {
   return { state, check };
 }
 
-const allow = (resource: string, extra: object = {}) => ({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: resource, ...extra });
+const allow = (resource: string, extra: object = {}) => ({
+  Effect: 'Allow',
+  Action: 'lambda:InvokeFunction',
+  Resource: resource,
+  ...extra,
+});
 
 test('a decision is made once and then answered from the cache, allowed or denied', async () => {
   const { state, check } = setup([allow(`arn:aws:lambda:us-west-2:${ACCOUNT}:function:open`)]);
   await check('open');
   await check('open');
-  await assert.rejects(check('closed'), /is not authorized to perform: lambda:InvokeFunction on resource: .*:function:closed because no identity-based policy allows/);
+  await assert.rejects(
+    check('closed'),
+    /is not authorized to perform: lambda:InvokeFunction on resource: .*:function:closed because no identity-based policy allows/,
+  );
   await assert.rejects(check('closed'), /because no identity-based policy allows/);
   assert.equal(state.reads, 2, 'one evaluation per distinct resource');
 });

@@ -92,7 +92,8 @@ export class LambdaAuthorizer {
 
   private async authorizeTarget(identity: Identity, action: string, target: Target): Promise<void> {
     const denial = await this.denial(identity, action, target);
-    if (denial) throw new AccessDeniedException(`User: ${identity.arn} is not authorized to perform: ${action} on resource: ${target.arn} ${denial}`);
+    if (denial)
+      throw new AccessDeniedException(`User: ${identity.arn} is not authorized to perform: ${action} on resource: ${target.arn} ${denial}`);
   }
 
   /** IAM: "Granting a user permissions to pass a role to an AWS service", with the condition key IAM sets for it. */
@@ -101,8 +102,14 @@ export class LambdaAuthorizer {
     if (typeof role !== 'string' || !role.startsWith('arn:')) return;
     const roleAccount = role.split(':')[4] ?? '';
     if (roleAccount !== functionAccount) throw new AccessDeniedException('Cross-account pass role is not allowed.');
-    const denial = await this.denial(identity, 'iam:PassRole', { arn: role, accountId: roleAccount }, { 'iam:PassedToService': 'lambda.amazonaws.com' });
-    if (denial) throw new AccessDeniedException(`User: ${identity.arn} is not authorized to perform: iam:PassRole on resource: ${role} ${denial}`);
+    const denial = await this.denial(
+      identity,
+      'iam:PassRole',
+      { arn: role, accountId: roleAccount },
+      { 'iam:PassedToService': 'lambda.amazonaws.com' },
+    );
+    if (denial)
+      throw new AccessDeniedException(`User: ${identity.arn} is not authorized to perform: iam:PassRole on resource: ${role} ${denial}`);
   }
 
   private async identityOf(req: AwsRequest): Promise<Identity> {
@@ -115,7 +122,12 @@ export class LambdaAuthorizer {
   }
 
   /** Why the request is refused, in AWS's words, or undefined when it is allowed. */
-  private async denial(identity: Identity, action: string, target: Target, extraContext: Record<string, string> = {}): Promise<string | undefined> {
+  private async denial(
+    identity: Identity,
+    action: string,
+    target: Target,
+    extraContext: Record<string, string> = {},
+  ): Promise<string | undefined> {
     // Read the generation before the policies, so a change committed meanwhile leaves the entry stale.
     const generation = this.deps.generation();
     if (generation !== this.decidedAt) {

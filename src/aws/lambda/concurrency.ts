@@ -35,9 +35,7 @@ export async function putFunctionConcurrency(deps: LambdaApiDeps, req: AwsReques
   // Observed for PutFunctionConcurrency: the ARN in the message carries `:$LATEST` (LSS, Nov 2025).
   if (!(await deps.store.get(k))) throw fnNotFound(functionArn(k, '$LATEST'));
   const others = await deps.store.list(k.accountId, k.region, undefined, 10000);
-  const reservedElsewhere = others
-    .filter((r) => r.name !== k.name)
-    .reduce((sum, r) => sum + (r.reservedConcurrency ?? 0), 0);
+  const reservedElsewhere = others.filter((r) => r.name !== k.name).reduce((sum, r) => sum + (r.reservedConcurrency ?? 0), 0);
   if (ACCOUNT_CONCURRENCY - reservedElsewhere - n < MIN_UNRESERVED) {
     throw new InvalidParameterValueException(
       `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${MIN_UNRESERVED}].`,

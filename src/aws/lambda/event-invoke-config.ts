@@ -24,13 +24,25 @@ const LAMBDA_ARN = /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z
 function check(input: Input): void {
   const v: string[] = [];
   const r = input.MaximumRetryAttempts;
-  if (r !== undefined && (r < 0 || r > 2)) v.push(violation(r, 'maximumRetryAttempts', `Member must have value ${r < 0 ? 'greater than or equal to 0' : 'less than or equal to 2'}`));
+  if (r !== undefined && (r < 0 || r > 2))
+    v.push(
+      violation(r, 'maximumRetryAttempts', `Member must have value ${r < 0 ? 'greater than or equal to 0' : 'less than or equal to 2'}`),
+    );
   const a = input.MaximumEventAgeInSeconds;
-  if (a !== undefined && (a < 60 || a > 21600)) v.push(violation(a, 'maximumEventAgeInSeconds', `Member must have value ${a < 60 ? 'greater than or equal to 60' : 'less than or equal to 21600'}`));
+  if (a !== undefined && (a < 60 || a > 21600))
+    v.push(
+      violation(
+        a,
+        'maximumEventAgeInSeconds',
+        `Member must have value ${a < 60 ? 'greater than or equal to 60' : 'less than or equal to 21600'}`,
+      ),
+    );
   if (v.length) throw new ValidationException(v);
   for (const d of [input.DestinationConfig?.OnSuccess?.Destination, input.DestinationConfig?.OnFailure?.Destination]) {
     if (d !== undefined && !LAMBDA_ARN.test(d)) {
-      throw new InvalidParameterValueException(`The destination ARN ${d} is invalid. pglambda delivers destinations to Lambda functions only.`);
+      throw new InvalidParameterValueException(
+        `The destination ARN ${d} is invalid. pglambda delivers destinations to Lambda functions only.`,
+      );
     }
   }
 }
@@ -44,7 +56,10 @@ const noConfig = (k: FunctionKey, qualifier: string) =>
  * has no EventInvokeConfig.
  */
 async function target(
-  deps: LambdaApiDeps, req: AwsRequest, name: string, missing: 'function' | 'config' = 'function',
+  deps: LambdaApiDeps,
+  req: AwsRequest,
+  name: string,
+  missing: 'function' | 'config' = 'function',
 ): Promise<{ rec: FunctionRecord; qualifier: string }> {
   const ref = parseFunctionRef(name, req.caller, { qualifier: req.query.get('Qualifier') });
   const rec = await deps.store.get(ref);

@@ -9,12 +9,7 @@ import { versionOf } from '../../lambda/resolve.js';
 import { empty, json, type RouteParams } from '../protocols/rest-json.js';
 import type { AwsRequest, AwsResponse } from '../request.js';
 import type { LambdaApiDeps } from './deps.js';
-import {
-  fnNotFound,
-  InvalidParameterValueException,
-  RequestEntityTooLargeException,
-  ResourceConflictException,
-} from './errors.js';
+import { fnNotFound, InvalidParameterValueException, RequestEntityTooLargeException, ResourceConflictException } from './errors.js';
 import { parseFunctionRef, type FunctionRef } from './identifiers.js';
 import { body, checkRevision, getRecord } from './operation.js';
 import { functionConfiguration } from './shapes.js';
@@ -48,8 +43,15 @@ export async function createFunction(deps: LambdaApiDeps, req: AwsRequest): Prom
     transition: beginTransition('create'),
   };
   const rec: FunctionRecord = {
-    accountId: ref.accountId, region: ref.region, name: ref.name, latest,
-    versions: {}, lastPublished: 0, aliases: {}, eventInvokeConfigs: {}, tags: input.Tags ?? {},
+    accountId: ref.accountId,
+    region: ref.region,
+    name: ref.name,
+    latest,
+    versions: {},
+    lastPublished: 0,
+    aliases: {},
+    eventInvokeConfigs: {},
+    tags: input.Tags ?? {},
   };
   if (!(await deps.store.create(rec))) throw new ResourceConflictException(`Function already exist: ${ref.name}`);
   if (input.Publish) {
@@ -64,9 +66,10 @@ export async function getFunction(deps: LambdaApiDeps, req: AwsRequest, p: Route
   const ref = parseFunctionRef(p.FunctionName!, req.caller, { qualifier: req.query.get('Qualifier') });
   const rec = await getRecord(deps, ref);
   const v = resolveStored(rec, ref);
-  const config = v.version === '$LATEST' && !ref.qualifier
-    ? functionConfiguration(rec, v.config, '$LATEST', false)
-    : functionConfiguration(rec, v.config, v.version, true);
+  const config =
+    v.version === '$LATEST' && !ref.qualifier
+      ? functionConfiguration(rec, v.config, '$LATEST', false)
+      : functionConfiguration(rec, v.config, v.version, true);
   return json(200, {
     Configuration: config,
     Code: { RepositoryType: 'S3', Location: `${endpointOf(req)}${deps.codeUrls.presign(v.config.codeId)}` },
@@ -99,7 +102,7 @@ export async function updateFunctionConfiguration(deps: LambdaApiDeps, req: AwsR
       timeout: input.Timeout ?? l.timeout,
       memorySize: input.MemorySize ?? l.memorySize,
       description: input.Description ?? l.description,
-      environment: input.Environment ? input.Environment.Variables ?? {} : l.environment,
+      environment: input.Environment ? (input.Environment.Variables ?? {}) : l.environment,
       ephemeralStorage: input.EphemeralStorage?.Size ?? l.ephemeralStorage,
       lastModified: lambdaTimestamp(),
       revisionId: randomUUID(),
@@ -121,7 +124,8 @@ export async function updateFunctionCode(deps: LambdaApiDeps, req: AwsRequest, p
   const out = await deps.store.update(ref, (cur) => {
     checkRevision(input.RevisionId, currentRevision(cur.latest));
     const latest: FunctionConfig = {
-      ...cur.latest, ...code,
+      ...cur.latest,
+      ...code,
       architectures: input.Architectures ?? cur.latest.architectures,
       lastModified: lambdaTimestamp(),
       revisionId: randomUUID(),
@@ -201,7 +205,7 @@ async function checkExecutionRole(deps: LambdaApiDeps, ref: FunctionRef, roleArn
 /** GetFunction* accept versions and aliases; an alias reports the version it points at. */
 function resolveStored(rec: FunctionRecord, ref: FunctionRef) {
   const q = ref.qualifier;
-  const target = q === undefined ? '$LATEST' : rec.aliases[q]?.functionVersion ?? q;
+  const target = q === undefined ? '$LATEST' : (rec.aliases[q]?.functionVersion ?? q);
   const v = versionOf(rec, target);
   if (!v) throw fnNotFound(functionArn(rec, q));
   return v;

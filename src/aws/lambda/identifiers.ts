@@ -14,10 +14,8 @@ const REGION = String.raw`(?:eusc-)?[a-z]{2}(?:(?:-gov)|(?:-iso(?:[a-z]?)))?-[a-
  * model's: NamespacedFunctionName (GetFunction, DeleteFunction, Invoke, …) and FunctionName
  * (CreateFunction, Update*, PublishVersion, …).
  */
-export const NAMESPACED_PATTERN =
-  String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?`;
-export const FUNCTION_NAME_PATTERN =
-  String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`;
+export const NAMESPACED_PATTERN = String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?`;
+export const FUNCTION_NAME_PATTERN = String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`;
 
 const PARSE = new RegExp(
   String.raw`^(?:arn:aws[a-zA-Z-]*:lambda:(${REGION}):(\d{12}):function:|(?:(${REGION}):)?(?:(\d{12}):)?(?:function:)?)([a-zA-Z0-9-_.]+)(?::(\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$`,
@@ -46,7 +44,11 @@ export function parseFunctionRef(
   const pattern = kind === 'namespaced' ? NAMESPACED_PATTERN : FUNCTION_NAME_PATTERN;
   if (raw.length < 1 || raw.length > max) {
     throw new ValidationException([
-      violation(raw, 'functionName', `Member must have length ${raw.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${max}`}`),
+      violation(
+        raw,
+        'functionName',
+        `Member must have length ${raw.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${max}`}`,
+      ),
     ]);
   }
   const m = PARSE.exec(raw);

@@ -32,7 +32,10 @@ export function createLambda(deps: LambdaApiDeps): Lambda {
     signingName: 'lambda',
     matches: (req: AwsRequest) => router.matchesPath(req.rawPath),
     handle: (req: AwsRequest) =>
-      router.dispatch(req, () => new AwsError('UnknownOperationException', `pglambda does not implement ${req.method} ${req.rawPath}`, 404)),
+      router.dispatch(
+        req,
+        () => new AwsError('UnknownOperationException', `pglambda does not implement ${req.method} ${req.rawPath}`, 404),
+      ),
     authentication: restJsonAuthentication,
     // GetFunction's Code.Location, presigned by code-url.ts as S3's URL is on AWS.
     signsItself: (req: AwsRequest) => req.method === 'GET' && req.rawPath.startsWith('/_pglambda/code/'),

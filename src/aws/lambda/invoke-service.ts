@@ -95,7 +95,10 @@ export class InvokeService {
 /** Lambda's payload limits, checked before anything else reads the payload. */
 export function checkInvokeSize(type: InvocationType, size: number): void {
   if (type === 'Event' && size > ASYNC_LIMIT) {
-    throw new RequestEntityTooLargeException(`${size} byte payload is too large for the Event invocation type (limit ${ASYNC_LIMIT} bytes)`);
+    throw new RequestEntityTooLargeException(
+      `${size} byte payload is too large for the Event invocation type (limit ${ASYNC_LIMIT} bytes)`,
+    );
   }
-  if (size > SYNC_LIMIT) throw new RequestEntityTooLargeException(`Request must be smaller than ${SYNC_LIMIT} bytes for the InvokeFunction operation`);
+  if (size > SYNC_LIMIT)
+    throw new RequestEntityTooLargeException(`Request must be smaller than ${SYNC_LIMIT} bytes for the InvokeFunction operation`);
 }

@@ -23,7 +23,9 @@ function checkPayload(body: Buffer): void {
   try {
     JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
   } catch (e) {
-    throw new InvalidRequestContentException(`Could not parse request body into json: Could not parse payload into json: ${(e as Error).message}`);
+    throw new InvalidRequestContentException(
+      `Could not parse request body into json: Could not parse payload into json: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -47,11 +49,23 @@ function clientContextOf(req: AwsRequest): string | undefined {
 
 export async function invoke({ invocations }: LambdaContext, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
   const fn = parseFunctionRef(p.FunctionName!, req.caller, { qualifier: req.query.get('Qualifier') });
-  const invocationType = enumHeader<InvocationType>(req, 'x-amz-invocation-type', 'invocationType', ['Event', 'RequestResponse', 'DryRun'], 'RequestResponse');
+  const invocationType = enumHeader<InvocationType>(
+    req,
+    'x-amz-invocation-type',
+    'invocationType',
+    ['Event', 'RequestResponse', 'DryRun'],
+    'RequestResponse',
+  );
   const logType = enumHeader(req, 'x-amz-log-type', 'logType', ['None', 'Tail'], 'None');
   checkInvokeSize(invocationType, req.body.length);
   checkPayload(req.body);
-  const out = await invocations.invoke({ fn, invocationType, tail: logType === 'Tail', payload: req.body, clientContext: clientContextOf(req) });
+  const out = await invocations.invoke({
+    fn,
+    invocationType,
+    tail: logType === 'Tail',
+    payload: req.body,
+    clientContext: clientContextOf(req),
+  });
   if (out.status !== 200) return empty(out.status);
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amz-executed-version': out.executedVersion! };
   if (out.functionError) headers['x-amz-function-error'] = out.functionError;

@@ -31,12 +31,20 @@ interface Constraint {
   max?: number;
 }
 
-export const QUALIFIER: Constraint = { member: 'qualifier', pattern: String.raw`\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+`, min: 1, max: 128 };
+export const QUALIFIER: Constraint = {
+  member: 'qualifier',
+  pattern: String.raw`\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+`,
+  min: 1,
+  max: 128,
+};
 export const REMOVED_STATEMENT_ID: Constraint = { member: 'statementId', pattern: '([a-zA-Z0-9-_.]+)', min: 1, max: 100 };
 const STATEMENT_ID: Constraint = { member: 'statementId', pattern: '([a-zA-Z0-9-_]+)', min: 1, max: 100 };
 const ACTION: Constraint = { member: 'action', pattern: '(lambda:[*]|lambda:[a-zA-Z]+|[*])' };
 const PRINCIPAL: Constraint = { member: 'principal', pattern: String.raw`[^\s]+` };
-const SOURCE_ARN: Constraint = { member: 'sourceArn', pattern: String.raw`arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)` };
+const SOURCE_ARN: Constraint = {
+  member: 'sourceArn',
+  pattern: String.raw`arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)`,
+};
 const SOURCE_ACCOUNT: Constraint = { member: 'sourceAccount', pattern: String.raw`\d{12}`, max: 12 };
 const EVENT_SOURCE_TOKEN: Constraint = { member: 'eventSourceToken', pattern: String.raw`[a-zA-Z0-9._\-]+`, max: 256 };
 const ORG_ID: Constraint = { member: 'principalOrgID', pattern: 'o-[a-z0-9]{10,32}', min: 12, max: 34 };
@@ -46,9 +54,12 @@ const AUTH_TYPES = ['NONE', 'AWS_IAM'];
 export function violations(value: string | undefined, c: Constraint, required = false): string[] {
   if (value === undefined) return required ? [`Value null at '${c.member}' failed to satisfy constraint: Member must not be null`] : [];
   const out: string[] = [];
-  if (c.min !== undefined && value.length < c.min) out.push(violation(value, c.member, `Member must have length greater than or equal to ${c.min}`));
-  if (c.max !== undefined && value.length > c.max) out.push(violation(value, c.member, `Member must have length less than or equal to ${c.max}`));
-  if (!new RegExp(`^(?:${c.pattern})$`).test(value)) out.push(violation(value, c.member, `Member must satisfy regular expression pattern: ${c.pattern}`));
+  if (c.min !== undefined && value.length < c.min)
+    out.push(violation(value, c.member, `Member must have length greater than or equal to ${c.min}`));
+  if (c.max !== undefined && value.length > c.max)
+    out.push(violation(value, c.member, `Member must have length less than or equal to ${c.max}`));
+  if (!new RegExp(`^(?:${c.pattern})$`).test(value))
+    out.push(violation(value, c.member, `Member must satisfy regular expression pattern: ${c.pattern}`));
   return out;
 }
 
@@ -142,7 +153,12 @@ export function policyText(statements: Statement[]): string {
   const text = JSON.stringify(document);
   const size = Buffer.byteLength(text);
   if (size > POLICY_LIMIT) {
-    throw new AwsError('PolicyLengthExceededException', `The final policy size (${size}) is bigger than the limit (${POLICY_LIMIT}).`, 400, { Type: 'User' });
+    throw new AwsError(
+      'PolicyLengthExceededException',
+      `The final policy size (${size}) is bigger than the limit (${POLICY_LIMIT}).`,
+      400,
+      { Type: 'User' },
+    );
   }
   try {
     parsePolicy(text, 'resource');

@@ -4,12 +4,7 @@
  */
 import type { Route } from '../protocols/rest-json.js';
 import { createAlias, deleteAlias, getAlias, listAliases, updateAlias } from './aliases.js';
-import {
-  deleteFunctionConcurrency,
-  getAccountSettings,
-  getFunctionConcurrency,
-  putFunctionConcurrency,
-} from './concurrency.js';
+import { deleteFunctionConcurrency, getAccountSettings, getFunctionConcurrency, putFunctionConcurrency } from './concurrency.js';
 import {
   deleteFunctionEventInvokeConfig,
   getFunctionEventInvokeConfig,

@@ -9,9 +9,15 @@ import { InvalidParameterValueException } from './errors.js';
 import { FUNCTION_NAME_PATTERN } from './identifiers.js';
 
 export const SUPPORTED_RUNTIMES = [
-  'nodejs20.x', 'nodejs22.x', 'nodejs24.x',
-  'python3.10', 'python3.11', 'python3.12', 'python3.13',
-  'provided.al2', 'provided.al2023',
+  'nodejs20.x',
+  'nodejs22.x',
+  'nodejs24.x',
+  'python3.10',
+  'python3.11',
+  'python3.12',
+  'python3.13',
+  'provided.al2',
+  'provided.al2023',
 ] as const;
 
 /**
@@ -19,20 +25,56 @@ export const SUPPORTED_RUNTIMES = [
  * TestLambdaFunction::test_create_lambda_exceptions, invalid_runtime_exc, Jan 2026).
  */
 const AWS_RUNTIME_LIST = [
-  'nodejs20.x', 'python3.14', 'provided.al2023', 'python3.12', 'python3.13', 'nodejs24.x', 'nodejs22.x', 'java25',
-  'python3.10', 'python3.11', 'java21', 'ruby3.3', 'ruby3.4', 'ruby3.2', 'python3.8', 'python3.9', 'java17',
-  'nodejs16.x', 'dotnet10', 'dotnet8', 'java11', 'dotnet6', 'nodejs18.x', 'provided.al2', 'java8.al2',
+  'nodejs20.x',
+  'python3.14',
+  'provided.al2023',
+  'python3.12',
+  'python3.13',
+  'nodejs24.x',
+  'nodejs22.x',
+  'java25',
+  'python3.10',
+  'python3.11',
+  'java21',
+  'ruby3.3',
+  'ruby3.4',
+  'ruby3.2',
+  'python3.8',
+  'python3.9',
+  'java17',
+  'nodejs16.x',
+  'dotnet10',
+  'dotnet8',
+  'java11',
+  'dotnet6',
+  'nodejs18.x',
+  'provided.al2',
+  'java8.al2',
 ];
 
 // Model enum members we do not run: refused by name instead of a generic enum violation.
-const DEPRECATED_RUNTIMES = /^(nodejs(4\.3|6\.10|8\.10|10\.x|12\.x|14\.x|16\.x|18\.x)|nodejs|python2\.7|python3\.[6-9]|dotnetcore\d\.\d|dotnet6|ruby2\.\d|go1\.x|java8|provided)$/;
+const DEPRECATED_RUNTIMES =
+  /^(nodejs(4\.3|6\.10|8\.10|10\.x|12\.x|14\.x|16\.x|18\.x)|nodejs|python2\.7|python3\.[6-9]|dotnetcore\d\.\d|dotnet6|ruby2\.\d|go1\.x|java8|provided)$/;
 const OTHER_RUNTIMES = /^(java\d+(\.al2)?|dotnet\d+|ruby3\.\d|python3\.14|nodejs2[0-9]\.x)$/;
 
 const RESERVED_ENV = new Set([
-  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
-  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE',
-  'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
 ]);
 
 const ROLE_PATTERN = String.raw`arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`;
@@ -103,16 +145,36 @@ export function checkConfig(c: UpdateConfigInput & { FunctionName?: string; Arch
     }
   }
   if (c.Timeout !== undefined && (c.Timeout < 1 || c.Timeout > 900)) {
-    v.push(violation(c.Timeout, 'timeout', `Member must have value ${c.Timeout < 1 ? 'greater than or equal to 1' : 'less than or equal to 900'}`));
+    v.push(
+      violation(
+        c.Timeout,
+        'timeout',
+        `Member must have value ${c.Timeout < 1 ? 'greater than or equal to 1' : 'less than or equal to 900'}`,
+      ),
+    );
   }
   if (c.MemorySize !== undefined && (c.MemorySize < 128 || c.MemorySize > 10240)) {
-    v.push(violation(c.MemorySize, 'memorySize', `Member must have value ${c.MemorySize < 128 ? 'greater than or equal to 128' : 'less than or equal to 10240'}`));
+    v.push(
+      violation(
+        c.MemorySize,
+        'memorySize',
+        `Member must have value ${c.MemorySize < 128 ? 'greater than or equal to 128' : 'less than or equal to 10240'}`,
+      ),
+    );
   }
   if (c.Role !== undefined && !new RegExp(`^${ROLE_PATTERN}$`).test(c.Role)) {
     v.push(violation(c.Role, 'role', `Member must satisfy regular expression pattern: ${ROLE_PATTERN}`));
   }
   if (c.Handler !== undefined && (c.Handler.length > 128 || !/^[^\s]+$/.test(c.Handler))) {
-    v.push(violation(c.Handler, 'handler', c.Handler.length > 128 ? 'Member must have length less than or equal to 128' : 'Member must satisfy regular expression pattern: [^\\s]+'));
+    v.push(
+      violation(
+        c.Handler,
+        'handler',
+        c.Handler.length > 128
+          ? 'Member must have length less than or equal to 128'
+          : 'Member must satisfy regular expression pattern: [^\\s]+',
+      ),
+    );
   }
   if (c.Description !== undefined && c.Description.length > 256) {
     v.push(violation(c.Description, 'description', 'Member must have length less than or equal to 256'));
@@ -121,7 +183,13 @@ export function checkConfig(c: UpdateConfigInput & { FunctionName?: string; Arch
     v.push(violation(c.EphemeralStorage.Size, 'ephemeralStorage.size', 'Member must have value between 512 and 10240'));
   }
   if (c.Architectures && (c.Architectures.length !== 1 || !['x86_64', 'arm64'].includes(c.Architectures[0]!))) {
-    v.push(violation(`[${c.Architectures.join(', ')}]`, 'architectures', 'Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64]]'));
+    v.push(
+      violation(
+        `[${c.Architectures.join(', ')}]`,
+        'architectures',
+        'Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64]]',
+      ),
+    );
   }
   if (v.length) throw new ValidationException(v);
 
@@ -148,7 +216,7 @@ export function checkConfig(c: UpdateConfigInput & { FunctionName?: string; Arch
     );
   }
   if (c.Layers && c.Layers.length > 0) {
-    throw new InvalidParameterValueException('Layers are not supported by pglambda; include the layer\'s files in the deployment package.');
+    throw new InvalidParameterValueException("Layers are not supported by pglambda; include the layer's files in the deployment package.");
   }
   const vars = c.Environment?.Variables;
   if (vars) {
@@ -172,9 +240,14 @@ function isKnownRuntime(r: string): boolean {
 }
 
 /** What we do not run is refused outright rather than half-accepted. */
-export function checkCodeSource(code: { S3Bucket?: string; S3Key?: string; ImageUri?: string; ZipFile?: string }, packageType?: string): string {
+export function checkCodeSource(
+  code: { S3Bucket?: string; S3Key?: string; ImageUri?: string; ZipFile?: string },
+  packageType?: string,
+): string {
   if (packageType === 'Image' || code.ImageUri) {
-    throw new InvalidParameterValueException('Container image functions (PackageType Image) are not supported by pglambda; deploy a .zip package.');
+    throw new InvalidParameterValueException(
+      'Container image functions (PackageType Image) are not supported by pglambda; deploy a .zip package.',
+    );
   }
   if (code.S3Bucket || code.S3Key) {
     throw new InvalidParameterValueException('Code from S3 is not supported by pglambda; upload the .zip with Code.ZipFile.');

@@ -81,19 +81,21 @@ export function eventOperations(logs: Logs): Record<string, LogsOperation> {
         const group = await groupOf(logs, input, c);
         // The token keeps the direction of the request that began the paging.
         const ascending = after?.ascending ?? input.startFromHead ?? true;
-        const page = await logs.events.filter(group.id, {
-          streamNames: input.logStreamNames,
-          streamPrefix: input.logStreamNamePrefix,
-          startTime: input.startTime,
-          endTime: input.endTime,
-          pattern: input.filterPattern ?? '',
-          ascending,
-          after: after && { ts: after.ts, id: BigInt(after.id) },
-          limit: input.limit ?? 10000,
-        }).catch((err: unknown) => {
-          if (err instanceof FilterPatternError) throw new InvalidParameterException(err.message);
-          throw err;
-        });
+        const page = await logs.events
+          .filter(group.id, {
+            streamNames: input.logStreamNames,
+            streamPrefix: input.logStreamNamePrefix,
+            startTime: input.startTime,
+            endTime: input.endTime,
+            pattern: input.filterPattern ?? '',
+            ascending,
+            after: after && { ts: after.ts, id: BigInt(after.id) },
+            limit: input.limit ?? 10000,
+          })
+          .catch((err: unknown) => {
+            if (err instanceof FilterPatternError) throw new InvalidParameterException(err.message);
+            throw err;
+          });
         return {
           events: page.items.map(filteredEvent),
           searchedLogStreams: [],

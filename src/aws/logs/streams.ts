@@ -17,7 +17,9 @@ export function streamOperations(logs: Logs): Record<string, LogsOperation> {
         logGroupName: LOG_GROUP_NAME.optional(),
         logGroupIdentifier: LOG_GROUP_IDENTIFIER.optional(),
         logStreamNamePrefix: LOG_STREAM_NAME.optional(),
-        orderBy: z.enum(['LogStreamName', 'LastEventTime'], 'Member must satisfy enum value set: [LogStreamName, LastEventTime]').optional(),
+        orderBy: z
+          .enum(['LogStreamName', 'LastEventTime'], 'Member must satisfy enum value set: [LogStreamName, LastEventTime]')
+          .optional(),
         descending: z.boolean().optional(),
         nextToken: NEXT_TOKEN.optional(),
         limit: int({ min: 1, max: 50 }).optional(),

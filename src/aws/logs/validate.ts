@@ -12,7 +12,8 @@ export function str(c: { min?: number; max?: number; pattern?: string } = {}) {
   let s = z.string();
   if (c.min !== undefined) s = s.min(c.min, `Member must have length greater than or equal to ${c.min}`);
   if (c.max !== undefined) s = s.max(c.max, `Member must have length less than or equal to ${c.max}`);
-  if (c.pattern !== undefined) s = s.regex(new RegExp(`^(?:${c.pattern})$`), `Member must satisfy regular expression pattern: ${c.pattern}`);
+  if (c.pattern !== undefined)
+    s = s.regex(new RegExp(`^(?:${c.pattern})$`), `Member must satisfy regular expression pattern: ${c.pattern}`);
   return s;
 }
 
@@ -24,7 +25,8 @@ export function int(c: { min?: number; max?: number } = {}) {
 }
 
 export function list<T extends z.ZodType>(item: T, c: { min: number; max: number }) {
-  return z.array(item)
+  return z
+    .array(item)
     .min(c.min, `Member must have length greater than or equal to ${c.min}`)
     .max(c.max, `Member must have length less than or equal to ${c.max}`);
 }
@@ -46,17 +48,18 @@ export function parseInput<T extends z.ZodType>(schema: T, body: Record<string, 
     if (issue.code === 'invalid_type' && issue.input !== undefined) {
       throw new SerializationException(`${jsonKind(issue.input)} can not be converted to ${javaType(issue.expected)}`);
     }
-    violations.push(issue.input === undefined
-      ? `Value null at '${at}' failed to satisfy constraint: Member must not be null`
-      : `Value '${shown(issue.input)}' at '${at}' failed to satisfy constraint: ${issue.message}`);
+    violations.push(
+      issue.input === undefined
+        ? `Value null at '${at}' failed to satisfy constraint: Member must not be null`
+        : `Value '${shown(issue.input)}' at '${at}' failed to satisfy constraint: ${issue.message}`,
+    );
   }
   const n = violations.length;
   throw new InvalidParameterException(`${n} validation error${n === 1 ? '' : 's'} detected: ${violations.join('; ')}`);
 }
 
 /** Coral names a list's items `name.N.member`, counting from 1. */
-const memberPath = (path: PropertyKey[]) =>
-  path.map((p) => (typeof p === 'number' ? `${p + 1}.member` : String(p))).join('.');
+const memberPath = (path: PropertyKey[]) => path.map((p) => (typeof p === 'number' ? `${p + 1}.member` : String(p))).join('.');
 
 const shown = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
 

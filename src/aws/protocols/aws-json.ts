@@ -39,7 +39,8 @@ async function dispatch(spec: JsonServiceSpec, req: AwsRequest): Promise<AwsResp
     const target = header(req, 'x-amz-target') ?? '';
     const name = target.startsWith(`${spec.targetPrefix}.`) ? target.slice(spec.targetPrefix.length + 1) : '';
     const operation = req.method === 'POST' && Object.hasOwn(spec.operations, name) ? spec.operations[name] : undefined;
-    if (!operation) throw new AwsError('UnknownOperationException', `pglambda does not implement ${target || `${req.method} ${req.rawPath}`}`);
+    if (!operation)
+      throw new AwsError('UnknownOperationException', `pglambda does not implement ${target || `${req.method} ${req.rawPath}`}`);
     const output = await operation(parseBody(req), req.caller);
     return { status: 200, headers: { 'content-type': CONTENT_TYPE }, body: JSON.stringify(output ?? {}) };
   } catch (err) {

@@ -18,7 +18,14 @@ function request(body: string, opts: { method?: string; query?: string } = {}): 
 }
 
 function service(actions: Record<string, QueryAction>, extra: Partial<QueryServiceSpec> = {}) {
-  return queryService({ signingName: 'test', apiVersion: '2010-05-08', xmlns: 'https://example/doc/', actions, missing: 'ValidationError', ...extra });
+  return queryService({
+    signingName: 'test',
+    apiVersion: '2010-05-08',
+    xmlns: 'https://example/doc/',
+    actions,
+    missing: 'ValidationError',
+    ...extra,
+  });
 }
 
 const xml = (r: AwsResponse) => parser.parse(String(r.body));
@@ -56,10 +63,17 @@ test('operations without an output shape answer only ResponseMetadata', async ()
 test('RDS-style lists use their item names, and nested list items read as structures', async () => {
   const svc = service({
     Describe: async ({ params }) => ({
-      Filters: new XmlList(params.structs('Filters', 'Filter').map((f) => ({ Name: f.get('Name'), Values: new XmlList(f.list('Values', 'Value'), 'Value') })), 'Filter'),
+      Filters: new XmlList(
+        params.structs('Filters', 'Filter').map((f) => ({ Name: f.get('Name'), Values: new XmlList(f.list('Values', 'Value'), 'Value') })),
+        'Filter',
+      ),
     }),
   });
-  const r = await svc.handle(request('Action=Describe&Version=2010-05-08&Filters.Filter.1.Name=db-cluster-id&Filters.Filter.1.Values.Value.1=a&Filters.Filter.1.Values.Value.2=b&Filters.Filter.2.Name=engine&Filters.Filter.2.Values.Value.1=aurora-postgresql'));
+  const r = await svc.handle(
+    request(
+      'Action=Describe&Version=2010-05-08&Filters.Filter.1.Name=db-cluster-id&Filters.Filter.1.Values.Value.1=a&Filters.Filter.1.Values.Value.2=b&Filters.Filter.2.Name=engine&Filters.Filter.2.Values.Value.1=aurora-postgresql',
+    ),
+  );
   assert.deepEqual(xml(r).DescribeResponse.DescribeResult.Filters.Filter, [
     { Name: 'db-cluster-id', Values: { Value: ['a', 'b'] } },
     { Name: 'engine', Values: { Value: 'aurora-postgresql' } },
@@ -67,15 +81,20 @@ test('RDS-style lists use their item names, and nested list items read as struct
 });
 
 test('GET requests carry their members in the query string', async () => {
-  const r = await service({ Echo: async ({ params }) => ({ Name: params.get('Name') }) })
-    .handle(request('', { method: 'GET', query: 'Action=Echo&Version=2010-05-08&Name=q' }));
+  const r = await service({ Echo: async ({ params }) => ({ Name: params.get('Name') }) }).handle(
+    request('', { method: 'GET', query: 'Action=Echo&Version=2010-05-08&Name=q' }),
+  );
   assert.equal(xml(r).EchoResponse.EchoResult.Name, 'q');
 });
 
 test('errors render as <ErrorResponse> with Type, Code, Message and the modelled status', async () => {
   const svc = service({
-    Missing: async () => { throw new QueryError('NoSuchEntity', 'The role with name x cannot be found.', 404); },
-    Broken: async () => { throw new Error('secret internals'); },
+    Missing: async () => {
+      throw new QueryError('NoSuchEntity', 'The role with name x cannot be found.', 404);
+    },
+    Broken: async () => {
+      throw new Error('secret internals');
+    },
   });
   const r = await svc.handle(request('Action=Missing&Version=2010-05-08'));
   assert.equal(r.status, 404);
@@ -124,21 +143,35 @@ test('read() checks model constraints and reports every violation at once, Coral
   assert.equal(bad.status, 400);
   const err = xml(bad).ErrorResponse.Error;
   assert.equal(err.Code, 'ValidationError');
-  assert.equal(err.Message, [
-    "4 validation errors detected: Value 'a bcdef' at 'roleName' failed to satisfy constraint: Member must have length less than or equal to 5",
-    "Value null at 'path' failed to satisfy constraint: Member must not be null",
-    "Value 0 at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1",
-    "Value 'all' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]",
-  ].join('; '));
+  assert.equal(
+    err.Message,
+    [
+      "4 validation errors detected: Value 'a bcdef' at 'roleName' failed to satisfy constraint: Member must have length less than or equal to 5",
+      "Value null at 'path' failed to satisfy constraint: Member must not be null",
+      "Value 0 at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1",
+      "Value 'all' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]",
+    ].join('; '),
+  );
 
   const ok = await svc.handle(request('Action=Make&Version=2010-05-08&RoleName=r&Path=%2F&MaxItems=7&Only=true'));
   assert.deepEqual(JSON.parse(xml(ok).MakeResponse.MakeResult.Out), { RoleName: 'r', Path: '/', MaxItems: 7, Only: true });
 });
 
 test('RDS refuses a missing required member as MissingParameter', async () => {
-  const svc = service({ Add: async ({ params }) => { params.read({ DBClusterIdentifier: { required: true } }); } }, { missing: 'MissingParameter' });
+  const svc = service(
+    {
+      Add: async ({ params }) => {
+        params.read({ DBClusterIdentifier: { required: true } });
+      },
+    },
+    { missing: 'MissingParameter' },
+  );
   const r = await svc.handle(request('Action=Add&Version=2010-05-08'));
-  assert.deepEqual(xml(r).ErrorResponse.Error, { Type: 'Sender', Code: 'MissingParameter', Message: 'The request must contain the parameter DBClusterIdentifier' });
+  assert.deepEqual(xml(r).ErrorResponse.Error, {
+    Type: 'Sender',
+    Code: 'MissingParameter',
+    Message: 'The request must contain the parameter DBClusterIdentifier',
+  });
 });
 
 test('an unsigned request belongs to the service whose API version it names', () => {

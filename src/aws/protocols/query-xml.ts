@@ -34,7 +34,10 @@ export interface QueryServiceSpec {
 
 /** A list whose items are not `<member>` (RDS names them: `<DBCluster>`, `<Tag>` …). */
 export class XmlList {
-  constructor(readonly items: unknown[], readonly itemName: string) {}
+  constructor(
+    readonly items: unknown[],
+    readonly itemName: string,
+  ) {}
 }
 
 export class QueryError extends AwsError {
@@ -96,7 +99,10 @@ async function dispatch(spec: QueryServiceSpec, req: AwsRequest): Promise<AwsRes
     return xmlResponse(200, successXml(spec, action, result ?? undefined, requestId));
   } catch (err) {
     // AWS's common error for a failure of its own, rather than Lambda's ServiceException.
-    const e = err instanceof AwsError ? err : new QueryError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500);
+    const e =
+      err instanceof AwsError
+        ? err
+        : new QueryError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500);
     return failedWith(err, xmlResponse(e.status, errorXml(spec.xmlns, e, requestId)));
   }
 }
@@ -203,11 +209,20 @@ function check(raw: string, rule: MemberRule): { value?: unknown; problem?: stri
 const shown = (raw: string, rule: MemberRule) => (rule.type === 'int' || rule.type === 'bool' ? raw : `'${raw}'`);
 
 /** Coral names members in lower camel case: `Tags.member.1.Key` → `tags.member.1.key`. */
-const coralName = (path: string) => path.split('.').map((p) => p.charAt(0).toLowerCase() + p.slice(1)).join('.');
+const coralName = (path: string) =>
+  path
+    .split('.')
+    .map((p) => p.charAt(0).toLowerCase() + p.slice(1))
+    .join('.');
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false });
 
-function successXml(spec: Pick<QueryServiceSpec, 'xmlns' | 'timestamp'>, op: string, result: Record<string, unknown> | undefined, requestId: string): string {
+function successXml(
+  spec: Pick<QueryServiceSpec, 'xmlns' | 'timestamp'>,
+  op: string,
+  result: Record<string, unknown> | undefined,
+  requestId: string,
+): string {
   const stamp = spec.timestamp ?? ((d: Date) => d.toISOString());
   const body: Record<string, unknown> = { '@_xmlns': spec.xmlns };
   if (result !== undefined) body[`${op}Result`] = toTree(result, stamp);

@@ -33,8 +33,14 @@ export interface ClusterRouteDeps extends IdentityPolicyDeps {
 const Input = z.object({
   Region: z.string().optional(),
   /** Bind the cluster to AWS Lambda as this role; `Local: true` binds it back to pglambda's own. */
-  AwsRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, 'AwsRoleArn must be an IAM role ARN').optional(),
-  ExternalId: z.string().regex(/^[\w+=,.@:\/-]{2,1224}$/, 'ExternalId must be 2 to 1224 of the characters STS allows').optional(),
+  AwsRoleArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, 'AwsRoleArn must be an IAM role ARN')
+    .optional(),
+  ExternalId: z
+    .string()
+    .regex(/^[\w+=,.@:\/-]{2,1224}$/, 'ExternalId must be 2 to 1224 of the characters STS allows')
+    .optional(),
   Local: z.boolean().optional(),
   /** Which database the login is for (databaseIdentity in install.ts). */
   Database: z.string().max(200).optional(),
@@ -81,7 +87,11 @@ export function clusterService(deps: ClusterRouteDeps): AwsService {
         const region = req.query.get('Region') ?? req.caller.region;
         const accountId = await authorize(req, 'rds:ModifyDBCluster', region, p.Identifier!);
         if (!(await registry.retire(accountId, region, p.Identifier!, p.Login!, req.query.get('Database') ?? undefined))) {
-          throw new AwsError('ResourceNotFoundException', `Bridge login ${p.Login} is not one of DB cluster ${p.Identifier} in ${region}, or was issued to another database`, 404);
+          throw new AwsError(
+            'ResourceNotFoundException',
+            `Bridge login ${p.Login} is not one of DB cluster ${p.Identifier} in ${region}, or was issued to another database`,
+            404,
+          );
         }
         return json(200, { Login: p.Login, Retired: true });
       },

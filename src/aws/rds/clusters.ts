@@ -22,7 +22,9 @@ const IDENTIFIER = /^[a-zA-Z](?:-?[a-zA-Z0-9])*$/;
 /** RDS's rule for a DBClusterIdentifier, for the API and for the clusters installs register. */
 export function checkIdentifier(id: string): void {
   if (id.length > 63 || !IDENTIFIER.test(id)) {
-    throw new InvalidParameterValue('The parameter DBClusterIdentifier is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.');
+    throw new InvalidParameterValue(
+      'The parameter DBClusterIdentifier is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.',
+    );
   }
 }
 
@@ -69,11 +71,15 @@ export function clusterActions(deps: RdsDeps): Record<string, QueryAction> {
       if (input.Engine !== 'aurora-postgresql') {
         throw new InvalidParameterValue(`pglambda supports only the aurora-postgresql engine, not ${input.Engine}.`);
       }
-      if (!input.MasterUsername?.trim()) throw new InvalidParameterValue('The parameter MasterUsername must be provided and must not be blank.');
+      if (!input.MasterUsername?.trim())
+        throw new InvalidParameterValue('The parameter MasterUsername must be provided and must not be blank.');
       if (!input.ManageMasterUserPassword) {
-        if (!input.MasterUserPassword?.trim()) throw new InvalidParameterValue('The parameter MasterUserPassword must be provided and must not be blank.');
+        if (!input.MasterUserPassword?.trim())
+          throw new InvalidParameterValue('The parameter MasterUserPassword must be provided and must not be blank.');
         if (input.MasterUserPassword.length < 8) {
-          throw new InvalidParameterValue('The parameter MasterUserPassword is not a valid password because it is shorter than 8 characters.');
+          throw new InvalidParameterValue(
+            'The parameter MasterUserPassword is not a valid password because it is shorter than 8 characters.',
+          );
         }
       }
       const { accountId } = await deps.identities.callerOf(caller);
@@ -96,7 +102,8 @@ export function clusterActions(deps: RdsDeps): Record<string, QueryAction> {
       const input = params.read({ DBClusterIdentifier: {}, MaxRecords: { type: 'int' }, Marker: {} });
       const maxRecords = input.MaxRecords ?? 100;
       // Inferred wording; the range is the model's.
-      if (maxRecords < 20 || maxRecords > 100) throw new InvalidParameterValue(`Invalid value ${maxRecords} for MaxRecords. Must be between 20 and 100.`);
+      if (maxRecords < 20 || maxRecords > 100)
+        throw new InvalidParameterValue(`Invalid value ${maxRecords} for MaxRecords. Must be between 20 and 100.`);
       const { accountId } = await deps.identities.callerOf(caller);
       const id = input.DBClusterIdentifier;
       let clusters = await deps.clusters.list(accountId, caller.region);
@@ -117,7 +124,11 @@ export function clusterActions(deps: RdsDeps): Record<string, QueryAction> {
     },
 
     DeleteDBCluster: async ({ params, caller }) => {
-      const input = params.read({ DBClusterIdentifier: { required: true }, SkipFinalSnapshot: { type: 'bool' }, FinalDBSnapshotIdentifier: {} });
+      const input = params.read({
+        DBClusterIdentifier: { required: true },
+        SkipFinalSnapshot: { type: 'bool' },
+        FinalDBSnapshotIdentifier: {},
+      });
       const skip = input.SkipFinalSnapshot ?? false;
       if (skip && input.FinalDBSnapshotIdentifier !== undefined) {
         throw new InvalidParameterCombination('You cannot specify both FinalDBSnapshotIdentifier and SkipFinalSnapshot');
@@ -130,7 +141,8 @@ export function clusterActions(deps: RdsDeps): Record<string, QueryAction> {
       const { accountId } = await deps.identities.callerOf(caller);
       const c = await clusterIn(deps, accountId, caller.region, input.DBClusterIdentifier);
       // A database installed for the cluster is its instance; RDS deletes a cluster only without instances.
-      if (c.installed) throw new InvalidDBClusterStateFault('Cluster cannot be deleted, it still contains DB instances in non-deleting state.');
+      if (c.installed)
+        throw new InvalidDBClusterStateFault('Cluster cannot be deleted, it still contains DB instances in non-deleting state.');
       if (!(await deps.clusters.delete(c))) throw clusterNotFound(input.DBClusterIdentifier);
       return { DBCluster: clusterShape(c, 'deleting') };
     },

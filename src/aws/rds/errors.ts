@@ -30,7 +30,9 @@ export const roleAlreadyAssociated = (roleArn: string, id: string) =>
 
 // Inferred: the same wording for a feature that already has a role.
 export const featureTaken = (featureName: string, id: string) =>
-  new DBClusterRoleAlreadyExists(`A role is already associated with DB Cluster: ${id} for feature ${featureName}. Remove it first, or verify your feature name and try again.`);
+  new DBClusterRoleAlreadyExists(
+    `A role is already associated with DB Cluster: ${id} for feature ${featureName}. Remove it first, or verify your feature name and try again.`,
+  );
 
 // Inferred.
 export const roleNotAssociated = (roleArn: string, id: string) =>

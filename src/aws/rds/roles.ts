@@ -36,10 +36,13 @@ export function roleActions(deps: RdsDeps): Record<string, QueryAction> {
       const c = await clusterIn(deps, accountId, caller.region, input.DBClusterIdentifier);
       const feature = input.FeatureName;
       if (feature === undefined) {
-        throw new InvalidParameterValue('The feature-name parameter must be provided with the current operation for the Aurora (PostgreSQL) engine.');
+        throw new InvalidParameterValue(
+          'The feature-name parameter must be provided with the current operation for the Aurora (PostgreSQL) engine.',
+        );
       }
       // Inferred wording.
-      if (!FEATURES.includes(feature)) throw new InvalidParameterValue(`The feature-name parameter value ${feature} is not supported for the Aurora (PostgreSQL) engine.`);
+      if (!FEATURES.includes(feature))
+        throw new InvalidParameterValue(`The feature-name parameter value ${feature} is not supported for the Aurora (PostgreSQL) engine.`);
       const role = await deps.iam.roleByArn(input.RoleArn);
       // RDS's wording for a role it cannot use (documented for other features; inferred for these).
       if (!role || role.accountId !== accountId) {

@@ -38,7 +38,10 @@ const SECRET_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 const randomText = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[randomInt(alphabet.length)]).join('');
 
 export class RoleAssumer {
-  constructor(private readonly roles: RolePolicies, private readonly sessions: SessionStore) {}
+  constructor(
+    private readonly roles: RolePolicies,
+    private readonly sessions: SessionStore,
+  ) {}
 
   /** AssumeRole for a caller of the endpoint: its trust and, where needed, its own permissions. */
   async assumeRole(caller: Identity, input: AssumeRoleInput): Promise<IssuedSession> {
@@ -51,7 +54,8 @@ export class RoleAssumer {
     if (caller.type === 'assumed-role' && duration > CHAINED_MAX) {
       throw validationError('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
     }
-    if (duration > role.maxSessionDuration) throw validationError('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+    if (duration > role.maxSessionDuration)
+      throw validationError('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
     return this.issue(role, input.sessionName, duration);
   }
 
@@ -95,12 +99,20 @@ export class RoleAssumer {
     return found && evaluate(request, { identity: [], resource: found.trust }) === 'Allow' ? found : undefined;
   }
 
-  private async callerMayAssume(caller: Identity, found: RolePolicySet, principal: RequestPrincipal, context: Record<string, ContextValue>): Promise<boolean> {
+  private async callerMayAssume(
+    caller: Identity,
+    found: RolePolicySet,
+    principal: RequestPrincipal,
+    context: Record<string, ContextValue>,
+  ): Promise<boolean> {
     const { role } = found;
     const request = { action: 'sts:AssumeRole', resource: role.arn, principal, context };
     const trust = evaluate(request, { identity: [], resource: found.trust });
     // The root user's permissions are not policies: it may do anything its account may.
-    const own = caller.type === 'root' ? 'Allow' : evaluate(request, { identity: (await this.roles.forSession(caller.roleArn!, caller.roleId!))?.permissions ?? [] });
+    const own =
+      caller.type === 'root'
+        ? 'Allow'
+        : evaluate(request, { identity: (await this.roles.forSession(caller.roleArn!, caller.roleId!))?.permissions ?? [] });
     if (trust === 'ExplicitDeny' || own === 'ExplicitDeny') return false;
     if (trust === 'Allow' && caller.accountId === role.accountId) return true;
     // Otherwise the trust must reach the caller, directly or through its account (the statements the
@@ -116,7 +128,16 @@ export class RoleAssumer {
     const accessKeyId = `ASIA${randomText(UPPER_BASE32, 16)}`;
     const secretAccessKey = randomText(SECRET_CHARS, 40);
     const sessionToken = randomBytes(192).toString('base64');
-    await this.sessions.insert({ accessKeyId, accountId: role.accountId, roleArn: role.arn, roleId: role.roleId, sessionName, expiresAt, secretAccessKey, sessionToken });
+    await this.sessions.insert({
+      accessKeyId,
+      accountId: role.accountId,
+      roleArn: role.arn,
+      roleId: role.roleId,
+      sessionName,
+      expiresAt,
+      secretAccessKey,
+      sessionToken,
+    });
     return {
       Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: sessionToken, Expiration: expiresAt },
       AssumedRoleUser: { AssumedRoleId: `${role.roleId}:${sessionName}`, Arn: assumedRoleArn(role.accountId, role.arn, sessionName) },

@@ -42,13 +42,15 @@ const arnLike: Test = (p) => {
   return (r) => globMatches(tokens, r, false);
 };
 /** Text that is no number (or date) satisfies no comparison, so it satisfies the negated one. */
-const compared = (parse: (text: string) => number | undefined, holds: (request: number, policy: number) => boolean): Test => (p) => {
-  const want = parse(joinPieces(p));
-  return (r) => {
-    const got = parse(r);
-    return want !== undefined && got !== undefined && holds(got, want);
+const compared =
+  (parse: (text: string) => number | undefined, holds: (request: number, policy: number) => boolean): Test =>
+  (p) => {
+    const want = parse(joinPieces(p));
+    return (r) => {
+      const got = parse(r);
+      return want !== undefined && got !== undefined && holds(got, want);
+    };
   };
-};
 const parseNumber = (text: string): number | undefined => (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text.trim()) ? Number(text) : undefined);
 const numeric = (holds: (request: number, policy: number) => boolean) => compared(parseNumber, holds);
 const date = (holds: (request: number, policy: number) => boolean) => compared(parseDate, holds);

@@ -12,7 +12,9 @@ export function parseDate(text: string): number | undefined {
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   const m = ISO_8601.exec(text);
   if (m === null) return undefined;
-  const [year, month = 1, day = 1, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part)));
+  const [year, month = 1, day = 1, hour = 0, minute = 0, second = 0] = m
+    .slice(1, 7)
+    .map((part) => (part === undefined ? undefined : Number(part)));
   const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
   // setUTCFullYear, unlike Date.UTC, leaves years below 100 alone.
   const date = new Date(0);

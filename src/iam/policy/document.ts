@@ -6,7 +6,15 @@
  */
 import { isConditionOperator } from './conditions.js';
 import { dialectFor, MalformedPolicyDocumentError, SYNTAX_ERRORS, type Dialect } from './errors.js';
-import type { ConditionElement, ParsedPolicy, PolicyKind, PolicyStatement, PolicyVersion, PrincipalElement, PrincipalKey } from './types.js';
+import type {
+  ConditionElement,
+  ParsedPolicy,
+  PolicyKind,
+  PolicyStatement,
+  PolicyVersion,
+  PrincipalElement,
+  PrincipalKey,
+} from './types.js';
 import { checkPolicy } from './validate.js';
 
 export interface ParseOptions {
@@ -23,7 +31,11 @@ const STATEMENT = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action
 const VERSIONS = new Set<unknown>(['2012-10-17', '2008-10-17']);
 const PRINCIPAL_KEYS = new Set<string>(['AWS', 'Service', 'Federated', 'CanonicalUser'] satisfies PrincipalKey[]);
 const LISTS = ['Action', 'NotAction', 'Resource', 'NotResource'] as const;
-const EXCLUSIVE = [['Action', 'NotAction'], ['Resource', 'NotResource'], ['Principal', 'NotPrincipal']] as const;
+const EXCLUSIVE = [
+  ['Action', 'NotAction'],
+  ['Resource', 'NotResource'],
+  ['Principal', 'NotPrincipal'],
+] as const;
 
 /**
  * Parses and validates `text` as a policy of `kind`, throwing MalformedPolicyDocumentError with IAM's
@@ -101,11 +113,13 @@ function readPrincipal(value: unknown): PrincipalElement {
 /** IAM takes an operator it does not know only with nothing under it; values may be JSON scalars. */
 function readCondition(value: unknown): ConditionElement {
   if (!isObject(value)) syntaxError();
-  return Object.fromEntries(Object.entries(value).map(([operator, block]) => {
-    if (!isObject(block)) syntaxError();
-    if (Object.keys(block).length > 0 && !isConditionOperator(operator)) syntaxError();
-    return [operator, Object.fromEntries(Object.entries(block).map(([key, v]) => [key, readConditionValues(v)]))];
-  }));
+  return Object.fromEntries(
+    Object.entries(value).map(([operator, block]) => {
+      if (!isObject(block)) syntaxError();
+      if (Object.keys(block).length > 0 && !isConditionOperator(operator)) syntaxError();
+      return [operator, Object.fromEntries(Object.entries(block).map(([key, v]) => [key, readConditionValues(v)]))];
+    }),
+  );
 }
 
 function readConditionValues(value: unknown): string[] {

@@ -34,7 +34,12 @@ export function evaluate(request: AuthorizationRequest, policies: PolicySet): De
 
 export const isAllowed = (request: AuthorizationRequest, policies: PolicySet): boolean => evaluate(request, policies) === 'Allow';
 
-function statementMatch(statement: PolicyStatement, version: PolicyVersion, request: AuthorizationRequest, context: RequestContext): PrincipalMatch {
+function statementMatch(
+  statement: PolicyStatement,
+  version: PolicyVersion,
+  request: AuthorizationRequest,
+  context: RequestContext,
+): PrincipalMatch {
   // "If you do not include the Version element … policy variables … are treated as literal strings."
   const variables = version === '2012-10-17' ? context.variable : undefined;
   try {
@@ -57,8 +62,7 @@ function actionMatches(statement: PolicyStatement, action: string): boolean {
 
 /** A statement without Resource or NotResource (trust and resource policies) is about the resource it is attached to. */
 function resourceMatches(statement: PolicyStatement, resource: string, variables: VariableLookup | undefined): boolean {
-  const listed = (patterns: string[]) =>
-    patterns.some((p) => piecesMatch(expand(p, variables), resource, 'resource', false));
+  const listed = (patterns: string[]) => patterns.some((p) => piecesMatch(expand(p, variables), resource, 'resource', false));
   if (statement.Resource !== undefined) return listed(statement.Resource);
   return statement.NotResource === undefined || !listed(statement.NotResource);
 }

@@ -28,7 +28,11 @@ const ACCOUNT_ID = /^\d{12}$/;
 const ROOT_ARN = /^arn:[^:]+:iam::(\d{12}):root$/;
 const IAM_ARN = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/;
 
-export function principalMatch(statement: PolicyStatement, principal: RequestPrincipal | undefined, context: RequestContext): PrincipalMatch {
+export function principalMatch(
+  statement: PolicyStatement,
+  principal: RequestPrincipal | undefined,
+  context: RequestContext,
+): PrincipalMatch {
   const caller = callerOf(principal, context);
   if (statement.Principal !== undefined) return matchElement(statement.Principal, caller);
   if (statement.NotPrincipal !== undefined) return escapes(statement.NotPrincipal, caller) ? 'none' : 'direct';

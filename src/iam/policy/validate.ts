@@ -25,11 +25,18 @@ export function checkPolicy(draft: DraftPolicy, kind: PolicyKind, options: Parse
   statements.forEach((s) => checkPrincipalPresence(s, kind));
   checkSids(statements, kind);
   if (statements.some((s) => !hasAny(s.Action) && !hasAny(s.NotAction))) refuse(dialectFor(kind).missingActions);
-  if (kind === 'identity' && statements.some((s) => !hasAny(s.Resource) && !hasAny(s.NotResource))) refuse('Policy statement must contain resources.');
+  if (kind === 'identity' && statements.some((s) => !hasAny(s.Resource) && !hasAny(s.NotResource)))
+    refuse('Policy statement must contain resources.');
   if (kind === 'trust') statements.forEach(checkTrustStatement);
-  const resourceFault = statements.flatMap((s) => [...(s.Resource ?? []), ...(s.NotResource ?? [])]).map(resourceError).find(Boolean);
+  const resourceFault = statements
+    .flatMap((s) => [...(s.Resource ?? []), ...(s.NotResource ?? [])])
+    .map(resourceError)
+    .find(Boolean);
   if (resourceFault) refuse(resourceFault);
-  const actionFault = statements.flatMap((s) => [...(s.Action ?? []), ...(s.NotAction ?? [])]).map(actionError).find(Boolean);
+  const actionFault = statements
+    .flatMap((s) => [...(s.Action ?? []), ...(s.NotAction ?? [])])
+    .map(actionError)
+    .find(Boolean);
   if (actionFault) refuse(actionFault);
   if (kind !== 'identity') statements.forEach(checkPrincipalValues);
   return policy;
@@ -42,7 +49,13 @@ function legacyParse(statement: DraftStatement): PolicyStatement {
   const legacyFailure = () => refuse('The policy failed legacy parsing');
   if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') legacyFailure();
   for (const [operator, block] of Object.entries(statement.Condition ?? {})) {
-    if (isDateOperator(operator) && Object.values(block).flat().some((v) => parseDate(v) === undefined)) legacyFailure();
+    if (
+      isDateOperator(operator) &&
+      Object.values(block)
+        .flat()
+        .some((v) => parseDate(v) === undefined)
+    )
+      legacyFailure();
   }
   for (const r of [...(statement.Resource ?? []), ...(statement.NotResource ?? [])]) {
     if (r === '*' || resourceError(r) !== undefined) continue;
@@ -76,7 +89,8 @@ function checkSids(statements: PolicyStatement[], kind: PolicyKind): void {
 function checkTrustStatement(s: PolicyStatement): void {
   if (s.Resource !== undefined) refuse('Has prohibited field Resource');
   if (s.NotResource !== undefined) refuse('AssumeRole policy must not contain resources.');
-  if ([...(s.Action ?? []), ...(s.NotAction ?? [])].some((a) => !/^sts:/i.test(a))) refuse('AssumeRole policy may only specify STS AssumeRole actions.');
+  if ([...(s.Action ?? []), ...(s.NotAction ?? [])].some((a) => !/^sts:/i.test(a)))
+    refuse('AssumeRole policy may only specify STS AssumeRole actions.');
 }
 
 /** IAM's complaints about a Resource value, the partition one echoing the value as IAM splits it. */

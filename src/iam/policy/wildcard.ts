@@ -32,9 +32,8 @@ export function compileGlob(pieces: readonly Piece[], rule: ColonRule, ignoreCas
     }
     const last = i === chars.length - 1;
     const endsSegment = last || chars[i + 1]!.char === ':';
-    const crossesColon = rule === 'free'
-      || colons >= ARN_PARTS_BEFORE_RESOURCE
-      || (char === '*' && (last || (rule === 'resource' && endsSegment)));
+    const crossesColon =
+      rule === 'free' || colons >= ARN_PARTS_BEFORE_RESOURCE || (char === '*' && (last || (rule === 'resource' && endsSegment)));
     return { kind: char === '*' ? 'star' : 'one', crossesColon };
   });
 }

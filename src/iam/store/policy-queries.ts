@@ -102,7 +102,12 @@ export class PolicyQueries {
        order by substring(version_id from 2)::int desc`,
       [p.id],
     );
-    return r.rows.map((v) => ({ versionId: v.version_id, document: v.document, isDefault: v.version_id === p.defaultVersionId, createdAt: v.created_at }));
+    return r.rows.map((v) => ({
+      versionId: v.version_id,
+      document: v.document,
+      isDefault: v.version_id === p.defaultVersionId,
+      createdAt: v.created_at,
+    }));
   }
 
   async version(p: PolicyRecord, versionId: string): Promise<PolicyVersionRecord | undefined> {

@@ -49,8 +49,17 @@ export class RoleQueries {
     const res = await this.db.query<RoleRow>(
       `insert into iam.roles (account_id, arn, name, path, role_id, assume_role_policy, description, max_session_duration, tags)
        values ($1, $2, $3, $4, $5, $6, $7, coalesce($8, 3600), $9) on conflict do nothing returning *`,
-      [r.accountId, roleArn(r.accountId, r.path, r.name), r.name, r.path, r.roleId, r.assumeRolePolicyDocument,
-        r.description ?? null, r.maxSessionDuration ?? null, JSON.stringify(r.tags)],
+      [
+        r.accountId,
+        roleArn(r.accountId, r.path, r.name),
+        r.name,
+        r.path,
+        r.roleId,
+        r.assumeRolePolicyDocument,
+        r.description ?? null,
+        r.maxSessionDuration ?? null,
+        JSON.stringify(r.tags),
+      ],
     );
     return res.rows[0] && toRecord(res.rows[0]);
   }
@@ -75,10 +84,10 @@ export class RoleQueries {
   }
 
   async list(accountId: string, pathPrefix: string): Promise<RoleRecord[]> {
-    const r = await this.db.query<RoleRow>(
-      'select * from iam.roles where account_id = $1 and starts_with(path, $2) order by lower(name)',
-      [accountId, pathPrefix],
-    );
+    const r = await this.db.query<RoleRow>('select * from iam.roles where account_id = $1 and starts_with(path, $2) order by lower(name)', [
+      accountId,
+      pathPrefix,
+    ]);
     return r.rows.map(toRecord);
   }
 
@@ -104,7 +113,10 @@ export class RoleQueries {
 
   /** Attaches; false when it already was (IAM treats that as success). */
   async attach(role: RoleRecord, policy: PolicyRecord): Promise<boolean> {
-    const r = await this.db.query('insert into iam.role_policy_attachments (role, policy) values ($1, $2) on conflict do nothing', [role.id, policy.id]);
+    const r = await this.db.query('insert into iam.role_policy_attachments (role, policy) values ($1, $2) on conflict do nothing', [
+      role.id,
+      policy.id,
+    ]);
     return r.rowCount === 1;
   }
 
@@ -115,7 +127,9 @@ export class RoleQueries {
   }
 
   async inline(role: RoleRecord): Promise<InlinePolicy[]> {
-    const r = await this.db.query<InlinePolicy>('select name, document from iam.role_inline_policies where role = $1 order by name', [role.id]);
+    const r = await this.db.query<InlinePolicy>('select name, document from iam.role_inline_policies where role = $1 order by name', [
+      role.id,
+    ]);
     return r.rows;
   }
 

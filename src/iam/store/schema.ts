@@ -64,7 +64,8 @@ export const iamMigrations: Migration[] = [
   },
   {
     id: 'iam:2',
-    sql: AWS_MANAGED_POLICIES.map((p) => `
+    sql: AWS_MANAGED_POLICIES.map(
+      (p) => `
       with p as (
         insert into iam.policies (account_id, arn, name, path, policy_id, description, created_at, updated_at)
         values ('aws', ${quote(p.arn)}, ${quote(p.name)}, ${quote(p.path)}, ${quote(p.policyId)}, ${quote(p.description)},
@@ -72,6 +73,7 @@ export const iamMigrations: Migration[] = [
         returning id
       )
       insert into iam.policy_versions (policy, version_id, document, created_at)
-      select id, 'v1', ${quote(p.document)}, ${quote(p.createDate)} from p;`).join('\n'),
+      select id, 'v1', ${quote(p.document)}, ${quote(p.createDate)} from p;`,
+    ).join('\n'),
   },
 ];

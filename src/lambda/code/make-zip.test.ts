@@ -59,7 +59,10 @@ describe('zipDirectory', () => {
   it('says what it found, then reports progress in bytes of file content', async () => {
     const calls: Array<[number, number]> = [];
     let listed: [number, number] | undefined;
-    await zipDirectory(src, { onListed: (files, bytes) => (listed = [files, bytes]), onProgress: (done, total) => calls.push([done, total]) });
+    await zipDirectory(src, {
+      onListed: (files, bytes) => (listed = [files, bytes]),
+      onProgress: (done, total) => calls.push([done, total]),
+    });
     const total = 'exports.handler = async () => 42;\n'.length + '#!/bin/sh\nexec node lib/handler.js\n'.length + 1;
     assert.deepEqual(listed, [3, total]);
     assert.deepEqual(calls.at(-1), [total, total]);

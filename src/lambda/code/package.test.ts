@@ -150,7 +150,13 @@ describe('inspectAndExtract accepts', () => {
   });
 
   it('gives 644/755 to entries from zips without unix modes', async () => {
-    await inspectAndExtract(rawZip([{ name: 'dir/', mode: 0 }, { name: 'dir/f', body: Buffer.from('x'), mode: 0 }]), dest);
+    await inspectAndExtract(
+      rawZip([
+        { name: 'dir/', mode: 0 },
+        { name: 'dir/f', body: Buffer.from('x'), mode: 0 },
+      ]),
+      dest,
+    );
     assert.equal(await modeOf(join(dest, 'dir')), 0o755);
     assert.equal(await modeOf(join(dest, 'dir/f')), 0o644);
   });
@@ -222,7 +228,10 @@ describe('inspectAndExtract refuses', () => {
   });
 
   it('a file where an earlier entry made a directory', async () => {
-    const zip = rawZip([{ name: 'a/b', body: Buffer.from('x') }, { name: 'a', body: Buffer.from('y') }]);
+    const zip = rawZip([
+      { name: 'a/b', body: Buffer.from('x') },
+      { name: 'a', body: Buffer.from('y') },
+    ]);
     await assert.rejects(inspectAndExtract(zip, dest), refused(/conflicts with another entry/));
     await assertNothingLeft();
   });
@@ -250,7 +259,10 @@ describe('inspectAndExtract against decompression bombs', () => {
   });
 
   it('counts the limit across entries', async () => {
-    const zip = rawZip([{ name: 'a', method: 8, ...zerosHalfLimit }, { name: 'b', method: 8, ...zerosHalfLimit }]);
+    const zip = rawZip([
+      { name: 'a', method: 8, ...zerosHalfLimit },
+      { name: 'b', method: 8, ...zerosHalfLimit },
+    ]);
     await assert.rejects(inspectAndExtract(zip, dest), refused(TOO_BIG));
     await assertNothingLeft();
   });

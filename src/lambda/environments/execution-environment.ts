@@ -74,7 +74,10 @@ export class ExecutionEnvironment {
     const spec = launchSpec({ ...config, runtimeApi, logStreamName: env.logStream });
     if (config.runtime.startsWith('provided')) {
       const entry = join(config.codeDir, 'bootstrap');
-      const problem = await access(entry, constants.X_OK).then(() => null, (e: NodeJS.ErrnoException) => e.code);
+      const problem = await access(entry, constants.X_OK).then(
+        () => null,
+        (e: NodeJS.ErrnoException) => e.code,
+      );
       if (problem) {
         const why = problem === 'ENOENT' ? 'no such file or directory' : 'permission denied';
         env.fail({ errorType: 'Runtime.InvalidEntrypoint', detail: `Error: fork/exec ${entry}: ${why}` });
@@ -118,14 +121,18 @@ export class ExecutionEnvironment {
         settle({ errorType: 'Sandbox.Timedout', detail: `Error: Task timed out after ${timeout.toFixed(2)} seconds`, status: 'timeout' });
         this.stop();
       }, timeout * 1000);
-      this.slot.deliver({
-        requestId: input.requestId,
-        payload: input.payload,
-        deadlineMs: Date.now() + timeout * 1000,
-        invokedFunctionArn: input.invokedFunctionArn,
-        traceId: traceId(),
-        clientContext: input.clientContext,
-      }).then(settle, (err: Error) => settle({ errorType: 'Runtime.Unknown', detail: `the invocation could not be handed over: ${err.message}`, status: 'crash' }));
+      this.slot
+        .deliver({
+          requestId: input.requestId,
+          payload: input.payload,
+          deadlineMs: Date.now() + timeout * 1000,
+          invokedFunctionArn: input.invokedFunctionArn,
+          traceId: traceId(),
+          clientContext: input.clientContext,
+        })
+        .then(settle, (err: Error) =>
+          settle({ errorType: 'Runtime.Unknown', detail: `the invocation could not be handed over: ${err.message}`, status: 'crash' }),
+        );
     });
     this.inFlight = null;
     clearTimeout(timer);
@@ -145,7 +152,7 @@ export class ExecutionEnvironment {
         durationMs,
         memorySize,
         maxMemoryUsedMb,
-        initDurationMs: cold ? this.initDurationMs ?? durationMs : undefined,
+        initDurationMs: cold ? (this.initDurationMs ?? durationMs) : undefined,
         status: result.status === 'timeout' ? 'timeout' : result.status === 'crash' ? 'error' : undefined,
         errorType: result.status === 'crash' ? result.errorType : undefined,
       }),
@@ -188,7 +195,11 @@ export class ExecutionEnvironment {
     if (oom || this.oomKilled) {
       this.fail({ errorType: 'Runtime.OutOfMemory', detail: 'Error: Runtime exited with error: signal: killed', status: 'crash' });
     } else if (signal) {
-      this.fail({ errorType: 'Runtime.ExitError', detail: `Error: Runtime exited with error: signal: ${signalName(signal)}`, status: 'crash' });
+      this.fail({
+        errorType: 'Runtime.ExitError',
+        detail: `Error: Runtime exited with error: signal: ${signalName(signal)}`,
+        status: 'crash',
+      });
     } else if (code === 0) {
       this.fail({ errorType: 'Runtime.ExitError', detail: 'Error: Runtime exited without providing a reason', status: 'crash' });
     } else {

@@ -34,7 +34,9 @@ export function logStreamName(version: string, now = new Date()): string {
 
 /** X-Ray trace header the runtime copies into _X_AMZN_TRACE_ID. */
 export function traceId(): string {
-  const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  const epoch = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0');
   // randomUUID draws from a pre-filled pool; two randomBytes calls per invoke showed in profiles.
   const hex = randomUUID().replace(/-/g, '');
   return `Root=1-${epoch}-${hex.slice(0, 24)};Parent=${hex.slice(16, 32)};Sampled=0`;

@@ -32,10 +32,12 @@ export function outcomeToResult(o: RuntimeOutcome | Failure, requestId: string):
       return { payload: o.body, functionError: 'Unhandled', status: 'error', errorType: o.errorType ?? errorTypeOf(o.body) };
     case 'too-large':
       return {
-        payload: Buffer.from(JSON.stringify({
-          errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
-          errorType: 'Function.ResponseSizeTooLarge',
-        })),
+        payload: Buffer.from(
+          JSON.stringify({
+            errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+            errorType: 'Function.ResponseSizeTooLarge',
+          }),
+        ),
         functionError: 'Unhandled',
         status: 'error',
         errorType: 'Function.ResponseSizeTooLarge',

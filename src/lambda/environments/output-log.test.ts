@@ -12,7 +12,10 @@ test('each line goes out as it arrives, whole, between START and END', () => {
   const { out, lines, text } = collecting();
   out.open('START\n');
   out.append('line 0\nline');
-  assert.deepEqual(lines.map((l) => l.message), ['START\n', 'line 0\n']);
+  assert.deepEqual(
+    lines.map((l) => l.message),
+    ['START\n', 'line 0\n'],
+  );
   out.append(' 1\n');
   for (let i = 2; i < 2048; i++) out.append(`line ${i}\n`);
   const recent = out.close('END\n', 'REPORT\n');

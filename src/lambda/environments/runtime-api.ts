@@ -6,7 +6,12 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HEADERS, INIT_ERROR_PATH as INIT_ERROR, INVOCATION_PREFIX as INVOCATION, NEXT_PATH as NEXT } from '../../runtime/runtime-api-wire.js';
+import {
+  HEADERS,
+  INIT_ERROR_PATH as INIT_ERROR,
+  INVOCATION_PREFIX as INVOCATION,
+  NEXT_PATH as NEXT,
+} from '../../runtime/runtime-api-wire.js';
 import { MAX_RESPONSE_BYTES, type InvocationSlot, type RuntimeInvocation, type RuntimeOutcome } from './invocation-slot.js';
 
 const OK = '{"status":"OK"}';
@@ -43,7 +48,9 @@ export class RuntimeApi {
     const errorType = headerOf(req, HEADERS.errorType);
     if (url === INIT_ERROR) {
       reply(res, 202, OK);
-      return this.slot.postInitError(typeof body === 'number' ? { kind: 'too-large', size: body } : { kind: 'init-error', body, errorType });
+      return this.slot.postInitError(
+        typeof body === 'number' ? { kind: 'too-large', size: body } : { kind: 'init-error', body, errorType },
+      );
     }
     const post = invocationPost(url);
     if (!post) return reply(res, 404, NOT_FOUND);
@@ -74,12 +81,18 @@ function invocationPost(url: string): { requestId: string; kind: 'response' | 'e
 function sendInvocation(res: ServerResponse, inv: RuntimeInvocation): void {
   // A flat [name, value, …] list: no header object to build and walk.
   const headers = [
-    'content-type', 'application/json',
-    'content-length', String(inv.payload.length),
-    HEADERS.requestId, inv.requestId,
-    HEADERS.deadlineMs, String(inv.deadlineMs),
-    HEADERS.invokedFunctionArn, inv.invokedFunctionArn,
-    HEADERS.traceId, inv.traceId,
+    'content-type',
+    'application/json',
+    'content-length',
+    String(inv.payload.length),
+    HEADERS.requestId,
+    inv.requestId,
+    HEADERS.deadlineMs,
+    String(inv.deadlineMs),
+    HEADERS.invokedFunctionArn,
+    inv.invokedFunctionArn,
+    HEADERS.traceId,
+    inv.traceId,
   ];
   if (inv.clientContext) headers.push(HEADERS.clientContext, inv.clientContext);
   res.writeHead(200, headers);

@@ -53,7 +53,10 @@ const RENEW = {
   text: `update lambda.event_invocations set locked_until = now() + make_interval(secs => $1::float8 / 1000) where id = any($2::uuid[])`,
 };
 const DONE = { name: 'pglambda-event-done', text: 'delete from lambda.event_invocations where id = any($1::uuid[])' };
-const GIVE_BACK = { name: 'pglambda-event-give-back', text: 'update lambda.event_invocations set locked_until = null where id = any($1::uuid[])' };
+const GIVE_BACK = {
+  name: 'pglambda-event-give-back',
+  text: 'update lambda.event_invocations set locked_until = null where id = any($1::uuid[])',
+};
 const RETRY = {
   name: 'pglambda-event-retry',
   text: `update lambda.event_invocations set run_at = now() + make_interval(secs => $2::float8 / 1000),
@@ -128,7 +131,10 @@ export class EventLeases {
     try {
       await this.pool.query({ ...GIVE_BACK, values: [ids] });
     } catch (err) {
-      this.logger.warn({ events: ids.length, err: (err as Error).message }, 'could not hand back waiting events; they run again once their leases lapse');
+      this.logger.warn(
+        { events: ids.length, err: (err as Error).message },
+        'could not hand back waiting events; they run again once their leases lapse',
+      );
     } finally {
       for (const id of ids) this.release(id);
     }
@@ -143,7 +149,10 @@ export class EventLeases {
       await this.pool.query({ ...DONE, values: [ids] });
       for (const id of ids) this.release(id);
     } catch (err) {
-      this.logger.warn({ events: ids.length, err: (err as Error).message }, 'could not remove completed events from the queue; trying again');
+      this.logger.warn(
+        { events: ids.length, err: (err as Error).message },
+        'could not remove completed events from the queue; trying again',
+      );
       this.completed.push(...ids);
       wait = DONE_RETRY_MS;
     }

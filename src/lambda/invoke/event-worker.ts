@@ -75,7 +75,8 @@ export class EventWorker {
         this.queueIsBack();
       } catch (err) {
         // Said once for all slots, not by each at every try; the slots try less often while it lasts.
-        if (!this.stopping && !this.queueDown) this.logger.warn({ err: (err as Error).message }, "the event queue (pglambda's PostgreSQL) is unavailable; retrying");
+        if (!this.stopping && !this.queueDown)
+          this.logger.warn({ err: (err as Error).message }, "the event queue (pglambda's PostgreSQL) is unavailable; retrying");
         this.queueDown = true;
         await sleep(wait);
         wait = Math.min(wait * 2, MAX_RETRY_WAIT_MS);
@@ -104,8 +105,12 @@ export class EventWorker {
       const dest = condition === 'Success' ? config?.destinationConfig.onSuccess : config?.destinationConfig.onFailure;
       if (!dest) return;
       const record = destinationRecord({
-        requestId: e.id, functionArn: functionArn(rec, qualifier), condition,
-        approximateInvokeCount: attempts, requestPayload: e.payload, result,
+        requestId: e.id,
+        functionArn: functionArn(rec, qualifier),
+        condition,
+        approximateInvokeCount: attempts,
+        requestPayload: e.payload,
+        result,
       });
       const target = destinationTarget(dest);
       await this.queue.enqueue(target.fn, target.qualifier, Buffer.from(JSON.stringify(record)));
@@ -125,7 +130,8 @@ export class EventWorker {
     } catch (err) {
       if (err instanceof FunctionNotFoundError) return claim.done();
       // Both clear up without pglambda's help (a role can be fixed): retried quietly until the event's age runs out.
-      if (!(err instanceof ThrottledError || err instanceof ExecutionRoleError)) this.logger.error({ err, requestId: e.id }, 'event invocation could not run');
+      if (!(err instanceof ThrottledError || err instanceof ExecutionRoleError))
+        this.logger.error({ err, requestId: e.id }, 'event invocation could not run');
       return claim.retryAt(this.opts.throttleDelayMs, false, { error: (err as Error).message });
     }
     // A run the stop cut short is abandoned, not a function error, and runs again after the start.

@@ -116,7 +116,8 @@ export class FunctionPolicyStore {
       [ref.accountId, ref.region, ref.name],
     );
     const policies = new Map<string, FunctionPolicy>();
-    for (const row of r.rows) if (row.qualifier !== null) policies.set(row.qualifier, { document: row.document, revisionId: row.revision_id });
+    for (const row of r.rows)
+      if (row.qualifier !== null) policies.set(row.qualifier, { document: row.document, revisionId: row.revision_id });
     // Only functions that exist are kept, so asking about made-up names cannot grow the cache.
     if (this.writes === seen && r.rows.length > 0) this.cache.set(cacheKey(ref), policies);
     return policies;

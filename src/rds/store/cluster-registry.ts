@@ -105,7 +105,13 @@ export class ClusterRegistry {
    * databases' logins are untouched. `aws` binds the cluster to AWS Lambda, null to pglambda's own;
    * undefined leaves the binding as it is.
    */
-  async register(identifier: string, accountId: string, region: string, aws?: AwsBinding | null, issuedTo?: string): Promise<ClusterCredentials> {
+  async register(
+    identifier: string,
+    accountId: string,
+    region: string,
+    aws?: AwsBinding | null,
+    issuedTo?: string,
+  ): Promise<ClusterCredentials> {
     const login = newLogin(identifier);
     const password = randomBytes(24).toString('base64url');
     await inTransaction(this.pool, async (c) => {
@@ -143,11 +149,13 @@ export class ClusterRegistry {
   async byBridgeLogin(login: string): Promise<BridgeLogin | undefined> {
     const cached = this.byLogin.get(login);
     if (cached) return cached;
-    const row = (await this.pool.query<ClusterRow & { verifier: string; retired: boolean }>(
-      `${SELECT}, l.verifier, l.retired_at is not null as retired
+    const row = (
+      await this.pool.query<ClusterRow & { verifier: string; retired: boolean }>(
+        `${SELECT}, l.verifier, l.retired_at is not null as retired
        from rds.bridge_logins l join rds.db_clusters c using (account_id, region, identifier) where l.login = $1`,
-      [login],
-    )).rows[0];
+        [login],
+      )
+    ).rows[0];
     if (!row) return undefined;
     const entry = { cluster: clusterOf(row, login), verifier: row.verifier, retired: row.retired };
     if (!this.following || this.listener) this.byLogin.set(login, entry);
@@ -155,10 +163,12 @@ export class ClusterRegistry {
   }
 
   async find(accountId: string, region: string, identifier: string): Promise<Cluster | undefined> {
-    const row = (await this.pool.query<ClusterRow>(
-      `${SELECT} from rds.db_clusters c where c.account_id = $1 and c.region = $2 and c.identifier = $3`,
-      [accountId, region, identifier],
-    )).rows[0];
+    const row = (
+      await this.pool.query<ClusterRow>(
+        `${SELECT} from rds.db_clusters c where c.account_id = $1 and c.region = $2 and c.identifier = $3`,
+        [accountId, region, identifier],
+      )
+    ).rows[0];
     return row && clusterOf(row, '');
   }
 }

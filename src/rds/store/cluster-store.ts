@@ -109,7 +109,16 @@ export class ClusterStore {
        select $1, $2, $3, $4, $5, $6, $7, $8
        where not exists (select 1 from rds.db_clusters c where ${BY_ID})
        on conflict do nothing`,
-      [c.accountId, c.region, c.identifier, c.engine, c.engineVersion ?? null, c.masterUsername ?? null, c.resourceId, JSON.stringify(c.tags)],
+      [
+        c.accountId,
+        c.region,
+        c.identifier,
+        c.engine,
+        c.engineVersion ?? null,
+        c.masterUsername ?? null,
+        c.resourceId,
+        JSON.stringify(c.tags),
+      ],
     );
     return r.rowCount === 1 ? this.find(c.accountId, c.region, c.identifier) : undefined;
   }
@@ -136,7 +145,10 @@ export class ClusterStore {
 
   /** The account's clusters in the region, in identifier order. */
   async list(accountId: string, region: string): Promise<ClusterRecord[]> {
-    const r = await this.pool.query<ClusterRow>(`${SELECT} where c.account_id = $1 and c.region = $2 order by c.identifier`, [accountId, region]);
+    const r = await this.pool.query<ClusterRow>(`${SELECT} where c.account_id = $1 and c.region = $2 order by c.identifier`, [
+      accountId,
+      region,
+    ]);
     return r.rows.map(toRecord);
   }
 
@@ -151,7 +163,10 @@ export class ClusterStore {
   async addRole(c: ClusterRecord, roleArn: string, featureName: string, quota: number): Promise<AddRoleOutcome> {
     const outcome = await inTransaction(this.pool, async (client) => {
       // The cluster row serialises concurrent associations, so the checks below hold at commit.
-      const locked = await client.query('select 1 from rds.db_clusters where account_id = $1 and region = $2 and identifier = $3 for update', key(c));
+      const locked = await client.query(
+        'select 1 from rds.db_clusters where account_id = $1 and region = $2 and identifier = $3 for update',
+        key(c),
+      );
       if (locked.rowCount === 0) return 'cluster-gone';
       const r = await client.query<{ role_arn: string; feature_name: string }>(
         'select role_arn, feature_name from rds.db_cluster_roles where account_id = $1 and region = $2 and identifier = $3',

@@ -89,7 +89,9 @@ describe('node runtime over the channel', () => {
     idle.close();
     assert.deepEqual(await idle.exited, { code: 0, signal: null });
 
-    const busy = start(t, { 'index.js': 'exports.handler = async () => { console.log("begun"); await new Promise((r) => setTimeout(r, 60_000)); };' });
+    const busy = start(t, {
+      'index.js': 'exports.handler = async () => { console.log("begun"); await new Promise((r) => setTimeout(r, 60_000)); };',
+    });
     busy.queue();
     await busy.waitForOutput('begun');
     busy.close();

@@ -36,7 +36,10 @@ describe('node runtime: invoke errors', () => {
     assert.match(body.trace[1], /^ {4}at /);
     await proc.waitForOutput('Invoke Error');
     const id = api.posted[0].requestId;
-    assert.match(proc.stdout, new RegExp(`Z\\t${id}\\tERROR\\tInvoke Error \\t\\{"errorType":"Error","errorMessage":"boom","stack":\\["Error: boom",`));
+    assert.match(
+      proc.stdout,
+      new RegExp(`Z\\t${id}\\tERROR\\tInvoke Error \\t\\{"errorType":"Error","errorMessage":"boom","stack":\\["Error: boom",`),
+    );
     // The environment survives a handled failure.
     assert.equal(JSON.parse((await api.result(api.queue({ body: { mode: 'ok' } }))).body), 'ok');
   });

@@ -46,8 +46,14 @@ describe('node runtime: console', () => {
     const id = api.queue();
     await api.result(id);
     await proc.waitForOutput('the end');
-    const records = proc.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-    assert.deepEqual(records.map((r) => r.level), ['WARN', 'ERROR', 'FATAL']);
+    const records = proc.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      records.map((r) => r.level),
+      ['WARN', 'ERROR', 'FATAL'],
+    );
     assert.deepEqual(Object.keys(records[0]), ['timestamp', 'level', 'requestId', 'message']);
     assert.equal(records[0].requestId, id);
     assert.equal(records[0].message, 'careful');

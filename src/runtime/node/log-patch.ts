@@ -72,8 +72,7 @@ export function patchConsole(env: NodeJS.ProcessEnv): void {
   jsonFormat = env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
   const write = jsonFormat ? writeJson : writeText;
   const minimum = LEVELS[env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase() as Level] ?? LEVELS.TRACE;
-  const method = (level: Level): LogMethod =>
-    LEVELS[level] >= minimum ? (message, ...params) => write(level, message, params) : noop;
+  const method = (level: Level): LogMethod => (LEVELS[level] >= minimum ? (message, ...params) => write(level, message, params) : noop);
 
   console.trace = method('TRACE');
   console.debug = method('DEBUG');

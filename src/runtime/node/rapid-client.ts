@@ -7,7 +7,6 @@ import { HEADERS, INIT_ERROR_PATH, INVOCATION_PREFIX, NEXT_PATH } from '../runti
 import type { ErrorResponse } from './errors.js';
 import { RuntimeApiUnavailable, type Invocation, type RuntimeClient } from './runtime-client.js';
 
-
 interface Reply {
   status: number;
   headers: http.IncomingHttpHeaders;
@@ -63,9 +62,7 @@ export class RapidClient implements RuntimeClient {
   // to the caller, and the runtime carries on with the next event either way.
   #send(method: string, path: string, body?: string, errorType?: string): Promise<Reply> {
     const headers: http.OutgoingHttpHeaders | undefined =
-      body === undefined
-        ? undefined
-        : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+      body === undefined ? undefined : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
     if (headers && errorType) headers[HEADERS.errorType] = headerSafe(errorType);
     const options: http.RequestOptions = { host: this.#host, port: this.#port, method, path, headers, agent: this.#agent };
     return new Promise((resolve, reject) => {

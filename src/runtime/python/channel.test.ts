@@ -40,11 +40,18 @@ function start(t: TestContext, files: Record<string, string> = { 'app.py': APP }
 describe('python runtime over the channel', { skip }, () => {
   it('fills the context, forwards the trace id, hides the channel variable and announces Ready once', async (t) => {
     const channel = start(t);
-    const id = channel.queue({ body: { a: 1 }, deadlineMs: Date.now() + 10_000, clientContext: '{"custom":{"k":"v"},"env":{},"client":{}}' });
+    const id = channel.queue({
+      body: { a: 1 },
+      deadlineMs: Date.now() + 10_000,
+      clientContext: '{"custom":{"k":"v"},"env":{},"client":{}}',
+    });
     const posted = await channel.result(id);
     assert.equal(posted.kind, 'response');
     const r = JSON.parse(posted.body) as Record<string, unknown>;
-    assert.deepEqual([r.count, r.event, r.id, r.arn, r.custom, r.identity, r.channel_var], [1, { a: 1 }, id, FUNCTION_ARN, { k: 'v' }, null, null]);
+    assert.deepEqual(
+      [r.count, r.event, r.id, r.arn, r.custom, r.identity, r.channel_var],
+      [1, { a: 1 }, id, FUNCTION_ARN, { k: 'v' }, null, null],
+    );
     assert.ok(Number(r.remaining) > 8_000 && Number(r.remaining) <= 10_000, `remaining ${r.remaining}`);
     assert.match(String(r.trace), /^Root=1-/);
     const again = JSON.parse((await channel.result(channel.queue())).body) as Record<string, unknown>;

@@ -52,7 +52,12 @@ async function initFailure(t: TestContext, files: Record<string, string>, handle
   const { api, proc } = await startFunction(t, PY, files, handler);
   const posted = await api.initError();
   const { code } = await proc.exited;
-  return { body: JSON.parse(posted.body) as PyError, header: posted.headers['lambda-runtime-function-error-type'], code, stdout: proc.stdout };
+  return {
+    body: JSON.parse(posted.body) as PyError,
+    header: posted.headers['lambda-runtime-function-error-type'],
+    code,
+    stdout: proc.stdout,
+  };
 }
 
 describe('python runtime', { skip }, () => {
@@ -94,7 +99,14 @@ describe('python runtime', { skip }, () => {
     await api.result(id);
     await proc.waitForOutput('lines');
     const record = JSON.parse(proc.stdout.split('\n')[1]) as Record<string, unknown>;
-    assert.deepEqual(record, { timestamp: record.timestamp, level: 'INFO', message: 'two\nlines', logger: 'root', requestId: id, order: 7 });
+    assert.deepEqual(record, {
+      timestamp: record.timestamp,
+      level: 'INFO',
+      message: 'two\nlines',
+      logger: 'root',
+      requestId: id,
+      order: 7,
+    });
     assert.match(String(record.timestamp), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
 
@@ -108,7 +120,10 @@ describe('python runtime', { skip }, () => {
     assert.deepEqual([body.errorType, body.errorMessage, body.requestId], ['ValueError', 'boom 3', id]);
     assert.match(body.stackTrace[0], /^ {2}File ".*\/app\.py", line 12, in handler\n {4}raise ValueError/);
     await proc.waitForOutput('[ERROR]');
-    assert.match(proc.stdout, /^\[ERROR\] ValueError: boom 3\rTraceback \(most recent call last\):\r\u00a0\u00a0File ".*app\.py", line 12, in handler\r\u00a0{4}raise/m);
+    assert.match(
+      proc.stdout,
+      /^\[ERROR\] ValueError: boom 3\rTraceback \(most recent call last\):\r\u00a0\u00a0File ".*app\.py", line 12, in handler\r\u00a0{4}raise/m,
+    );
     assert.equal(JSON.parse((await api.result(api.queue())).body).count, 2, 'the environment survives');
   });
 
@@ -126,13 +141,18 @@ describe('python runtime', { skip }, () => {
 
   it('reports each init error type with an empty requestId, then exits 1', async (t) => {
     const missing = await initFailure(t, {}, 'missing.handler');
-    assert.deepEqual([missing.body.errorType, missing.body.errorMessage, missing.body.requestId, missing.code],
-      ['Runtime.ImportModuleError', "Unable to import module 'missing': No module named 'missing'", '', 1]);
+    assert.deepEqual(
+      [missing.body.errorType, missing.body.errorMessage, missing.body.requestId, missing.code],
+      ['Runtime.ImportModuleError', "Unable to import module 'missing': No module named 'missing'", '', 1],
+    );
     assert.equal(missing.header, 'Runtime.ImportModuleError');
     assert.match(missing.stdout, /^\[ERROR\] Runtime\.ImportModuleError: Unable to import module 'missing'/m);
 
     const notFound = await initFailure(t, { 'app.py': 'x = 1\n' }, 'app.handler');
-    assert.deepEqual([notFound.body.errorType, notFound.body.errorMessage], ['Runtime.HandlerNotFound', "Handler 'handler' missing on module 'app'"]);
+    assert.deepEqual(
+      [notFound.body.errorType, notFound.body.errorMessage],
+      ['Runtime.HandlerNotFound', "Handler 'handler' missing on module 'app'"],
+    );
 
     const syntax = await initFailure(t, { 'app.py': 'def handler(:\n' }, 'app.handler');
     assert.equal(syntax.body.errorType, 'Runtime.UserCodeSyntaxError');
@@ -144,18 +164,27 @@ describe('python runtime', { skip }, () => {
 
     const raising = await initFailure(t, { 'app.py': 'raise KeyError("cfg")\n' }, 'app.handler');
     assert.deepEqual([raising.body.errorType, raising.body.errorMessage], ['KeyError', "'cfg'"]);
-    assert.ok(raising.body.stackTrace.some((line) => /app\.py", line 1, in <module>/.test(line)), raising.body.stackTrace.join(''));
+    assert.ok(
+      raising.body.stackTrace.some((line) => /app\.py", line 1, in <module>/.test(line)),
+      raising.body.stackTrace.join(''),
+    );
   });
 
   it('says once, in the log, how to make boto3 importable when a handler cannot import it', async (t) => {
     // As if this Python had no boto3, whatever the machine has.
     const hidden = 'import sys\nsys.modules["boto3"] = None\n';
-    const note = /^pglambda: boto3 is not importable on Python 3\.\d+\.\d+ \(\/.+\), which runs this function; .*apt-get install python3-boto3.*pip install boto3 -t DIR\)$/m;
+    const note =
+      /^pglambda: boto3 is not importable on Python 3\.\d+\.\d+ \(\/.+\), which runs this function; .*apt-get install python3-boto3.*pip install boto3 -t DIR\)$/m;
     const atInit = await initFailure(t, { 'app.py': `${hidden}import boto3\n` }, 'app.handler');
     assert.equal(atInit.body.errorType, 'Runtime.ImportModuleError');
     assert.match(atInit.stdout, note);
 
-    const { api, proc } = await startFunction(t, PY, { 'app.py': `${hidden}def handler(event, context):\n    import boto3\n` }, 'app.handler');
+    const { api, proc } = await startFunction(
+      t,
+      PY,
+      { 'app.py': `${hidden}def handler(event, context):\n    import boto3\n` },
+      'app.handler',
+    );
     for (let i = 0; i < 2; i++) assert.equal(JSON.parse((await api.result(api.queue())).body).errorType, 'ModuleNotFoundError');
     await proc.waitForOutput('[ERROR]');
     assert.match(proc.stdout, note);
@@ -163,7 +192,10 @@ describe('python runtime', { skip }, () => {
   });
 
   it('says which Python runs a runtime of another version, and nothing when they match', async (t) => {
-    const [version, executable] = spawnSync(python, ['-c', 'import platform, sys; print(platform.python_version()); print(sys.executable)']).stdout.toString().trim().split('\n');
+    const [version, executable] = spawnSync(python, ['-c', 'import platform, sys; print(platform.python_version()); print(sys.executable)'])
+      .stdout.toString()
+      .trim()
+      .split('\n');
     const own = `python${version!.split('.').slice(0, 2).join('.')}`;
     const other = await startFunction(t, PY, { 'app.py': APP }, 'app.handler', { AWS_EXECUTION_ENV: 'AWS_Lambda_python3.99' });
     await other.api.result(other.api.queue());
@@ -174,10 +206,16 @@ describe('python runtime', { skip }, () => {
   });
 
   it('says once that a botocore older than 1.31 ignores AWS_ENDPOINT_URL', async (t) => {
-    const files = { 'botocore/__init__.py': '__version__ = "1.29.27"\n', 'app.py': 'import botocore\ndef handler(event, context):\n    return 1\n' };
+    const files = {
+      'botocore/__init__.py': '__version__ = "1.29.27"\n',
+      'app.py': 'import botocore\ndef handler(event, context):\n    return 1\n',
+    };
     const { api, proc } = await startFunction(t, PY, files, 'app.handler', { AWS_ENDPOINT_URL: 'http://127.0.0.1:4575' });
     for (let i = 0; i < 2; i++) assert.equal((await api.result(api.queue())).body, '1');
-    assert.match(proc.stdout, /^pglambda: botocore 1\.29\.27 on Python \S+ \(.+\) ignores AWS_ENDPOINT_URL .*endpoint_url=os\.environ\['AWS_ENDPOINT_URL'\]/m);
+    assert.match(
+      proc.stdout,
+      /^pglambda: botocore 1\.29\.27 on Python \S+ \(.+\) ignores AWS_ENDPOINT_URL .*endpoint_url=os\.environ\['AWS_ENDPOINT_URL'\]/m,
+    );
     assert.equal(proc.stdout.match(/pglambda: botocore/g)?.length, 1, proc.stdout);
   });
 
