@@ -214,6 +214,3 @@ function resolveStored(rec: FunctionRecord, ref: FunctionRef) {
 function endpointOf(req: AwsRequest): string {
   return `http://${req.headers.host ?? '127.0.0.1'}`;
 }
-
-// pglambda-extras.ts reads the function it serves from here until it moves to operation.js.
-export { getRecord } from './operation.js';

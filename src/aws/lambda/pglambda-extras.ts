@@ -8,7 +8,7 @@ import { lambdaLogGroup } from '../../logs/model.js';
 import { AwsError, ValidationException } from '../errors.js';
 import { json, type Route } from '../protocols/rest-json.js';
 import type { LambdaApiDeps } from './deps.js';
-import { getRecord } from './functions.js';
+import { getRecord } from './operation.js';
 import { parseFunctionRef } from './identifiers.js';
 
 export function pglambdaRoutes(deps: LambdaApiDeps): Route[] {
