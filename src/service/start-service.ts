@@ -108,7 +108,6 @@ export interface RunningService {
   bridge: RunningBridge;
   postgres: RunningPostgres;
   pool: EnvironmentPool;
-  events: EventQueue;
   stop(): Promise<void>;
 }
 
@@ -302,7 +301,6 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
       bridge,
       postgres,
       pool,
-      events,
       stop: () => (stopping ??= unwind()),
     };
   } catch (err) {
