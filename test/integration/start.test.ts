@@ -68,7 +68,11 @@ const alive = (pid: number) => {
 };
 
 const client = () =>
-  new LambdaClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  new LambdaClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-west-2',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
 
 before(async () => {
   [port, pgPort, bridgePort] = [await freePort(), await freePort(), await freePort()];
@@ -92,9 +96,18 @@ after(async () => {
  * What a start says before its banner: every part of it, when it begins and ends, as JSON log lines
  * on stderr (not a terminal); here their messages, a line each.
  */
-const progress = (output: string) => output.slice(0, output.indexOf('pglambda is up.')).split('\n')
-  .filter((line) => line.startsWith('{')).map((line) => (JSON.parse(line) as { msg: string }).msg).join('\n');
-const viaSql = () => psql(databaseUrl, `SELECT status_code, executed_version FROM aws_lambda.invoke('my-function', '{"body": "hi"}'::json, qualifier => 'custom_version');`);
+const progress = (output: string) =>
+  output
+    .slice(0, output.indexOf('pglambda is up.'))
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => (JSON.parse(line) as { msg: string }).msg)
+    .join('\n');
+const viaSql = () =>
+  psql(
+    databaseUrl,
+    `SELECT status_code, executed_version FROM aws_lambda.invoke('my-function', '{"body": "hi"}'::json, qualifier => 'custom_version');`,
+  );
 
 test('starts from a 0700 home and prints what to paste', { timeout: 60_000 }, async () => {
   running = await up();
@@ -104,9 +117,20 @@ test('starts from a 0700 home and prints what to paste', { timeout: 60_000 }, as
   assert.match(output, new RegExp(`export DATABASE_URL=postgres://postgres:[^@]+@127.0.0.1:${pgPort}/postgres`));
   assert.match(output, /--endpoint-url/);
   // The README shows the same lines, on the default ports and with … for the password.
-  const shown = /`npm start` prints what to paste into a shell:\n\n```sh\n([\s\S]*?)```/.exec(readFileSync('README.md', 'utf8'))![1]!.trim().split('\n');
-  const printed = output.split('\n').filter((line) => line.startsWith('  export ')).map((line) =>
-    line.trim().replace(`:${port}`, ':4575').replace(`:${pgPort}/`, ':5488/').replace(/(postgres:\/\/\w+:)[^@]+@/, '$1…@'));
+  const shown = /`npm start` prints what to paste into a shell:\n\n```sh\n([\s\S]*?)```/
+    .exec(readFileSync('README.md', 'utf8'))![1]!
+    .trim()
+    .split('\n');
+  const printed = output
+    .split('\n')
+    .filter((line) => line.startsWith('  export '))
+    .map((line) =>
+      line
+        .trim()
+        .replace(`:${port}`, ':4575')
+        .replace(`:${pgPort}/`, ':5488/')
+        .replace(/(postgres:\/\/\w+:)[^@]+@/, '$1…@'),
+    );
   assert.deepEqual(shown, printed);
   for (const line of [
     /^starting PostgreSQL 18 \(first start: initdb in \S+\) …$/m,
@@ -116,19 +140,28 @@ test('starts from a 0700 home and prints what to paste', { timeout: 60_000 }, as
     /^execution role pglambda-default: done in/m,
     /^starter access for my-db-cluster: done in/m,
     /^example my-function: done in/m,
-  ]) assert.match(progress(output), line);
+  ])
+    assert.match(progress(output), line);
   databaseUrl = /export DATABASE_URL=(\S+)/.exec(output)![1]!;
 });
 
-test("the start installed aws_lambda and deployed my-function: the reference's first call works", { timeout: 60_000, skip: skipWithoutPsql }, async () => {
+test("the start installed aws_lambda and deployed my-function: the reference's first call works", {
+  timeout: 60_000,
+  skip: skipWithoutPsql,
+}, async () => {
   assert.equal((await viaSql()).stdout, '200|1\n');
 });
 
 test('a second start refuses; SIGTERM stops the service and its PostgreSQL; a restart keeps the state', { timeout: 60_000 }, async () => {
-  await c.send(new CreateFunctionCommand({
-    FunctionName: 'kept', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: DEFAULT_ROLE,
-    Code: { ZipFile: await zipFiles({ 'index.js': 'exports.handler = async () => "still here";' }) },
-  }));
+  await c.send(
+    new CreateFunctionCommand({
+      FunctionName: 'kept',
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      Role: DEFAULT_ROLE,
+      Code: { ZipFile: await zipFiles({ 'index.js': 'exports.handler = async () => "still here";' }) },
+    }),
+  );
 
   // A second start on the same data dir refuses; one elsewhere on the same ports names the flag to change.
   const failed = (e: { code: number; output: string }) => e;
@@ -166,12 +199,21 @@ test('SQL invokes again after a restart', { timeout: 60_000, skip: skipWithoutPs
 test('kill -9 leaves function processes running; the next start stops them and keeps the state', { timeout: 60_000 }, async () => {
   // A function process that ignores its Runtime API going away (it never asks for work).
   const pidPath = join(home, 'stubborn.pid');
-  await c.send(new CreateFunctionCommand({
-    FunctionName: 'stubborn', Runtime: 'provided.al2023', Handler: 'x', Role: DEFAULT_ROLE, Timeout: 300,
-    Code: { ZipFile: await zipFiles({ bootstrap: { content: `#!/bin/sh\necho $$ > ${pidPath}\nexec sleep 300\n`, mode: 0o755 } }) },
-  }));
+  await c.send(
+    new CreateFunctionCommand({
+      FunctionName: 'stubborn',
+      Runtime: 'provided.al2023',
+      Handler: 'x',
+      Role: DEFAULT_ROLE,
+      Timeout: 300,
+      Code: { ZipFile: await zipFiles({ bootstrap: { content: `#!/bin/sh\necho $$ > ${pidPath}\nexec sleep 300\n`, mode: 0o755 } }) },
+    }),
+  );
   await c.send(new InvokeCommand({ FunctionName: 'stubborn', InvocationType: 'Event' }));
-  const stubborn = await until('the function process to say its pid', async () => Number(await readFile(pidPath, 'utf8').catch(() => '0')) || undefined);
+  const stubborn = await until(
+    'the function process to say its pid',
+    async () => Number(await readFile(pidPath, 'utf8').catch(() => '0')) || undefined,
+  );
   assert.ok(alive(stubborn), 'the function process runs');
 
   // kill -9 leaves PostgreSQL and function processes running; the next start must cope.
