@@ -3,12 +3,17 @@
 // dir, ports and PostgreSQL; most of a file's time is spent waiting on processes), one more than
 // the cores. Fresh services start from a template data dir made once here (test/helpers/template.ts)
 // instead of each running initdb and every migration.
-import { readdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+// The run makes its temp files in a temp dir of its own (TMPDIR) and marks what it starts (in their
+// environment); whatever of it is still there afterwards (files, PostgreSQL clusters, processes) is
+// listed, removed, and fails the run.
+import { chmodSync, mkdtempSync, readdirSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { makeTemplate, templateEnv } from '../dist/test/helpers/template.js';
 import { removeDataDir } from '../dist/test/helpers/service.js';
+import { describeLeftovers, leftoversOf, MARK, removeLeftovers } from '../dist/test/helpers/leftovers.js';
 
 const roots = ['dist/src', 'dist/test'];
 const only = process.argv.slice(2);
@@ -32,15 +37,33 @@ const files = roots
   .flatMap((r) => walk(r, []))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
+const runDir = mkdtempSync(join(tmpdir(), 'pglambda-run-'));
+// PostgreSQL 15's own user works in folders the tests make in it.
+chmodSync(runDir, 0o755);
+process.env.TMPDIR = runDir;
+process.env[MARK] = runDir;
 const template = await makeTemplate();
 let status = 1;
 try {
-  const child = spawn(process.execPath, ['--test', `--test-concurrency=${availableParallelism() + 1}`, ...files], {
+  // A file that hangs fails after 10 minutes instead of holding the run (what it leaves is listed
+  // below); one whose tests are done ends even if something of it would keep it alive.
+  const args = ['--test', `--test-concurrency=${availableParallelism() + 1}`, '--test-timeout=600000', '--test-force-exit', ...files];
+  const child = spawn(process.execPath, args, {
     stdio: 'inherit',
     env: { ...process.env, [templateEnv]: template },
   });
+  // Interrupted, the runner still ends its files, and what they leave is still listed.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   status = await new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 } finally {
   await removeDataDir(template);
 }
-process.exit(status);
+
+// Watchdogs end within a second or two of what they watch; anything still running after that leaked.
+let left = leftoversOf(runDir);
+for (const deadline = Date.now() + 5_000; left.processes.length > 0 && Date.now() < deadline; left = leftoversOf(runDir)) await sleep(100);
+const lines = describeLeftovers(left);
+if (lines.length > 0)
+  console.error(`# the run left ${lines.length} thing(s) behind (removed now):\n${lines.map((l) => `#   ${l}`).join('\n')}`);
+removeLeftovers(runDir, left);
+process.exit(status !== 0 ? status : lines.length > 0 ? 1 : 0);

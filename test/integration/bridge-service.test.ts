@@ -315,6 +315,8 @@ test('SIGTERM drains: not ready any more, and an invoke in flight finishes befor
   );
   await until('the invoke to start', () => existsSync(started));
   await rm(started, { force: true });
+  // Listened for before the signal: the replica may exit before the invoke's answer is read here.
+  const exited = once(replica.child, 'exit');
   replica.child.kill('SIGTERM');
   const ready = await until('readyz to stop answering 200', () =>
     fetch(`http://127.0.0.1:${replica.health}/readyz`).then(
@@ -324,6 +326,6 @@ test('SIGTERM drains: not ready any more, and an invoke in flight finishes befor
   );
   assert.ok(ready === 503 || ready === 'closed', `readyz answered ${ready}`);
   assert.equal(await slow, 200);
-  const [code] = await once(replica.child, 'exit');
+  const [code] = await exited;
   assert.equal(code, 0);
 });
