@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { DEFAULTS } from '../service/start-service.js';
 import { startStandaloneBridge } from '../service/start-standalone-bridge.js';
 import { configurable } from './config.js';
-import { intArg } from './options.js';
+import { bridgeTlsArg, intArg } from './options.js';
 import { createLogger, logProcessWarnings } from '../log/logger.js';
 
 interface BridgeCliOptions {
@@ -48,10 +48,7 @@ export function bridgeCommand(): Command {
           host: o.host,
           port: o.port,
           healthPort: o.healthPort,
-          tls:
-            o.bridgeTlsCert && o.bridgeTlsKey
-              ? { certFile: o.bridgeTlsCert, keyFile: o.bridgeTlsKey, optional: o.bridgeTlsOptional }
-              : undefined,
+          tls: bridgeTlsArg(o),
           logger,
         });
         let signals = 0;

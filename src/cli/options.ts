@@ -32,3 +32,10 @@ export function pythonsArg(value: string): Record<string, string> {
   }
   return pythons;
 }
+
+/** The bridge's TLS settings from its flags: both files, or none. */
+export function bridgeTlsArg(o: { bridgeTlsCert?: string; bridgeTlsKey?: string; bridgeTlsOptional?: boolean }) {
+  return o.bridgeTlsCert && o.bridgeTlsKey
+    ? { certFile: o.bridgeTlsCert, keyFile: o.bridgeTlsKey, optional: o.bridgeTlsOptional }
+    : undefined;
+}

@@ -5,7 +5,7 @@ import { PortInUseError } from '../db/embedded-postgres.js';
 import { createLogger, LEVELS, logProcessWarnings } from '../log/logger.js';
 import { DEFAULTS, startService, type RunningService } from '../service/start-service.js';
 import { configurable } from './config.js';
-import { defaultDataDir, intArg, pythonsArg } from './options.js';
+import { bridgeTlsArg, defaultDataDir, intArg, pythonsArg } from './options.js';
 
 interface UpOptions {
   dataDir: string;
@@ -90,10 +90,7 @@ export function upCommand(): Command {
             pythons: o.python,
             enforceIam: o.enforceIam,
             verifySignatures: o.verifySignatures,
-            bridgeTls:
-              o.bridgeTlsCert && o.bridgeTlsKey
-                ? { certFile: o.bridgeTlsCert, keyFile: o.bridgeTlsKey, optional: o.bridgeTlsOptional }
-                : undefined,
+            bridgeTls: bridgeTlsArg(o),
             rootSecretAccessKey: rootSecret() ?? DEFAULTS.rootSecretAccessKey,
             logger,
           });

@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { InvokeCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { until } from '../helpers/until.js';
+import { isRunning } from '../helpers/processes.js';
 
 let svc: TestService;
 const pidFiles: string[] = [];
@@ -34,21 +35,12 @@ after(async () => {
   await Promise.all(pidFiles.map((f) => rm(f, { force: true })));
 });
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 async function forkedChild(): Promise<number> {
   const pidFile = join(tmpdir(), `pglambda-forked-${process.pid}-${pidFiles.length}`);
   pidFiles.push(pidFile);
   await svc.client.send(new InvokeCommand({ FunctionName: 'forker', Payload: Buffer.from(JSON.stringify({ pidFile })) }));
   const pid = Number(await readFile(pidFile, 'utf8'));
-  assert.ok(alive(pid), 'the forked process runs while its environment does');
+  assert.ok(isRunning(pid), 'the forked process runs while its environment does');
   return pid;
 }
 
@@ -63,7 +55,7 @@ test('a process the function forked ends when its environment is retired', async
     }),
   );
   pidFiles.push(join(tmpdir(), `pglambda-forked-${process.pid}-x`));
-  await until(`process ${pid} to end with its environment`, () => !alive(pid));
+  await until(`process ${pid} to end with its environment`, () => !isRunning(pid));
 });
 
 test('a function that keeps allocating after it answered is ended at its memory size', { timeout: 30_000 }, async () => {
@@ -80,7 +72,7 @@ test('a function that keeps allocating after it answered is ended at its memory 
   );
   const first = await svc.client.send(new InvokeCommand({ FunctionName: 'leaky' }));
   const pid = Number(Buffer.from(first.Payload!).toString());
-  await until(`the environment (pid ${pid}) to be ended at 128 MB`, () => !alive(pid));
+  await until(`the environment (pid ${pid}) to be ended at 128 MB`, () => !isRunning(pid));
   // The next invoke gets a new environment.
   const next = await svc.client.send(new InvokeCommand({ FunctionName: 'leaky' }));
   assert.notEqual(Number(Buffer.from(next.Payload!).toString()), pid);
@@ -89,5 +81,5 @@ test('a function that keeps allocating after it answered is ended at its memory 
 test('and when pglambda stops', async () => {
   const pid = await forkedChild();
   svc = await svc.restart();
-  await until(`process ${pid} to end with pglambda`, () => !alive(pid));
+  await until(`process ${pid} to end with pglambda`, () => !isRunning(pid));
 });

@@ -24,6 +24,7 @@ import { zipFiles } from '../../src/lambda/code/make-zip.js';
 import { freePort } from '../helpers/ports.js';
 import { removeDataDir, startTestService, type TestService } from '../helpers/service.js';
 import { until } from '../helpers/until.js';
+import { isRunning } from '../helpers/processes.js';
 import { DEFAULT_ROLE } from '../../src/service/default-role.js';
 
 const T = { timeout: 30_000 };
@@ -243,10 +244,10 @@ test('a pglambda killed with SIGKILL leaves neither its PostgreSQL nor what a fu
       }),
     );
     const forked = Number(Buffer.from((await client.send(new InvokeCommand({ FunctionName: 'forker' }))).Payload!).toString());
-    assert.ok(isAlive(forked), 'the forked process runs while pglambda does');
+    assert.ok(isRunning(forked), 'the forked process runs while pglambda does');
     child.kill('SIGKILL');
     await until('PostgreSQL to end by itself', async () => (await processesIn(pgdata)).length === 0, 15_000);
-    await until(`the forked process ${forked} to end`, async () => !isAlive(forked), 15_000);
+    await until(`the forked process ${forked} to end`, async () => !isRunning(forked), 15_000);
   }),
 );
 
@@ -259,15 +260,6 @@ const forker = {
       return child.pid;
     };`,
 };
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Kills every `pglambda up` child and its PostgreSQL (which a SIGKILLed parent leaves running). */
 async function killChildren(): Promise<void> {

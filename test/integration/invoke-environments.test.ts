@@ -12,6 +12,7 @@ import { zipFiles } from '../../src/lambda/code/make-zip.js';
 import { parsed, startTestService, text, type TestService } from '../helpers/service.js';
 import { failure } from '../helpers/aws-assert.js';
 import { until } from '../helpers/until.js';
+import { isRunning } from '../helpers/processes.js';
 
 const T = { timeout: 30_000 };
 let svc: TestService;
@@ -45,28 +46,20 @@ const pidOf = async (name: string, payload: unknown = {}) => {
   return parsed(r.Payload) as number;
 };
 const pidsOf = (name: string) => [...svc.pool.census()].filter(([key]) => key.includes(`:function:${name}:`)).flatMap(([, pids]) => pids);
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test('sequential invokes reuse one warm environment', T, async () => {
   await svc.createFunction('warm', sleeper);
   const pids = [await pidOf('warm'), await pidOf('warm'), await pidOf('warm')];
   assert.equal(new Set(pids).size, 1, `pids ${pids}`);
   assert.deepEqual(pidsOf('warm'), [pids[0]]);
-  assert.ok(alive(pids[0]!));
+  assert.ok(isRunning(pids[0]!));
 });
 
 test('an idle environment is reaped after idleMs', T, async () => {
   await svc.createFunction('idle', sleeper);
   const pid = await pidOf('idle');
-  assert.ok(alive(pid));
-  await until(`process ${pid} to be reaped`, () => !alive(pid) && pidsOf('idle').length === 0);
+  assert.ok(isRunning(pid));
+  await until(`process ${pid} to be reaped`, () => !isRunning(pid) && pidsOf('idle').length === 0);
   // The next invoke is a cold start in a new process.
   const next = await pidOf('idle');
   assert.notEqual(next, pid);
@@ -145,6 +138,6 @@ test('updating the code starts a new environment running the new code', T, async
   const two = parsed((await invoke('evolving')).Payload);
   assert.equal(two.v, 2);
   assert.notEqual(two.pid, one.pid);
-  await until('the old environment to stop', () => !alive(one.pid), 3000);
+  await until('the old environment to stop', () => !isRunning(one.pid), 3000);
   assert.deepEqual(pidsOf('evolving'), [two.pid]);
 });
