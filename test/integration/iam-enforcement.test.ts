@@ -1,15 +1,27 @@
 /**
  * "Giving Aurora access to Lambda", end to end: the reference's four `aws` commands typed as the
  * reference has them (placeholders filled in), and from then on every `aws_lambda.invoke` is
- * allowed or refused by exactly what they set up, each change applying to the next call.
+ * allowed or refused by exactly what they set up, each change applying to the next call. The
+ * changes after those four are made through the SDK: the aws CLI's own coverage of IAM, RDS and
+ * Lambda is in iam-cli, rds-cli and aws-cli, and each of its runs costs a second of CPU.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import {
+  AttachRolePolicyCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { AddPermissionCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import { AddRoleToDBClusterCommand, DescribeDBClustersCommand, RDSClient, RemoveRoleFromDBClusterCommand } from '@aws-sdk/client-rds';
 import { aws, skipWithoutAwsCli } from '../helpers/aws-cli.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import { ROOT, startTestService, type TestService } from '../helpers/service.js';
 import { connect, type Session } from '../helpers/sql-session.js';
 import { until } from '../helpers/until.js';
 import { REFERENCE_POLICY, REFERENCE_TRUST } from '../fixtures/reference-iam.js';
@@ -33,6 +45,8 @@ describe("the reference's access setup, enforced", { skip: skipWithoutAwsCli }, 
   let sql: Session;
   let dir: string;
   let trace: string;
+  let iam: IAMClient;
+  let rds: RDSClient;
   const cli = async (...args: string[]) => {
     const r = await aws(svc.endpoint, args);
     assert.equal(r.code, 0, r.stderr);
@@ -68,9 +82,14 @@ export const handler = async () => { appendFileSync(process.env.TRACE, 'ran\\n')
       { Environment: { Variables: { TRACE: trace } }, Publish: true },
     );
     sql = await connect(svc.postgres.superuserUrl);
+    const config = { endpoint: svc.endpoint, region: 'us-west-2', credentials: ROOT, maxAttempts: 1 };
+    iam = new IAMClient(config);
+    rds = new RDSClient(config);
   });
   after(async () => {
     await sql?.end();
+    iam?.destroy();
+    rds?.destroy();
     await svc?.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -125,49 +144,46 @@ export const handler = async () => { appendFileSync(process.env.TRACE, 'ran\\n')
   test('a qualified invoke needs a qualified resource: the reference policy covers only the unqualified ARN', async () => {
     const qualified = `SELECT status_code FROM aws_lambda.invoke('example_function', '{}'::json, qualifier => '1')`;
     await refused(denied(`${FN}:1`), qualified);
-    await cli(
-      'iam',
-      'put-role-policy',
-      '--role-name',
-      'rds-lambda-role',
-      '--policy-name',
-      'versions',
-      '--policy-document',
-      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `${FN}:*` }] }),
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'rds-lambda-role',
+        PolicyName: 'versions',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `${FN}:*` }],
+        }),
+      }),
     );
     assert.equal((await sql.query(qualified)).rows[0].status_code, 200);
-    await cli('iam', 'delete-role-policy', '--role-name', 'rds-lambda-role', '--policy-name', 'versions');
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: 'rds-lambda-role', PolicyName: 'versions' }));
     await refused(denied(`${FN}:1`), qualified);
   });
 
   test('a Deny statement refuses, whatever allows', async () => {
-    await cli(
-      'iam',
-      'put-role-policy',
-      '--role-name',
-      'rds-lambda-role',
-      '--policy-name',
-      'deny',
-      '--policy-document',
-      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'lambda:*', Resource: '*' }] }),
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'rds-lambda-role',
+        PolicyName: 'deny',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'lambda:*', Resource: '*' }] }),
+      }),
     );
     await refused(denied(FN, 'with an explicit deny in an identity-based policy'));
-    await cli('iam', 'delete-role-policy', '--role-name', 'rds-lambda-role', '--policy-name', 'deny');
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: 'rds-lambda-role', PolicyName: 'deny' }));
     await allowed();
   });
 
   test('detaching the policy refuses; attaching it again allows', async () => {
-    await cli('iam', 'detach-role-policy', '--policy-arn', POLICY_ARN, '--role-name', 'rds-lambda-role');
+    await iam.send(new DetachRolePolicyCommand({ PolicyArn: POLICY_ARN, RoleName: 'rds-lambda-role' }));
     await refused(denied(FN));
-    await cli('iam', 'attach-role-policy', '--policy-arn', POLICY_ARN, '--role-name', 'rds-lambda-role');
+    await iam.send(new AttachRolePolicyCommand({ PolicyArn: POLICY_ARN, RoleName: 'rds-lambda-role' }));
     await allowed();
   });
 
   test('a trust policy that no longer trusts rds.amazonaws.com refuses', async () => {
     const ec2 = REFERENCE_TRUST.replace('rds.amazonaws.com', 'ec2.amazonaws.com');
-    await cli('iam', 'update-assume-role-policy', '--role-name', 'rds-lambda-role', '--policy-document', ec2);
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'rds-lambda-role', PolicyDocument: ec2 }));
     const status = async () =>
-      (await cli('rds', 'describe-db-clusters', '--db-cluster-identifier', 'my-db-cluster')).DBClusters[0].AssociatedRoles;
+      (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'my-db-cluster' }))).DBClusters![0]!.AssociatedRoles;
     assert.deepEqual(await status(), [{ RoleArn: ROLE_ARN, Status: 'INVALID', FeatureName: 'Lambda' }]);
     await refused({
       code: '58000',
@@ -175,7 +191,7 @@ export const handler = async () => { appendFileSync(process.env.TRACE, 'ran\\n')
       detail: `AWS Lambda client returned 'User: rds.amazonaws.com is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}'`,
       hint: `The trust policy of ${ROLE_ARN} must allow rds.amazonaws.com to assume it.`,
     });
-    await cli('iam', 'update-assume-role-policy', '--role-name', 'rds-lambda-role', '--policy-document', REFERENCE_TRUST);
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'rds-lambda-role', PolicyDocument: REFERENCE_TRUST }));
     assert.deepEqual(await status(), [{ RoleArn: ROLE_ARN, Status: 'ACTIVE', FeatureName: 'Lambda' }]);
     await allowed();
   });
@@ -196,60 +212,39 @@ export const handler = async () => { appendFileSync(process.env.TRACE, 'ran\\n')
           },
         ],
       });
-    await cli('iam', 'update-assume-role-policy', '--role-name', 'rds-lambda-role', '--policy-document', guarded('other-cluster'));
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'rds-lambda-role', PolicyDocument: guarded('other-cluster') }));
     assert.equal(
       (await sql.error(INVOKE)).detail,
       `AWS Lambda client returned 'User: rds.amazonaws.com is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}'`,
     );
-    await cli('iam', 'update-assume-role-policy', '--role-name', 'rds-lambda-role', '--policy-document', guarded('my-db-cluster'));
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'rds-lambda-role', PolicyDocument: guarded('my-db-cluster') }));
     await allowed();
-    await cli('iam', 'update-assume-role-policy', '--role-name', 'rds-lambda-role', '--policy-document', REFERENCE_TRUST);
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'rds-lambda-role', PolicyDocument: REFERENCE_TRUST }));
   });
 
   test('removing the association refuses again', async () => {
-    await cli(
-      'rds',
-      'remove-role-from-db-cluster',
-      '--db-cluster-identifier',
-      'my-db-cluster',
-      '--feature-name',
-      'Lambda',
-      '--role-arn',
-      ROLE_ARN,
-    );
+    const association = { DBClusterIdentifier: 'my-db-cluster', FeatureName: 'Lambda', RoleArn: ROLE_ARN };
+    await rds.send(new RemoveRoleFromDBClusterCommand(association));
     assert.match((await sql.error(INVOKE)).detail!, /No IAM role is associated with DB cluster my-db-cluster/);
-    await cli(
-      'rds',
-      'add-role-to-db-cluster',
-      '--db-cluster-identifier',
-      'my-db-cluster',
-      '--feature-name',
-      'Lambda',
-      '--role-arn',
-      ROLE_ARN,
-    );
+    await rds.send(new AddRoleToDBClusterCommand(association));
     await allowed();
   });
 
   test('access granted only by the function resource policy works', async () => {
-    await cli('iam', 'detach-role-policy', '--policy-arn', POLICY_ARN, '--role-name', 'rds-lambda-role');
+    await iam.send(new DetachRolePolicyCommand({ PolicyArn: POLICY_ARN, RoleName: 'rds-lambda-role' }));
     await refused(denied(FN));
-    await cli(
-      'lambda',
-      'add-permission',
-      '--function-name',
-      'example_function',
-      '--statement-id',
-      'aurora',
-      '--action',
-      'lambda:InvokeFunction',
-      '--principal',
-      ROLE_ARN,
+    await svc.client.send(
+      new AddPermissionCommand({
+        FunctionName: 'example_function',
+        StatementId: 'aurora',
+        Action: 'lambda:InvokeFunction',
+        Principal: ROLE_ARN,
+      }),
     );
     await allowed();
     // The function's policy covers the function, not its versions.
     await refused(denied(`${FN}:1`), `SELECT status_code FROM aws_lambda.invoke('example_function', '{}'::json, qualifier => '1')`);
-    await cli('lambda', 'remove-permission', '--function-name', 'example_function', '--statement-id', 'aurora');
+    await svc.client.send(new RemovePermissionCommand({ FunctionName: 'example_function', StatementId: 'aurora' }));
     await refused(denied(FN));
   });
 });
