@@ -23,9 +23,11 @@ interface Pending extends LogLine {
 
 export class LogWriter {
   private pending: Pending[] = [];
-  private pendingBytes = 0;
+  /** Text appended and not yet stored (pending or being written): bounds memory while the database is slow. */
+  private unstoredBytes = 0;
   private timer: NodeJS.Timeout | undefined;
-  private draining: Promise<void> | undefined;
+  /** The writes under way, one after another so a stream's lines are stored in order. */
+  private writing: Promise<void> = Promise.resolve();
   private lost = 0;
   private troubled = false;
   private closed = false;
@@ -42,22 +44,27 @@ export class LogWriter {
 
   append(stream: StreamKey, line: LogLine): void {
     if (this.closed) return;
-    if (this.pendingBytes > MAX_PENDING_BYTES) {
+    if (this.unstoredBytes > MAX_PENDING_BYTES) {
       this.lost++;
       return;
     }
     this.pending.push({ stream, timestamp: line.timestamp, message: line.message });
-    this.pendingBytes += line.message.length;
+    this.unstoredBytes += line.message.length;
     if (this.pending.length >= FLUSH_LINES) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
 
-  /** Resolves once every line appended before the call is stored (or given up on). */
+  /**
+   * Resolves once every line appended before the call is stored (or given up on). Only those: lines
+   * appended while they are written wait for the next tick, so under load a batch goes in every
+   * FLUSH_MS rather than one after another as fast as the database takes them.
+   */
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.draining ??= this.drain().finally(() => (this.draining = undefined));
-    return this.draining;
+    const lines = this.pending.splice(0);
+    if (lines.length > 0) this.writing = this.writing.then(() => this.writeAll(lines));
+    return this.writing;
   }
 
   /** Writes what is pending; lines written later are dropped (the environments are gone by then). */
@@ -66,11 +73,11 @@ export class LogWriter {
     this.closed = true;
   }
 
-  private async drain(): Promise<void> {
-    while (this.pending.length) {
-      const batch = this.pending.splice(0, STATEMENT_LINES);
-      for (const p of batch) this.pendingBytes -= p.message.length;
+  private async writeAll(lines: Pending[]): Promise<void> {
+    for (let i = 0; i < lines.length; i += STATEMENT_LINES) {
+      const batch = lines.slice(i, i + STATEMENT_LINES);
       await this.write(batch);
+      for (const p of batch) this.unstoredBytes -= p.message.length;
     }
   }
 
