@@ -8,7 +8,6 @@ import { ClusterRegistry, DEFAULT_CLUSTER } from '../rds/store/cluster-registry.
 import type { AwsBinding } from '../rds/store/cluster-store.js';
 import { stateMigrations } from '../service/state-schema.js';
 import { migrate } from '../state/migrate.js';
-import { cliFetch } from './client.js';
 
 export interface BridgeLogin {
   login: string;
@@ -37,10 +36,11 @@ export interface Logins {
   close(): Promise<void>;
 }
 
-export const loginsFor = (o: LoginSource): Promise<Logins> =>
-  o.stateUrl ? stateLogins(o, o.stateUrl) : Promise.resolve(endpointLogins(o));
+export const loginsFor = (o: LoginSource): Promise<Logins> => (o.stateUrl ? stateLogins(o, o.stateUrl) : endpointLogins(o));
 
-function endpointLogins(o: LoginSource): Logins {
+async function endpointLogins(o: LoginSource): Promise<Logins> {
+  // The signer is loaded only here: logins from the state database (--state-url) do without it.
+  const { cliFetch } = await import('./client.js');
   // The credential scope names account (a 12-digit key) and region, as for any AWS request.
   const cluster = `${o.endpointUrl}/_pglambda/clusters/${encodeURIComponent(o.cluster)}`;
   return {

@@ -1,10 +1,8 @@
 /** `pglambda bridge`: the bridge alone, for clusters bound to AWS, as replicas sharing one state database. */
 import { Command } from 'commander';
-import { DEFAULTS } from '../service/start-service.js';
-import { startStandaloneBridge } from '../service/start-standalone-bridge.js';
+import { DEFAULTS } from '../service/defaults.js';
 import { configurable } from './config.js';
 import { bridgeTlsArg, intArg } from './options.js';
-import { createLogger, logProcessWarnings } from '../log/logger.js';
 
 interface BridgeCliOptions {
   stateUrl?: string;
@@ -41,6 +39,8 @@ export function bridgeCommand(): Command {
         if (!o.stateUrl)
           throw new Error('--state-url (or PGLAMBDA_STATE_URL) is required: the state database that holds clusters and logins');
         if (Boolean(o.bridgeTlsCert) !== Boolean(o.bridgeTlsKey)) throw new Error('--bridge-tls-cert and --bridge-tls-key go together');
+        const { createLogger, logProcessWarnings } = await import('../log/logger.js');
+        const { startStandaloneBridge } = await import('../service/start-standalone-bridge.js');
         const logger = createLogger({ name: 'pglambda-bridge', level: o.logLevel, payloads: o.logPayloads });
         logProcessWarnings(logger);
         const bridge = await startStandaloneBridge({

@@ -3,13 +3,9 @@
  * pglambda's additive routes under `/_pglambda/` (`cliFetch`); both sign with the caller's credentials from the
  * environment (the root key `test` by default), as the endpoint verifies every signature.
  */
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { signedFetch, type SignedFetchOptions } from '../aws/auth/signed-fetch.js';
-import { DEFAULT_CLUSTER } from '../rds/store/cluster-registry.js';
-import { defaultEndpoint } from './options.js';
-
-/** The caller's region, as the SDK reads it; the default cluster's without one. */
-export const cliRegion = () => process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_CLUSTER.region;
+import { cliRegion, defaultEndpoint } from './options.js';
 
 const credentials = () => ({
   accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test',
@@ -17,7 +13,9 @@ const credentials = () => ({
   ...(process.env.AWS_SESSION_TOKEN ? { sessionToken: process.env.AWS_SESSION_TOKEN } : {}),
 });
 
-export function lambdaClient(endpoint = defaultEndpoint()): LambdaClient {
+/** The SDK's Lambda client, loaded only by the commands that call Lambda (not by cliFetch's callers). */
+export async function lambdaClient(endpoint = defaultEndpoint()): Promise<LambdaClient> {
+  const { LambdaClient } = await import('@aws-sdk/client-lambda');
   return new LambdaClient({ endpoint, region: cliRegion(), credentials: credentials() });
 }
 

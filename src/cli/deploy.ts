@@ -1,20 +1,9 @@
 /** `pglambda deploy DIR`: zip a folder and create or update the function from it. */
 import { basename, resolve } from 'node:path';
-import {
-  CreateFunctionCommand,
-  GetFunctionCommand,
-  ResourceNotFoundException,
-  UpdateFunctionCodeCommand,
-  UpdateFunctionConfigurationCommand,
-  waitUntilFunctionUpdatedV2,
-  type Runtime,
-} from '@aws-sdk/client-lambda';
+import type { Runtime } from '@aws-sdk/client-lambda';
 import { Command } from 'commander';
-import { zipDirectory } from '../lambda/code/make-zip.js';
 import { DEFAULT_ROLE } from '../service/default-role.js';
-import { lambdaClient } from './client.js';
 import { intArg } from './options.js';
-import { ProgressLine, size } from './progress.js';
 
 interface DeployOptions {
   name?: string;
@@ -38,6 +27,17 @@ export function deployCommand(): Command {
     .option('--memory <mb>', 'memory size', intArg(128, 10240))
     .option('--publish', 'publish a version')
     .action(async (dir: string, o: DeployOptions) => {
+      const {
+        CreateFunctionCommand,
+        GetFunctionCommand,
+        ResourceNotFoundException,
+        UpdateFunctionCodeCommand,
+        UpdateFunctionConfigurationCommand,
+        waitUntilFunctionUpdatedV2,
+      } = await import('@aws-sdk/client-lambda');
+      const { zipDirectory } = await import('../lambda/code/make-zip.js');
+      const { lambdaClient } = await import('./client.js');
+      const { ProgressLine, size } = await import('./progress.js');
       const name = o.name ?? basename(resolve(dir));
       const progress = new ProgressLine();
       let sent = false;
@@ -57,7 +57,7 @@ export function deployCommand(): Command {
         `zipped ${listed.files} ${plural(listed.files, 'file')}, ${size(listed.bytes)}, into ${size(zip.length)}; deploying ${name}…`,
       );
       sent = true;
-      const client = lambdaClient();
+      const client = await lambdaClient();
       const exists = await client.send(new GetFunctionCommand({ FunctionName: name })).then(
         () => true,
         (e) => (e instanceof ResourceNotFoundException ? false : Promise.reject(e)),

@@ -2,8 +2,7 @@
 import { Command } from 'commander';
 import { DEFAULT_CLUSTER } from '../rds/store/cluster-registry.js';
 import type { Finding } from '../bridge/aws-doctor.js';
-import { cliFetch, cliRegion } from './client.js';
-import { defaultEndpoint } from './options.js';
+import { cliRegion, defaultEndpoint } from './options.js';
 
 export function doctorCommand(): Command {
   return new Command('doctor')
@@ -13,6 +12,7 @@ export function doctorCommand(): Command {
     .option('--region <region>', "the cluster's region", cliRegion())
     .option('--endpoint-url <url>', 'the pglambda endpoint', defaultEndpoint())
     .action(async (o: { cluster: string; function: string; region: string; endpointUrl: string }) => {
+      const { cliFetch } = await import('./client.js');
       const url = new URL(`${o.endpointUrl}/_pglambda/clusters/${encodeURIComponent(o.cluster)}/doctor`);
       const res = await cliFetch(url, {
         method: 'POST',

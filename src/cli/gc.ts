@@ -1,6 +1,5 @@
 /** `pglambda gc`: remove the PostgreSQL clusters of data dirs that are gone (as root they live apart from them). */
 import { Command } from 'commander';
-import { collectOrphanClusters, removedLines } from '../db/cluster-gc.js';
 import { CLUSTERS_DIR, isRoot } from '../db/layout.js';
 
 export function gcCommand(): Command {
@@ -15,6 +14,7 @@ export function gcCommand(): Command {
         );
         return;
       }
+      const { collectOrphanClusters, removedLines } = await import('../db/cluster-gc.js');
       const say = (line: string) => console.error(`pglambda: ${line}`);
       const result = await collectOrphanClusters({ info: say, warn: say });
       for (const line of removedLines(result)) console.log(line);

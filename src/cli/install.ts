@@ -5,21 +5,9 @@
  * brings an older aws_lambda to the current version (ALTER EXTENSION UPDATE, or the upgrade scripts).
  */
 import { Command } from 'commander';
-import pg from 'pg';
 import { DEFAULT_CLUSTER } from '../rds/store/cluster-registry.js';
-import {
-  AWS_LAMBDA_VERSION,
-  configureBridge,
-  configureBridgeTls,
-  databaseIdentity,
-  installAwsLambda,
-  moveToNewLogin,
-  plainInstallSql,
-} from '../bridge/install.js';
-import { enroll } from '../bridge/enrollment.js';
-import { loginsFor, type BridgeLogin } from './bridge-logins.js';
-import { cliRegion } from './client.js';
-import { defaultEndpoint, intArg } from './options.js';
+import type { BridgeLogin } from './bridge-logins.js';
+import { cliRegion, defaultEndpoint, intArg } from './options.js';
 
 interface InstallOptions {
   databaseUrl?: string;
@@ -73,6 +61,12 @@ export function installCommand(): Command {
       if (o.stateUrl && (!o.bridgeHost || !o.bridgePort))
         throw new Error('--state-url needs --bridge-host and --bridge-port: where the database reaches the bridges');
       if (!o.databaseUrl && !o.printSql) throw new Error('pass --database-url, or --print-sql to print the script instead');
+      const { default: pg } = await import('pg');
+      const { AWS_LAMBDA_VERSION, configureBridge, configureBridgeTls, databaseIdentity, installAwsLambda, moveToNewLogin } = await import(
+        '../bridge/install.js'
+      );
+      const { enroll } = await import('../bridge/enrollment.js');
+      const { loginsFor } = await import('./bridge-logins.js');
       const binding = o.awsRoleArn ? { roleArn: o.awsRoleArn, externalId: o.externalId } : o.localLambda ? null : undefined;
       const logins = await loginsFor({ ...o, binding });
       if (o.printSql) {
@@ -129,6 +123,8 @@ export function installCommand(): Command {
 
 /** What an administrator runs instead: the plain install, its bridge login, and the TLS options asked for. */
 async function scriptFor(o: InstallOptions, bridge: BridgeLogin): Promise<string> {
+  const { default: pg } = await import('pg');
+  const { AWS_LAMBDA_VERSION, plainInstallSql } = await import('../bridge/install.js');
   const lit = pg.escapeLiteral;
   const tls = Object.entries({ sslmode: o.bridgeSslmode, sslrootcert: o.bridgeSslrootcert }).filter(([, v]) => v !== undefined);
   return [

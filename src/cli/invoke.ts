@@ -1,7 +1,6 @@
 /** `pglambda invoke FUNCTION`: call a function and print its result (and log tail). */
-import { InvokeCommand, type InvocationType } from '@aws-sdk/client-lambda';
+import type { InvocationType } from '@aws-sdk/client-lambda';
 import { Command } from 'commander';
-import { lambdaClient } from './client.js';
 
 interface InvokeOptions {
   payload: string;
@@ -19,7 +18,10 @@ export function invokeCommand(): Command {
     .option('--type <type>', 'RequestResponse, Event or DryRun', 'RequestResponse')
     .option('--log', 'print the log tail to stderr')
     .action(async (fn: string, o: InvokeOptions) => {
-      const out = await lambdaClient().send(
+      const { InvokeCommand } = await import('@aws-sdk/client-lambda');
+      const { lambdaClient } = await import('./client.js');
+      const client = await lambdaClient();
+      const out = await client.send(
         new InvokeCommand({
           FunctionName: fn,
           Qualifier: o.qualifier,

@@ -1,7 +1,6 @@
 /** `pglambda logs FUNCTION`: the stored logs of a function's recent invocations. */
 import { Command } from 'commander';
-import { cliRegion, cliFetch } from './client.js';
-import { defaultEndpoint, intArg } from './options.js';
+import { cliRegion, defaultEndpoint, intArg } from './options.js';
 
 interface StoredInvocation {
   version: string;
@@ -18,6 +17,7 @@ export function logsCommand(): Command {
     .option('--limit <n>', 'how many invocations', intArg(1, 1000), 20)
     .option('--endpoint-url <url>', 'pglambda endpoint', defaultEndpoint())
     .action(async (fn: string, o: { limit: number; endpointUrl: string }) => {
+      const { cliFetch } = await import('./client.js');
       // The credential scope carries the region, as with any AWS request.
       const url = new URL(`${o.endpointUrl}/_pglambda/logs/${encodeURIComponent(fn)}?limit=${o.limit}`);
       const res = await cliFetch(url, { method: 'GET', service: 'lambda', region: cliRegion() });

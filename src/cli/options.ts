@@ -1,12 +1,16 @@
 /** Options shared by commands, with their environment-variable fallbacks. */
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { SUPPORTED_RUNTIMES } from '../aws/lambda/validate.js';
-import { DEFAULTS } from '../service/start-service.js';
+import { SUPPORTED_RUNTIMES } from '../aws/lambda/runtimes.js';
+import { DEFAULT_CLUSTER } from '../rds/store/cluster-registry.js';
+import { DEFAULTS } from '../service/defaults.js';
 
 export const defaultDataDir = () => resolve(process.env.PGLAMBDA_DATA_DIR ?? '.pglambda');
 
 export const defaultEndpoint = () => process.env.AWS_ENDPOINT_URL ?? `http://${DEFAULTS.host}:${DEFAULTS.port}`;
+
+/** The caller's region, as the SDK reads it; the default cluster's without one. */
+export const cliRegion = () => process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_CLUSTER.region;
 
 export function intArg(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string) => {

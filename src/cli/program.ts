@@ -1,4 +1,8 @@
-/** The `pglambda` command line: one file per command. */
+/**
+ * The `pglambda` command line: one file per command. A command's file imports only what its options
+ * and help need; its action imports the rest when it runs, so that `--help` and each command load
+ * only their own modules rather than the whole service and the AWS SDK at every start.
+ */
 import { Command } from 'commander';
 import { deployCommand } from './deploy.js';
 import { gcCommand } from './gc.js';

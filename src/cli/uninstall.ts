@@ -1,11 +1,7 @@
 /** `pglambda uninstall --database-url URL`: removes what `pglambda install` added to a database, and retires its bridge login. */
 import { Command } from 'commander';
-import pg from 'pg';
 import { DEFAULT_CLUSTER } from '../rds/store/cluster-registry.js';
-import { currentBridgeLogin, databaseIdentity, uninstallAwsLambda } from '../bridge/install.js';
-import { loginsFor } from './bridge-logins.js';
-import { cliRegion } from './client.js';
-import { defaultEndpoint } from './options.js';
+import { cliRegion, defaultEndpoint } from './options.js';
 
 interface UninstallOptions {
   databaseUrl: string;
@@ -24,6 +20,9 @@ export function uninstallCommand(): Command {
     .option('--endpoint-url <url>', 'the pglambda endpoint', defaultEndpoint())
     .option('--state-url <url>', "retire the login in pglambda's state database directly (standalone bridges)")
     .action(async (o: UninstallOptions) => {
+      const { default: pg } = await import('pg');
+      const { currentBridgeLogin, databaseIdentity, uninstallAwsLambda } = await import('../bridge/install.js');
+      const { loginsFor } = await import('./bridge-logins.js');
       const client = new pg.Client({ connectionString: o.databaseUrl });
       await client.connect();
       try {

@@ -1,9 +1,9 @@
 /** `pglambda up`: start pglambda's PostgreSQL and AWS endpoint, print what to paste, stop cleanly. */
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { PortInUseError } from '../db/embedded-postgres.js';
-import { createLogger, LEVELS, logProcessWarnings } from '../log/logger.js';
-import { DEFAULTS, startService, type RunningService } from '../service/start-service.js';
+import { LEVELS } from '../log/levels.js';
+import { DEFAULTS } from '../service/defaults.js';
+import type { RunningService } from '../service/start-service.js';
 import { configurable } from './config.js';
 import { bridgeTlsArg, defaultDataDir, intArg, pythonsArg } from './options.js';
 
@@ -70,6 +70,9 @@ export function upCommand(): Command {
       )
       .action(async (o: UpOptions) => {
         if (Boolean(o.bridgeTlsCert) !== Boolean(o.bridgeTlsKey)) throw new Error('--bridge-tls-cert and --bridge-tls-key go together');
+        const { PortInUseError } = await import('../db/embedded-postgres.js');
+        const { createLogger, logProcessWarnings } = await import('../log/logger.js');
+        const { startService } = await import('../service/start-service.js');
         // In step with the banner on stdout: what the start said comes before it.
         const logger = createLogger({ name: 'pglambda', level: o.logLevel, sync: true });
         logProcessWarnings(logger);

@@ -10,9 +10,6 @@ import { terminalLines } from './terminal-lines.js';
 
 export type { Logger };
 
-/** pino's levels, quietest last; `--log-level` takes these. */
-export const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
 export interface LoggerOptions {
   name: string;
   level: string;

@@ -5,7 +5,6 @@
  * permissions. Made through pglambda's own IAM API at every start when missing, examples or not;
  * one that exists is left as the user made it.
  */
-import { AttachRolePolicyCommand, CreateRoleCommand, EntityAlreadyExistsException, IAMClient } from '@aws-sdk/client-iam';
 import { DEFAULT_ACCOUNT } from '../aws/caller.js';
 import { roleArn } from '../iam/store/model.js';
 import { trustsService } from './policy-documents.js';
@@ -15,6 +14,8 @@ const NAME = 'pglambda-default';
 export const DEFAULT_ROLE = roleArn(DEFAULT_ACCOUNT, '/', NAME);
 
 export async function ensureDefaultRole(endpoint: string, credentials: RootCredentials): Promise<void> {
+  // Loaded here, not above: `pglambda deploy` shows DEFAULT_ROLE in its help and needs no IAM client for it.
+  const { AttachRolePolicyCommand, CreateRoleCommand, EntityAlreadyExistsException, IAMClient } = await import('@aws-sdk/client-iam');
   const iam = new IAMClient({ endpoint, region: 'us-east-1', credentials });
   try {
     await iam.send(

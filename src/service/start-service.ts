@@ -83,21 +83,7 @@ export interface ServiceOptions {
   logger: Logger;
 }
 
-export const DEFAULTS = {
-  host: '127.0.0.1',
-  port: 4575,
-  pgPort: 5488,
-  bridgePort: 4576,
-  maxEnvironments: 16,
-  idleMs: 10 * 60_000,
-  logRetentionDays: 30,
-  asyncConcurrency: 8,
-  asyncRetryBaseMs: 60_000,
-  examples: true,
-  enforceIam: true,
-  verifySignatures: true,
-  rootSecretAccessKey: 'test',
-} as const;
+export { DEFAULTS } from './defaults.js';
 
 /** How long a clean stop lets running Event invocations finish before it cuts them short. */
 const STOP_GRACE_MS = 5_000;

@@ -7,18 +7,7 @@ import { z } from 'zod';
 import { ValidationException, violation } from '../errors.js';
 import { InvalidParameterValueException } from './errors.js';
 import { FUNCTION_NAME_PATTERN } from './identifiers.js';
-
-export const SUPPORTED_RUNTIMES = [
-  'nodejs20.x',
-  'nodejs22.x',
-  'nodejs24.x',
-  'python3.10',
-  'python3.11',
-  'python3.12',
-  'python3.13',
-  'provided.al2',
-  'provided.al2023',
-] as const;
+import { SUPPORTED_RUNTIMES } from './runtimes.js';
 
 /**
  * The runtimes AWS lists when it refuses an unknown one, in its order (LSS test_lambda_api
