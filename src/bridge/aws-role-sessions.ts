@@ -5,7 +5,7 @@
  * the configured external id, in the cluster's region; AWS then decides every invoke made with it.
  * Sessions are kept until shortly before they expire (session-cache.ts).
  */
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { Cluster } from '../rds/store/cluster-registry.js';
 import type { AwsBinding } from '../rds/store/cluster-store.js';
 import { InvokeApiFailed } from './errors.js';
@@ -34,10 +34,11 @@ export class AwsRoleSessions {
   }
 
   private async assume(cluster: BoundCluster): Promise<RoleSession> {
+    const { AssumeRoleCommand, STSClient } = await import('@aws-sdk/client-sts');
     const { roleArn, externalId } = cluster.aws;
     let out;
     try {
-      out = await this.client(cluster.region).send(
+      out = await this.client(cluster.region, STSClient).send(
         new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: cluster.identifier, ExternalId: externalId }),
       );
     } catch (err) {
@@ -66,11 +67,11 @@ export class AwsRoleSessions {
     };
   }
 
-  private client(region: string): STSClient {
+  private client(region: string, Client: typeof STSClient): STSClient {
     let client = this.clients.get(region);
     if (!client) {
       // Assumes are never retried blindly by us; the SDK's own retries cover throttling and transient faults (AssumeRole has no side effect).
-      client = new STSClient({ region });
+      client = new Client({ region });
       this.clients.set(region, client);
     }
     return client;

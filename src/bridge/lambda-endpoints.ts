@@ -4,7 +4,6 @@
  * endpoint, else the partition's host with the FIPS and dual-stack settings
  * (`AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, or the profile's).
  */
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { BoundedMap } from './bounded-map.js';
 
 export class LambdaEndpoints {
@@ -23,6 +22,7 @@ export class LambdaEndpoints {
 }
 
 async function resolve(region: string): Promise<URL> {
+  const { LambdaClient } = await import('@aws-sdk/client-lambda');
   const client = new LambdaClient({ region });
   try {
     const config = client.config as typeof client.config & { serviceConfiguredEndpoint?: () => Promise<string | undefined> };

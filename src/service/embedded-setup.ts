@@ -7,13 +7,6 @@
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import {
-  CreateAliasCommand,
-  CreateFunctionCommand,
-  GetFunctionCommand,
-  LambdaClient,
-  ResourceNotFoundException,
-} from '@aws-sdk/client-lambda';
 import pg from 'pg';
 import { DEFAULT_CLUSTER, type ClusterRegistry } from '../rds/store/cluster-registry.js';
 import { configureBridge, EXTENSION_FILES, extensionsDir, installAwsLambda, moveToNewLogin } from '../bridge/install.js';
@@ -54,6 +47,9 @@ export async function installIntoEmbedded(
 
 /** Deploys examples/my-function once; a later start leaves whatever the user made of it. */
 export async function deployExamples(endpoint: string, credentials: RootCredentials): Promise<void> {
+  const { CreateAliasCommand, CreateFunctionCommand, GetFunctionCommand, LambdaClient, ResourceNotFoundException } = await import(
+    '@aws-sdk/client-lambda'
+  );
   const client = new LambdaClient({ endpoint, region: DEFAULT_CLUSTER.region, credentials });
   try {
     const exists = await client.send(new GetFunctionCommand({ FunctionName: 'my-function' })).then(

@@ -34,7 +34,6 @@ import { lockDataDir } from './instance-lock.js';
 import { preflight } from './preflight.js';
 import { ClusterRegistry } from '../rds/store/cluster-registry.js';
 import { clusterService } from '../aws/rds/cluster-routes.js';
-import { diagnose } from '../bridge/aws-doctor.js';
 import { startBridge, type RunningBridge } from './start-bridge.js';
 import { deployExamples, installIntoEmbedded, stageExtensions } from './embedded-setup.js';
 import { enrollNewDatabases } from './embedded-enrollment.js';
@@ -207,7 +206,9 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
         clusterService({
           registry,
           bridge: () => ({ host: opts.host, port: bridgePort }),
-          diagnose,
+          // The service loads each AWS SDK client on the one path that uses it, so a start and each
+          // test file do not pay for parsing all four (the doctor's STS and Lambda clients here).
+          diagnose: async (cluster, functionName) => (await import('../bridge/aws-doctor.js')).diagnose(cluster, functionName),
           identities: sts.identities,
           roles: sts.roles,
           enforceIam: opts.enforceIam,

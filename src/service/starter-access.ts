@@ -6,16 +6,6 @@
  * starter role exists, so a later start leaves access as the user set it (the reference's own steps
  * on a `--no-examples` start included). A policy left by an interrupted start is reused.
  */
-import {
-  AttachRolePolicyCommand,
-  CreatePolicyCommand,
-  CreateRoleCommand,
-  EntityAlreadyExistsException,
-  GetRoleCommand,
-  IAMClient,
-  NoSuchEntityException,
-} from '@aws-sdk/client-iam';
-import { AddRoleToDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DEFAULT_CLUSTER } from '../rds/store/cluster-registry.js';
 import { policyArn, roleArn } from '../iam/store/model.js';
 import { functionArn } from '../lambda/model.js';
@@ -26,10 +16,19 @@ import type { RootCredentials } from './root-credentials.js';
 export const STARTER_ROLE = 'pglambda-starter';
 const STARTER_POLICY = 'pglambda-starter-my-function';
 
-const unlessExists = <T>(p: Promise<T>): Promise<T | undefined> =>
-  p.catch((err: unknown) => (err instanceof EntityAlreadyExistsException ? undefined : Promise.reject(err)));
-
 export async function createStarterAccess(endpoint: string, credentials: RootCredentials): Promise<void> {
+  const {
+    AttachRolePolicyCommand,
+    CreatePolicyCommand,
+    CreateRoleCommand,
+    EntityAlreadyExistsException,
+    GetRoleCommand,
+    IAMClient,
+    NoSuchEntityException,
+  } = await import('@aws-sdk/client-iam');
+  const { AddRoleToDBClusterCommand, DescribeDBClustersCommand, RDSClient } = await import('@aws-sdk/client-rds');
+  const unlessExists = <T>(p: Promise<T>): Promise<T | undefined> =>
+    p.catch((err: unknown) => (err instanceof EntityAlreadyExistsException ? undefined : Promise.reject(err)));
   const { accountId, region, identifier } = DEFAULT_CLUSTER;
   const config = { endpoint, region, credentials };
   const iam = new IAMClient(config);
@@ -82,6 +81,7 @@ export async function noteStarterAccessLeft(
   dataDir: string,
   logger: Logger,
 ): Promise<void> {
+  const { DescribeDBClustersCommand, RDSClient } = await import('@aws-sdk/client-rds');
   const { accountId, region, identifier } = DEFAULT_CLUSTER;
   const rds = new RDSClient({ endpoint, region, credentials });
   try {
