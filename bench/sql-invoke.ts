@@ -141,7 +141,7 @@ try {
     sessions.push(c);
     return c;
   };
-  await createBenchObjects(await connect(), Number(wire.match[1]), service.endpoint);
+  await createBenchObjects(await connect(), Number(wire.match[1]), service.endpoint, service.databaseUrl);
   const perQuery = {} as Sessions;
   for (const q of QUERY_KEYS) perQuery[q] = await connect();
   for (const [q, want] of [

@@ -1,6 +1,7 @@
 /**
  * What the benchmark puts into PostgreSQL 15: aws_lambda through `pglambda install`, the dblink
- * floor, the PL/Python + boto3 peer, and the tables whose row triggers make the calls.
+ * floor, the PL/Python + boto3 peer, the durable-commit floor, and the tables whose row triggers
+ * make the calls.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -37,6 +38,23 @@ END $$`;
 }
 
 /**
+ * The floor of a durable accept: a dblink round trip that commits one row in pglambda's own
+ * PostgreSQL (the same server, disk and settings as its Event queue), one WAL flush per call. An
+ * Event invoke is answered only once its event is committed there; when one session's calls come
+ * one at a time, nothing can be grouped and each pays this.
+ */
+function commitFloorSql(stateUrl: string): string {
+  return `CREATE FUNCTION bench_commit_floor() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT ('commit' = ANY(coalesce(dblink_get_connections(), '{}'))) THEN
+    PERFORM dblink_connect('commit', '${stateUrl}');
+    PERFORM dblink_exec('commit', 'CREATE TABLE IF NOT EXISTS bench_commits (id int)');
+  END IF;
+  PERFORM dblink_exec('commit', 'INSERT INTO bench_commits VALUES (1)');
+END $$`;
+}
+
+/**
  * The peers' way: PL/Python with one boto3 Lambda client per backend (kept in GD), pointed at
  * pglambda's endpoint with static test keys (the endpoint reads only the key id). The payload is
  * read, as a caller must for urllib3 to put the connection back in its pool.
@@ -54,14 +72,23 @@ return r['StatusCode']
 $$`;
 }
 
-/** Row triggers: one dblink round trip per row (the floor), one Event invoke per row, and none. */
+/**
+ * Row triggers: one dblink round trip per row (the floor), one with a durable commit per row (the
+ * accept's floor), one Event invoke per row, and none.
+ */
 const TRIGGER_SQL = `
 CREATE TABLE bench_rows_plain (id int);
 CREATE TABLE bench_rows_floor (id int);
+CREATE TABLE bench_rows_commit (id int);
 CREATE TABLE bench_rows_event (id int);
 CREATE FUNCTION bench_row_floor() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM bench_floor();
+  RETURN NULL;
+END $$;
+CREATE FUNCTION bench_row_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM bench_commit_floor();
   RETURN NULL;
 END $$;
 CREATE FUNCTION bench_row_event() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -70,14 +97,17 @@ BEGIN
   RETURN NULL;
 END $$;
 CREATE TRIGGER bench_row_floor AFTER INSERT ON bench_rows_floor FOR EACH ROW EXECUTE FUNCTION bench_row_floor();
+CREATE TRIGGER bench_row_commit AFTER INSERT ON bench_rows_commit FOR EACH ROW EXECUTE FUNCTION bench_row_commit();
 CREATE TRIGGER bench_row_event AFTER INSERT ON bench_rows_event FOR EACH ROW EXECUTE FUNCTION bench_row_event();
 `;
 
-export type TriggerTable = 'plain' | 'floor' | 'event';
+export type TriggerTable = 'plain' | 'floor' | 'commit' | 'event';
 
-export async function createBenchObjects(admin: pg.Client, wirePort: number, endpoint: string): Promise<void> {
+/** `stateUrl`: pglambda's own PostgreSQL (its DATABASE_URL), for the durable-commit floor. */
+export async function createBenchObjects(admin: pg.Client, wirePort: number, endpoint: string, stateUrl: string): Promise<void> {
   await admin.query('CREATE EXTENSION plpython3u');
   await admin.query(floorSql(wirePort));
+  await admin.query(commitFloorSql(stateUrl));
   await admin.query(peerSql(endpoint));
   await admin.query(TRIGGER_SQL);
 }

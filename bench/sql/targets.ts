@@ -40,6 +40,7 @@ export interface Target {
 
 const ms = (v: number) => `${v.toFixed(3)} ms`;
 const ps = (v: number) => `${Math.round(v).toLocaleString('en-US')}/s`;
+export const x = (v: number) => `${v.toFixed(2)}×`;
 
 /** Median over rounds of a per-round value. */
 export const mid = (rounds: Round[], f: (r: Round) => number) => median(rounds.map(f));
@@ -117,7 +118,7 @@ export function targets(res: Results): Target[] {
       'max',
       3,
       allRan,
-      `events that ran, per INSERT: ${ran}${allRan ? ' (all)' : ' — **not all**'}`,
+      `events that ran, per INSERT: ${ran}${allRan ? ' (all)' : ' — **not all**'}; ${x(median(G.map((g) => g.ms.event / g.ms.commit)))} the accept's floor (a dblink round trip with a durable commit per row: ${x(median(G.map((g) => g.ms.commit / g.ms.floor)))} the dblink round trip)`,
     ),
     t(
       'Lambda API warm invoke, 16 HTTP callers, × trivial HTTP server',
