@@ -1,8 +1,8 @@
 // Runs every compiled test file with node's test runner, so the output ends with its own summary.
 // Node 20's runner takes no globs, hence the walk. Files run a few at a time (each has its own data
 // dir, ports and PostgreSQL; most of a file's time is spent waiting on processes), one more than
-// the cores. Fresh services start from a template data dir made once here (test/helpers/template.ts)
-// instead of each running initdb and every migration.
+// the cores. Fresh services start from template data dirs made once here (test/helpers/template.ts)
+// instead of each running initdb and every migration, and most of them making the tests' IAM.
 // The run makes its temp files in a temp dir of its own (TMPDIR) and marks what it starts (in their
 // environment); whatever of it is still there afterwards (files, PostgreSQL clusters, processes) is
 // listed, removed, and fails the run.
@@ -11,7 +11,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { makeTemplate, templateEnv } from '../dist/test/helpers/template.js';
+import { makeIamTemplate, makeTemplate, templateEnv } from '../dist/test/helpers/template.js';
 import { removeDataDir } from '../dist/test/helpers/service.js';
 import { describeLeftovers, leftoversOf, MARK, removeLeftovers } from '../dist/test/helpers/leftovers.js';
 
@@ -42,21 +42,26 @@ const runDir = mkdtempSync(join(tmpdir(), 'pglambda-run-'));
 chmodSync(runDir, 0o755);
 process.env.TMPDIR = runDir;
 process.env[MARK] = runDir;
-const template = await makeTemplate();
+const templates = [];
 let status = 1;
 try {
+  templates.push(await makeTemplate());
+  templates.push(await makeIamTemplate(templates[0]));
   // A file that hangs fails after 10 minutes instead of holding the run (what it leaves is listed
   // below); one whose tests are done ends even if something of it would keep it alive.
   const args = ['--test', `--test-concurrency=${availableParallelism() + 1}`, '--test-timeout=600000', '--test-force-exit', ...files];
   const child = spawn(process.execPath, args, {
     stdio: 'inherit',
-    env: { ...process.env, [templateEnv]: template },
+    env: { ...process.env, ...templateEnv(templates[0], templates[1]) },
   });
   // Interrupted, the runner still ends its files, and what they leave is still listed.
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   status = await new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+} catch (err) {
+  // A template that failed is reported, and what it left is listed and removed below.
+  console.error(err);
 } finally {
-  await removeDataDir(template);
+  for (const dir of templates) await removeDataDir(dir);
 }
 
 // Watchdogs end within a second or two of what they watch; anything still running after that leaked.

@@ -10,7 +10,7 @@ import { zipFiles, type ZipFileSpec } from '../../src/lambda/code/make-zip.js';
 import { testLogger, type TestLog } from './logger.js';
 import { freePort } from './ports.js';
 import { seedFromTemplate } from './template.js';
-import { ensureRole, grantClusterEverything, TRUSTS_LAMBDA } from './iam.js';
+import { addTestIam } from './iam.js';
 import { stopStalePostgres } from '../../src/db/embedded-postgres.js';
 import { DEFAULTS, startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.js';
 
@@ -47,12 +47,19 @@ export async function startTestService(overrides: TestServiceOptions = {}, dataD
   const log = testLogger();
   if (dataDir) return start(overrides, dataDir, false, log);
   const dir = await mkdtemp(join(tmpdir(), 'pglambda-test-'));
-  await seedFromTemplate(dir);
-  return start(overrides, dir, true, log);
+  // The run's test-IAM template holds what the defaults ask for, made as a start without examples
+  // makes it (with examples, the start's starter role is the one the grant goes to).
+  const { grantAll = true, executionRole = true, examples = false } = overrides;
+  const withTestIam = grantAll && executionRole && !examples;
+  const hasTestIam = (await seedFromTemplate(dir, withTestIam)) && withTestIam;
+  return start(overrides, dir, true, log, hasTestIam);
 }
 
-/** `owned`: the data dir is the helper's (made here, or by the start this one restarts) and goes with close(). */
-async function start(overrides: TestServiceOptions, dir: string, owned: boolean, log: TestLog): Promise<TestService> {
+/**
+ * `owned`: the data dir is the helper's (made here, or by the start this one restarts) and goes with
+ * close(). `hasTestIam`: it came from the test-IAM template, so the IAM the options ask for is there.
+ */
+async function start(overrides: TestServiceOptions, dir: string, owned: boolean, log: TestLog, hasTestIam = false): Promise<TestService> {
   const { grantAll = true, executionRole = true, ...serviceOverrides } = overrides;
   const opts: ServiceOptions = {
     ...DEFAULTS,
@@ -66,8 +73,7 @@ async function start(overrides: TestServiceOptions, dir: string, owned: boolean,
     ...serviceOverrides,
   };
   const svc = await startService(opts);
-  if (executionRole) await ensureRole(svc.endpoint, 'test-role', TRUSTS_LAMBDA);
-  if (grantAll) await grantClusterEverything(svc.endpoint);
+  if (!hasTestIam) await addTestIam(svc.endpoint, { executionRole, grantAll });
   const clientFor = ({ region = 'us-west-2', accessKeyId = 'test' }: { region?: string; accessKeyId?: string }) =>
     new LambdaClient({
       endpoint: svc.endpoint,
