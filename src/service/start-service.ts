@@ -268,10 +268,10 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
           enrollNewDatabases(postgres.superuserUrl, bridge.registry, { host: opts.host, port: bridge.port }),
         );
         if (opts.examples) await step(logger, 'starter access for my-db-cluster', () => createStarterAccess(endpointUrl, root));
-        else await noteStarterAccessLeft(endpointUrl, root, opts.dataDir, logger);
+        else await noteStarterAccessLeft(clusters, opts.dataDir, logger);
       })(),
       (async () => {
-        await step(logger, 'execution role pglambda-default', () => ensureDefaultRole(endpointUrl, root));
+        await step(logger, 'execution role pglambda-default', () => ensureDefaultRole(endpointUrl, root, iamStore));
         if (opts.examples) await step(logger, 'example my-function', () => deployExamples(endpointUrl, root));
       })(),
     ]);

@@ -11,6 +11,7 @@ import { policyArn, roleArn } from '../iam/store/model.js';
 import { functionArn } from '../lambda/model.js';
 import { policyDocument, trustsService } from './policy-documents.js';
 import type { Logger } from '../log/logger.js';
+import type { ClusterStore } from '../rds/store/cluster-store.js';
 import type { RootCredentials } from './root-credentials.js';
 
 export const STARTER_ROLE = 'pglambda-starter';
@@ -75,25 +76,14 @@ export async function createStarterAccess(endpoint: string, credentials: RootCre
  * A `--no-examples` start on a data dir an earlier start filled keeps the starter access it made:
  * said in the start's log, with how to start clean, rather than kept silently.
  */
-export async function noteStarterAccessLeft(
-  endpoint: string,
-  credentials: RootCredentials,
-  dataDir: string,
-  logger: Logger,
-): Promise<void> {
-  const { DescribeDBClustersCommand, RDSClient } = await import('@aws-sdk/client-rds');
+export async function noteStarterAccessLeft(clusters: ClusterStore, dataDir: string, logger: Logger): Promise<void> {
   const { accountId, region, identifier } = DEFAULT_CLUSTER;
-  const rds = new RDSClient({ endpoint, region, credentials });
-  try {
-    const [cluster] = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }))).DBClusters ?? [];
-    const roleArn = `arn:aws:iam::${accountId}:role/${STARTER_ROLE}`;
-    if (!cluster?.AssociatedRoles?.some((r) => r.RoleArn === roleArn && r.FeatureName === 'Lambda')) return;
-    logger.warn(
-      `${identifier} still has the starter role ${STARTER_ROLE} from an earlier start (it may invoke my-function); ` +
-        `--no-examples keeps what is there. To start clean, stop pglambda and delete ${dataDir}, or pass another --data-dir; ` +
-        `or remove the role: aws rds remove-role-from-db-cluster --db-cluster-identifier ${identifier} --feature-name Lambda --role-arn ${roleArn}`,
-    );
-  } finally {
-    rds.destroy();
-  }
+  const cluster = await clusters.find(accountId, region, identifier);
+  const starter = roleArn(accountId, '/', STARTER_ROLE);
+  if (!cluster?.roles.some((r) => r.roleArn === starter && r.featureName === 'Lambda')) return;
+  logger.warn(
+    `${identifier} still has the starter role ${STARTER_ROLE} from an earlier start (it may invoke my-function); ` +
+      `--no-examples keeps what is there. To start clean, stop pglambda and delete ${dataDir}, or pass another --data-dir; ` +
+      `or remove the role: aws rds remove-role-from-db-cluster --db-cluster-identifier ${identifier} --feature-name Lambda --role-arn ${starter}`,
+  );
 }
