@@ -60,6 +60,12 @@ export class EventQueue {
 
   private taking = true;
 
+  /**
+   * Moves whenever a statement of the queue succeeds (a claim, an enqueue): how the workers tell
+   * the database is back, since a take may also end without asking it (an idle wait that ran out).
+   */
+  reached = 0;
+
   constructor(
     private readonly pool: Pool,
     logger: Logger,
@@ -87,6 +93,7 @@ export class EventQueue {
     if (this.backlog) {
       const moves = this.backlogMoves;
       const claim = await this.leases.claim();
+      this.reached++;
       if (claim) {
         this.wake(1);
         return claim;
@@ -162,6 +169,7 @@ export class EventQueue {
         for (const e of group) e.failed(err);
         continue;
       }
+      this.reached++;
       for (const e of group) e.committed();
       const enqueuedAt = new Date();
       for (const e of group.slice(0, leased)) {

@@ -72,12 +72,13 @@ export class EventWorker {
       try {
         claim = await this.queue.take(idleMs);
         wait = POLL_MS;
-        this.queueIsBack();
+        if (this.queue.reached !== this.reachedWhenDown) this.queueIsBack();
       } catch (err) {
         // Said once for all slots, not by each at every try; the slots try less often while it lasts.
         if (!this.stopping && !this.queueDown)
           this.logger.warn({ err: (err as Error).message }, "the event queue (pglambda's PostgreSQL) is unavailable; retrying");
         this.queueDown = true;
+        this.reachedWhenDown = this.queue.reached;
         await sleep(wait);
         wait = Math.min(wait * 2, MAX_RETRY_WAIT_MS);
       }
@@ -86,6 +87,7 @@ export class EventWorker {
   }
 
   private queueDown = false;
+  private reachedWhenDown = 0;
 
   private queueIsBack(): void {
     if (!this.queueDown) return;
