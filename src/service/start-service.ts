@@ -82,8 +82,6 @@ export interface ServiceOptions {
   logger: Logger;
 }
 
-export { DEFAULTS } from './defaults.js';
-
 /** How long a clean stop lets running Event invocations finish before it cuts them short. */
 const STOP_GRACE_MS = 5_000;
 

@@ -12,7 +12,8 @@ import { freePort } from './ports.js';
 import { seedFromTemplate } from './template.js';
 import { addTestIam } from './iam.js';
 import { stopStalePostgres } from '../../src/db/embedded-postgres.js';
-import { DEFAULTS, startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.js';
+import { DEFAULTS } from '../../src/service/defaults.js';
+import { startService, type RunningService, type ServiceOptions } from '../../src/service/start-service.js';
 
 export interface TestService extends RunningService {
   dataDir: string;
