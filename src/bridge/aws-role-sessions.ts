@@ -34,11 +34,11 @@ export class AwsRoleSessions {
   }
 
   private async assume(cluster: BoundCluster): Promise<RoleSession> {
-    const { AssumeRoleCommand, STSClient } = await import('@aws-sdk/client-sts');
+    const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
     const { roleArn, externalId } = cluster.aws;
     let out;
     try {
-      out = await this.client(cluster.region, STSClient).send(
+      out = await (await this.client(cluster.region)).send(
         new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: cluster.identifier, ExternalId: externalId }),
       );
     } catch (err) {
@@ -67,11 +67,13 @@ export class AwsRoleSessions {
     };
   }
 
-  private client(region: string, Client: typeof STSClient): STSClient {
+  private async client(region: string): Promise<STSClient> {
+    // Loaded before the lookup, so two first calls for a region cannot each make a client.
+    const { STSClient } = await import('@aws-sdk/client-sts');
     let client = this.clients.get(region);
     if (!client) {
       // Assumes are never retried blindly by us; the SDK's own retries cover throttling and transient faults (AssumeRole has no side effect).
-      client = new Client({ region });
+      client = new STSClient({ region });
       this.clients.set(region, client);
     }
     return client;

@@ -4,6 +4,7 @@ import type { Runtime } from '@aws-sdk/client-lambda';
 import { Command } from 'commander';
 import { DEFAULT_ROLE } from '../service/default-role.js';
 import { intArg } from './options.js';
+import { ProgressLine, size } from './progress.js';
 
 interface DeployOptions {
   name?: string;
@@ -37,7 +38,6 @@ export function deployCommand(): Command {
       } = await import('@aws-sdk/client-lambda');
       const { zipDirectory } = await import('../lambda/code/make-zip.js');
       const { lambdaClient } = await import('./client.js');
-      const { ProgressLine, size } = await import('./progress.js');
       const name = o.name ?? basename(resolve(dir));
       const progress = new ProgressLine();
       let sent = false;
