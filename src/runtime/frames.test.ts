@@ -51,6 +51,34 @@ describe('channel frames', () => {
     assert.deepEqual(bytewise.seen, expected);
   });
 
+  it('reads frames split across reads into one reused buffer (a socket onread)', () => {
+    const stream = Buffer.concat([
+      encodeFrame(FrameType.Invoke, ['id-1', '1700000000000', 'arn', 'Root=1-x', ''], '{"n":1}'),
+      encodeFrame(FrameType.Response, ['id-1', '2048'], 'null'),
+    ]);
+    for (let size = 1; size <= stream.length; size++) {
+      const seen: Seen[] = [];
+      const r = new FrameReader(1024, {
+        frame: (type, fields, payload) => seen.push({ type, fields, payload: payload.toString('utf8') }),
+        oversize: () => assert.fail('no frame is oversized'),
+      });
+      const shared = Buffer.alloc(size);
+      for (let at = 0; at < stream.length; at += size) {
+        const n = stream.copy(shared, 0, at, at + size);
+        r.push(shared.subarray(0, n), true);
+        shared.fill(0xff);
+      }
+      assert.deepEqual(
+        seen,
+        [
+          { type: FrameType.Invoke, fields: ['id-1', '1700000000000', 'arn', 'Root=1-x', ''], payload: '{"n":1}' },
+          { type: FrameType.Response, fields: ['id-1', '2048'], payload: 'null' },
+        ],
+        `reads of ${size} bytes`,
+      );
+    }
+  });
+
   it('drops an oversized payload as it arrives and reads the frame after it', () => {
     const big = encodeFrame(FrameType.Response, ['id-2'], Buffer.alloc(5000, 'x'));
     const next = encodeFrame(FrameType.Response, ['id-3'], 'ok');

@@ -22,9 +22,14 @@ export const FrameType = {
   Ready: 1,
   /** Service → runtime: fields requestId, deadlineMs, invokedFunctionArn, traceId, clientContext; payload the event. */
   Invoke: 2,
-  /** Runtime → service: field requestId; payload the result. */
+  /**
+   * Runtime → service: fields requestId, peakRssKb; payload the result. peakRssKb is the runtime
+   * process's peak resident set so far (getrusage's ru_maxrss, what /proc calls VmHWM), for the
+   * REPORT line's Max Memory Used: the runtime reads it with one system call, where the service
+   * would read and parse /proc/<pid>/status on every invoke. Empty: the service reads /proc.
+   */
   Response: 3,
-  /** Runtime → service: fields requestId, errorType; payload the error JSON. */
+  /** Runtime → service: fields requestId, errorType, peakRssKb (as Response's); payload the error JSON. */
   Error: 4,
   /** Runtime → service: field errorType; payload the error JSON. */
   InitError: 5,
@@ -87,16 +92,24 @@ export class FrameReader {
     private readonly sink: FrameSink,
   ) {}
 
-  push(chunk: Buffer): void {
+  /**
+   * `transient`: the chunk's memory is reused once this returns (a socket's `onread` buffer), so
+   * whatever part of it waits for more bytes is copied; frames handed on are read before then.
+   */
+  push(chunk: Buffer, transient = false): void {
     if (this.#skip > 0) {
       const n = Math.min(this.#skip, chunk.length);
       this.#skip -= n;
       if (n === chunk.length) return;
       chunk = chunk.subarray(n);
     }
+    if (this.#bytes + chunk.length < this.#need) {
+      this.#chunks.push(transient ? Buffer.from(chunk) : chunk);
+      this.#bytes += chunk.length;
+      return;
+    }
     this.#chunks.push(chunk);
     this.#bytes += chunk.length;
-    if (this.#bytes < this.#need) return;
     const buf = this.#chunks.length === 1 ? chunk : Buffer.concat(this.#chunks, this.#bytes);
     this.#chunks = [];
     this.#bytes = 0;
@@ -129,8 +142,9 @@ export class FrameReader {
       at = end;
     }
     if (at < buf.length) {
-      this.#chunks.push(buf.subarray(at));
-      this.#bytes = buf.length - at;
+      const rest = buf.subarray(at);
+      this.#chunks.push(transient && buf === chunk ? Buffer.from(rest) : rest);
+      this.#bytes = rest.length;
     }
   }
 }

@@ -143,6 +143,9 @@ test('Tail returns START/END/REPORT with the handler output; Init Duration only 
     );
     const ids = [...log.matchAll(/RequestId: ([0-9a-f-]{36})/g)].map((m) => m[1]);
     assert.equal(new Set(ids).size, 1, 'one request id throughout');
+    // The runtime process's peak resident set, in MB: Node itself takes some tens of them.
+    const used = Number(/Max Memory Used: (\d+) MB/.exec(log)?.[1]);
+    assert.ok(used >= 10 && used <= 128, `Max Memory Used: ${used} MB`);
   }
   assert.match(decode(cold.LogResult), /\tInit Duration: [\d.]+ ms\t\n$/);
   assert.doesNotMatch(decode(warm.LogResult), /Init Duration/);

@@ -14,6 +14,7 @@ interface Reply {
 }
 
 export class RapidClient implements RuntimeClient {
+  readonly asksAtOnce = false;
   readonly #agent = new http.Agent({ keepAlive: true });
   readonly #host: string;
   readonly #port: number;

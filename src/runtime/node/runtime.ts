@@ -75,9 +75,10 @@ export class Runtime implements Reporter {
     this.#onEmptyEventLoop = action;
   }
 
-  // setImmediate lets the finished invoke's microtasks and I/O callbacks run before the long poll.
+  // Before a long poll, setImmediate lets the finished invoke's microtasks and I/O callbacks run.
   #scheduleNext = (): void => {
-    setImmediate(this.#iterate);
+    if (this.client.asksAtOnce) this.#iterate();
+    else setImmediate(this.#iterate);
   };
 
   #iterate = (): void => {
