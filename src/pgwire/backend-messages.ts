@@ -4,7 +4,7 @@
  */
 import type { PgError, Severity } from './errors.js';
 import { AuthenticationCode, BackendCode, ErrorField, TransactionStatus } from './message-codes.js';
-import type { MessageWriter } from './message-writer.js';
+import { MessageWriter } from './message-writer.js';
 
 export interface Column {
   name: string;
@@ -59,7 +59,22 @@ export function readyForQuery(w: MessageWriter): void {
   w.begin(BackendCode.ReadyForQuery).int8(TransactionStatus.Idle).end();
 }
 
+/** Each column list's message, encoded once: a server answers most queries with a constant list (the bridge with one). */
+const descriptions = new WeakMap<readonly Column[], Buffer>();
+
+/** `columns` is read once per array: an array changed after its first use keeps its first message. */
 export function rowDescription(w: MessageWriter, columns: readonly Column[]): void {
+  let message = descriptions.get(columns);
+  if (!message) {
+    const one = new MessageWriter();
+    encodeRowDescription(one, columns);
+    message = Buffer.from(one.take());
+    descriptions.set(columns, message);
+  }
+  w.bytes(message);
+}
+
+function encodeRowDescription(w: MessageWriter, columns: readonly Column[]): void {
   w.begin(BackendCode.RowDescription).int16(columns.length);
   for (const { name, typeOid } of columns) {
     // No source table or column, text format, no type modifier.

@@ -49,6 +49,13 @@ export class MessageWriter {
     return this;
   }
 
+  /** Whole messages encoded earlier. */
+  bytes(value: Buffer): this {
+    this.ensure(value.length);
+    this.pos += value.copy(this.buf, this.pos);
+    return this;
+  }
+
   /** UTF-8, without terminator or length (SASL data). */
   string(value: string): this {
     this.utf8(value, 0);

@@ -11,8 +11,8 @@ import type { PgError } from './errors.js';
 import { Session } from './session.js';
 
 export interface QueryResult {
-  /** Empty for a command that returns no rows (`SET`). */
-  columns: { name: string; typeOid: number }[];
+  /** Empty for a command that returns no rows (`SET`). Encoded once per array: pass a constant list, and never change it. */
+  columns: readonly { name: string; typeOid: number }[];
   /** Values in text format, one array per row, in `columns` order. */
   rows: (string | null)[][];
   /** The command tag, e.g. `SELECT 1`, `SET`. */
