@@ -16,7 +16,7 @@ export const extensionsDir = resolve(dirname(fileURLToPath(import.meta.url)), '.
  * aws_lambda's versions, oldest first. Each has its whole script, aws_lambda--<v>.sql, and reaches
  * the next through aws_lambda--<v>--<next>.sql; the last is the control file's default_version.
  */
-export const AWS_LAMBDA_VERSIONS = ['1.0', '1.1', '1.2'];
+export const AWS_LAMBDA_VERSIONS = ['1.0', '1.1', '1.2', '1.3'];
 
 /** The aws_lambda version install.sql.in installs (the control file's default_version). */
 export const AWS_LAMBDA_VERSION = AWS_LAMBDA_VERSIONS[AWS_LAMBDA_VERSIONS.length - 1]!;

@@ -35,7 +35,7 @@ after(() => svc?.close());
 
 test('install --print-sql prints a script an administrator runs by hand, with a login of its own', async () => {
   const { stdout } = await run(process.execPath, [main, 'install', '--print-sql', '--endpoint-url', svc.endpoint], { env: env() });
-  assert.match(stdout, /^-- aws_lambda 1\.2 for DB cluster my-db-cluster \(us-west-2\), printed by pglambda install --print-sql\./);
+  assert.match(stdout, /^-- aws_lambda 1\.3 for DB cluster my-db-cluster \(us-west-2\), printed by pglambda install --print-sql\./);
   assert.match(
     stdout,
     /SELECT aws_lambda_private\.configure_bridge\('127\.0\.0\.1', \d+, 'pglambda_my_db_cluster_[0-9a-f]{8}', '[^']+'\);\n$/,

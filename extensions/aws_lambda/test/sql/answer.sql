@@ -7,7 +7,7 @@
 \set SHOW_CONTEXT never
 -- Each failing statement rolls back to its own savepoint: the transaction goes on.
 \set ON_ERROR_ROLLBACK on
-\set stub 'ALTER FUNCTION aws_lambda_private.invoke(text, text, text, text, text, text, text, integer) SET search_path = pg_catalog, regress_stub, pg_temp'
+\set stub 'ALTER FUNCTION aws_lambda_private.invoke(text, text, text, text, text, text, text, integer, anyelement) SET search_path = pg_catalog, regress_stub, pg_temp'
 CREATE FUNCTION pg_temp.answer(status_code integer, payload text, executed_version text, log_result text,
                                sqlstate text, message text, detail text, hint text)
 RETURNS void LANGUAGE plpgsql AS $outer$

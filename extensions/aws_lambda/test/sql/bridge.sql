@@ -115,7 +115,7 @@ BEGIN
         DETAIL = current_setting('regress_refusal.detail');
 END
 $$;
-ALTER FUNCTION aws_lambda_private.invoke(text, text, text, text, text, text, text, integer)
+ALTER FUNCTION aws_lambda_private.invoke(text, text, text, text, text, text, text, integer, anyelement)
     SET search_path = pg_catalog, regress_refusal, pg_temp;
 SET LOCAL regress_refusal.message = 'could not establish connection';
 SET LOCAL regress_refusal.detail = 'connection to server on socket "/tmp/.s.PGSQL.1" failed: FATAL:  password authentication failed for user "pglambda_regress"';

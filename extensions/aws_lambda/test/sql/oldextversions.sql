@@ -1,5 +1,5 @@
 -- Updating from each older version: ALTER EXTENSION aws_lambda UPDATE gives exactly what
--- CREATE EXTENSION installs at the current version, 1.2 (functions, their settings, privileges
+-- CREATE EXTENSION installs at the current version, 1.3 (functions, their settings, privileges
 -- and comments, members), keeps the bridge's server and user mapping, and the result works.
 SET client_min_messages = warning;
 CREATE EXTENSION aws_lambda CASCADE;
@@ -44,7 +44,7 @@ WHERE n.nspname IN ('aws_lambda', 'aws_lambda_private')
   AND has_function_privilege('public', p.oid, 'EXECUTE');
 \set SHOW_CONTEXT never
 
--- From 1.0, through 1.1.
+-- From 1.0, through 1.1 and 1.2.
 CREATE EXTENSION aws_lambda VERSION '1.0';
 RESET client_min_messages;
 SELECT aws_lambda_private.configure_bridge('/tmp', 1, 'pglambda_regress', 'secret');
@@ -62,7 +62,7 @@ SELECT * FROM executable_by_public;
 -- And it runs (the bridge is down: nothing sent).
 SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);
 
--- From 1.1.
+-- From 1.1, one version at a time.
 SET client_min_messages = warning;
 DROP EXTENSION aws_lambda CASCADE;
 CREATE EXTENSION aws_lambda VERSION '1.1';
@@ -70,11 +70,27 @@ RESET client_min_messages;
 SELECT aws_lambda_private.configure_bridge('/tmp', 1, 'pglambda_regress', 'secret');
 SELECT extversion FROM pg_extension WHERE extname = 'aws_lambda';
 ALTER EXTENSION aws_lambda UPDATE TO '1.2';
+ALTER EXTENSION aws_lambda UPDATE TO '1.3';
 SELECT extversion FROM pg_extension WHERE extname = 'aws_lambda';
 SELECT * FROM differences;
 SELECT * FROM bridge;
 SELECT * FROM executable_by_public;
 SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);
+
+-- From 1.2.
+SET client_min_messages = warning;
+DROP EXTENSION aws_lambda CASCADE;
+CREATE EXTENSION aws_lambda VERSION '1.2';
+RESET client_min_messages;
+SELECT aws_lambda_private.configure_bridge('/tmp', 1, 'pglambda_regress', 'secret');
+SELECT extversion FROM pg_extension WHERE extname = 'aws_lambda';
+ALTER EXTENSION aws_lambda UPDATE;
+SELECT extversion FROM pg_extension WHERE extname = 'aws_lambda';
+SELECT * FROM differences;
+SELECT * FROM bridge;
+SELECT * FROM executable_by_public;
+SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);
+SELECT * FROM aws_lambda.invoke('my-function', '{}'::jsonb);
 
 SET client_min_messages = warning;
 DROP EXTENSION aws_lambda CASCADE;

@@ -32,7 +32,7 @@ SELECT dblink_connect('mine', 'aws_lambda_bridge');
 -- nor read the login,
 SELECT srvname, usename = 'regress_aws_lambda_user' AS mine, umoptions FROM pg_user_mappings;
 -- nor call or see into the internals.
-SELECT * FROM aws_lambda_private.invoke('f', NULL, '{}', NULL, NULL, NULL, NULL, 0);
+SELECT * FROM aws_lambda_private.invoke('f', NULL, '{}', NULL, NULL, NULL, NULL, 0, NULL::json);
 SELECT aws_lambda_private.configure_bridge('evil.example', 5432, 'me', 'mine');
 SELECT aws_lambda_private.connstr(1000);
 RESET ROLE;

@@ -2,7 +2,7 @@
 -- settings it carries, and what a call runs. The dblink stand-in of resolution.sql (schema
 -- regress_stub) answers here with the request text in executed_version.
 \set SHOW_CONTEXT never
-\set stub 'ALTER FUNCTION aws_lambda_private.invoke(text, text, text, text, text, text, text, integer) SET search_path = pg_catalog, regress_stub, pg_temp'
+\set stub 'ALTER FUNCTION aws_lambda_private.invoke(text, text, text, text, text, text, text, integer, anyelement) SET search_path = pg_catalog, regress_stub, pg_temp'
 CREATE OR REPLACE FUNCTION regress_stub.answer(request text,
     OUT status_code integer, OUT payload text, OUT executed_version text, OUT log_result text,
     OUT sqlstate text, OUT message text, OUT detail text, OUT hint text)
@@ -91,16 +91,16 @@ SELECT status_code FROM aws_lambda.invoke(:'aws_lambda_arn_1', '{}'::jsonb, 'Eve
 SET LOCAL aws_lambda.endpoint_override = '';
 SELECT status_code FROM aws_lambda.invoke('f', '{}'::json, 'us-west-2', 'Event', 'None', '{}');
 SELECT funcid::regprocedure AS function, calls FROM pg_stat_xact_user_functions
-WHERE schemaname IN ('aws_lambda', 'aws_lambda_private') ORDER BY 1::text;
+WHERE schemaname IN ('aws_lambda', 'aws_lambda_private') ORDER BY funcid::regprocedure::text;
 SET LOCAL aws_lambda.endpoint_override = 'http://127.0.0.1:4566';
 SELECT status_code FROM aws_lambda.invoke('f', '{}'::json);
 SELECT funcid::regprocedure AS function, calls FROM pg_stat_xact_user_functions
-WHERE schemaname = 'aws_lambda_private' ORDER BY 1::text;
+WHERE schemaname = 'aws_lambda_private' ORDER BY funcid::regprocedure::text;
 ROLLBACK;
 RESET track_functions;
 -- No exception block (no subtransaction) in it.
 SELECT prosrc ~* '\mEXCEPTION\s+WHEN\M' AS has_exception_block
-FROM pg_proc WHERE oid = 'aws_lambda_private.invoke(text, text, text, text, text, text, text, integer)'::regprocedure;
+FROM pg_proc WHERE oid = 'aws_lambda_private.invoke(text, text, text, text, text, text, text, integer, anyelement)'::regprocedure;
 
 -- aws_lambda.endpoint_override: sent only when a superuser chose it.
 -- A superuser session: as set.

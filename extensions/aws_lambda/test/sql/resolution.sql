@@ -66,7 +66,7 @@ RETURNS SETOF record LANGUAGE sql AS $$
 $$;
 
 BEGIN;
-ALTER FUNCTION aws_lambda_private.invoke(text, text, text, text, text, text, text, integer)
+ALTER FUNCTION aws_lambda_private.invoke(text, text, text, text, text, text, text, integer, anyelement)
     SET search_path = pg_catalog, regress_stub, pg_temp;
 \x on
 

@@ -1,0 +1,821 @@
+/* extensions/aws_lambda/sql/aws_lambda--1.3.sql */
+
+-- Released with 1.3: never edit this file. Changes go into aws_lambda--1.3--1.4.sql and so on;
+-- a database with 1.2 gets here through aws_lambda--1.2--1.3.sql, one with 1.1 through
+-- aws_lambda--1.1--1.2.sql first, one with 1.0 through aws_lambda--1.0--1.1.sql before that.
+--
+-- Also run without CREATE EXTENSION by `pglambda install` (a server whose files we cannot
+-- touch): that step creates dblink and the schemas aws_commons and aws_lambda, runs
+-- aws_commons--1.0.sql, then drops the \echo guard line below and runs the rest unchanged. So
+-- every name is schema-qualified (no @extschema@), which is possible because the extension is
+-- not relocatable; dblink, which may live in any schema, is found through pg_extension.
+--
+-- How a call flows (docs/bridge-protocol.md, request version 2):
+--   aws_lambda.invoke (SQL, SECURITY DEFINER, with the settings the whole call needs): passes
+--   its arguments on
+--     -> aws_lambda_private.invoke (PL/pgSQL): reads them, builds the request, and makes one
+--        round trip on the persistent dblink connection 'aws_lambda_bridge', opened from the
+--        foreign server of the same name
+--     <- status_code, payload (already of the overload's type, json or jsonb),
+--        executed_version, log_result; or the error the bridge put in the row, raised
+--
+-- What a warm call costs in SQL is kept to the least: one SQL function (PostgreSQL before 18
+-- plans its body at every call: a single SELECT of one function call, nothing to scan), one
+-- PL/pgSQL function without nested calls, exception blocks or settings of its own, one query
+-- (dblink_get_result); the rest are simple expressions.
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION aws_lambda" to load this file. \quit
+
+-- Nothing here is usable by PUBLIC: an administrator grants
+--   GRANT USAGE ON SCHEMA aws_lambda, aws_commons TO r;
+--   GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA aws_lambda TO r;
+REVOKE ALL ON SCHEMA aws_lambda FROM PUBLIC;
+
+-- The private schema: no GRANT reaches it; the public functions run as their owner.
+CREATE SCHEMA aws_lambda_private;
+REVOKE ALL ON SCHEMA aws_lambda_private FROM PUBLIC;
+COMMENT ON SCHEMA aws_lambda_private IS
+'Internals of the aws_lambda extension; not for direct use';
+
+-- The bridge. Placeholder options: a socket directory that does not exist, so that until
+-- `pglambda install` (or aws_lambda_private.configure_bridge) sets the real host, port and
+-- login, invoke fails at once with "invoke API failed" and touches no network.
+CREATE SERVER aws_lambda_bridge
+    FOREIGN DATA WRAPPER dblink_fdw
+    OPTIONS (host '/nonexistent/pglambda-bridge-not-configured', port '5432', dbname 'aws_lambda_bridge');
+REVOKE ALL ON FOREIGN SERVER aws_lambda_bridge FROM PUBLIC;
+COMMENT ON SERVER aws_lambda_bridge IS
+'The pglambda bridge that aws_lambda.invoke calls; its user mapping for the extension owner holds the bridge login';
+
+----------------------------------------------------------------------------------------------
+-- API: Private
+----------------------------------------------------------------------------------------------
+
+-- A millisecond setting read at call time: NULL or '' gives the default, anything but an
+-- integer in 1..900000 is refused with 22023.
+CREATE FUNCTION aws_lambda_private.setting_ms(
+    -- setting name, e.g. 'aws_lambda.request_timeout_ms'
+    name text,
+    -- value when the setting is unset or empty
+    default_ms integer
+)
+RETURNS integer
+LANGUAGE plpgsql
+STABLE
+AS $$
+DECLARE
+    raw constant text := pg_catalog.current_setting(name, true);
+BEGIN
+    IF raw IS NULL OR raw = '' THEN
+        RETURN default_ms;
+    END IF;
+    IF raw ~ '^[[:space:]]*[0-9]{1,6}[[:space:]]*$' AND raw::integer BETWEEN 1 AND 900000 THEN
+        RETURN raw::integer;
+    END IF;
+    RAISE EXCEPTION USING
+        ERRCODE = 'invalid_parameter_value',
+        MESSAGE = format('invalid value for parameter "%s": "%s"', name, raw),
+        HINT = 'Valid values are whole numbers of milliseconds between 1 and 900000.';
+END
+$$;
+
+COMMENT ON FUNCTION aws_lambda_private.setting_ms(text, integer) IS
+'Reads and range-checks a millisecond setting (1..900000) at call time';
+
+-- aws_lambda.endpoint_override as the bridge may use it: the value when a superuser chose it,
+-- else '' (with a WARNING). Chosen by a superuser means: the session user is a superuser, or
+-- the value equals the one a superuser configured for this session (ALTER ROLE/DATABASE ...
+-- SET, which for this placeholder setting only superusers, or roles granted SET on it, may
+-- run; else ALTER SYSTEM or postgresql.conf, read through pg_file_settings when the extension
+-- owner may read it). A value from SET, PGOPTIONS or a function's SET clause that differs is
+-- ignored.
+CREATE FUNCTION aws_lambda_private.endpoint_override()
+RETURNS text
+LANGUAGE plpgsql
+STABLE
+AS $$
+DECLARE
+    raw constant text := pg_catalog.current_setting('aws_lambda.endpoint_override', true);
+    configured text;
+BEGIN
+    IF raw IS NULL OR raw = '' THEN
+        RETURN '';
+    END IF;
+    IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = session_user) THEN
+        RETURN raw;
+    END IF;
+
+    -- What the server applied at login: database-and-role, role, database, all (that order).
+    SELECT substr(c.item, strpos(c.item, '=') + 1) INTO configured
+    FROM pg_catalog.pg_db_role_setting s,
+         LATERAL unnest(s.setconfig) AS c(item)
+    WHERE s.setdatabase IN (0, (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = current_database()))
+      AND s.setrole IN (0, (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = session_user))
+      AND lower(split_part(c.item, '=', 1)) = 'aws_lambda.endpoint_override'
+    ORDER BY s.setrole <> 0 AND s.setdatabase <> 0 DESC, s.setrole <> 0 DESC, s.setdatabase <> 0 DESC
+    LIMIT 1;
+
+    IF configured IS NULL
+       AND has_function_privilege('pg_catalog.pg_show_all_file_settings()', 'EXECUTE') THEN
+        SELECT f.setting INTO configured
+        FROM pg_catalog.pg_file_settings f
+        WHERE lower(f.name) = 'aws_lambda.endpoint_override' AND f.error IS NULL
+        ORDER BY f.seqno DESC
+        LIMIT 1;
+    END IF;
+
+    IF raw = configured THEN
+        RETURN raw;
+    END IF;
+    RAISE WARNING USING
+        MESSAGE = 'aws_lambda.endpoint_override is ignored: it was not set by a superuser',
+        HINT = 'A superuser sets it with ALTER SYSTEM, ALTER DATABASE ... SET or ALTER ROLE ... SET.';
+    RETURN '';
+END
+$$;
+
+COMMENT ON FUNCTION aws_lambda_private.endpoint_override() IS
+'aws_lambda.endpoint_override when a superuser set it for this session, else an empty string';
+
+-- The request text of docs/bridge-protocol.md, from arguments already read as the composite
+-- overload reads them. Reads aws_lambda.request_timeout_ms and aws_lambda.endpoint_override.
+
+-- libpq connection string for the bridge: our defaults, then the foreign server's options,
+-- then the user mapping of the current role (inside invoke: the extension owner) or PUBLIC,
+-- then connect_timeout from aws_lambda.connect_timeout_ms. A later keyword wins in libpq.
+CREATE FUNCTION aws_lambda_private.connstr(
+    -- aws_lambda.connect_timeout_ms as read; libpq takes whole seconds, at least 2
+    connect_timeout_ms integer
+)
+RETURNS text
+LANGUAGE plpgsql
+STABLE
+AS $$
+DECLARE
+    result text;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_foreign_server WHERE srvname = 'aws_lambda_bridge') THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'undefined_object',
+            MESSAGE = 'server "aws_lambda_bridge" does not exist';
+    END IF;
+    SELECT string_agg(
+               o.k || '=''' || replace(replace(o.v, E'\\', E'\\\\'), '''', E'\\''') || '''',
+               ' ' ORDER BY o.rank, o.n)
+      INTO result
+    FROM (
+        VALUES (0, 1::bigint, 'application_name', 'aws_lambda'),
+               (0, 2, 'keepalives', '1'),
+               (0, 3, 'keepalives_idle', '30'),
+               (0, 4, 'keepalives_interval', '10'),
+               (0, 5, 'keepalives_count', '3')
+        UNION ALL
+        SELECT 1, s.n, s.k, s.v
+        FROM pg_catalog.pg_foreign_server fs,
+             LATERAL pg_catalog.pg_options_to_table(fs.srvoptions) WITH ORDINALITY AS s(k, v, n)
+        WHERE fs.srvname = 'aws_lambda_bridge'
+        UNION ALL
+        SELECT 2, m.n, m.k, m.v
+        FROM (SELECT um.umoptions
+              FROM pg_catalog.pg_user_mappings um
+              WHERE um.srvname = 'aws_lambda_bridge'
+                AND (um.umuser = 0 OR um.usename = current_user)
+              ORDER BY um.umuser = 0
+              LIMIT 1) u,
+             LATERAL pg_catalog.pg_options_to_table(u.umoptions) WITH ORDINALITY AS m(k, v, n)
+        UNION ALL
+        SELECT 3, 1, 'connect_timeout', greatest(2, ceil(connect_timeout_ms / 1000.0))::integer::text
+    ) AS o(rank, n, k, v);
+    RETURN result;
+END
+$$;
+
+COMMENT ON FUNCTION aws_lambda_private.connstr(integer) IS
+'libpq connection string for the bridge, from the foreign server aws_lambda_bridge and the owner''s user mapping';
+
+-- Opens the connection 'aws_lambda_bridge' unless this backend has it. Returns true when it
+-- reuses an open one. Failing to connect is "invoke API failed" (58000), in Aurora's words;
+-- libpq's reason goes to the server log. A HINT gives the causes an administrator can act on:
+-- the bridge is not configured yet, or it refuses this database's login (a wrong password, or a
+-- login retired because `pglambda install` gave this database a new one elsewhere). The
+-- login is read from the user mapping only then; its password never appears.
+CREATE FUNCTION aws_lambda_private.connect(
+    -- aws_lambda.connect_timeout_ms as read
+    connect_timeout_ms integer
+)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    conn constant text := 'aws_lambda_bridge';
+    msg text;
+    detail text;
+    refusal text;
+    login text;
+    used text;
+BEGIN
+    IF conn = ANY (dblink_get_connections()) THEN
+        RETURN true;
+    END IF;
+    FOR attempt IN 1..2 LOOP
+        used := aws_lambda_private.connstr(connect_timeout_ms);
+        BEGIN
+            PERFORM dblink_connect(conn, used);
+            RETURN false;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
+        END;
+        -- dblink puts libpq's text in the DETAIL; other versions may put it in the message.
+        refusal := substring(concat_ws(E'\n', msg, detail) FROM '(?:password )?authentication failed');
+        -- Refused while pglambda install moved this database onto a new login (it retires the old
+        -- one once the new one is in place): once more, with the login the database has now.
+        EXIT WHEN refusal IS NULL OR aws_lambda_private.connstr(connect_timeout_ms) IS NOT DISTINCT FROM used;
+    END LOOP;
+    RAISE LOG 'aws_lambda: cannot connect to the bridge: % %', msg, detail;
+    IF EXISTS (SELECT FROM pg_catalog.pg_foreign_server
+               WHERE srvname = 'aws_lambda_bridge'
+                 AND 'host=/nonexistent/pglambda-bridge-not-configured'::text = ANY (srvoptions)) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'system_error',
+            MESSAGE = 'invoke API failed',
+            DETAIL = 'AWS Lambda client returned ''Unable to connect to endpoint''',
+            HINT = 'The bridge is not configured yet: run "pglambda install".';
+    END IF;
+    IF refusal IS NOT NULL THEN
+        -- The login connstr sent: from the current role's mapping (inside invoke: the
+        -- owner's), else PUBLIC's.
+        SELECT o.v INTO login
+        FROM (SELECT um.umoptions
+              FROM pg_catalog.pg_user_mappings um
+              WHERE um.srvname = 'aws_lambda_bridge'
+                AND (um.umuser = 0 OR um.usename = current_user)
+              ORDER BY um.umuser = 0
+              LIMIT 1) u,
+             LATERAL pg_catalog.pg_options_to_table(u.umoptions) AS o(k, v)
+        WHERE o.k = 'user';
+        RAISE EXCEPTION USING
+            ERRCODE = 'system_error',
+            MESSAGE = 'invoke API failed',
+            DETAIL = 'AWS Lambda client returned ''Unable to connect to endpoint''',
+            HINT = format('The bridge refused this database''s login%s: %s. Each database has its own '
+                          'bridge login; run "pglambda install --database-url ..." for this database again.',
+                          ' "' || login || '"', refusal);
+    END IF;
+    RAISE EXCEPTION USING
+        ERRCODE = 'system_error',
+        MESSAGE = 'invoke API failed',
+        DETAIL = 'AWS Lambda client returned ''Unable to connect to endpoint''';
+END
+$$;
+
+COMMENT ON FUNCTION aws_lambda_private.connect(integer) IS
+'Opens the dblink connection aws_lambda_bridge unless open; true when it was already open';
+-- One invocation: reads the arguments, builds the request, and makes the one round trip on the
+-- persistent connection. Everything a warm call needs is inline here (no nested function call,
+-- no exception block, so no subtransaction): the settings are read raw, the bridge checks
+-- aws_lambda.request_timeout_ms, and aws_lambda.connect_timeout_ms is read only to connect.
+--
+-- The request is version 2 of docs/bridge-protocol.md: a header made by json_build_array, a
+-- newline, the payload's text. The answer is always one row of eight columns; a failure comes
+-- in its last four (sqlstate, message, detail, hint) and is raised from them here.
+--
+-- The request is re-sent at most once, and only when it was certainly not written:
+-- dblink_is_busy first reads whatever the bridge sent while idle (an end of file from a
+-- restarted bridge marks the connection bad), and dblink_send_query then refuses to write on a
+-- bad or busy connection (returns 0). A request that was written is never re-sent.
+--
+-- dblink_get_result(conn, false) turns a failed result into zero rows and a NOTICE (kept from
+-- the caller by the client_min_messages of the public functions, which call this one). Zero
+-- rows: either the connection broke after the request was written (libpq's own message, or a
+-- FATAL the server sent before closing: 58000 "Connection to endpoint lost", the connection
+-- dropped), or something that is not a version-2 bridge answered with an ErrorResponse
+-- (dblink_error_message starts "ERROR:  ": 58000 "Unexpected answer from endpoint: <its
+-- message>", the connection kept).
+--
+-- The TEXT overloads' reading of a name in composite-literal form, '(name,region)' (what psql's
+-- \gset makes of aws_commons.create_lambda_function_arn), from a call written for the
+-- composite overload that PostgreSQL resolved to a TEXT one (docs: overload-resolution). Its
+-- arguments are then read as the composite overload reads them:
+--   * seven-argument overloads, region NULL or not an invocation type: the arguments were
+--     named (or all defaulted) and keep their names; a region given too must agree with the
+--     composite's;
+--   * seven-argument overloads, region is an invocation type: positional, shifted by one. The
+--     composite's (invocation_type, log_type, context, qualifier) arrived in this overload's
+--     (region, invocation_type, log_type, context). A value equal to the overload's default
+--     counts as not passed, and 'None'/'Tail' where JSON is expected is a named log_type, so
+--     only calls that were invalid anyway can be misread;
+--   * six-argument overloads: after a plain name the sixth argument is the client context as
+--     JSON text; after a composite-literal name with an invocation type as region, all six are
+--     positional for the composite overload, so the sixth is the qualifier (else as the
+--     seven-argument overloads, with the sixth as the context).
+CREATE FUNCTION aws_lambda_private.invoke(
+    -- function name, partial ARN or ARN (the bridge parses every form Lambda accepts), or with
+    -- reading 6 or 7 '(name,region)'
+    function_name text,
+    -- AWS Region or NULL
+    region text,
+    -- the event's JSON text; NULL for none
+    event text,
+    -- 'RequestResponse' (NULL means this), 'Event' or 'DryRun'; checked by the bridge
+    invocation_type text,
+    -- 'None' (NULL means this) or 'Tail'; checked by the bridge
+    log_type text,
+    -- client context as JSON text, or NULL
+    context text,
+    -- version or alias or NULL
+    qualifier text,
+    -- how the arguments came: 0 from a composite overload (as they are), 7 or 6 from the
+    -- seven- or six-argument TEXT overloads (a composite-literal name is read as above)
+    reading integer,
+    -- NULL::json or NULL::jsonb: the type of the payload returned, the calling overload's
+    payload_type anyelement,
+    -- HTTP status of Invoke: 200, 202 or 204
+    OUT status_code integer,
+    -- the function's result; NULL for Event and DryRun
+    OUT payload anyelement,
+    -- the version that ran
+    OUT executed_version text,
+    -- base64 log tail with log_type 'Tail'
+    OUT log_result text
+)
+LANGUAGE plpgsql
+-- No settings of its own (each costs a save and a restore per call): it runs with those of the
+-- public function calling it, search_path with dblink's schema and client_min_messages warning.
+AS $$
+DECLARE
+    conn constant text := 'aws_lambda_bridge';
+    arn aws_commons._lambda_function_arn_1;
+    override text := pg_catalog.current_setting('aws_lambda.endpoint_override', true);
+    request text;
+    reused boolean := false;
+    sent boolean;
+    state text;
+    msg text;
+    detail text;
+    hint text;
+BEGIN
+    -- 1. The arguments.
+    IF reading = 6 THEN
+        IF left(function_name, 1) = '(' AND right(function_name, 1) = ')'
+           AND region IN ('RequestResponse', 'Event', 'DryRun') THEN
+            arn := function_name::aws_commons._lambda_function_arn_1;
+            function_name := arn.function_name;
+            qualifier := context;
+            context := log_type::json::text;
+            log_type := invocation_type;
+            invocation_type := region;
+            region := arn.region;
+        ELSE
+            context := context::json::text;
+            reading := 7;
+        END IF;
+    END IF;
+    IF reading = 7 AND left(function_name, 1) = '(' AND right(function_name, 1) = ')' THEN
+        arn := function_name::aws_commons._lambda_function_arn_1;
+        function_name := arn.function_name;
+        IF region IS NULL OR region NOT IN ('RequestResponse', 'Event', 'DryRun') THEN
+            IF region IS NOT NULL AND arn.region IS NOT NULL AND region <> arn.region THEN
+                RAISE EXCEPTION USING
+                    ERRCODE = 'invalid_parameter_value',
+                    MESSAGE = format('region "%s" conflicts with region "%s" of function_name', region, arn.region);
+            END IF;
+            region := coalesce(arn.region, region);
+        ELSE
+            -- In this order: each assignment reads only arguments not yet shifted.
+            IF log_type IS NOT NULL AND log_type NOT IN ('None', 'Tail') THEN
+                qualifier := coalesce(qualifier, context::json #>> '{}');
+                context := log_type::json::text;
+            END IF;
+            log_type := CASE
+                WHEN invocation_type IS DISTINCT FROM 'RequestResponse' THEN invocation_type
+                WHEN log_type IN ('None', 'Tail') THEN log_type
+                ELSE 'None'
+            END;
+            invocation_type := region;
+            region := arn.region;
+        END IF;
+    END IF;
+    IF function_name IS NULL OR function_name = '' THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'function_name must not be null or empty';
+    END IF;
+
+    -- 2. The request. endpoint_override's superuser checks only when it is set.
+    IF override <> '' THEN
+        override := aws_lambda_private.endpoint_override();
+    ELSE
+        override := '';
+    END IF;
+    -- Lambda's payload limits, checked here too and in the bridge's words: a payload over them is
+    -- never sent (one over the bridge's largest message could not even be read, and would cost
+    -- the connection).
+    IF octet_length(event) > 6291456 OR (invocation_type = 'Event' AND octet_length(event) > 1048576) THEN
+        IF coalesce(invocation_type, 'RequestResponse') IN ('RequestResponse', 'Event', 'DryRun') THEN
+            RAISE EXCEPTION USING
+                ERRCODE = 'invalid_parameter_value',
+                MESSAGE = format('payload is too large: %s bytes (limit %s for %s invocations)', octet_length(event),
+                                 CASE WHEN invocation_type = 'Event' THEN 1048576 ELSE 6291456 END,
+                                 coalesce(invocation_type, 'RequestResponse'));
+        END IF;
+    END IF;
+    request := json_build_array(2, function_name, region, invocation_type, log_type, qualifier, context,
+                   pg_catalog.current_setting('aws_lambda.request_timeout_ms', true), override)::text
+               || E'\n' || coalesce(event, '');
+
+    -- 3. A connection: this backend's, or a new one (58000 when the bridge is unreachable). On
+    -- a reused one, read what arrived while idle, twice: a stopping bridge may send an error
+    -- before its end of file, and only the read that meets the end of file marks the
+    -- connection bad. Busy means an earlier call was interrupted while waiting: drop it.
+    IF conn = ANY (dblink_get_connections()) THEN
+        IF dblink_is_busy(conn) <> 0 OR dblink_is_busy(conn) <> 0 THEN
+            PERFORM dblink_disconnect(conn);
+            PERFORM aws_lambda_private.connect(
+                aws_lambda_private.setting_ms('aws_lambda.connect_timeout_ms', 1000));
+        ELSE
+            reused := true;
+        END IF;
+    ELSE
+        PERFORM aws_lambda_private.connect(
+            aws_lambda_private.setting_ms('aws_lambda.connect_timeout_ms', 1000));
+    END IF;
+
+    -- 4. Sending. dblink_send_query returns 0 without writing on a bad connection: only then,
+    -- and only on a reused connection, reconnect and send once more.
+    sent := dblink_send_query(conn, request) = 1;
+    IF NOT sent AND reused THEN
+        PERFORM dblink_disconnect(conn);
+        PERFORM aws_lambda_private.connect(
+            aws_lambda_private.setting_ms('aws_lambda.connect_timeout_ms', 1000));
+        sent := dblink_send_query(conn, request) = 1;
+    END IF;
+    IF NOT sent THEN
+        PERFORM dblink_disconnect(conn);
+        RAISE EXCEPTION USING
+            ERRCODE = 'system_error',
+            MESSAGE = 'invoke API failed',
+            DETAIL = 'AWS Lambda client returned ''Unable to connect to endpoint''';
+    END IF;
+
+    -- 5. The answer. Never re-sent from here on.
+    SELECT r.status_code, r.payload, r.executed_version, r.log_result, r.sqlstate, r.message, r.detail, r.hint
+      INTO status_code, payload, executed_version, log_result, state, msg, detail, hint
+    FROM dblink_get_result(conn, false)
+         AS r(status_code integer, payload text, executed_version text, log_result text,
+              sqlstate text, message text, detail text, hint text);
+    IF NOT FOUND THEN
+        msg := dblink_error_message(conn);
+        IF msg LIKE 'ERROR:  %' THEN
+            -- The connection is still good: read up to ReadyForQuery and keep it.
+            IF dblink_is_busy(conn) <> 0 THEN
+                PERFORM FROM dblink_get_result(conn, false) AS r(x text);
+            END IF;
+            RAISE LOG 'aws_lambda: the bridge answered with an error: %', msg;
+            RAISE EXCEPTION USING
+                ERRCODE = 'system_error',
+                MESSAGE = 'invoke API failed',
+                DETAIL = format('AWS Lambda client returned ''Unexpected answer from endpoint: %s''',
+                                split_part(substr(msg, 9), E'\n', 1)),
+                HINT = 'The bridge does not answer aws_lambda 1.1 requests (bridge protocol version 2): update pglambda.';
+        END IF;
+        RAISE LOG 'aws_lambda: lost the bridge connection: %', msg;
+        PERFORM dblink_disconnect(conn);
+        RAISE EXCEPTION USING
+            ERRCODE = 'system_error',
+            MESSAGE = 'invoke API failed',
+            DETAIL = 'AWS Lambda client returned ''Connection to endpoint lost''',
+            HINT = 'The request was sent: the function may have run.';
+    END IF;
+    -- Up to ReadyForQuery, so that the connection is idle for the next call: dblink_is_busy
+    -- consumes it when it has arrived (the usual case), which costs no query.
+    IF dblink_is_busy(conn) <> 0 THEN
+        PERFORM FROM dblink_get_result(conn, false) AS r(x text);
+    END IF;
+
+    IF state IS NOT NULL THEN
+        IF detail <> '' AND hint <> '' THEN
+            RAISE EXCEPTION USING ERRCODE = state, MESSAGE = msg, DETAIL = detail, HINT = hint;
+        ELSIF detail <> '' THEN
+            RAISE EXCEPTION USING ERRCODE = state, MESSAGE = msg, DETAIL = detail;
+        ELSIF hint <> '' THEN
+            RAISE EXCEPTION USING ERRCODE = state, MESSAGE = msg, HINT = hint;
+        END IF;
+        RAISE EXCEPTION USING ERRCODE = state, MESSAGE = msg;
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION aws_lambda_private.invoke(text, text, text, text, text, text, text, integer, anyelement) IS
+'One invocation: reads the arguments of an aws_lambda.invoke overload, sends the request to the bridge on the persistent dblink connection aws_lambda_bridge and returns its answer';
+
+-- Points the foreign server at the bridge and stores the bridge login in a user mapping for
+-- the extension owner (the role the public functions run as). Run by a superuser or the owner;
+-- what `pglambda install` calls, with bind parameters. Other backends keep an open connection
+-- to the previous bridge until it breaks.
+CREATE FUNCTION aws_lambda_private.configure_bridge(
+    -- host name, address or socket directory of the bridge
+    host text,
+    -- its port
+    port integer,
+    -- the cluster's bridge login
+    login text,
+    -- its password (SCRAM-SHA-256 on the bridge); NULL for none
+    password text,
+    -- database name sent at startup (the bridge ignores it)
+    dbname text DEFAULT 'aws_lambda_bridge'
+)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    conn constant text := 'aws_lambda_bridge';
+    owner oid;
+BEGIN
+    SELECT p.proowner INTO owner
+    FROM pg_catalog.pg_proc p
+    WHERE p.oid = 'aws_lambda_private.invoke(text, text, text, text, text, text, text, integer, anyelement)'::regprocedure;
+
+    EXECUTE format('ALTER SERVER aws_lambda_bridge OPTIONS (SET host %L, SET port %L, SET dbname %L)',
+                   host, port::text, dbname);
+    IF EXISTS (SELECT FROM pg_catalog.pg_user_mappings
+               WHERE srvname = 'aws_lambda_bridge' AND umuser = owner) THEN
+        EXECUTE format('DROP USER MAPPING FOR %s SERVER aws_lambda_bridge', owner::regrole);
+    END IF;
+    IF password IS NULL THEN
+        EXECUTE format('CREATE USER MAPPING FOR %s SERVER aws_lambda_bridge OPTIONS (user %L)',
+                       owner::regrole, login);
+    ELSE
+        EXECUTE format('CREATE USER MAPPING FOR %s SERVER aws_lambda_bridge OPTIONS (user %L, password %L)',
+                       owner::regrole, login, password);
+    END IF;
+    IF conn = ANY (dblink_get_connections()) THEN
+        PERFORM dblink_disconnect(conn);
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION aws_lambda_private.configure_bridge(text, integer, text, text, text) IS
+'Sets the bridge address in server aws_lambda_bridge and its login in the extension owner''s user mapping';
+
+----------------------------------------------------------------------------------------------
+-- API: Public
+--
+-- The four overloads the Aurora documentation declares, with its parameter names, types and
+-- defaults, plus one six-argument TEXT overload per payload type: PostgreSQL resolves the
+-- documented call invoke(:'aws_lambda_arn_1', payload, 'RequestResponse', 'None', NULL,
+-- 'custom_version') to it (without it the call is "not unique"). LANGUAGE sql because
+-- PL/pgSQL refuses an IN and an OUT parameter both named payload. SECURITY DEFINER: callers
+-- need EXECUTE on these and USAGE on the schema only, never dblink or the bridge login. Each
+-- body is one SELECT of one function call (PostgreSQL before 18 plans it at every call) handing
+-- the arguments to aws_lambda_private.invoke, with how to read them (7 or 6 from a TEXT
+-- overload, where the name may be a composite literal, 0 from a composite overload) and the
+-- payload's type; its row is the result. The settings, for the whole call: search_path with
+-- dblink's schema (set below, where that schema is known), and client_min_messages warning,
+-- since dblink reports a refused write and a failed result as a NOTICE, which invoke handles.
+----------------------------------------------------------------------------------------------
+
+CREATE FUNCTION aws_lambda.invoke(
+    -- function name, partial ARN or ARN (or, from psql's \gset, '(name,region)')
+    IN function_name text,
+    -- the event
+    IN payload json,
+    -- AWS Region; NULL: the one in the ARN, or the database's own
+    IN region text DEFAULT NULL,
+    -- 'RequestResponse', 'Event' or 'DryRun'
+    IN invocation_type text DEFAULT 'RequestResponse',
+    -- 'None' or 'Tail'
+    IN log_type text DEFAULT 'None',
+    -- client context
+    IN context json DEFAULT NULL,
+    -- version or alias
+    IN qualifier varchar(128) DEFAULT NULL,
+    -- HTTP status of Invoke
+    OUT status_code integer,
+    -- the function's result; NULL for Event and DryRun
+    OUT payload json,
+    -- the version that ran
+    OUT executed_version text,
+    -- base64 log tail with log_type 'Tail'
+    OUT log_result text
+)
+LANGUAGE sql
+SECURITY DEFINER
+SET client_min_messages = warning
+AS $$
+    SELECT aws_lambda_private.invoke($1, $3, $2::text, $4, $5, $6::text, $7, 7, NULL::json)
+$$;
+
+COMMENT ON FUNCTION aws_lambda.invoke(text, json, text, text, text, json, varchar) IS
+'Invokes a Lambda function named by text (JSON payload)';
+
+CREATE FUNCTION aws_lambda.invoke(
+    -- function name and Region (aws_commons.create_lambda_function_arn)
+    IN function_name aws_commons._lambda_function_arn_1,
+    -- the event
+    IN payload json,
+    -- 'RequestResponse', 'Event' or 'DryRun'
+    IN invocation_type text DEFAULT 'RequestResponse',
+    -- 'None' or 'Tail'
+    IN log_type text DEFAULT 'None',
+    -- client context
+    IN context json DEFAULT NULL,
+    -- version or alias
+    IN qualifier varchar(128) DEFAULT NULL,
+    -- HTTP status of Invoke
+    OUT status_code integer,
+    -- the function's result; NULL for Event and DryRun
+    OUT payload json,
+    -- the version that ran
+    OUT executed_version text,
+    -- base64 log tail with log_type 'Tail'
+    OUT log_result text
+)
+LANGUAGE sql
+SECURITY DEFINER
+SET client_min_messages = warning
+AS $$
+    SELECT aws_lambda_private.invoke(($1).function_name, ($1).region, $2::text, $3, $4, $5::text, $6, 0, NULL::json)
+$$;
+
+COMMENT ON FUNCTION aws_lambda.invoke(aws_commons._lambda_function_arn_1, json, text, text, json, varchar) IS
+'Invokes a Lambda function named by aws_commons._lambda_function_arn_1 (JSON payload)';
+
+CREATE FUNCTION aws_lambda.invoke(
+    -- function name, partial ARN or ARN, or '(name,region)'
+    IN function_name text,
+    -- the event
+    IN payload json,
+    -- AWS Region, or with '(name,region)' the invocation type
+    IN region text,
+    -- invocation type, or with '(name,region)' the log type
+    IN invocation_type text,
+    -- log type, or with '(name,region)' the client context
+    IN log_type text,
+    -- client context as JSON text, or with '(name,region)' the qualifier
+    IN context text,
+    -- HTTP status of Invoke
+    OUT status_code integer,
+    -- the function's result; NULL for Event and DryRun
+    OUT payload json,
+    -- the version that ran
+    OUT executed_version text,
+    -- base64 log tail with log_type 'Tail'
+    OUT log_result text
+)
+LANGUAGE sql
+SECURITY DEFINER
+SET client_min_messages = warning
+AS $$
+    SELECT aws_lambda_private.invoke($1, $3, $2::text, $4, $5, $6, NULL, 6, NULL::json)
+$$;
+
+COMMENT ON FUNCTION aws_lambda.invoke(text, json, text, text, text, text) IS
+'Resolution helper: six-argument call with an untyped last argument (JSON payload); see the extension README';
+
+CREATE FUNCTION aws_lambda.invoke(
+    -- function name, partial ARN or ARN (or, from psql's \gset, '(name,region)')
+    IN function_name text,
+    -- the event
+    IN payload jsonb,
+    -- AWS Region; NULL: the one in the ARN, or the database's own
+    IN region text DEFAULT NULL,
+    -- 'RequestResponse', 'Event' or 'DryRun'
+    IN invocation_type text DEFAULT 'RequestResponse',
+    -- 'None' or 'Tail'
+    IN log_type text DEFAULT 'None',
+    -- client context
+    IN context jsonb DEFAULT NULL,
+    -- version or alias
+    IN qualifier varchar(128) DEFAULT NULL,
+    -- HTTP status of Invoke
+    OUT status_code integer,
+    -- the function's result; NULL for Event and DryRun
+    OUT payload jsonb,
+    -- the version that ran
+    OUT executed_version text,
+    -- base64 log tail with log_type 'Tail'
+    OUT log_result text
+)
+LANGUAGE sql
+SECURITY DEFINER
+SET client_min_messages = warning
+AS $$
+    SELECT aws_lambda_private.invoke($1, $3, $2::text, $4, $5, $6::text, $7, 7, NULL::jsonb)
+$$;
+
+COMMENT ON FUNCTION aws_lambda.invoke(text, jsonb, text, text, text, jsonb, varchar) IS
+'Invokes a Lambda function named by text (JSONB payload)';
+
+CREATE FUNCTION aws_lambda.invoke(
+    -- function name and Region (aws_commons.create_lambda_function_arn)
+    IN function_name aws_commons._lambda_function_arn_1,
+    -- the event
+    IN payload jsonb,
+    -- 'RequestResponse', 'Event' or 'DryRun'
+    IN invocation_type text DEFAULT 'RequestResponse',
+    -- 'None' or 'Tail'
+    IN log_type text DEFAULT 'None',
+    -- client context
+    IN context jsonb DEFAULT NULL,
+    -- version or alias
+    IN qualifier varchar(128) DEFAULT NULL,
+    -- HTTP status of Invoke
+    OUT status_code integer,
+    -- the function's result; NULL for Event and DryRun
+    OUT payload jsonb,
+    -- the version that ran
+    OUT executed_version text,
+    -- base64 log tail with log_type 'Tail'
+    OUT log_result text
+)
+LANGUAGE sql
+SECURITY DEFINER
+SET client_min_messages = warning
+AS $$
+    SELECT aws_lambda_private.invoke(($1).function_name, ($1).region, $2::text, $3, $4, $5::text, $6, 0, NULL::jsonb)
+$$;
+
+COMMENT ON FUNCTION aws_lambda.invoke(aws_commons._lambda_function_arn_1, jsonb, text, text, jsonb, varchar) IS
+'Invokes a Lambda function named by aws_commons._lambda_function_arn_1 (JSONB payload)';
+
+CREATE FUNCTION aws_lambda.invoke(
+    -- function name, partial ARN or ARN, or '(name,region)'
+    IN function_name text,
+    -- the event
+    IN payload jsonb,
+    -- AWS Region, or with '(name,region)' the invocation type
+    IN region text,
+    -- invocation type, or with '(name,region)' the log type
+    IN invocation_type text,
+    -- log type, or with '(name,region)' the client context
+    IN log_type text,
+    -- client context as JSON text, or with '(name,region)' the qualifier
+    IN context text,
+    -- HTTP status of Invoke
+    OUT status_code integer,
+    -- the function's result; NULL for Event and DryRun
+    OUT payload jsonb,
+    -- the version that ran
+    OUT executed_version text,
+    -- base64 log tail with log_type 'Tail'
+    OUT log_result text
+)
+LANGUAGE sql
+SECURITY DEFINER
+SET client_min_messages = warning
+AS $$
+    SELECT aws_lambda_private.invoke($1, $3, $2::text, $4, $5, $6, NULL, 6, NULL::jsonb)
+$$;
+
+COMMENT ON FUNCTION aws_lambda.invoke(text, jsonb, text, text, text, text) IS
+'Resolution helper: six-argument call with an untyped last argument (JSONB payload); see the extension README';
+
+----------------------------------------------------------------------------------------------
+-- Privileges
+----------------------------------------------------------------------------------------------
+
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA aws_lambda FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA aws_lambda_private FROM PUBLIC;
+
+-- dblink: the overloads of aws_lambda.invoke (for aws_lambda_private.invoke and connect, which
+-- run with their settings) and configure_bridge call it through their search_path, fixed here to
+-- pg_catalog, dblink's schema, pg_temp. The other private functions have no SET clause (one GUC
+-- save and restore less per call): they run with the search_path of their caller, or the
+-- owner's when the owner calls them directly.
+--
+-- dblink's functions lose EXECUTE for PUBLIC: a connection that invoke opened stays open in
+-- the backend, and dblink lets anyone who may call it list (dblink_get_connections) and use
+-- (dblink('aws_lambda_bridge', ...)) a named connection.
+DO $$
+DECLARE
+    dblink_schema text;
+    f regprocedure;
+BEGIN
+    SELECT n.nspname INTO STRICT dblink_schema
+    FROM pg_catalog.pg_extension e
+    JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+    WHERE e.extname = 'dblink';
+
+    FOR f IN
+        SELECT p.oid::regprocedure
+        FROM pg_catalog.pg_proc p
+        WHERE p.pronamespace = 'aws_lambda'::regnamespace AND p.proname = 'invoke'
+    LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp', f, dblink_schema);
+    END LOOP;
+    EXECUTE format('ALTER FUNCTION aws_lambda_private.configure_bridge(text, integer, text, text, text) '
+                   'SET search_path = pg_catalog, %I, pg_temp', dblink_schema);
+
+    FOR f IN
+        SELECT d.objid::regprocedure
+        FROM pg_catalog.pg_depend d
+        WHERE d.classid = 'pg_catalog.pg_proc'::regclass
+          AND d.refclassid = 'pg_catalog.pg_extension'::regclass
+          AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'dblink')
+          AND d.deptype = 'e'
+    LOOP
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+    END LOOP;
+END
+$$;
