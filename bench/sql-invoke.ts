@@ -27,6 +27,7 @@ import { zipFiles } from '../src/lambda/code/make-zip.js';
 import { DEFAULT_ROLE } from '../src/service/default-role.js';
 import { revision, startProcess } from './harness.js';
 import { summarise, type CpuProfile } from './sql/cpu-profile.js';
+import { hasPerf, recordOnCpu, summariseOnCpu } from './sql/on-cpu-profile.js';
 import type { Watched } from './sql/cpu-use.js';
 import { EventCheck } from './sql/event-check.js';
 import { coldStarts, httpRounds } from './sql/lambda-api.js';
@@ -198,12 +199,18 @@ try {
   if (PROFILE && targets(results).some((t) => !t.met)) {
     log('profiling pglambda during an 8-client invoke run');
     await stopPglambda(service);
-    service = await startPglambda(dataDir, pgPort, ['--cpu-prof', `--cpu-prof-dir=${profDir}`], [], ports);
+    const onCpu = hasPerf();
+    const profFlags = ['--cpu-prof', `--cpu-prof-dir=${profDir}`, ...(onCpu ? ['--perf-basic-prof'] : [])];
+    service = await startPglambda(dataDir, pgPort, profFlags, [], ports);
     // Every start renews my-db-cluster's bridge login (for its embedded database), which PostgreSQL 15 shares.
     await pglambdaInstall(pg15.url, service.endpoint);
     const pw: Watched = { ...watch, pglambda: service.child.pid! };
     await warmUpRun(ctx.env, scripts.invoke, 8, 2);
+    const perfFile = join(profDir, 'perf.data');
+    // Started with the run, and ended before it: the sessions' logins are a sliver of the samples.
+    const sampled = onCpu ? recordOnCpu(service.child.pid!, SECONDS - 1, perfFile) : undefined;
     const run = await pgbench(ctx.env, scripts.invoke, 8, SECONDS, pw);
+    await sampled;
     const toUs = Number(run.end.at / 1000n);
     const fromUs = toUs - run.cost.seconds * 1e6;
     const pid = service.child.pid!;
@@ -211,7 +218,12 @@ try {
     const file = readdirSync(profDir).find((f) => f.includes(`.${pid}.`) && f.endsWith('.cpuprofile'));
     if (!file) throw new Error(`no CPU profile for pid ${pid} in ${profDir}`);
     const profile = JSON.parse(await readFile(join(profDir, file), 'utf8')) as CpuProfile;
-    results.profile = { summary: summarise(profile, fromUs, toUs), tps: run.tps, cpu: run.cost.cpu };
+    results.profile = {
+      summary: summarise(profile, fromUs, toUs),
+      tps: run.tps,
+      cpu: run.cost.cpu,
+      onCpu: onCpu ? await summariseOnCpu(perfFile, pid) : undefined,
+    };
   }
 
   load.end = loadavg();

@@ -1,6 +1,7 @@
 /** The report's CPU profile section: where pglambda's JavaScript thread spent an 8-client invoke run. */
 import type { ProfileSummary } from './cpu-profile.js';
 import type { CpuUse } from './cpu-use.js';
+import type { OnCpuSummary } from './on-cpu-profile.js';
 import { SECONDS } from './settings.js';
 
 /** Up to two callers that account for at least a fifth of a function's self time, with their shares. */
@@ -13,7 +14,7 @@ function callers(from: Map<string, number>, total: number): string {
     .join(', ');
 }
 
-export function renderProfile(p: { summary: ProfileSummary; tps: number; cpu: CpuUse }): string {
+export function renderProfile(p: { summary: ProfileSummary; tps: number; cpu: CpuUse; onCpu?: OnCpuSummary }): string {
   const s = p.summary;
   const share = (v: number) => `${((v / s.sampledMs) * 100).toFixed(1)}%`;
   const busy = s.sampledMs - s.idleMs;
@@ -48,6 +49,33 @@ Self time by area (package, pglambda directory, Node core):
 ${s.areas
   .slice(0, 15)
   .map((a) => `| ${a.area} | ${a.ms.toFixed(0)} ms | ${share(a.ms)} |`)
+  .join('\n')}
+${p.onCpu ? renderOnCpu(p.onCpu, p.cpu.pglambda) : ''}`;
+}
+
+/** Where the CPU went, sampled only while pglambda's threads ran (perf): what the wall-time profile above cannot tell apart from waiting. */
+function renderOnCpu(c: OnCpuSummary, cores: number): string {
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  return `
+### On the CPU (perf)
+
+The same run, sampled by \`perf record -g\` at 999 Hz only while a thread of pglambda's process was running (all its threads,
+${c.samples.toLocaleString('en-US')} samples; the process used ${cores.toFixed(2)} cores), with \`--perf-basic-prof\` naming the JavaScript frames.
+Each sample counts for the first pglambda or package function on its stack, with everything under it: the system calls it made,
+V8's built-ins, the garbage collection it set off. ${pct(c.kernel)} of the samples were in the kernel (socket writes and reads, waking
+the process at the other end, scheduling).
+
+| function (first pglambda or package frame on the stack) | share of pglambda's CPU |
+|---|---|
+${c.top.map((t) => `| \`${t.owner}\` | ${pct(t.share)} |`).join('\n')}
+
+By area:
+
+| area | share of pglambda's CPU |
+|---|---|
+${c.areas
+  .slice(0, 12)
+  .map((a) => `| ${a.area} | ${pct(a.share)} |`)
   .join('\n')}
 `;
 }

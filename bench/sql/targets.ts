@@ -5,6 +5,7 @@
  */
 import { median, percentile } from '../harness.js';
 import type { ProfileSummary } from './cpu-profile.js';
+import type { OnCpuSummary } from './on-cpu-profile.js';
 import { perCall, type CpuUse } from './cpu-use.js';
 import type { ColdStarts, HttpRounds } from './lambda-api.js';
 import type { Round, TriggerRun } from './rounds.js';
@@ -15,7 +16,8 @@ export interface Results {
   triggers: TriggerRun[];
   http: HttpRounds;
   cold: ColdStarts;
-  profile?: { summary: ProfileSummary; tps: number; cpu: CpuUse };
+  /** `onCpu` when the machine has perf. */
+  profile?: { summary: ProfileSummary; tps: number; cpu: CpuUse; onCpu?: OnCpuSummary };
   /** 1-minute load averages: at the start, sampled every few seconds, at the end. */
   load: { start: number[]; samples: number[]; end: number[] };
   code: string;

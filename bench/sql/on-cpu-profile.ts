@@ -1,0 +1,104 @@
+/**
+ * Where pglambda's process spends CPU, as the kernel sees it: `perf record` samples only a thread
+ * that is running, where V8's profiler samples wall time (a thread descheduled inside a socket
+ * write shows up as that write). With `node --perf-basic-prof`, perf names JavaScript frames; each
+ * sample counts for the first pglambda or package function on its stack, with everything it
+ * called (system calls, V8 built-ins, the garbage collection it set off).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { unlink } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { execFile } from 'node:child_process';
+import { root } from './settings.js';
+
+const run = promisify(execFile);
+
+/** Linux perf (Debian: linux-perf), when this machine has it and may sample other processes. */
+export function hasPerf(): boolean {
+  return spawnSync('perf', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Samples `pid` (all its threads, with call stacks) for `seconds` into `file`. */
+export function recordOnCpu(pid: number, seconds: number, file: string): Promise<void> {
+  const perf = spawn('perf', ['record', '-q', '-F', '999', '-g', '-p', String(pid), '-o', file, '--', 'sleep', String(seconds)], {
+    stdio: 'ignore',
+  });
+  return new Promise((resolve, reject) => {
+    perf.once('error', reject);
+    perf.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`perf record exited with ${code}`))));
+  });
+}
+
+export interface OnCpuSummary {
+  samples: number;
+  /** Share of the samples taken in the kernel (system calls, the network stack, scheduling). */
+  kernel: number;
+  /** The owners with the most samples, by share. */
+  top: Array<{ owner: string; share: number }>;
+  /** Shares by area: pglambda's source folders, packages, Node itself. */
+  areas: Array<{ area: string; share: number }>;
+}
+
+/** Reads a `perf record` file; `pid`'s symbol map (/tmp/perf-<pid>.map, from --perf-basic-prof) is removed afterwards. */
+export async function summariseOnCpu(file: string, pid: number): Promise<OnCpuSummary> {
+  const { stdout } = await run('perf', ['script', '-i', file, '-F', 'ip,sym,dso'], { maxBuffer: 1 << 30 });
+  await unlink(`/tmp/perf-${pid}.map`).catch(() => undefined);
+  const owners = new Map<string, number>();
+  const areas = new Map<string, number>();
+  let samples = 0;
+  let kernel = 0;
+  for (const block of stdout.split('\n\n')) {
+    const frames = block
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map(frameOf);
+    if (frames.length === 0) continue;
+    samples++;
+    if (frames[0]!.dso.includes('kernel')) kernel++;
+    const owned = frames.find((f) => f.js && (f.sym.includes('/dist/src/') || f.sym.includes('node_modules/')));
+    const js = owned ?? frames.find((f) => f.js);
+    const owner = js ? js.sym : `(native: ${frames[0]!.sym})`;
+    owners.set(owner, (owners.get(owner) ?? 0) + 1);
+    const a = js ? areaOf(js.sym) : '(no JavaScript on the stack: libuv, V8 threads, the kernel)';
+    areas.set(a, (areas.get(a) ?? 0) + 1);
+  }
+  const ranked = (m: Map<string, number>) =>
+    [...m].sort((x, y) => y[1] - x[1]).map(([k, n]) => ({ key: k, share: samples ? n / samples : 0 }));
+  return {
+    samples,
+    kernel: samples ? kernel / samples : 0,
+    top: ranked(owners)
+      .slice(0, 20)
+      .map(({ key, share }) => ({ owner: key, share })),
+    areas: ranked(areas).map(({ key, share }) => ({ area: key, share })),
+  };
+}
+
+interface Frame {
+  sym: string;
+  dso: string;
+  js: boolean;
+}
+
+/** `perf script -F ip,sym,dso` lines: "<ip> <symbol> (<dso>)"; JavaScript frames read "JS:*name url:line:col". */
+function frameOf(line: string): Frame {
+  const m = /^[0-9a-f]+\s+(.*?)\s+\(([^)]*)\)$/.exec(line);
+  const sym = m?.[1] ?? line;
+  const dso = m?.[2] ?? '';
+  if (!sym.startsWith('JS:')) return { sym, dso, js: false };
+  return { sym: shorten(sym.slice(3).replace(/^[*^~]/, '')), dso, js: true };
+}
+
+function shorten(sym: string): string {
+  return sym.replaceAll('file://', '').replaceAll(`${root}/dist/`, '').replaceAll(`${root}/`, '');
+}
+
+function areaOf(sym: string): string {
+  const nm = /node_modules\/((?:@[^/]+\/)?[^/:]+)/.exec(sym);
+  if (nm) return `node_modules/${nm[1]}`;
+  const src = /\bsrc\/([^/]+)\//.exec(sym);
+  if (src) return `pglambda src/${src[1]}/`;
+  if (sym.includes('node:')) return 'Node core (node:*)';
+  return '(other JavaScript)';
+}
