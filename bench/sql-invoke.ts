@@ -207,10 +207,16 @@ try {
     const pw: Watched = { ...watch, pglambda: service.child.pid! };
     await warmUpRun(ctx.env, scripts.invoke, 8, 2);
     const perfFile = join(profDir, 'perf.data');
+    await mkdir(profDir, { recursive: true });
     // Started with the run, and ended before it: the sessions' logins are a sliver of the samples.
-    const sampled = onCpu ? recordOnCpu(service.child.pid!, SECONDS - 1, perfFile) : undefined;
+    const sampled = onCpu
+      ? recordOnCpu(service.child.pid!, SECONDS - 1, perfFile).then(
+          () => true,
+          (err: Error) => (log(`no on-CPU profile: ${err.message}`), false),
+        )
+      : undefined;
     const run = await pgbench(ctx.env, scripts.invoke, 8, SECONDS, pw);
-    await sampled;
+    const recorded = (await sampled) === true;
     const toUs = Number(run.end.at / 1000n);
     const fromUs = toUs - run.cost.seconds * 1e6;
     const pid = service.child.pid!;
@@ -222,7 +228,7 @@ try {
       summary: summarise(profile, fromUs, toUs),
       tps: run.tps,
       cpu: run.cost.cpu,
-      onCpu: onCpu ? await summariseOnCpu(perfFile, pid) : undefined,
+      onCpu: recorded ? await summariseOnCpu(perfFile, pid) : undefined,
     };
   }
 

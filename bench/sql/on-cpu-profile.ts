@@ -21,11 +21,13 @@ export function hasPerf(): boolean {
 /** Samples `pid` (all its threads, with call stacks) for `seconds` into `file`. */
 export function recordOnCpu(pid: number, seconds: number, file: string): Promise<void> {
   const perf = spawn('perf', ['record', '-q', '-F', '999', '-g', '-p', String(pid), '-o', file, '--', 'sleep', String(seconds)], {
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  let said = '';
+  perf.stderr.on('data', (b: Buffer) => (said += b.toString()));
   return new Promise((resolve, reject) => {
     perf.once('error', reject);
-    perf.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`perf record exited with ${code}`))));
+    perf.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`perf record exited with ${code}: ${said.trim()}`))));
   });
 }
 
