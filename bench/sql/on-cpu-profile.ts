@@ -9,7 +9,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { execFile } from 'node:child_process';
-import { root } from './settings.js';
 
 const run = promisify(execFile);
 
@@ -58,7 +57,7 @@ export async function summariseOnCpu(file: string, pid: number): Promise<OnCpuSu
     if (frames.length === 0) continue;
     samples++;
     if (frames[0]!.dso.includes('kernel')) kernel++;
-    const owned = frames.find((f) => f.js && (f.sym.includes('/dist/src/') || f.sym.includes('node_modules/')));
+    const owned = frames.find((f) => f.js && (/ src\//.test(f.sym) || f.sym.includes('node_modules/')));
     const js = owned ?? frames.find((f) => f.js);
     const owner = js ? js.sym : `(native: ${frames[0]!.sym})`;
     owners.set(owner, (owners.get(owner) ?? 0) + 1);
@@ -92,8 +91,13 @@ function frameOf(line: string): Frame {
   return { sym: shorten(sym.slice(3).replace(/^[*^~]/, '')), dso, js: true };
 }
 
+/** "name file:///…/dist/src/x.js:1:2" → "name src/x.js:1:2"; an anonymous function is named so. */
 function shorten(sym: string): string {
-  return sym.replaceAll('file://', '').replaceAll(`${root}/dist/`, '').replaceAll(`${root}/`, '');
+  const short = sym
+    .replaceAll('file://', '')
+    .replace(/\S*\/dist\/src\//, 'src/')
+    .replace(/\S*\/node_modules\//, 'node_modules/');
+  return short.startsWith(' ') ? `(anonymous)${short}` : short;
 }
 
 function areaOf(sym: string): string {
