@@ -42,8 +42,9 @@ export class BridgeMetrics {
   }
 
   /**
-   * Each label set's series, found once: prom-client hashes a label object on every call, which
-   * showed in the profile of a warm invoke. Bounded as the registry is, by clusters and functions.
+   * Each label set's children, made once: labels() builds and checks a label object on every call,
+   * which showed in the profile of a warm invoke (a child still hashes its labels when it counts).
+   * Bounded as the registry is, by clusters and functions.
    */
   private readonly series = new Map<string, { calls: Counter.Internal; latency: Histogram.Internal<string> }>();
 
