@@ -21,6 +21,7 @@ export interface Target {
 }
 
 const REGION = String.raw`[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d`;
+const REGION_ONLY = new RegExp(`^${REGION}$`);
 const FORMS = new RegExp(
   String.raw`^(?:arn:aws[a-zA-Z-]*:lambda:(${REGION}):(\d{12}):function:|(?:(${REGION}):)?(?:(\d{12}):)?(?:function:)?)([a-zA-Z0-9_-]{1,64})(?::(\$LATEST|[a-zA-Z0-9_-]{1,128}))?$`,
 );
@@ -58,7 +59,7 @@ export function resolveTarget(
     throw new InvalidArgument(`invalid qualifier "${qualifierArg}"`);
   }
   const region = arnRegion ?? regionArg ?? cluster.region;
-  if (!new RegExp(`^${REGION}$`).test(region)) throw new InvalidArgument(`invalid region "${region}"`);
+  if (!REGION_ONLY.test(region)) throw new InvalidArgument(`invalid region "${region}"`);
   const accountId = m[2] ?? m[4] ?? cluster.accountId;
   const name = m[5]!;
   return { region, accountId, name, qualifier: derived ?? qualifierArg, arn: functionArn({ region, accountId, name }) };
