@@ -147,8 +147,11 @@ export function perCall(c: CallCost): Record<Group, number> & { total: number } 
   return { ...ms, total: CALL_GROUPS.reduce((s, g) => s + ms[g], 0) };
 }
 
-/** Cores the rest of the machine used between two snapshots: everything but this process and what descends from it. */
-export function othersCores(a: Snapshot, b: Snapshot): number {
+/**
+ * Cores the rest of the machine used between two snapshots: everything but this process, what
+ * descends from it, and the PostgreSQL it started (`postmaster`: pg_ctl leaves it no parent of ours).
+ */
+export function othersCores(a: Snapshot, b: Snapshot, postmaster = -1): number {
   // With this process watched as pglambda, every process it started counts as its own.
-  return cpuUse(a, b, { pglambda: process.pid, postmaster: -1, floorServers: [] }).other;
+  return cpuUse(a, b, { pglambda: process.pid, postmaster, floorServers: [] }).other;
 }

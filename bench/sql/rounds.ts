@@ -99,7 +99,7 @@ export async function round(ctx: RoundContext, r: number): Promise<Round> {
     `round ${r + 1}, Event from ${EVENT_CLIENTS} sessions: ${run.tps.toFixed(0)}/s accepted, all ran ${(drainedMs / 1000).toFixed(1)} s after the run began`,
   );
 
-  return { seq, bench, event, others: othersCores(begin, cpuSnapshot()), load: loadavg()[0]! };
+  return { seq, bench, event, others: othersCores(begin, cpuSnapshot(), ctx.watch.postmaster), load: loadavg()[0]! };
 }
 
 /** Waits until the queue is empty; ms since `since`. */
