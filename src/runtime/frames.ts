@@ -22,14 +22,9 @@ export const FrameType = {
   Ready: 1,
   /** Service → runtime: fields requestId, deadlineMs, invokedFunctionArn, traceId, clientContext; payload the event. */
   Invoke: 2,
-  /**
-   * Runtime → service: fields requestId, peakRssKb; payload the result. peakRssKb is the runtime
-   * process's peak resident set so far (getrusage's ru_maxrss, what /proc calls VmHWM), for the
-   * REPORT line's Max Memory Used: the runtime reads it with one system call, where the service
-   * would read and parse /proc/<pid>/status on every invoke. Empty: the service reads /proc.
-   */
+  /** Runtime → service: field requestId; payload the result. */
   Response: 3,
-  /** Runtime → service: fields requestId, errorType, peakRssKb (as Response's); payload the error JSON. */
+  /** Runtime → service: fields requestId, errorType; payload the error JSON. */
   Error: 4,
   /** Runtime → service: field errorType; payload the error JSON. */
   InitError: 5,

@@ -22,8 +22,6 @@ export interface ChannelPost {
   kind: 'response' | 'error' | 'init-error' | 'oversize';
   requestId?: string;
   errorType?: string;
-  /** The runtime's peak resident set in KB, as it reports it with an outcome. */
-  peakRssKb?: string;
   body: string;
   /** Payload length the frame announced. */
   bytes: number;
@@ -95,9 +93,8 @@ export class TestRuntimeChannel {
   }
 
   #record(type: number, fields: string[], body: string, bytes: number): void {
-    if (type === FrameType.Response) this.posted.push({ kind: 'response', requestId: fields[0], body, bytes, peakRssKb: fields[1] });
-    else if (type === FrameType.Error)
-      this.posted.push({ kind: 'error', requestId: fields[0], errorType: fields[1], body, bytes, peakRssKb: fields[2] });
+    if (type === FrameType.Response) this.posted.push({ kind: 'response', requestId: fields[0], body, bytes });
+    else if (type === FrameType.Error) this.posted.push({ kind: 'error', requestId: fields[0], errorType: fields[1], body, bytes });
     else if (type === FrameType.InitError) this.posted.push({ kind: 'init-error', errorType: fields[0], body, bytes });
   }
 

@@ -151,6 +151,18 @@ test('Tail returns START/END/REPORT with the handler output; Init Duration only 
   assert.doesNotMatch(decode(warm.LogResult), /Init Duration/);
 });
 
+test("REPORT's Max Memory Used is the function process's own peak, not pglambda's", T, async () => {
+  // A spawned process's getrusage peak starts from its parent's memory; VmHWM is the process's own.
+  await svc.createFunction('peak', {
+    'index.mjs': `import { readFileSync } from 'node:fs';
+      export const handler = async () => Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);`,
+  });
+  const r = await svc.client.send(new InvokeCommand({ FunctionName: 'peak', LogType: 'Tail' }));
+  const hwmMb = Math.ceil(Number(Buffer.from(r.Payload!).toString()) / 1024);
+  const used = Number(/Max Memory Used: (\d+) MB/.exec(Buffer.from(r.LogResult ?? '', 'base64').toString())?.[1]);
+  assert.ok(Math.abs(used - hwmMb) <= 4, `Max Memory Used ${used} MB, the handler's VmHWM ${hwmMb} MB`);
+});
+
 test('the Tail log is at most 4 KB and cut on a UTF-8 character boundary', T, async () => {
   await svc.createFunction('chatty', {
     'index.mjs': 'export const handler = async (e) => { console.log("€".repeat(3500) + "x".repeat(e.pad)); return "ok"; };',

@@ -144,8 +144,7 @@ export class ExecutionEnvironment {
     await new Promise((r) => setImmediate(r));
     const result = outcomeToResult(outcome, input.requestId);
     if (!('kind' in outcome) || outcome.kind === 'init-error' || outcome.kind === 'too-large') this.stop();
-    const reportedKb = 'peakRssKb' in outcome ? outcome.peakRssKb : undefined;
-    const maxMemoryUsedMb = reportedKb !== undefined ? Math.ceil(reportedKb / 1024) : (this.proc?.memoryMb('VmHWM') ?? 0);
+    const maxMemoryUsedMb = this.proc?.memoryMb('VmHWM') ?? 0;
     const recentLog = this.output.close(
       endLine(input.requestId),
       reportLine({

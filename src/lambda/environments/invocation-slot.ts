@@ -18,8 +18,8 @@ export interface RuntimeInvocation {
 }
 
 export type RuntimeOutcome =
-  | { kind: 'response'; body: Buffer; peakRssKb?: number }
-  | { kind: 'error'; body: Buffer; errorType?: string; peakRssKb?: number }
+  | { kind: 'response'; body: Buffer }
+  | { kind: 'error'; body: Buffer; errorType?: string }
   | { kind: 'init-error'; body: Buffer; errorType?: string }
   | { kind: 'too-large'; size: number };
 

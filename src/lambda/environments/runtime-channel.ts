@@ -28,15 +28,10 @@ export class RuntimeChannel implements FrameSink {
       case FrameType.Ready:
         return this.slot.next(this.waiter);
       case FrameType.Response:
-        this.slot.post(fields[0] ?? '', { kind: 'response', body: payload, peakRssKb: kilobytes(fields[1]) });
+        this.slot.post(fields[0] ?? '', { kind: 'response', body: payload });
         return this.slot.next(this.waiter);
       case FrameType.Error:
-        this.slot.post(fields[0] ?? '', {
-          kind: 'error',
-          body: payload,
-          errorType: fields[1] || undefined,
-          peakRssKb: kilobytes(fields[2]),
-        });
+        this.slot.post(fields[0] ?? '', { kind: 'error', body: payload, errorType: fields[1] || undefined });
         return this.slot.next(this.waiter);
       case FrameType.InitError:
         return this.slot.postInitError({ kind: 'init-error', body: payload, errorType: fields[0] || undefined });
@@ -62,10 +57,4 @@ function invokeFrame(inv: RuntimeInvocation): Buffer {
     [inv.requestId, String(inv.deadlineMs), inv.invokedFunctionArn, inv.traceId, inv.clientContext ?? ''],
     inv.payload,
   );
-}
-
-/** A peakRssKb field; undefined when absent or not a count. */
-function kilobytes(field: string | undefined): number | undefined {
-  const kb = Number(field || NaN);
-  return Number.isSafeInteger(kb) && kb >= 0 ? kb : undefined;
 }

@@ -12,9 +12,6 @@ import { RuntimeApiUnavailable, type Invocation, type RuntimeClient } from './ru
 const MAX_EVENT_BYTES = 16 * 1024 * 1024;
 const READ_BUFFER_BYTES = 64 * 1024;
 
-/** This process's peak resident set in KB, for the REPORT line (frames.ts, Response). */
-const peakRssKb = (): string => String(process.resourceUsage().maxRSS);
-
 export class ChannelClient implements RuntimeClient, FrameSink {
   /** Waiting for work costs nothing here (no request to make): the loop asks again at once. */
   readonly asksAtOnce = true;
@@ -67,11 +64,11 @@ export class ChannelClient implements RuntimeClient, FrameSink {
   }
 
   postResponse(id: string, json: string): Promise<void> {
-    return this.#write(encodeFrame(FrameType.Response, [id, peakRssKb()], json));
+    return this.#write(encodeFrame(FrameType.Response, [id], json));
   }
 
   postError(id: string, error: ErrorResponse): Promise<void> {
-    return this.#write(encodeFrame(FrameType.Error, [id, error.errorType, peakRssKb()], JSON.stringify(error)));
+    return this.#write(encodeFrame(FrameType.Error, [id, error.errorType], JSON.stringify(error)));
   }
 
   postInitError(error: ErrorResponse): Promise<void> {

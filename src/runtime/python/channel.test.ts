@@ -76,29 +76,6 @@ describe('python runtime over the channel', { skip }, () => {
     assert.match(JSON.parse(posted.body).errorMessage, /^Unable to unmarshal input: /);
   });
 
-  it("reports its peak resident set with each outcome, so REPORT's Max Memory Used needs no read of /proc", async (t) => {
-    const app = [
-      'kept = None',
-      'def handler(event, context):',
-      '    global kept',
-      "    if event.get('grow'):",
-      '        kept = bytearray(64 * 1024 * 1024)',
-      "    if event.get('fail'):",
-      "        raise ValueError('no')",
-      '    return None',
-      '',
-    ].join('\n');
-    const channel = start(t, { 'app.py': app });
-    const before = await channel.result(channel.queue());
-    const grown = await channel.result(channel.queue({ body: { grow: true } }));
-    const failed = await channel.result(channel.queue({ body: { fail: true } }));
-    const [a, b, c] = [before, grown, failed].map((p) => Number(p.peakRssKb));
-    assert.ok(a! > 1_000 && a! < b!, `peak ${a} KB before, ${b} KB after`);
-    assert.ok(b! - a! >= 60_000, `a 64 MiB bytearray adds ${b! - a!} KB`);
-    assert.equal(failed.kind, 'error');
-    assert.ok(c! >= b!, `an error reports it too: ${c} KB`);
-  });
-
   it('sends an init error and exits 1', async (t) => {
     const channel = start(t, {}, 'missing.handler');
     const posted = await channel.initError();

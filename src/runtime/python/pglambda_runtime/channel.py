@@ -3,7 +3,6 @@
 
 import io
 import os
-import resource
 
 from . import frames
 from .client import Invocation, RuntimeApiGone
@@ -34,11 +33,10 @@ class ChannelClient:
                                   trace_id or None, client_context or None)
 
     def post_response(self, request_id, payload, content_type):
-        self._write(frames.encode(frames.RESPONSE, (request_id, _peak_rss_kb()), payload))
+        self._write(frames.encode(frames.RESPONSE, (request_id,), payload))
 
     def post_error(self, request_id, error):
-        self._write(frames.encode(frames.ERROR, (request_id, error["errorType"], _peak_rss_kb()),
-                                  to_json(error).encode("utf-8")))
+        self._write(frames.encode(frames.ERROR, (request_id, error["errorType"]), to_json(error).encode("utf-8")))
 
     def post_init_error(self, error):
         self._write(frames.encode(frames.INIT_ERROR, (error["errorType"],), to_json(error).encode("utf-8")))
@@ -67,8 +65,3 @@ class ChannelClient:
                 view = view[os.write(self._fd, view):]
         except OSError as err:
             raise RuntimeApiGone(err) from err
-
-
-def _peak_rss_kb():
-    # For the REPORT line's Max Memory Used: one system call here spares the service a read of /proc.
-    return str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

@@ -9,8 +9,8 @@ import struct
 
 READY = 1  # runtime -> service, no fields, once: init done; later each RESPONSE/ERROR also means ready
 INVOKE = 2  # service -> runtime: requestId, deadlineMs, invokedFunctionArn, traceId, clientContext; payload the event
-RESPONSE = 3  # runtime -> service: requestId, peakRssKb (ru_maxrss; empty: unknown); payload the result
-ERROR = 4  # runtime -> service: requestId, errorType, peakRssKb; payload the error JSON
+RESPONSE = 3  # runtime -> service: requestId; payload the result
+ERROR = 4  # runtime -> service: requestId, errorType; payload the error JSON
 INIT_ERROR = 5  # runtime -> service: errorType; payload the error JSON
 
 HEADER = struct.Struct(">BHI")
