@@ -277,9 +277,10 @@ DECLARE
     conn constant text := 'aws_lambda_bridge';
     owner oid;
 BEGIN
+    -- The role the public functions run as (SECURITY DEFINER): the one whose mapping connstr reads.
     SELECT p.proowner INTO owner
     FROM pg_catalog.pg_proc p
-    WHERE p.oid = 'aws_lambda_private.invoke(text, text, text, text, text, text, text, integer, anyelement)'::regprocedure;
+    WHERE p.oid = 'aws_lambda.invoke(text, json, text, text, text, json, character varying)'::regprocedure;
 
     EXECUTE format('ALTER SERVER aws_lambda_bridge OPTIONS (SET host %L, SET port %L, SET dbname %L)',
                    host, port::text, dbname);
@@ -522,5 +523,11 @@ BEGIN
     END LOOP;
     EXECUTE format('ALTER FUNCTION aws_lambda_private.configure_bridge(text, integer, text, text, text) '
                    'SET search_path = pg_catalog, %I, pg_temp', dblink_schema);
+    -- Owned as the functions that call it: whoever runs this update may be a superuser other than
+    -- the role the public functions run as, which must be able to call it.
+    EXECUTE format('ALTER FUNCTION aws_lambda_private.invoke(text, text, text, text, text, text, text, integer, anyelement) '
+                   'OWNER TO %s',
+                   (SELECT p.proowner::regrole FROM pg_catalog.pg_proc p
+                    WHERE p.oid = 'aws_lambda.invoke(text, json, text, text, text, json, character varying)'::regprocedure));
 END
 $$;

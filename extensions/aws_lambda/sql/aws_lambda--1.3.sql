@@ -532,9 +532,10 @@ DECLARE
     conn constant text := 'aws_lambda_bridge';
     owner oid;
 BEGIN
+    -- The role the public functions run as (SECURITY DEFINER): the one whose mapping connstr reads.
     SELECT p.proowner INTO owner
     FROM pg_catalog.pg_proc p
-    WHERE p.oid = 'aws_lambda_private.invoke(text, text, text, text, text, text, text, integer, anyelement)'::regprocedure;
+    WHERE p.oid = 'aws_lambda.invoke(text, json, text, text, text, json, character varying)'::regprocedure;
 
     EXECUTE format('ALTER SERVER aws_lambda_bridge OPTIONS (SET host %L, SET port %L, SET dbname %L)',
                    host, port::text, dbname);

@@ -77,16 +77,26 @@ SELECT * FROM bridge;
 SELECT * FROM executable_by_public;
 SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);
 
--- From 1.2.
+-- From 1.2, updated by another superuser than the owner: what the update makes is the owner's too,
+-- and configure_bridge still writes the owner's mapping.
 SET client_min_messages = warning;
 DROP EXTENSION aws_lambda CASCADE;
 CREATE EXTENSION aws_lambda VERSION '1.2';
+CREATE ROLE regress_aws_lambda_updater SUPERUSER;
 RESET client_min_messages;
 SELECT aws_lambda_private.configure_bridge('/tmp', 1, 'pglambda_regress', 'secret');
 SELECT extversion FROM pg_extension WHERE extname = 'aws_lambda';
+SET ROLE regress_aws_lambda_updater;
 ALTER EXTENSION aws_lambda UPDATE;
+RESET ROLE;
 SELECT extversion FROM pg_extension WHERE extname = 'aws_lambda';
 SELECT * FROM differences;
+SELECT count(DISTINCT p.proowner) AS owners, bool_and(p.proowner = current_user::regrole) AS all_mine
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname IN ('aws_lambda', 'aws_lambda_private');
+SET ROLE regress_aws_lambda_updater;
+SELECT aws_lambda_private.configure_bridge('/tmp', 3, 'pglambda_regress', 'secret');
+RESET ROLE;
 SELECT * FROM bridge;
 SELECT * FROM executable_by_public;
 SELECT * FROM aws_lambda.invoke('my-function', '{}'::json);
@@ -96,3 +106,4 @@ SET client_min_messages = warning;
 DROP EXTENSION aws_lambda CASCADE;
 DROP EXTENSION aws_commons;
 DROP EXTENSION dblink;
+DROP ROLE regress_aws_lambda_updater;
