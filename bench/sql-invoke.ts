@@ -16,7 +16,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,7 +27,7 @@ import { zipFiles } from '../src/lambda/code/make-zip.js';
 import { DEFAULT_ROLE } from '../src/service/default-role.js';
 import { revision, startProcess } from './harness.js';
 import { summarise, type CpuProfile } from './sql/cpu-profile.js';
-import { hasPerf, recordOnCpu, summariseOnCpu } from './sql/on-cpu-profile.js';
+import { hasPerf, perfMap, recordOnCpu, summariseOnCpu } from './sql/on-cpu-profile.js';
 import type { Watched } from './sql/cpu-use.js';
 import { EventCheck } from './sql/event-check.js';
 import { coldStarts, httpRounds } from './sql/lambda-api.js';
@@ -72,6 +72,8 @@ let service: Pglambda | undefined;
 let pg15: SystemPostgres | undefined;
 let events: EventCheck | undefined;
 let cleaning: Promise<void> | undefined;
+/** The pglambda started with --perf-basic-prof, whose symbol map in /tmp the clean-up removes. */
+let profiledPid: number | undefined;
 
 /** Stops everything the run started and removes its files; once, whether the run ends, fails or is interrupted. */
 function cleanUp(interrupted = false): Promise<void> {
@@ -91,6 +93,7 @@ function cleanUp(interrupted = false): Promise<void> {
         )
       : true;
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
+    if (profiledPid) await unlink(perfMap(profiledPid)).catch(() => undefined);
     if (stopped) await removeData(dataDir).catch(() => undefined);
     await rm(work, { recursive: true, force: true }).catch(() => undefined);
   })();
@@ -202,6 +205,7 @@ try {
     const onCpu = hasPerf();
     const profFlags = ['--cpu-prof', `--cpu-prof-dir=${profDir}`, ...(onCpu ? ['--perf-basic-prof'] : [])];
     service = await startPglambda(dataDir, pgPort, profFlags, [], ports);
+    if (onCpu) profiledPid = service.child.pid;
     // Every start renews my-db-cluster's bridge login (for its embedded database), which PostgreSQL 15 shares.
     await pglambdaInstall(pg15.url, service.endpoint);
     const pw: Watched = { ...watch, pglambda: service.child.pid! };
@@ -209,12 +213,12 @@ try {
     const perfFile = join(profDir, 'perf.data');
     await mkdir(profDir, { recursive: true });
     // Started with the run, and ended before it: the sessions' logins are a sliver of the samples.
-    const sampled = onCpu
-      ? recordOnCpu(service.child.pid!, SECONDS - 1, perfFile).then(
-          () => true,
-          (err: Error) => (log(`no on-CPU profile: ${err.message}`), false),
-        )
-      : undefined;
+    const recording = onCpu ? recordOnCpu(service.child.pid!, SECONDS - 1, perfFile) : undefined;
+    if (recording) children.push(recording.child);
+    const sampled = recording?.done.then(
+      () => true,
+      (err: Error) => (log(`no on-CPU profile: ${err.message}`), false),
+    );
     const run = await pgbench(ctx.env, scripts.invoke, 8, SECONDS, pw);
     const recorded = (await sampled) === true;
     const toUs = Number(run.end.at / 1000n);
@@ -228,7 +232,9 @@ try {
       summary: summarise(profile, fromUs, toUs),
       tps: run.tps,
       cpu: run.cost.cpu,
-      onCpu: recorded ? await summariseOnCpu(perfFile, pid) : undefined,
+      onCpu: recorded
+        ? await summariseOnCpu(perfFile).catch((err: Error) => (log(`no on-CPU profile: ${err.message}`), undefined))
+        : undefined,
     };
   }
 

@@ -5,30 +5,32 @@
  * sample counts for the first pglambda or package function on its stack, with everything it
  * called (system calls, V8 built-ins, the garbage collection it set off).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { unlink } from 'node:fs/promises';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
-import { execFile } from 'node:child_process';
 
 const run = promisify(execFile);
 
-/** Linux perf (Debian: linux-perf), when this machine has it and may sample other processes. */
+/** Whether this machine has Linux perf (Debian: linux-perf); a recording it may not make is reported by recordOnCpu. */
 export function hasPerf(): boolean {
   return spawnSync('perf', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Samples `pid` (all its threads, with call stacks) for `seconds` into `file`. */
-export function recordOnCpu(pid: number, seconds: number, file: string): Promise<void> {
+/** Samples `pid` (all its threads, with call stacks) for `seconds` into `file`; `child` is perf, for whoever stops the run. */
+export function recordOnCpu(pid: number, seconds: number, file: string): { child: ChildProcess; done: Promise<void> } {
   const perf = spawn('perf', ['record', '-q', '-F', '999', '-g', '-p', String(pid), '-o', file, '--', 'sleep', String(seconds)], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let said = '';
-  perf.stderr.on('data', (b: Buffer) => (said += b.toString()));
-  return new Promise((resolve, reject) => {
+  perf.stderr!.on('data', (b: Buffer) => (said += b.toString()));
+  const done = new Promise<void>((resolve, reject) => {
     perf.once('error', reject);
     perf.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`perf record exited with ${code}: ${said.trim()}`))));
   });
+  return { child: perf, done };
 }
+
+/** The symbol map `node --perf-basic-prof` writes for `pid`. */
+export const perfMap = (pid: number): string => `/tmp/perf-${pid}.map`;
 
 export interface OnCpuSummary {
   samples: number;
@@ -40,10 +42,9 @@ export interface OnCpuSummary {
   areas: Array<{ area: string; share: number }>;
 }
 
-/** Reads a `perf record` file; `pid`'s symbol map (/tmp/perf-<pid>.map, from --perf-basic-prof) is removed afterwards. */
-export async function summariseOnCpu(file: string, pid: number): Promise<OnCpuSummary> {
+/** Reads a `perf record` file, naming JavaScript frames from `pid`'s symbol map (which the caller removes). */
+export async function summariseOnCpu(file: string): Promise<OnCpuSummary> {
   const { stdout } = await run('perf', ['script', '-i', file, '-F', 'ip,sym,dso'], { maxBuffer: 1 << 30 });
-  await unlink(`/tmp/perf-${pid}.map`).catch(() => undefined);
   const owners = new Map<string, number>();
   const areas = new Map<string, number>();
   let samples = 0;
