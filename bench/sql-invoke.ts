@@ -27,7 +27,7 @@ import { zipFiles } from '../src/lambda/code/make-zip.js';
 import { DEFAULT_ROLE } from '../src/service/default-role.js';
 import { revision, startProcess } from './harness.js';
 import { summarise, type CpuProfile } from './sql/cpu-profile.js';
-import { hasPerf, perfMap, recordOnCpu, summariseOnCpu } from './sql/on-cpu-profile.js';
+import { hasPerf, perfMap, recordOnCpu } from './sql/on-cpu-profile.js';
 import type { Watched } from './sql/cpu-use.js';
 import { EventCheck } from './sql/event-check.js';
 import { coldStarts, httpRounds } from './sql/lambda-api.js';
@@ -210,17 +210,13 @@ try {
     await pglambdaInstall(pg15.url, service.endpoint);
     const pw: Watched = { ...watch, pglambda: service.child.pid! };
     await warmUpRun(ctx.env, scripts.invoke, 8, 2);
-    const perfFile = join(profDir, 'perf.data');
     await mkdir(profDir, { recursive: true });
     // Started with the run, and ended before it: the sessions' logins are a sliver of the samples.
-    const recording = onCpu ? recordOnCpu(service.child.pid!, SECONDS - 1, perfFile) : undefined;
+    const recording = onCpu
+      ? recordOnCpu(service.child.pid!, SECONDS - 1, join(profDir, 'perf.data'), (why) => log(`no on-CPU profile: ${why}`))
+      : undefined;
     if (recording) children.push(recording.child);
-    const sampled = recording?.done.then(
-      () => true,
-      (err: Error) => (log(`no on-CPU profile: ${err.message}`), false),
-    );
     const run = await pgbench(ctx.env, scripts.invoke, 8, SECONDS, pw);
-    const recorded = (await sampled) === true;
     const toUs = Number(run.end.at / 1000n);
     const fromUs = toUs - run.cost.seconds * 1e6;
     const pid = service.child.pid!;
@@ -232,9 +228,7 @@ try {
       summary: summarise(profile, fromUs, toUs),
       tps: run.tps,
       cpu: run.cost.cpu,
-      onCpu: recorded
-        ? await summariseOnCpu(perfFile).catch((err: Error) => (log(`no on-CPU profile: ${err.message}`), undefined))
-        : undefined,
+      onCpu: await recording?.summary(),
     };
   }
 

@@ -21,7 +21,8 @@ function shortUrl(url: string): string {
   return u;
 }
 
-function area(url: string, fn: string): string {
+/** Where a frame's code lives: a package, a pglambda source folder, Node core; `url` as V8 or perf names it. */
+export function area(url: string, fn: string): string {
   if (!url) return fn.startsWith('(') ? fn : '(native: system calls and V8 built-ins called from JavaScript)';
   const u = shortUrl(url);
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u);

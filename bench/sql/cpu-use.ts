@@ -61,31 +61,13 @@ export function cpuSnapshot(): Snapshot {
   };
 }
 
+/** The groups one call's CPU is the sum of: everything the run started, nothing else the machine ran. */
+export const CALL_GROUPS = ['pglambda', 'functions', 'pglambdaPostgres', 'postgres', 'pgbench', 'bench', 'floorServer'] as const;
+
 /** Cores in use on average (2.0 = both cores of a 2-core machine busy), by group. */
-export const GROUPS = [
-  'pglambda',
-  'functions',
-  'pglambdaPostgres',
-  'postgres',
-  'pgbench',
-  'bench',
-  'floorServer',
-  'other',
-  'idle',
-] as const;
+export const GROUPS = [...CALL_GROUPS, 'other', 'idle'] as const;
 export type Group = (typeof GROUPS)[number];
 export type CpuUse = Record<Group, number>;
-
-/** The groups one call's CPU is the sum of: everything the run started, nothing else the machine ran. */
-export const CALL_GROUPS = [
-  'pglambda',
-  'functions',
-  'pglambdaPostgres',
-  'postgres',
-  'pgbench',
-  'bench',
-  'floorServer',
-] as const satisfies readonly Group[];
 
 export function cpuUse(a: Snapshot, b: Snapshot, watch: Watched): CpuUse {
   const seconds = Number(b.at - a.at) / 1e9;

@@ -7,6 +7,7 @@
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
+import { area } from './cpu-profile.js';
 
 const run = promisify(execFile);
 
@@ -15,18 +16,31 @@ export function hasPerf(): boolean {
   return spawnSync('perf', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Samples `pid` (all its threads, with call stacks) for `seconds` into `file`; `child` is perf, for whoever stops the run. */
-export function recordOnCpu(pid: number, seconds: number, file: string): { child: ChildProcess; done: Promise<void> } {
+export interface OnCpuRecording {
+  /** perf itself, for whoever stops the run. */
+  child: ChildProcess;
+  /** Once the recording ended; undefined when it or its reading failed, which `say` was told. */
+  summary(): Promise<OnCpuSummary | undefined>;
+}
+
+/** Samples `pid` (all its threads, with call stacks) for `seconds` into `file`. */
+export function recordOnCpu(pid: number, seconds: number, file: string, say: (why: string) => void): OnCpuRecording {
   const perf = spawn('perf', ['record', '-q', '-F', '999', '-g', '-p', String(pid), '-o', file, '--', 'sleep', String(seconds)], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let said = '';
   perf.stderr!.on('data', (b: Buffer) => (said += b.toString()));
-  const done = new Promise<void>((resolve, reject) => {
-    perf.once('error', reject);
-    perf.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`perf record exited with ${code}: ${said.trim()}`))));
+  const recorded = new Promise<boolean>((resolve) => {
+    perf.once('error', (err) => (say(err.message), resolve(false)));
+    perf.once('exit', (code) => {
+      if (code !== 0) say(`perf record exited with ${code}: ${said.trim()}`);
+      resolve(code === 0);
+    });
   });
-  return { child: perf, done };
+  return {
+    child: perf,
+    summary: async () => ((await recorded) ? summariseOnCpu(file).catch((err: Error) => (say(err.message), undefined)) : undefined),
+  };
 }
 
 /** The symbol map `node --perf-basic-prof` writes for `pid`. */
@@ -42,8 +56,8 @@ export interface OnCpuSummary {
   areas: Array<{ area: string; share: number }>;
 }
 
-/** Reads a `perf record` file, naming JavaScript frames from `pid`'s symbol map (which the caller removes). */
-export async function summariseOnCpu(file: string): Promise<OnCpuSummary> {
+/** Reads a `perf record` file; perf names JavaScript frames from the process's symbol map (perfMap), which the caller removes. */
+async function summariseOnCpu(file: string): Promise<OnCpuSummary> {
   const { stdout } = await run('perf', ['script', '-i', file, '-F', 'ip,sym,dso'], { maxBuffer: 1 << 30 });
   const owners = new Map<string, number>();
   const areas = new Map<string, number>();
@@ -62,18 +76,17 @@ export async function summariseOnCpu(file: string): Promise<OnCpuSummary> {
     const js = owned ?? frames.find((f) => f.js);
     const owner = js ? js.sym : `(native: ${frames[0]!.sym})`;
     owners.set(owner, (owners.get(owner) ?? 0) + 1);
-    const a = js ? areaOf(js.sym) : '(no JavaScript on the stack: libuv, V8 threads, the kernel)';
+    const a = js ? area(js.sym.slice(js.sym.lastIndexOf(' ') + 1), js.sym) : '(no JavaScript on the stack: libuv, V8 threads, the kernel)';
     areas.set(a, (areas.get(a) ?? 0) + 1);
   }
-  const ranked = (m: Map<string, number>) =>
-    [...m].sort((x, y) => y[1] - x[1]).map(([k, n]) => ({ key: k, share: samples ? n / samples : 0 }));
+  const ranked = (m: Map<string, number>) => [...m].sort((x, y) => y[1] - x[1]).map(([k, n]) => [k, samples ? n / samples : 0] as const);
   return {
     samples,
     kernel: samples ? kernel / samples : 0,
     top: ranked(owners)
       .slice(0, 20)
-      .map(({ key, share }) => ({ owner: key, share })),
-    areas: ranked(areas).map(({ key, share }) => ({ area: key, share })),
+      .map(([owner, share]) => ({ owner, share })),
+    areas: ranked(areas).map(([name, share]) => ({ area: name, share })),
   };
 }
 
@@ -99,13 +112,4 @@ function shorten(sym: string): string {
     .replace(/\S*\/dist\/src\//, 'src/')
     .replace(/\S*\/node_modules\//, 'node_modules/');
   return short.startsWith(' ') ? `(anonymous)${short}` : short;
-}
-
-function areaOf(sym: string): string {
-  const nm = /node_modules\/((?:@[^/]+\/)?[^/:]+)/.exec(sym);
-  if (nm) return `node_modules/${nm[1]}`;
-  const src = /\bsrc\/([^/]+)\//.exec(sym);
-  if (src) return `pglambda src/${src[1]}/`;
-  if (sym.includes('node:')) return 'Node core (node:*)';
-  return '(other JavaScript)';
 }
