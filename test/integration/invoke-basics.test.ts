@@ -153,14 +153,22 @@ test('Tail returns START/END/REPORT with the handler output; Init Duration only 
 
 test("REPORT's Max Memory Used is the function process's own peak, not pglambda's", T, async () => {
   // A spawned process's getrusage peak starts from its parent's memory; VmHWM is the process's own.
+  // The second call, right after the first, grows the process by 40 MB and keeps them.
   await svc.createFunction('peak', {
     'index.mjs': `import { readFileSync } from 'node:fs';
-      export const handler = async () => Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);`,
+      let kept;
+      export const handler = async (e) => {
+        if (e?.growMb) kept = Buffer.alloc(e.growMb * 1048576, 1);
+        return Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
+      };`,
   });
-  const r = await svc.client.send(new InvokeCommand({ FunctionName: 'peak', LogType: 'Tail' }));
-  const hwmMb = Math.ceil(Number(Buffer.from(r.Payload!).toString()) / 1024);
-  const used = Number(/Max Memory Used: (\d+) MB/.exec(Buffer.from(r.LogResult ?? '', 'base64').toString())?.[1]);
-  assert.ok(Math.abs(used - hwmMb) <= 4, `Max Memory Used ${used} MB, the handler's VmHWM ${hwmMb} MB`);
+  for (const growMb of [0, 40]) {
+    const Payload = Buffer.from(JSON.stringify({ growMb }));
+    const r = await svc.client.send(new InvokeCommand({ FunctionName: 'peak', LogType: 'Tail', Payload }));
+    const hwmMb = Math.ceil(Number(Buffer.from(r.Payload!).toString()) / 1024);
+    const used = Number(/Max Memory Used: (\d+) MB/.exec(Buffer.from(r.LogResult ?? '', 'base64').toString())?.[1]);
+    assert.ok(used >= hwmMb - 1 && used <= hwmMb + 4, `grew ${growMb} MB: Max Memory Used ${used} MB, the handler's VmHWM ${hwmMb} MB`);
+  }
 });
 
 test('the Tail log is at most 4 KB and cut on a UTF-8 character boundary', T, async () => {

@@ -144,7 +144,7 @@ export class ExecutionEnvironment {
     await new Promise((r) => setImmediate(r));
     const result = outcomeToResult(outcome, input.requestId);
     if (!('kind' in outcome) || outcome.kind === 'init-error' || outcome.kind === 'too-large') this.stop();
-    const maxMemoryUsedMb = this.proc?.memoryMb('VmHWM') ?? 0;
+    const maxMemoryUsedMb = this.proc?.peakMb(cold) ?? 0;
     const recentLog = this.output.close(
       endLine(input.requestId),
       reportLine({
@@ -212,7 +212,7 @@ export class ExecutionEnvironment {
 
   /** Over its memory size, invoking or not, the environment dies as Lambda's does (Runtime.OutOfMemory). */
   private checkMemory(): void {
-    const rss = this.proc?.memoryMb('VmRSS');
+    const rss = this.proc?.residentMb();
     if (rss !== undefined && rss > this.config.memorySize && this.state !== 'stopped') {
       this.oomKilled = true;
       this.proc?.kill();
