@@ -62,9 +62,11 @@ test('a function that keeps allocating after it answered is ended at its memory 
   await svc.createFunction(
     'leaky',
     {
-      'index.mjs': `const kept = [];
+      // Between invocations the handler's thread waits blocked for the next event; a worker
+      // thread it started goes on.
+      'index.mjs': `import { Worker } from 'node:worker_threads';
       export const handler = async () => {
-        setInterval(() => kept.push(Buffer.alloc(8 * 1024 * 1024, 1)), 50);
+        new Worker('const kept = []; setInterval(() => kept.push(Buffer.alloc(8 * 1024 * 1024, 1)), 50);', { eval: true });
         return process.pid;
       };`,
     },

@@ -23,7 +23,7 @@ function connect(env: NodeJS.ProcessEnv): RuntimeClient {
   if (fd === undefined) return new RapidClient(env.AWS_LAMBDA_RUNTIME_API ?? '');
   // The function sees the environment Lambda gives it, without our plumbing.
   delete env._PGLAMBDA_CHANNEL_FD;
-  return new ChannelClient(Number(fd), () => process.exit(ExitCode.Shutdown));
+  return new ChannelClient(Number(fd));
 }
 
 async function main(env: NodeJS.ProcessEnv): Promise<void> {

@@ -2,8 +2,16 @@
  * The runtime's end of the framed channel the service opens on `_PGLAMBDA_CHANNEL_FD`
  * (src/runtime/frames.ts): once Ready, then per invoke one frame in with the event and one out
  * with the outcome.
+ *
+ * Between invocations the process blocks in a read of the channel, as the Python runtime does:
+ * once the event loop has taken its turn after an invocation, nothing of the function runs until
+ * the next event comes, which is Lambda's freeze and thaw (a timer falling due meanwhile fires in
+ * the next invocation), and waiting costs neither the event loop's machinery nor a stream's. Writes
+ * are synchronous too: frames are small, and the service reads them at once. A handler runs with
+ * the event loop, so the channel goes unread meanwhile: a service that goes away then is seen by
+ * the parent watch (stdin's end).
  */
-import { Socket, type OnReadOpts, type SocketConstructorOpts } from 'node:net';
+import { readSync, writeSync } from 'node:fs';
 import { encodeFrame, FrameReader, FrameType, type FrameSink } from '../frames.js';
 import type { ErrorResponse } from './errors.js';
 import { RuntimeApiUnavailable, type Invocation, type RuntimeClient } from './runtime-client.js';
@@ -13,82 +21,55 @@ const MAX_EVENT_BYTES = 16 * 1024 * 1024;
 const READ_BUFFER_BYTES = 64 * 1024;
 
 export class ChannelClient implements RuntimeClient, FrameSink {
-  /** Waiting for work costs nothing here (no request to make): the loop asks again at once. */
-  readonly asksAtOnce = true;
-  readonly #socket: Socket;
-  #waiting: { resolve: (inv: Invocation) => void; reject: (err: Error) => void } | null = null;
-  /** An invocation that came before the loop asked for it (the service sends one as soon as we post). */
-  #early: Invocation | null = null;
+  readonly #reader = new FrameReader(MAX_EVENT_BYTES, this);
+  readonly #buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  /** The invocation the last read completed, taken by `next`. */
+  #received: Invocation | null = null;
+  #broken: Error | null = null;
   #readySent = false;
 
-  /** `onClosed` runs when the service closes the channel (or dies), whatever the runtime is doing. */
-  constructor(fd: number, onClosed: () => void) {
-    const reader = new FrameReader(MAX_EVENT_BYTES, this);
-    // Reads land in one reused buffer, not a new one per read pushed through a Readable stream:
-    // that machinery cost a sixth of a no-op invoke's CPU in this process. Node documents `onread`
-    // for `new net.Socket`; its type definitions for Node 20 list it for connect() only.
-    const onread: OnReadOpts = {
-      buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
-      callback: (n, buf) => {
-        reader.push(Buffer.from(buf.buffer, buf.byteOffset, n), true);
-        return true;
-      },
-    };
-    const options: SocketConstructorOpts & { onread: OnReadOpts } = { fd, readable: true, writable: true, onread };
-    this.#socket = new Socket(options);
-    const closed = (err?: Error): void => {
-      const waiting = this.#waiting;
-      this.#waiting = null;
-      waiting?.reject(new RuntimeApiUnavailable(err ?? new Error('channel closed')));
-      onClosed();
-    };
-    this.#socket.once('end', () => closed()).once('error', closed);
-    // Only a wait for work keeps the process alive; while a handler runs, the event loop running
-    // dry must still be seen ('beforeExit'), as with the HTTP client's idle keep-alive socket.
-    this.#socket.unref();
-  }
+  /** `fd` must be in blocking mode, as a socketpair end the service hands its child is. */
+  constructor(private readonly fd: number) {}
 
+  /**
+   * Blocks until the service sends an event. The channel's end of file (the service closed it, or
+   * died) rejects with RuntimeApiUnavailable, upon which the loop exits.
+   */
   next(): Promise<Invocation> {
-    const early = this.#early;
-    if (early) {
-      this.#early = null;
-      return Promise.resolve(early);
+    try {
+      if (!this.#readySent) {
+        this.#readySent = true;
+        this.#write(encodeFrame(FrameType.Ready, []));
+      }
+      while (!this.#received) {
+        const n = readSync(this.fd, this.#buffer, 0, READ_BUFFER_BYTES, null);
+        if (n === 0) throw new Error('channel closed');
+        this.#reader.push(this.#buffer.subarray(0, n), true);
+        if (this.#broken) throw this.#broken;
+      }
+    } catch (err) {
+      return Promise.reject(new RuntimeApiUnavailable(err));
     }
-    return new Promise((resolve, reject) => {
-      this.#waiting = { resolve, reject };
-      this.#socket.ref();
-      if (this.#readySent) return;
-      this.#readySent = true;
-      this.#socket.write(encodeFrame(FrameType.Ready, []));
-    });
+    const invocation = this.#received;
+    this.#received = null;
+    return Promise.resolve(invocation);
   }
 
   postResponse(id: string, json: string): Promise<void> {
-    return this.#write(encodeFrame(FrameType.Response, [id], json));
+    return this.#post(encodeFrame(FrameType.Response, [id], json));
   }
 
   postError(id: string, error: ErrorResponse): Promise<void> {
-    return this.#write(encodeFrame(FrameType.Error, [id, error.errorType], JSON.stringify(error)));
+    return this.#post(encodeFrame(FrameType.Error, [id, error.errorType], JSON.stringify(error)));
   }
 
   postInitError(error: ErrorResponse): Promise<void> {
-    return this.#write(encodeFrame(FrameType.InitError, [error.errorType], JSON.stringify(error)));
-  }
-
-  /**
-   * Resolves once the frame is with the kernel, so a process exiting right after still delivers it.
-   * Usually the write goes straight through (nothing left queued), and nothing need wait for its callback.
-   */
-  #write(frame: Buffer): Promise<void> {
-    let written: (() => void) | undefined;
-    this.#socket.write(frame, () => written?.());
-    if (this.#socket.writableLength === 0) return Promise.resolve();
-    return new Promise((resolve) => (written = resolve));
+    return this.#post(encodeFrame(FrameType.InitError, [error.errorType], JSON.stringify(error)));
   }
 
   frame(type: number, fields: string[], payload: Buffer): void {
     if (type !== FrameType.Invoke) return;
-    const invocation: Invocation = {
+    this.#received = {
       id: fields[0]!,
       event: payload.toString('utf8'),
       deadlineMs: Number(fields[1]),
@@ -98,17 +79,23 @@ export class ChannelClient implements RuntimeClient, FrameSink {
       cognitoIdentity: undefined,
       tenantId: undefined,
     };
-    const waiting = this.#waiting;
-    if (!waiting) {
-      this.#early = invocation;
-      return;
-    }
-    this.#waiting = null;
-    this.#socket.unref();
-    waiting.resolve(invocation);
   }
 
   oversize(): void {
-    this.#socket.destroy(new Error('the service sent an event larger than any Invoke allows'));
+    this.#broken = new Error('the service sent an event larger than any Invoke allows');
+  }
+
+  /** Once this resolves the frame is with the kernel, so a process exiting right after still delivers it. */
+  #post(frame: Buffer): Promise<void> {
+    try {
+      this.#write(frame);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(new RuntimeApiUnavailable(err));
+    }
+  }
+
+  #write(frame: Buffer): void {
+    for (let at = 0; at < frame.length; ) at += writeSync(this.fd, frame, at, frame.length - at);
   }
 }

@@ -82,19 +82,35 @@ describe('node runtime over the channel', () => {
     assert.ok(Date.now() - began < 450, 'response waited although callbackWaitsForEmptyEventLoop = false');
   });
 
-  it('exits when the channel closes, idle or in the middle of a handler', async (t) => {
+  it('exits when the channel closes while idle, and when its parent closes stdin mid-handler', async (t) => {
     const idle = start(t, { 'index.js': 'exports.handler = async () => 1;' });
     await idle.result(idle.queue());
     await idle.waiting();
     idle.close();
     assert.deepEqual(await idle.exited, { code: 0, signal: null });
 
+    // A handler runs with the event loop; the channel is read only between invocations.
     const busy = start(t, {
       'index.js': 'exports.handler = async () => { console.log("begun"); await new Promise((r) => setTimeout(r, 60_000)); };',
     });
     busy.queue();
     await busy.waitForOutput('begun');
-    busy.close();
+    busy.child.stdin!.end();
     assert.deepEqual(await busy.exited, { code: 0, signal: null });
+  });
+
+  it('is frozen between invocations: a timer left pending fires once the next event came', async (t) => {
+    const channel = start(t, {
+      'index.js': `let fired = 0;
+        exports.handler = async (event) => {
+          if (event.arm) setTimeout(() => fired++, 50);
+          return fired;
+        };`,
+    });
+    assert.equal(JSON.parse((await channel.result(channel.queue({ body: { arm: true } }))).body), 0);
+    await new Promise((r) => setTimeout(r, 300));
+    // Due while the process waited for work, the timer had not fired when the next event came.
+    assert.equal(JSON.parse((await channel.result(channel.queue())).body), 0);
+    assert.equal(JSON.parse((await channel.result(channel.queue())).body), 1);
   });
 });

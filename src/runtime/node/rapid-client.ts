@@ -14,7 +14,6 @@ interface Reply {
 }
 
 export class RapidClient implements RuntimeClient {
-  readonly asksAtOnce = false;
   readonly #agent = new http.Agent({ keepAlive: true });
   readonly #host: string;
   readonly #port: number;

@@ -22,12 +22,9 @@ export interface Invocation {
 
 export interface RuntimeClient {
   /**
-   * Whether the loop may ask for the next event straight after posting an outcome. Over HTTP that
-   * is a long poll, asked for a turn of the event loop later, once the finished invoke's callbacks
-   * ran; on the channel asking only waits.
+   * Waits for the next event; there is deliberately no timeout. The channel's client blocks the
+   * process meanwhile, the HTTP client long-polls.
    */
-  readonly asksAtOnce: boolean;
-  /** Waits for the next event; there is deliberately no timeout. */
   next(): Promise<Invocation>;
   postResponse(id: string, json: string): Promise<void>;
   postError(id: string, error: ErrorResponse): Promise<void>;

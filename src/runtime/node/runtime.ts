@@ -75,10 +75,11 @@ export class Runtime implements Reporter {
     this.#onEmptyEventLoop = action;
   }
 
-  // Before a long poll, setImmediate lets the finished invoke's microtasks and I/O callbacks run.
+  // The event loop takes a turn before the next event is asked for: what fell due meanwhile (timers,
+  // I/O callbacks) runs now, before the channel's client blocks, as it runs on Lambda while the
+  // runtime asks for work.
   #scheduleNext = (): void => {
-    if (this.client.asksAtOnce) this.#iterate();
-    else setImmediate(this.#iterate);
+    setImmediate(this.#iterate);
   };
 
   #iterate = (): void => {
