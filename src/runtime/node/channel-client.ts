@@ -5,11 +5,11 @@
  *
  * Between invocations the process blocks in a read of the channel, as the Python runtime does:
  * once the event loop has taken its turn after an invocation, nothing of the function runs until
- * the next event comes, which is Lambda's freeze and thaw (a timer falling due meanwhile fires in
- * the next invocation), and waiting costs neither the event loop's machinery nor a stream's. Writes
- * are synchronous too: frames are small, and the service reads them at once. A handler runs with
- * the event loop, so the channel goes unread meanwhile: a service that goes away then is seen by
- * the parent watch (stdin's end).
+ * the next event comes, which is Lambda's freeze and thaw (a timer falling due meanwhile fires
+ * once the next event came, before its handler runs), and waiting costs neither the event loop's
+ * machinery nor a stream's. Writes are synchronous too: frames are small, and the service reads
+ * them at once. A handler runs with the event loop, so the channel goes unread meanwhile: a
+ * service that goes away then is seen by the parent watch (stdin's end).
  */
 import { readSync, writeSync } from 'node:fs';
 import { encodeFrame, FrameReader, FrameType, type FrameSink } from '../frames.js';
@@ -42,7 +42,7 @@ export class ChannelClient implements RuntimeClient, FrameSink {
         this.#write(encodeFrame(FrameType.Ready, []));
       }
       while (!this.#received) {
-        const n = readSync(this.fd, this.#buffer, 0, READ_BUFFER_BYTES, null);
+        const n = this.#read();
         if (n === 0) throw new Error('channel closed');
         this.#reader.push(this.#buffer.subarray(0, n), true);
         if (this.#broken) throw this.#broken;
@@ -52,7 +52,21 @@ export class ChannelClient implements RuntimeClient, FrameSink {
     }
     const invocation = this.#received;
     this.#received = null;
-    return Promise.resolve(invocation);
+    // Thawed: the event loop takes a turn before the handler runs, so what came while the process
+    // waited is seen first: timers that fell due fire, and a keep-alive connection its peer closed
+    // meanwhile leaves its agent's pool rather than failing the handler's request (ECONNRESET).
+    return new Promise((resolve) => setImmediate(resolve, invocation));
+  }
+
+  /** A signal (the inspector's SIGUSR1) may interrupt the wait; only the channel's end ends it. */
+  #read(): number {
+    for (;;) {
+      try {
+        return readSync(this.fd, this.#buffer, 0, READ_BUFFER_BYTES, null);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EINTR') throw err;
+      }
+    }
   }
 
   postResponse(id: string, json: string): Promise<void> {

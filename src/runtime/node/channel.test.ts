@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, it, type TestContext } from 'node:test';
 import { FUNCTION_ARN } from '../../../test/helpers/runtime-api-server.js';
@@ -99,18 +100,42 @@ describe('node runtime over the channel', () => {
     assert.deepEqual(await busy.exited, { code: 0, signal: null });
   });
 
-  it('is frozen between invocations: a timer left pending fires once the next event came', async (t) => {
+  it('is frozen between invocations: a timer falling due meanwhile fires once the next event came', async (t) => {
     const channel = start(t, {
-      'index.js': `let fired = 0;
+      'index.js': `let firedAt = null;
         exports.handler = async (event) => {
-          if (event.arm) setTimeout(() => fired++, 50);
-          return fired;
+          if (event.arm) setTimeout(() => (firedAt = Date.now()), 200);
+          return firedAt;
         };`,
     });
-    assert.equal(JSON.parse((await channel.result(channel.queue({ body: { arm: true } }))).body), 0);
-    await new Promise((r) => setTimeout(r, 300));
-    // Due while the process waited for work, the timer had not fired when the next event came.
-    assert.equal(JSON.parse((await channel.result(channel.queue())).body), 0);
-    assert.equal(JSON.parse((await channel.result(channel.queue())).body), 1);
+    assert.equal(JSON.parse((await channel.result(channel.queue({ body: { arm: true } }))).body), null);
+    await new Promise((r) => setTimeout(r, 600));
+    const sent = Date.now();
+    const firedAt = JSON.parse((await channel.result(channel.queue())).body) as number;
+    assert.ok(firedAt >= sent, `the timer fired ${sent - firedAt} ms before the next event was sent`);
+  });
+
+  it('drops a keep-alive connection its peer closed while the process waited', async (t) => {
+    // A server that keeps connections open without saying for how long, and closes each 200 ms
+    // after its response: the client's agent learns of it only by reading the end of file.
+    const server = createServer((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok');
+        setTimeout(() => socket.end(), 200);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    t.after(() => server.close());
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const channel = start(t, {
+      'index.js': `const http = require('node:http');
+        const agent = new http.Agent({ keepAlive: true });
+        exports.handler = (event) => new Promise((resolve, reject) =>
+          http.get(event.url, { agent }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); }).on('error', reject));`,
+    });
+    assert.equal((await channel.result(channel.queue({ body: { url } }))).body, '200');
+    await new Promise((r) => setTimeout(r, 600));
+    const again = await channel.result(channel.queue({ body: { url } }));
+    assert.deepEqual([again.kind, again.body], ['response', '200']);
   });
 });
