@@ -3,7 +3,7 @@
  * and the readings of its memory from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
 import { CHANNEL_FD, type LaunchSpec } from './launcher.js';
@@ -92,11 +92,13 @@ export class RuntimeProcess {
     const now = performance.now();
     if (exact || now - this.peakReadAt >= PEAK_READ_MS) {
       const kb = field(this.read(this.files.status), 'VmHWM');
-      if (kb === undefined) return undefined;
-      this.peakReadAt = now;
-      this.peakKb = Math.max(this.peakKb, kb);
-    } else if (this.residentMb() === undefined) return undefined;
-    return Math.ceil(this.peakKb / 1024);
+      if (kb !== undefined) {
+        this.peakReadAt = now;
+        this.peakKb = Math.max(this.peakKb, kb);
+      }
+    } else this.residentMb();
+    // A process gone (crashed, timed out) has no figures left: the last ones read stand.
+    return this.peakKb > 0 ? Math.ceil(this.peakKb / 1024) : undefined;
   }
 
   private read(file: ProcFile): string | undefined {
@@ -142,19 +144,20 @@ function field(status: string | undefined, name: string): number | undefined {
   return Number.isNaN(kb) ? undefined : kb;
 }
 
-/** statm counts pages; the kernel's page size, from the first mapping of this process's smaps. */
+/** AT_PAGESZ in the auxiliary vector the kernel gave this process. */
+const AT_PAGESZ = 6n;
+
+/** statm counts pages: the kernel's page size, from /proc/self/auxv (pairs of 64-bit words). */
 function pageKb(): number {
-  let fd: number | undefined;
   try {
-    fd = openSync('/proc/self/smaps', 'r');
-    const head = Buffer.allocUnsafe(2048);
-    const text = head.toString('latin1', 0, readSync(fd, head, 0, head.length, 0));
-    return Number(/^KernelPageSize:\s+(\d+) kB/m.exec(text)?.[1] ?? 4);
+    const auxv = readFileSync('/proc/self/auxv');
+    for (let at = 0; at + 16 <= auxv.length; at += 16) {
+      if (auxv.readBigUInt64LE(at) === AT_PAGESZ) return Number(auxv.readBigUInt64LE(at + 8)) / 1024;
+    }
   } catch {
-    return 4;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
+    // Not Linux: statm is not there either.
   }
+  return 4;
 }
 
 /** SIGKILL to the process group `pid` leads; false when there is none (already gone). */
