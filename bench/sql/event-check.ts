@@ -32,10 +32,12 @@ export class EventCheck {
     return new EventCheck(state);
   }
 
-  /** The newest log line's id: what a later count starts after. */
+  /** The newest log line's id (the sequence's, as log_events has no index on id alone): what a later count starts after. */
   async mark(): Promise<number> {
-    const r = await this.state.query<{ id: string | null }>('SELECT max(id) AS id FROM logs.log_events');
-    return Number(r.rows[0]!.id ?? 0);
+    const r = await this.state.query<{ id: string }>(
+      'SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS id FROM logs.log_events_id_seq',
+    );
+    return Number(r.rows[0]!.id);
   }
 
   async queued(): Promise<number> {
