@@ -55,6 +55,8 @@ export interface ServiceOptions {
   bridgePort: number;
   maxEnvironments: number;
   idleMs: number;
+  /** Invocations an execution environment serves before it is retired (tests lower it; see pool.ts). */
+  invocationsPerEnvironment?: number;
   /** Days a log group without a retention policy of its own keeps its events; 0 keeps them forever. */
   logRetentionDays: number;
   asyncConcurrency: number;
@@ -138,7 +140,12 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
     const leftovers = stopLeftovers(pidFile);
     if (leftovers) logger.info(`stopped ${leftovers} function process(es) left by an earlier run`);
     const pids = new PidFile(pidFile);
-    const pool = new EnvironmentPool({ maxEnvironments: opts.maxEnvironments, idleMs: opts.idleMs, pidFile: pids });
+    const pool = new EnvironmentPool({
+      maxEnvironments: opts.maxEnvironments,
+      idleMs: opts.idleMs,
+      pidFile: pids,
+      invocationsPerEnvironment: opts.invocationsPerEnvironment,
+    });
     const watchdog = pids.watchOwner();
     stops.push(() => watchdog.stop());
     const collector = new CodeCollector(db, code, pool, logger.child({ component: 'code' }));

@@ -1,7 +1,8 @@
 /**
  * What a function starts ends with its environment: a process it forks (which inherits the role's
- * credentials) does not outlive the environment being retired, or pglambda stopping; and an
- * environment that outgrows its memory size is ended even between invocations.
+ * credentials) does not outlive the environment being retired, or pglambda stopping; an
+ * environment that outgrows its memory size is ended even between invocations; and one that has
+ * served its number of invocations is retired.
  */
 import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
@@ -17,7 +18,7 @@ let svc: TestService;
 const pidFiles: string[] = [];
 
 before(async () => {
-  svc = await startTestService();
+  svc = await startTestService({ invocationsPerEnvironment: 3 });
   // Forks a long sleep, as a careless handler might, and says its pid.
   await svc.createFunction('forker', {
     'index.mjs': `import { spawn } from 'node:child_process';
@@ -84,4 +85,16 @@ test('and when pglambda stops', async () => {
   const pid = await forkedChild();
   svc = await svc.restart();
   await until(`process ${pid} to end with pglambda`, () => !isRunning(pid));
+});
+
+test('an environment is retired once it has served its invocations, as Lambda retires long-lived ones', async () => {
+  await svc.createFunction('pid', { 'index.mjs': 'export const handler = async () => process.pid;' });
+  const pids: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const r = await svc.client.send(new InvokeCommand({ FunctionName: 'pid' }));
+    pids.push(Number(Buffer.from(r.Payload!).toString()));
+  }
+  assert.deepEqual(pids.slice(0, 3), [pids[0], pids[0], pids[0]], 'warm for its three invocations');
+  assert.notEqual(pids[3], pids[0], 'a fresh environment for the fourth');
+  await until(`the retired environment (pid ${pids[0]}) to end`, () => !isRunning(pids[0]!));
 });

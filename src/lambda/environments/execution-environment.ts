@@ -41,6 +41,8 @@ const INIT_LIMIT_MS = 10_000;
 export class ExecutionEnvironment {
   state: EnvironmentState = 'starting';
   lastUsed = Date.now();
+  /** Invocations handed to it so far. */
+  invocations = 0;
   readonly logStream: string;
   private readonly slot = new InvocationSlot();
   private readonly api = new RuntimeApi(this.slot);
@@ -105,6 +107,7 @@ export class ExecutionEnvironment {
 
   async invoke(input: InvocationInput): Promise<InvocationResult> {
     this.state = 'invoking';
+    this.invocations++;
     const { timeout, memorySize, version } = this.config;
     const cold = this.initDurationMs === undefined;
     const oomTimer = setInterval(() => this.checkMemory(), OOM_POLL_MS).unref();

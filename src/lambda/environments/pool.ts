@@ -13,7 +13,17 @@ export interface PoolOptions {
   idleMs: number;
   /** Where live pids are listed, so a start after a crash can stop leftovers. */
   pidFile?: PidFile;
+  /** Invocations an environment serves before it is retired (INVOCATIONS_PER_ENVIRONMENT). */
+  invocationsPerEnvironment?: number;
 }
+
+/**
+ * Lambda retires execution environments after some hours even when they are busy; here a number
+ * of invocations bounds an environment's life. Its runtime client sets _X_AMZN_TRACE_ID for
+ * every invocation, as AWS's do, and the C library keeps every value it was ever given: about
+ * 130 bytes per invocation, which after this many is some 13 MB rather than the whole memory size.
+ */
+const INVOCATIONS_PER_ENVIRONMENT = 100_000;
 
 interface Entry {
   key: string;
@@ -42,7 +52,7 @@ export class EnvironmentPool {
       let idle: Entry | undefined;
       for (const e of this.entries) {
         if (e.key === key && !e.leased && !e.retired && e.env.state !== 'stopped') {
-          if (credentialsLapse(e.env.config)) {
+          if (credentialsLapse(e.env.config) || e.env.invocations >= (this.opts.invocationsPerEnvironment ?? INVOCATIONS_PER_ENVIRONMENT)) {
             e.env.stop();
             continue;
           }
