@@ -36,8 +36,10 @@ export class EnvironmentPool {
   private readonly entries = new Set<Entry>();
   private waiters: Array<() => void> = [];
   private readonly reaper: NodeJS.Timeout;
+  private readonly invocationLimit: number;
 
   constructor(private readonly opts: PoolOptions) {
+    this.invocationLimit = opts.invocationsPerEnvironment ?? INVOCATIONS_PER_ENVIRONMENT;
     this.reaper = setInterval(() => this.reap(), Math.max(50, Math.min(opts.idleMs / 4, 10_000))).unref();
   }
 
@@ -52,7 +54,7 @@ export class EnvironmentPool {
       let idle: Entry | undefined;
       for (const e of this.entries) {
         if (e.key === key && !e.leased && !e.retired && e.env.state !== 'stopped') {
-          if (credentialsLapse(e.env.config) || e.env.invocations >= (this.opts.invocationsPerEnvironment ?? INVOCATIONS_PER_ENVIRONMENT)) {
+          if (credentialsLapse(e.env.config) || e.env.invocations >= this.invocationLimit) {
             e.env.stop();
             continue;
           }
