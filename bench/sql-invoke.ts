@@ -173,7 +173,7 @@ try {
   const ctx: RoundContext = { sessions: perQuery, env: libpqEnv(pg15.url), scripts, watch, events, log };
 
   log('warming up');
-  await warmUp(ctx);
+  const sqlWarmUp = await warmUp(ctx);
   const rounds: Round[] = [];
   const triggers: TriggerRun[] = [];
   for (let r = 0; r < ROUNDS; r++) {
@@ -189,13 +189,14 @@ try {
     2 * ROUNDS + 1,
     HTTP_SECONDS * 1000,
     watch,
+    (w) => log(`warming up, ${w.rate.toFixed(0)} invokes/s over HTTP, function processes ${w.functionsMs.toFixed(3)} ms per call`),
   );
   const cold = await coldStarts(service.endpoint, `${FUNCTION}-cold`, COLD_N);
   for (const s of sessions.splice(0)) await s.end();
   await events.end();
   events = undefined;
 
-  const results: Results = { rounds, triggers, http, cold, load, code, install, wallSeconds: 0 };
+  const results: Results = { rounds, triggers, http, cold, sqlWarmUp, load, code, install, wallSeconds: 0 };
 
   // The profile: a second start under --cpu-prof (so the numbers above are free of the profiler's
   // overhead), the same 8-client invoke run, then SIGINT so the profile is written.

@@ -6,10 +6,11 @@
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { post, throughput } from '../harness.js';
+import { post } from '../harness.js';
 import { rawInvoke, REGION, ROOT } from '../lambda/role-session.js';
 import { cpuSnapshot, cpuUse, type CallCost, type Watched } from './cpu-use.js';
 import { HTTP_CALLERS } from './settings.js';
+import { untilSettled, type WarmWindow } from './settle.js';
 
 /** One run: calls per second, and the CPU every process spent on them (the client is this process). */
 export interface HttpRun {
@@ -19,7 +20,12 @@ export interface HttpRun {
 export interface HttpRounds {
   invoke: HttpRun[];
   floor: HttpRun[];
+  /** The unmeasured warm-up's windows (settle.ts). */
+  warmUp: WarmWindow[];
 }
+
+/** Milliseconds of each window of the warm-up. */
+export const HTTP_WARM_WINDOW_MS = 2000;
 
 async function measured(ms: number, call: () => Promise<unknown>, watch: Watched): Promise<HttpRun> {
   const before = cpuSnapshot();
@@ -47,13 +53,18 @@ export async function httpRounds(
   rounds: number,
   ms: number,
   watch: Watched,
+  log: (w: WarmWindow) => void,
 ): Promise<HttpRounds> {
   const invoke = rawInvoke(endpoint, fn, ROOT);
   const url = new URL(floorUrl);
   const body = Buffer.from('{}');
   const floor = () => post(url, body);
-  await throughput(HTTP_CALLERS, 1000, invoke); // unmeasured: starts the function processes the callers need
-  const out: HttpRounds = { invoke: [], floor: [] };
+  // Unmeasured: starts the function processes the callers need, and runs until they have warmed.
+  const warmUp = await untilSettled(async () => {
+    const run = await measured(HTTP_WARM_WINDOW_MS, invoke, watch);
+    return { cost: run.cost, rate: run.rps };
+  }, log);
+  const out: HttpRounds = { invoke: [], floor: [], warmUp };
   for (let r = 0; r < rounds; r++) {
     const sides = [
       ['invoke', invoke],

@@ -4,7 +4,9 @@ import { cpus, totalmem } from 'node:os';
 import { median, percentile } from '../harness.js';
 import { perCall, type CallCost, type CpuUse } from './cpu-use.js';
 import { renderProfile } from './profile-report.js';
-import type { Round } from './rounds.js';
+import { WARM_WINDOW_SECONDS, type Round } from './rounds.js';
+import { HTTP_WARM_WINDOW_MS } from './lambda-api.js';
+import { describeWarmUp } from './settle.js';
 import type { TriggerTable } from './pg15-setup.js';
 import {
   CHANGED,
@@ -218,12 +220,19 @@ ${CHANGED.length ? '**A short trial with fewer and shorter runs than the full be
   targets judge the median of the rounds' ratios (a floor and an invoke of one round saw the same machine).
 - **Sequential**: one node-postgres session per way, kept for the whole run; ${WARMUP} warm-up calls, then ${N} calls per round.
 - **pgbench** (PostgreSQL 15's): \`-n -M simple -f script.sql -c N -j N -T ${SECONDS} -l\`, after an unmeasured warm-up run of each script at
-  8 clients. pgbench opens new sessions on every run, and a session's first call pays for its set-up (boto3's import and client:
+  8 clients, and then of the invoke until its function processes had warmed (below). pgbench opens new sessions on every run, and a session's first call pays for its set-up (boto3's import and client:
   about half a second of CPU per backend; aws_lambda's login to the bridge), so each run is measured from the moment every client
   has finished its first call (read from pgbench's per-transaction log; /proc is read every 250 ms, and the window opens at the
   first reading after that moment) to its last call: throughput, average latency and the window's calls from the log, the CPU
   from /proc. A run whose set-up took more than half of it is made again twice as long. The measured windows lasted
   ${range(windows, (v) => `${v.toFixed(1)} s`)}.
+- **Warming up.** Each warm environment is a Node process with a JIT of its own: at 8 sessions each of 8 serves an eighth of the
+  calls, and runs its first few thousand in V8's slower tiers while it compiles and collects. So before the rounds the invoke ran
+  at 8 clients in windows until the function processes' CPU per call changed by at most 10% from one window to the next (at most
+  12); so did the HTTP callers before theirs. Every figure below is of warm processes in this sense; the warm-up's own figures are
+  here, as a user's first minute of load sees them.
+  - ${describeWarmUp('SQL invoke, 8 clients', WARM_WINDOW_SECONDS, res.sqlWarmUp)}
+  - ${describeWarmUp(`Lambda API, ${HTTP_CALLERS} HTTP callers`, HTTP_WARM_WINDOW_MS / 1000, res.http.warmUp)}
 - **CPU per call**: utime + stime from /proc of every process before and after each run (of processes that ended meanwhile, through
   their parent's reaped-children time), per call, by process; "all" sums what this run's processes used (not the machine's other load).
 

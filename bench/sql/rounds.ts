@@ -11,6 +11,7 @@ import { cpuSnapshot, cpuUse, othersCores, type CallCost, type Watched } from '.
 import type { EventCheck, EventTally } from './event-check.js';
 import { insertSql, type TriggerTable } from './pg15-setup.js';
 import { pgbench, warmUpRun, type PgbenchResult } from './pgbench.js';
+import { untilSettled, type WarmWindow } from './settle.js';
 import { CLIENTS, EVENT_CLIENTS, N, QUERIES, SECONDS, TRIGGER_ROWS, WARMUP, type QueryKey } from './settings.js';
 
 export const QUERY_KEYS = Object.keys(QUERIES) as QueryKey[];
@@ -59,12 +60,25 @@ export interface RoundContext {
   log: (line: string) => void;
 }
 
-/** Unmeasured: starts the function processes 8 sessions need and warms every path once. */
-export async function warmUp(ctx: RoundContext): Promise<void> {
+/** Seconds of each window of the invoke's warm-up at 8 clients. */
+export const WARM_WINDOW_SECONDS = 5;
+
+/**
+ * Unmeasured: starts the function processes 8 sessions need and warms every path once, then runs
+ * the invoke at 8 clients until those processes' CPU per call has settled (settle.ts); its windows.
+ */
+export async function warmUp(ctx: RoundContext): Promise<WarmWindow[]> {
   for (const q of QUERY_KEYS) await warmUpRun(ctx.env, ctx.scripts[q], 8, 2);
   await warmUpRun(ctx.env, ctx.scripts.event, EVENT_CLIENTS, 1);
   await drain(ctx, performance.now());
   for (const q of QUERY_KEYS) await sequential(0, WARMUP, () => ctx.sessions[q].query(QUERIES[q]));
+  return untilSettled(
+    async () => {
+      const run = await pgbench(ctx.env, ctx.scripts.invoke, 8, WARM_WINDOW_SECONDS, ctx.watch);
+      return { cost: run.cost, rate: run.tps };
+    },
+    (w) => ctx.log(`warming up, invoke at 8 clients: ${w.rate.toFixed(0)}/s, function processes ${w.functionsMs.toFixed(3)} ms per call`),
+  );
 }
 
 export async function round(ctx: RoundContext, r: number): Promise<Round> {
