@@ -7,9 +7,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { AuthFailure } from './failures.js';
+import { headerSignature, sha256 } from './header-signature.js';
 import type { SignedRequest } from './signed-request.js';
 
 export interface RequestToVerify {
@@ -26,8 +26,6 @@ export interface SigningSecret {
   /** A session key's token, which the request must carry. */
   sessionToken?: string;
 }
-
-const sha256 = Hash.bind(null, 'sha256');
 
 export function amzDateOf(amzDate: string): Date {
   const [, y, mo, d, h, mi, s] = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate)!;
@@ -57,15 +55,11 @@ export async function verifySignature(
   if (contentHash !== undefined && contentHash !== createHash('sha256').update(req.body).digest('hex')) {
     throw new AuthFailure('signature', "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
-  const signerWith = (sessionToken: string | undefined) =>
-    new SignatureV4({
-      credentials: { accessKeyId: signed.accessKeyId, secretAccessKey: secret.secretAccessKey, sessionToken },
-      region: signed.region,
-      service: signed.service,
-      sha256,
-      // Not to add an x-amz-content-sha256 header the client did not send (S3's habit).
-      applyChecksum: false,
-    });
+  const credentials = (sessionToken: string | undefined) => ({
+    accessKeyId: signed.accessKeyId,
+    secretAccessKey: secret.secretAccessKey,
+    sessionToken,
+  });
   const query = queryRecord(req.query);
   const request = { method: req.method, protocol: 'http:', hostname: 'endpoint', path: req.rawPath, query, headers, body: req.body };
   const signableHeaders = new Set(signed.signedHeaders);
@@ -73,12 +67,19 @@ export async function verifySignature(
   if (signed.form === 'header') {
     // The signer adds the token as a header: given only when the client signed it (authenticate.ts checks it anyway).
     const token = signableHeaders.has('x-amz-security-token') ? secret.sessionToken : undefined;
-    const again = await signerWith(token).sign(request, { signingDate, signableHeaders });
-    expected = /Signature=([0-9a-f]+)/.exec(String(again.headers.authorization))?.[1] ?? '';
+    expected = await headerSignature(request, signableHeaders, signingDate, credentials(token), signed.region, signed.service);
   } else {
     // presign writes the X-Amz-* parameters itself, from the same values.
     for (const k of Object.keys(query)) if (k.startsWith('X-Amz-')) delete query[k];
-    const again = await signerWith(secret.sessionToken).presign(request, {
+    const signer = new SignatureV4({
+      credentials: credentials(secret.sessionToken),
+      region: signed.region,
+      service: signed.service,
+      sha256,
+      // Not to add an x-amz-content-sha256 header the client did not send (S3's habit).
+      applyChecksum: false,
+    });
+    const again = await signer.presign(request, {
       signingDate,
       expiresIn: signed.expiresIn,
       signableHeaders,
