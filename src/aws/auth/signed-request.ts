@@ -26,6 +26,8 @@ export interface SignedRequest {
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const SCOPE = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/;
 const AMZ_DATE = /^\d{8}T\d{6}Z$/;
+/** What a Region name is made of (`us-west-2`, `us-gov-east-1`): the scope's region names resources. */
+const REGION = /^[a-z0-9-]+$/;
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
@@ -96,5 +98,7 @@ function scope(credential: string): Pick<SignedRequest, 'accessKeyId' | 'scopeDa
       `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`,
     );
   }
-  return { accessKeyId: m[1]!, scopeDate: m[2]!, region: m[3]!, service: m[4]! };
+  const region = m[3]!;
+  if (!REGION.test(region)) throw new AuthFailure('signature', `Credential should be scoped to a valid region, not '${region}'. `);
+  return { accessKeyId: m[1]!, scopeDate: m[2]!, region, service: m[4]! };
 }

@@ -94,6 +94,21 @@ test('another secret, a changed body, path or header: the signature does not mat
   await refusedAs(presigned, 'signature');
 });
 
+test('a credential scope that carries a Signature= of its own is refused, whatever the signature says', async () => {
+  // The expected signature is computed, never read back out of a header that also holds the client's scope.
+  const forged = async (scope: string) => {
+    const req = await signedInvoke();
+    req.headers.authorization = `AWS4-HMAC-SHA256 Credential=test/${scope}, SignedHeaders=host;x-amz-date, Signature=ab`;
+    return req;
+  };
+  await refusedAs(
+    await forged('20261205/Signature=ab/lambda/aws4_request'),
+    'signature',
+    /^Credential should be scoped to a valid region, not 'Signature=ab'\. $/,
+  );
+  await refusedAs(await forged('20261205/us-west-2/Signature=ab/aws4_request'), 'signature', /does not match the signature you provided/);
+});
+
 test('a session key needs its own token; an unknown key is refused before its signature is checked', async () => {
   await check(await signedInvoke({ credentials: SESSION }));
   await check(await signedInvoke({ credentials: SESSION, presign: true }));
