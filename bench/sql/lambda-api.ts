@@ -10,7 +10,7 @@ import { post } from '../harness.js';
 import { rawInvoke, REGION, ROOT } from '../lambda/role-session.js';
 import { cpuSnapshot, cpuUse, type CallCost, type Watched } from './cpu-use.js';
 import { HTTP_CALLERS } from './settings.js';
-import { untilSettled, type WarmWindow } from './settle.js';
+import { untilSettled, type WarmUp, type WarmWindow } from './settle.js';
 
 /** One run: calls per second, and the CPU every process spent on them (the client is this process). */
 export interface HttpRun {
@@ -21,7 +21,7 @@ export interface HttpRounds {
   invoke: HttpRun[];
   floor: HttpRun[];
   /** The unmeasured warm-up's windows (settle.ts). */
-  warmUp: WarmWindow[];
+  warmUp: WarmUp;
 }
 
 /** Milliseconds of each window of the warm-up. */

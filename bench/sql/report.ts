@@ -228,11 +228,11 @@ ${CHANGED.length ? '**A short trial with fewer and shorter runs than the full be
   ${range(windows, (v) => `${v.toFixed(1)} s`)}.
 - **Warming up.** Each warm environment is a Node process with a JIT of its own: at 8 sessions each of 8 serves an eighth of the
   calls, and runs its first few thousand in V8's slower tiers while it compiles and collects. So before the rounds the invoke ran
-  at 8 clients in windows until the function processes' CPU per call changed by at most 10% from one window to the next (at most
-  12); so did the HTTP callers before theirs. Every figure below is of warm processes in this sense; the warm-up's own figures are
-  here, as a user's first minute of load sees them.
-  - ${describeWarmUp('SQL invoke, 8 clients', WARM_WINDOW_SECONDS, res.sqlWarmUp)}
-  - ${describeWarmUp(`Lambda API, ${HTTP_CALLERS} HTTP callers`, HTTP_WARM_WINDOW_MS / 1000, res.http.warmUp)}
+  at 8 clients, run after run, until the function processes' CPU per call stopped falling (two runs in a row no more than 3%
+  below the lowest before them; at most 12 runs); so did the HTTP callers before theirs. Every figure below is of processes warm
+  in this sense. The warm-up's own figures (it followed the unmeasured runs above, so its first run was already partly warm):
+  - ${describeWarmUp('SQL invoke, 8 clients', `pgbench runs of ${WARM_WINDOW_SECONDS} s, each measured as the others are`, res.sqlWarmUp)}
+  - ${describeWarmUp(`Lambda API, ${HTTP_CALLERS} HTTP callers`, `${HTTP_WARM_WINDOW_MS / 1000} s each`, res.http.warmUp)}
 - **CPU per call**: utime + stime from /proc of every process before and after each run (of processes that ended meanwhile, through
   their parent's reaped-children time), per call, by process; "all" sums what this run's processes used (not the machine's other load).
 

@@ -11,7 +11,7 @@ import { cpuSnapshot, cpuUse, othersCores, type CallCost, type Watched } from '.
 import type { EventCheck, EventTally } from './event-check.js';
 import { insertSql, type TriggerTable } from './pg15-setup.js';
 import { pgbench, warmUpRun, type PgbenchResult } from './pgbench.js';
-import { untilSettled, type WarmWindow } from './settle.js';
+import { untilSettled, type WarmUp } from './settle.js';
 import { CLIENTS, EVENT_CLIENTS, N, QUERIES, SECONDS, TRIGGER_ROWS, WARMUP, type QueryKey } from './settings.js';
 
 export const QUERY_KEYS = Object.keys(QUERIES) as QueryKey[];
@@ -67,7 +67,7 @@ export const WARM_WINDOW_SECONDS = 5;
  * Unmeasured: starts the function processes 8 sessions need and warms every path once, then runs
  * the invoke at 8 clients until those processes' CPU per call has settled (settle.ts); its windows.
  */
-export async function warmUp(ctx: RoundContext): Promise<WarmWindow[]> {
+export async function warmUp(ctx: RoundContext): Promise<WarmUp> {
   for (const q of QUERY_KEYS) await warmUpRun(ctx.env, ctx.scripts[q], 8, 2);
   await warmUpRun(ctx.env, ctx.scripts.event, EVENT_CLIENTS, 1);
   await drain(ctx, performance.now());

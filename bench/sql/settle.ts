@@ -16,39 +16,51 @@ export interface WarmWindow {
   rate: number;
 }
 
-/** Settled: a window's function CPU per call within this share of the one before. */
-const SETTLED = 0.1;
+export interface WarmUp {
+  windows: WarmWindow[];
+  /** Whether the figure stopped falling before the last window allowed. */
+  settled: boolean;
+}
+
+/** A window lower than the lowest before by less than this share has not fallen. */
+const FALLING = 0.03;
+/** Settled: this many windows in a row have not fallen. */
+const STALLED = 2;
 /** At most this many windows, settled or not. */
 const MAX_WINDOWS = 12;
 
-/** Runs `window` until the function processes' CPU per call settles (at least two windows). */
-export async function untilSettled(
-  window: () => Promise<{ cost: CallCost; rate: number }>,
-  log: (w: WarmWindow) => void,
-): Promise<WarmWindow[]> {
+/** Runs `window` until the function processes' CPU per call stops falling (STALLED windows in a row). */
+export async function untilSettled(window: () => Promise<{ cost: CallCost; rate: number }>, log: (w: WarmWindow) => void): Promise<WarmUp> {
   const windows: WarmWindow[] = [];
-  for (;;) {
+  let lowest = Infinity;
+  let stalled = 0;
+  while (windows.length < MAX_WINDOWS) {
     const { cost, rate } = await window();
     const c = perCall(cost);
+    if (!(c.functions > 0)) throw new Error('a warm-up window saw no CPU of the function processes: are they watched?');
     const w = { functionsMs: c.functions, totalMs: c.total, rate };
     log(w);
-    const before = windows.at(-1);
     windows.push(w);
-    if (windows.length >= MAX_WINDOWS) return windows;
-    if (before && Math.abs(w.functionsMs - before.functionsMs) <= SETTLED * before.functionsMs) return windows;
+    if (w.functionsMs < lowest * (1 - FALLING)) stalled = 0;
+    else stalled++;
+    lowest = Math.min(lowest, w.functionsMs);
+    if (stalled >= STALLED) return { windows, settled: true };
   }
+  return { windows, settled: false };
 }
 
 const ms = (v: number) => `${v.toFixed(3)} ms`;
 const ps = (v: number) => `${Math.round(v).toLocaleString('en-US')}/s`;
 
-/** The report's account of one warm-up: what the windows cost, first to last. */
-export function describeWarmUp(what: string, windowSeconds: number, windows: WarmWindow[]): string {
+/** The report's account of one warm-up: what its windows cost, first to last. */
+export function describeWarmUp(what: string, window: string, { windows, settled }: WarmUp): string {
   const first = windows[0]!;
   const last = windows.at(-1)!;
-  const settled = windows.length < MAX_WINDOWS ? 'settled' : `had not settled (within ${SETTLED * 100}%) after ${MAX_WINDOWS} windows`;
+  const end = settled
+    ? `the last ${STALLED} no more than ${FALLING * 100}% below the lowest before them`
+    : `still falling when the limit of ${MAX_WINDOWS} windows ended it`;
   return (
-    `${what}: ${windows.length} windows of ${windowSeconds} s, then ${settled}. The function processes' CPU per call went ` +
+    `${what}: ${windows.length} windows (${window}), ${end}. The function processes' CPU per call went ` +
     `${windows.map((w) => w.functionsMs.toFixed(3)).join(' → ')} ms; all processes' from ${ms(first.totalMs)} to ${ms(last.totalMs)}, ` +
     `and ${ps(first.rate)} became ${ps(last.rate)}.`
   );

@@ -9,7 +9,7 @@ import type { OnCpuSummary } from './on-cpu-profile.js';
 import { perCall, type CpuUse } from './cpu-use.js';
 import type { ColdStarts, HttpRounds } from './lambda-api.js';
 import type { Round, TriggerRun } from './rounds.js';
-import type { WarmWindow } from './settle.js';
+import type { WarmUp } from './settle.js';
 
 export interface Results {
   rounds: Round[];
@@ -18,7 +18,7 @@ export interface Results {
   http: HttpRounds;
   cold: ColdStarts;
   /** The invoke's warm-up at 8 clients, before the rounds. */
-  sqlWarmUp: WarmWindow[];
+  sqlWarmUp: WarmUp;
   /** `onCpu` when the machine has perf. */
   profile?: { summary: ProfileSummary; tps: number; cpu: CpuUse; onCpu?: OnCpuSummary };
   /** 1-minute load averages: at the start, sampled every few seconds, at the end. */
