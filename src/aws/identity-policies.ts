@@ -1,10 +1,12 @@
 /**
- * The IAM check of services whose resources carry no resource policies (CloudWatch Logs, RDS): the
- * caller (an account's root, or a role session) against an action on a resource, with the role's
- * policies. The root may do everything in its account. Each service throws its own AccessDenied.
+ * The IAM check of services whose resources carry no resource policies (CloudWatch Logs, RDS, IAM
+ * itself): the caller (an account's root, or a role session) against an action on a resource, with
+ * the role's policies. The root may do everything in its account. Each service throws its own
+ * AccessDenied.
  */
 import { evaluate } from '../iam/policy/index.js';
 import type { RolePolicies } from '../iam/store/role-policies.js';
+import type { QueryCall } from './protocols/query-xml.js';
 import { policyView, type Identities, type Identity } from './sts/identity.js';
 
 export interface IdentityPolicyDeps {
@@ -12,16 +14,64 @@ export interface IdentityPolicyDeps {
   roles: Pick<RolePolicies, 'forSession'>;
 }
 
-/** AWS's AccessDenied message when the identity may not, e.g. "User: … is not authorized to perform: … because no identity-based policy allows the … action"; undefined when it may. */
-export async function refusal(deps: IdentityPolicyDeps, identity: Identity, action: string, resource: string): Promise<string | undefined> {
+/** How a check reads beyond its action and resource. */
+export interface CheckOptions {
+  /** How the denial names the resource, where the service names it otherwise than by its ARN (IAM: `role NAME`). */
+  shown?: string;
+  /** Condition keys the request sets, e.g. `iam:PassedToService`. */
+  context?: Record<string, string>;
+}
+
+/**
+ * AWS's AccessDenied message when the identity may not, e.g. "User: … is not authorized to perform:
+ * … because no identity-based policy allows the … action"; undefined when it may.
+ */
+export async function refusal(
+  deps: IdentityPolicyDeps,
+  identity: Identity,
+  action: string,
+  resource: string,
+  { shown = resource, context: extra }: CheckOptions = {},
+): Promise<string | undefined> {
   if (identity.type === 'root') return undefined;
   const role = await deps.roles.forSession(identity.roleArn!, identity.roleId!);
-  const { principal, context } = policyView(identity);
+  const view = policyView(identity);
+  const context = extra ? { ...view.context, ...extra } : view.context;
+  const principal = view.principal;
   const decision = role ? evaluate({ action, resource, principal, context }, { identity: role.permissions }) : 'ImplicitDeny';
   if (decision === 'Allow') return undefined;
   const why =
     decision === 'ExplicitDeny'
       ? 'with an explicit deny in an identity-based policy'
       : `because no identity-based policy allows the ${action} action`;
-  return `User: ${identity.arn} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
+  return `User: ${identity.arn} is not authorized to perform: ${action} on resource: ${shown} ${why}`;
+}
+
+/** One check a query action needs: its resource's ARN, and another action than the one called, if any (iam:PassRole). */
+export interface QueryTarget extends CheckOptions {
+  arn: string;
+  action?: string;
+}
+
+/**
+ * The check of a query service (IAM, RDS): every action it serves must have a target here, so an
+ * action added without one fails at the start rather than going unchecked.
+ */
+export function queryAuthorizer(
+  deps: IdentityPolicyDeps,
+  service: string,
+  actions: readonly string[],
+  targets: Record<string, (call: QueryCall) => Promise<QueryTarget | QueryTarget[]> | QueryTarget | QueryTarget[]>,
+  denied: (message: string) => Error,
+): (action: string, call: QueryCall) => Promise<void> {
+  const unchecked = actions.filter((a) => !Object.hasOwn(targets, a));
+  if (unchecked.length) throw new Error(`${service} actions without an IAM check: ${unchecked.join(', ')}`);
+  return async (action, call) => {
+    const identity = await deps.identities.callerOf(call.caller);
+    if (identity.type === 'root') return;
+    for (const target of [await targets[action]!(call)].flat()) {
+      const refused = await refusal(deps, identity, target.action ?? `${service}:${action}`, target.arn, target);
+      if (refused) throw denied(refused);
+    }
+  };
 }

@@ -432,7 +432,7 @@ test('DeleteRole asks the registered checks (RDS: the role is associated with a 
   const endpoint = new AwsEndpoint({
     host: '127.0.0.1',
     port: 0,
-    services: [iamService(store)],
+    services: [iamService(store, undefined)],
     authenticator,
     logger: testLogger().logger,
   });

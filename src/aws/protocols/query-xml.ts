@@ -30,6 +30,8 @@ export interface QueryServiceSpec {
   missing: 'ValidationError' | 'MissingParameter';
   /** Timestamps as the service writes them (IAM: whole seconds). */
   timestamp?: (d: Date) => string;
+  /** The IAM check made before an action runs; it throws the service's AccessDenied. None when IAM is off. */
+  authorize?: (action: string, call: QueryCall) => Promise<void>;
 }
 
 /** A list whose items are not `<member>` (RDS names them: `<DBCluster>`, `<Tag>` …). */
@@ -95,7 +97,9 @@ async function dispatch(spec: QueryServiceSpec, req: AwsRequest): Promise<AwsRes
     const version = form.get('Version') ?? spec.apiVersion;
     const handler = Object.hasOwn(spec.actions, action) && version === spec.apiVersion ? spec.actions[action] : undefined;
     if (!handler) throw new QueryError('InvalidAction', `Could not find operation ${action} for version ${version}`);
-    const result = await handler({ params: new QueryParams(form, '', spec.missing), caller: req.caller });
+    const call = { params: new QueryParams(form, '', spec.missing), caller: req.caller };
+    await spec.authorize?.(action, call);
+    const result = await handler(call);
     return xmlResponse(200, successXml(spec, action, result ?? undefined, requestId));
   } catch (err) {
     // AWS's common error for a failure of its own, rather than Lambda's ServiceException.

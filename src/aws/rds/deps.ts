@@ -1,5 +1,6 @@
 import type { IamStore } from '../../iam/store/iam-store.js';
 import type { ClusterStore } from '../../rds/store/cluster-store.js';
+import type { IdentityPolicyDeps } from '../identity-policies.js';
 import type { Identities } from '../sts/identity.js';
 
 /** What the RDS API handlers work with: its clusters, IAM's roles, and who the caller is. */
@@ -7,6 +8,8 @@ export interface RdsDeps {
   clusters: ClusterStore;
   iam: IamStore;
   identities: Identities;
+  /** Who may call, and IAM's say on them; none when IAM is off (`--no-enforce-iam`). */
+  access?: IdentityPolicyDeps;
   /**
    * Whether RDS may assume the role for the cluster (its trust policy allows rds.amazonaws.com with
    * the cluster as aws:SourceArn): an associated role it may not is reported INVALID.

@@ -14,6 +14,8 @@ function rdsError(code: string, status: number) {
   };
 }
 
+/** An action the caller's policies do not allow. */
+export const AccessDenied = rdsError('AccessDenied', 403);
 export const DBClusterNotFoundFault = rdsError('DBClusterNotFoundFault', 404);
 export const DBClusterAlreadyExistsFault = rdsError('DBClusterAlreadyExistsFault', 400);
 const DBClusterRoleAlreadyExists = rdsError('DBClusterRoleAlreadyExists', 400);

@@ -5,6 +5,7 @@
  */
 import { queryService } from '../protocols/query-xml.js';
 import type { AwsService } from '../request.js';
+import { rdsAuthorizer } from './authorize.js';
 import { clusterActions } from './clusters.js';
 import type { RdsDeps } from './deps.js';
 import { roleActions } from './roles.js';
@@ -15,11 +16,13 @@ export function rdsService(deps: RdsDeps): AwsService {
     const [cluster] = await deps.clusters.clustersWithRole(role.arn);
     return cluster === undefined ? undefined : `Cannot delete entity, must remove role from DB cluster ${cluster} first.`;
   });
+  const actions = { ...clusterActions(deps), ...roleActions(deps) };
   return queryService({
     signingName: 'rds',
     apiVersion: '2014-10-31',
     xmlns: 'http://rds.amazonaws.com/doc/2014-10-31/',
     missing: 'MissingParameter',
-    actions: { ...clusterActions(deps), ...roleActions(deps) },
+    actions,
+    authorize: deps.access && rdsAuthorizer(deps.access, Object.keys(actions)),
   });
 }

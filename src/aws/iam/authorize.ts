@@ -1,0 +1,65 @@
+/**
+ * IAM's check of its own API, made before each action runs: the caller's identity-based policies
+ * must allow `iam:<Action>` on the role or policy the action names (an account's root may do
+ * everything in its account). Without it any role session, and every function process holds one,
+ * could rewrite its own role's policies or another role's trust. Denials are IAM's `AccessDenied`,
+ * which names a role as `role NAME` and a new policy as `policy NAME` (AWS output quoted in public
+ * issues); list actions are checked on the path they list, e.g. `arn:aws:iam::ACCT:role/`.
+ */
+import type { IamStore } from '../../iam/store/iam-store.js';
+import { policyArn, roleArn } from '../../iam/store/model.js';
+import { queryAuthorizer, type IdentityPolicyDeps, type QueryTarget } from '../identity-policies.js';
+import type { QueryCall } from '../protocols/query-xml.js';
+import { AccessDenied } from './errors.js';
+
+const ROLE_ACTIONS = [
+  'GetRole',
+  'DeleteRole',
+  'UpdateAssumeRolePolicy',
+  'PutRolePolicy',
+  'GetRolePolicy',
+  'DeleteRolePolicy',
+  'ListRolePolicies',
+  'AttachRolePolicy',
+  'DetachRolePolicy',
+  'ListAttachedRolePolicies',
+];
+const POLICY_ACTIONS = [
+  'GetPolicy',
+  'DeletePolicy',
+  'CreatePolicyVersion',
+  'GetPolicyVersion',
+  'ListPolicyVersions',
+  'DeletePolicyVersion',
+  'SetDefaultPolicyVersion',
+];
+
+export function iamAuthorizer(deps: IdentityPolicyDeps, store: IamStore, actions: readonly string[]) {
+  const account = (call: QueryCall) => call.caller.accountId;
+  const path = (call: QueryCall, name: string) => call.params.get(name) || '/';
+  /** The role's ARN with its path when it exists; otherwise the one it would have. */
+  const role = async (call: QueryCall): Promise<QueryTarget> => {
+    const name = call.params.get('RoleName') ?? '';
+    const found = await store.roleByName(account(call), name);
+    return { arn: found?.arn ?? roleArn(account(call), '/', name), shown: `role ${name}` };
+  };
+  const policy = (call: QueryCall): QueryTarget => {
+    const arn = call.params.get('PolicyArn') ?? '';
+    return { arn, shown: `policy ${arn}` };
+  };
+  const targets: Parameters<typeof queryAuthorizer>[3] = {
+    ...Object.fromEntries(ROLE_ACTIONS.map((a) => [a, role])),
+    ...Object.fromEntries(POLICY_ACTIONS.map((a) => [a, policy])),
+    CreateRole: (call) => {
+      const name = call.params.get('RoleName') ?? '';
+      return { arn: roleArn(account(call), path(call, 'Path'), name), shown: `role ${name}` };
+    },
+    CreatePolicy: (call) => {
+      const name = call.params.get('PolicyName') ?? '';
+      return { arn: policyArn(account(call), path(call, 'Path'), name), shown: `policy ${name}` };
+    },
+    ListRoles: (call) => ({ arn: `arn:aws:iam::${account(call)}:role${path(call, 'PathPrefix')}` }),
+    ListPolicies: (call) => ({ arn: `arn:aws:iam::${account(call)}:policy${path(call, 'PathPrefix')}` }),
+  };
+  return queryAuthorizer(deps, 'iam', actions, targets, (message) => new AccessDenied(message));
+}

@@ -1,0 +1,34 @@
+/**
+ * RDS's check of its API, made before each action runs: the caller's identity-based policies must
+ * allow `rds:<Action>` on the cluster the action names, in the region the request was signed for
+ * (an account's root may do everything in its account); a describe of all clusters is checked on
+ * `cluster:*`. Without it any role session could associate a role with a cluster, so that the
+ * cluster's SQL invokes with that role; associating one also needs `iam:PassRole` on it, passed to
+ * RDS (`iam:PassedToService`), as on AWS. Denials are RDS's `AccessDenied`, naming the resource's ARN.
+ */
+import { queryAuthorizer, type IdentityPolicyDeps, type QueryTarget } from '../identity-policies.js';
+import type { QueryCall } from '../protocols/query-xml.js';
+import { AccessDenied } from './errors.js';
+
+const clusterArn = (call: QueryCall, id: string) =>
+  `arn:aws:rds:${call.caller.region}:${call.caller.accountId}:cluster:${id.toLowerCase()}`;
+const named = (call: QueryCall): QueryTarget => ({ arn: clusterArn(call, call.params.get('DBClusterIdentifier') ?? '') });
+
+export function rdsAuthorizer(deps: IdentityPolicyDeps, actions: readonly string[]) {
+  return queryAuthorizer(
+    deps,
+    'rds',
+    actions,
+    {
+      CreateDBCluster: named,
+      DeleteDBCluster: named,
+      AddRoleToDBCluster: (call) => [
+        named(call),
+        { action: 'iam:PassRole', arn: call.params.get('RoleArn') ?? '', context: { 'iam:PassedToService': 'rds.amazonaws.com' } },
+      ],
+      RemoveRoleFromDBCluster: named,
+      DescribeDBClusters: (call) => ({ arn: clusterArn(call, call.params.get('DBClusterIdentifier') ?? '*') }),
+    },
+    (message) => new AccessDenied(message),
+  );
+}

@@ -1,0 +1,163 @@
+/**
+ * IAM's and RDS's own APIs authorize every action by who signed it, as the Lambda API does: the
+ * account's root may do everything; a role session (every function process holds one) only what its
+ * role's policies allow, on the role, policy or cluster the action names. Without this a session
+ * could give its own role every permission. Switched off, anyone may do anything.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  CreatePolicyCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListRolesCommand,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { AddRoleToDBClusterCommand, CreateDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { refused } from '../helpers/aws-assert.js';
+import { allows, roleSession, type RoleSession } from '../helpers/role-session.js';
+import { startTestService, type TestService } from '../helpers/service.js';
+
+const ACCT = '123456789012';
+const EVERYTHING = allows('*', '*');
+let svc: TestService;
+const clients: Array<{ destroy(): void }> = [];
+
+const config = (credentials: RoleSession['credentials'] | { accessKeyId: string; secretAccessKey: string }) => ({
+  endpoint: svc.endpoint,
+  region: 'us-west-2',
+  credentials,
+  maxAttempts: 1,
+});
+function iamAs(credentials: Parameters<typeof config>[0]): IAMClient {
+  const c = new IAMClient(config(credentials));
+  clients.push(c);
+  return c;
+}
+function rdsAs(credentials: Parameters<typeof config>[0]): RDSClient {
+  const c = new RDSClient(config(credentials));
+  clients.push(c);
+  return c;
+}
+const root = () => iamAs({ accessKeyId: ACCT, secretAccessKey: 'test' });
+const notAuthorized = (who: string, action: string, resource: string) =>
+  `User: ${who} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
+
+before(async () => {
+  svc = await startTestService({ grantAll: false, executionRole: false });
+});
+after(async () => {
+  for (const c of clients) c.destroy();
+  await svc.close();
+});
+
+test("a role session may not change IAM beyond its policies: not its own role's policies, not another role's trust", async () => {
+  const s = await roleSession(svc.endpoint, 'app', allows('lambda:InvokeFunction', '*'));
+  const iam = iamAs(s.credentials);
+  await refused(
+    iam.send(new PutRolePolicyCommand({ RoleName: 'app', PolicyName: 'all', PolicyDocument: EVERYTHING })),
+    'AccessDenied',
+    403,
+    notAuthorized(s.arn, 'iam:PutRolePolicy', 'role app'),
+  );
+  await refused(
+    iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'app', PolicyDocument: EVERYTHING })),
+    'AccessDenied',
+    403,
+    notAuthorized(s.arn, 'iam:UpdateAssumeRolePolicy', 'role app'),
+  );
+  await refused(
+    iam.send(new ListRolesCommand({})),
+    'AccessDenied',
+    403,
+    notAuthorized(s.arn, 'iam:ListRoles', `arn:aws:iam::${ACCT}:role/`),
+  );
+  await refused(
+    iam.send(new CreatePolicyCommand({ PolicyName: 'all', PolicyDocument: EVERYTHING })),
+    'AccessDenied',
+    403,
+    notAuthorized(s.arn, 'iam:CreatePolicy', 'policy all'),
+  );
+  // Nothing changed.
+  const kept = await root().send(new GetRolePolicyCommand({ RoleName: 'app', PolicyName: 'p' }));
+  assert.equal(JSON.parse(decodeURIComponent(kept.PolicyDocument!)).Statement[0].Action, 'lambda:InvokeFunction');
+  await refused(root().send(new GetRolePolicyCommand({ RoleName: 'app', PolicyName: 'all' })), 'NoSuchEntityException', 404, /all/);
+});
+
+test('a role session may do in IAM what its policies allow, on exactly the role they name', async () => {
+  const s = await roleSession(svc.endpoint, 'admin-of-one', allows('iam:PutRolePolicy', `arn:aws:iam::${ACCT}:role/target`));
+  await root().send(new PutRolePolicyCommand({ RoleName: 'admin-of-one', PolicyName: 'q', PolicyDocument: allows('iam:GetRole', '*') }));
+  await roleSession(svc.endpoint, 'target', allows('lambda:GetFunction', '*'));
+  await roleSession(svc.endpoint, 'other', allows('lambda:GetFunction', '*'));
+  const iam = iamAs(s.credentials);
+  await iam.send(new PutRolePolicyCommand({ RoleName: 'target', PolicyName: 'more', PolicyDocument: allows('lambda:ListFunctions', '*') }));
+  await refused(
+    iam.send(new PutRolePolicyCommand({ RoleName: 'other', PolicyName: 'more', PolicyDocument: EVERYTHING })),
+    'AccessDenied',
+    403,
+    notAuthorized(s.arn, 'iam:PutRolePolicy', 'role other'),
+  );
+});
+
+test('RDS: a role session may list clusters, or associate a role it may pass to RDS with one, only as its policies allow', async () => {
+  await rdsAs({ accessKeyId: ACCT, secretAccessKey: 'test' }).send(
+    new CreateDBClusterCommand({
+      DBClusterIdentifier: 'db1',
+      Engine: 'aurora-postgresql',
+      MasterUsername: 'postgres',
+      MasterUserPassword: 'secret-password',
+    }),
+  );
+  const cluster = `arn:aws:rds:us-west-2:${ACCT}:cluster:db1`;
+  const s = await roleSession(svc.endpoint, 'dba', allows('rds:DescribeDBClusters', cluster));
+  const rds = rdsAs(s.credentials);
+  assert.equal((await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'db1' }))).DBClusters?.[0]?.DBClusterArn, cluster);
+  await refused(
+    rds.send(new DescribeDBClustersCommand({})),
+    'AccessDenied',
+    403,
+    notAuthorized(s.arn, 'rds:DescribeDBClusters', `arn:aws:rds:us-west-2:${ACCT}:cluster:*`),
+  );
+  const associate = new AddRoleToDBClusterCommand({
+    DBClusterIdentifier: 'db1',
+    RoleArn: `arn:aws:iam::${ACCT}:role/dba`,
+    FeatureName: 'Lambda',
+  });
+  await refused(rds.send(associate), 'AccessDenied', 403, notAuthorized(s.arn, 'rds:AddRoleToDBCluster', cluster));
+  // Allowed on the cluster, it still needs to pass the role to RDS.
+  const iam = root();
+  await iam.send(
+    new PutRolePolicyCommand({ RoleName: 'dba', PolicyName: 'associate', PolicyDocument: allows('rds:AddRoleToDBCluster', cluster) }),
+  );
+  await refused(rds.send(associate), 'AccessDenied', 403, notAuthorized(s.arn, 'iam:PassRole', `arn:aws:iam::${ACCT}:role/dba`));
+  const passToRds = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: `arn:aws:iam::${ACCT}:role/dba`,
+        Condition: { StringEquals: { 'iam:PassedToService': 'rds.amazonaws.com' } },
+      },
+    ],
+  });
+  await iam.send(new PutRolePolicyCommand({ RoleName: 'dba', PolicyName: 'pass', PolicyDocument: passToRds }));
+  await rds.send(associate);
+});
+
+test('with IAM switched off (--no-enforce-iam), a session without permissions may change IAM', async () => {
+  const open = await startTestService({ enforceIam: false, grantAll: false, executionRole: false });
+  try {
+    const s = await roleSession(
+      open.endpoint,
+      'nobody',
+      allows('lambda:GetFunction', 'arn:aws:lambda:us-west-2:123456789012:function:none'),
+    );
+    const iam = new IAMClient({ endpoint: open.endpoint, region: 'us-west-2', credentials: s.credentials, maxAttempts: 1 });
+    clients.push(iam);
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'nobody', PolicyName: 'all', PolicyDocument: EVERYTHING }));
+  } finally {
+    await open.close();
+  }
+});
