@@ -384,8 +384,8 @@ test('a role session issues and retires bridge logins only when allowed rds:Modi
     region: 'us-west-2',
     credentials,
   });
-  const issue = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) =>
-    signedFetch(new URL(`${routes}/bridge-login`), { ...sign(credentials), method: 'POST', body: '{}' });
+  const issue = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, body = {}) =>
+    signedFetch(new URL(`${routes}/bridge-login`), { ...sign(credentials), method: 'POST', body: JSON.stringify(body) });
 
   const root = await issue({ accessKeyId: 'test', secretAccessKey: 'test' });
   assert.equal(root.status, 200, await root.clone().text());
@@ -409,4 +409,20 @@ test('a role session issues and retires bridge logins only when allowed rds:Modi
   assert.equal(issued.status, 200, await issued.clone().text());
   const retired = await signedFetch(new URL(`${routes}/bridge-logins/${login}`), { ...sign(operator), method: 'DELETE' });
   assert.deepEqual(await retired.json(), { Login: login, Retired: true });
+
+  // Binding the cluster to an AWS role passes that role to RDS: the operator may not without iam:PassRole on it.
+  const awsRole = 'arn:aws:iam::999999999999:role/aurora-lambda';
+  const bind = await signedFetch(new URL(`${routes}/bridge-login`), {
+    ...sign(operator),
+    method: 'POST',
+    body: JSON.stringify({ AwsRoleArn: awsRole, ExternalId: 'ext-1' }),
+  });
+  assert.equal(bind.status, 403);
+  assert.deepEqual(await bind.json(), {
+    message: `User: arn:aws:sts::${ACCT}:assumed-role/cluster-operator/cli is not authorized to perform: iam:PassRole on resource: ${awsRole} because no identity-based policy allows the iam:PassRole action`,
+  });
+  // A Region that is not a Region name (one with a ':' would make the cluster's ARN another's) is refused.
+  const odd = await issue({ accessKeyId: 'test', secretAccessKey: 'test' }, { Region: 'us-west-2:123456789012:cluster:other' });
+  assert.equal(odd.status, 400);
+  assert.match((await odd.json()).message, /^Region must be a Region name/);
 });

@@ -1,9 +1,10 @@
 /**
  * pglambda's own cluster routes, additive under `/_pglambda/`, authorized by IAM as RDS actions on the
  * cluster's ARN (root callers may do everything in their account):
- * - `POST /_pglambda/clusters/{Identifier}/bridge-login` (`rds:ModifyDBCluster`) registers a cluster
- *   (and sets where its invokes go) and issues a new bridge login for one database: what
- *   `pglambda install` puts into that database's user mapping;
+ * - `POST /_pglambda/clusters/{Identifier}/bridge-login` (`rds:ModifyDBCluster`, and `iam:PassRole`
+ *   to RDS on an AWS role it binds the cluster to) registers a cluster (and sets where its invokes
+ *   go) and issues a new bridge login for one database: what `pglambda install` puts into that
+ *   database's user mapping;
  * - `DELETE /_pglambda/clusters/{Identifier}/bridge-logins/{Login}` (`rds:ModifyDBCluster`) retires a
  *   database's previous login once it uses the new one;
  * - `POST /_pglambda/clusters/{Identifier}/doctor` (`rds:DescribeDBClusters`) checks, with the
@@ -30,8 +31,14 @@ export interface ClusterRouteDeps extends IdentityPolicyDeps {
   enforceIam: boolean;
 }
 
+/**
+ * A Region as the request names it, made of what Region names are made of (as the credential scope's
+ * must be): it becomes part of the cluster's ARN, where a `:` could make the ARN another's.
+ */
+const Region = z.string().regex(/^[a-z0-9-]+$/, 'Region must be a Region name, such as us-west-2');
+
 const Input = z.object({
-  Region: z.string().optional(),
+  Region: Region.optional(),
   /** Bind the cluster to AWS Lambda as this role; `Local: true` binds it back to pglambda's own. */
   AwsRoleArn: z
     .string()
@@ -46,18 +53,21 @@ const Input = z.object({
   Database: z.string().max(200).optional(),
 });
 
-const DoctorInput = z.object({ FunctionName: z.string().min(1, 'FunctionName is required'), Region: z.string().optional() });
+const DoctorInput = z.object({ FunctionName: z.string().min(1, 'FunctionName is required'), Region: Region.optional() });
 
 export function clusterService(deps: ClusterRouteDeps): AwsService {
   const { registry } = deps;
   /** The caller's account, once the caller may perform `action` on the cluster in `region`. */
-  const authorize = async (req: AwsRequest, action: string, region: string, identifier: string): Promise<string> => {
+  const authorize = async (req: AwsRequest, action: string, region: string, identifier: string, passes?: string): Promise<string> => {
     const identity = await deps.identities.callerOf(req.caller).catch((err: unknown) => {
       if (err instanceof QueryError && err.code === 'ExpiredToken') throw new AwsError('ExpiredTokenException', err.message, 403);
       throw err;
     });
     const resource = clusterArn({ accountId: identity.accountId, region, identifier });
-    const refused = deps.enforceIam && (await refusal(deps, identity, action, resource));
+    const refused =
+      deps.enforceIam &&
+      ((await refusal(deps, identity, action, resource)) ??
+        (passes && (await refusal(deps, identity, 'iam:PassRole', passes, { context: { 'iam:PassedToService': 'rds.amazonaws.com' } }))));
     if (refused) throw new AwsError('AccessDeniedException', refused, 403);
     return identity.accountId;
   };
@@ -74,7 +84,9 @@ export function clusterService(deps: ClusterRouteDeps): AwsService {
         if (Local && AwsRoleArn) throw ValidationException.constraint(AwsRoleArn, 'awsRoleArn', 'Member must be absent when Local is true');
         if (ExternalId && !AwsRoleArn) throw ValidationException.constraint(ExternalId, 'externalId', 'Member needs AwsRoleArn');
         const region = Region ?? req.caller.region;
-        const accountId = await authorize(req, 'rds:ModifyDBCluster', region, id);
+        // Binding to an AWS role hands it to the bridge, which assumes it with its own AWS credentials:
+        // passing a role to RDS, as AddRoleToDBCluster is.
+        const accountId = await authorize(req, 'rds:ModifyDBCluster', region, id, AwsRoleArn);
         const binding = AwsRoleArn ? { roleArn: AwsRoleArn, externalId: ExternalId } : Local ? null : undefined;
         const credentials = await registry.register(id, accountId, region, binding, Database);
         return json(200, { ...credentials, ...deps.bridge(), identifier: id, accountId, region });
@@ -84,7 +96,9 @@ export function clusterService(deps: ClusterRouteDeps): AwsService {
       method: 'DELETE',
       path: '/_pglambda/clusters/{Identifier}/bridge-logins/{Login}',
       handler: async (req, p) => {
-        const region = req.query.get('Region') ?? req.caller.region;
+        const asked = Region.optional().safeParse(req.query.get('Region') ?? undefined);
+        if (!asked.success) throw new AwsError('SerializationException', asked.error.issues.map((i) => i.message).join('; '));
+        const region = asked.data ?? req.caller.region;
         const accountId = await authorize(req, 'rds:ModifyDBCluster', region, p.Identifier!);
         if (!(await registry.retire(accountId, region, p.Identifier!, p.Login!, req.query.get('Database') ?? undefined))) {
           throw new AwsError(
