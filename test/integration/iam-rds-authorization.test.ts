@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
+  AttachRolePolicyCommand,
   CreatePolicyCommand,
   GetRolePolicyCommand,
   IAMClient,
@@ -100,6 +101,27 @@ test('a role session may do in IAM what its policies allow, on exactly the role 
   );
 });
 
+test('conditions on the policy a role session attaches apply (iam:PolicyARN)', async () => {
+  const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
+  const basic = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+  const policy = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 'iam:AttachRolePolicy', Resource: `arn:aws:iam::${ACCT}:role/self-service` },
+      { Effect: 'Deny', Action: 'iam:AttachRolePolicy', Resource: '*', Condition: { ArnEquals: { 'iam:PolicyARN': admin } } },
+    ],
+  });
+  const s = await roleSession(svc.endpoint, 'self-service', policy);
+  const iam = iamAs(s.credentials);
+  await refused(
+    iam.send(new AttachRolePolicyCommand({ RoleName: 'self-service', PolicyArn: admin })),
+    'AccessDenied',
+    403,
+    `User: ${s.arn} is not authorized to perform: iam:AttachRolePolicy on resource: role self-service with an explicit deny in an identity-based policy`,
+  );
+  await iam.send(new AttachRolePolicyCommand({ RoleName: 'self-service', PolicyArn: basic }));
+});
+
 test('RDS: a role session may list clusters, or associate a role it may pass to RDS with one, only as its policies allow', async () => {
   await rdsAs({ accessKeyId: ACCT, secretAccessKey: 'test' }).send(
     new CreateDBClusterCommand({
@@ -119,6 +141,26 @@ test('RDS: a role session may list clusters, or associate a role it may pass to 
     403,
     notAuthorized(s.arn, 'rds:DescribeDBClusters', `arn:aws:rds:us-west-2:${ACCT}:cluster:*`),
   );
+  // By its ARN as by its identifier: a Deny on the cluster holds either way.
+  const reader = await roleSession(
+    svc.endpoint,
+    'reader',
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'rds:DescribeDBClusters', Resource: `arn:aws:rds:us-west-2:${ACCT}:cluster:*` },
+        { Effect: 'Deny', Action: 'rds:DescribeDBClusters', Resource: cluster },
+      ],
+    }),
+  );
+  for (const DBClusterIdentifier of ['DB1', cluster.toUpperCase().replace('ARN:AWS:RDS', 'arn:aws:rds')]) {
+    await refused(
+      rdsAs(reader.credentials).send(new DescribeDBClustersCommand({ DBClusterIdentifier })),
+      'AccessDenied',
+      403,
+      `User: ${reader.arn} is not authorized to perform: rds:DescribeDBClusters on resource: ${cluster} with an explicit deny in an identity-based policy`,
+    );
+  }
   const associate = new AddRoleToDBClusterCommand({
     DBClusterIdentifier: 'db1',
     RoleArn: `arn:aws:iam::${ACCT}:role/dba`,

@@ -410,6 +410,15 @@ test('a role session issues and retires bridge logins only when allowed rds:Modi
   const retired = await signedFetch(new URL(`${routes}/bridge-logins/${login}`), { ...sign(operator), method: 'DELETE' });
   assert.deepEqual(await retired.json(), { Login: login, Retired: true });
 
+  // The identifier is the cluster's whatever its case, as RDS has it.
+  const upper = await signedFetch(new URL(`${svc.endpoint}/_pglambda/clusters/LOGIN-TEST/bridge-login`), {
+    ...sign(operator),
+    method: 'POST',
+    body: '{}',
+  });
+  assert.equal(upper.status, 200, await upper.clone().text());
+  assert.equal((await upper.json()).identifier, 'login-test');
+
   // Binding the cluster to an AWS role passes that role to RDS: the operator may not without iam:PassRole on it.
   const awsRole = 'arn:aws:iam::999999999999:role/aurora-lambda';
   const bind = await signedFetch(new URL(`${routes}/bridge-login`), {

@@ -20,8 +20,6 @@ const ROLE_ACTIONS = [
   'GetRolePolicy',
   'DeleteRolePolicy',
   'ListRolePolicies',
-  'AttachRolePolicy',
-  'DetachRolePolicy',
   'ListAttachedRolePolicies',
 ];
 const POLICY_ACTIONS = [
@@ -50,6 +48,9 @@ export function iamAuthorizer(deps: IdentityPolicyDeps, store: IamStore, actions
   const targets: Parameters<typeof queryAuthorizer>[3] = {
     ...Object.fromEntries(ROLE_ACTIONS.map((a) => [a, role])),
     ...Object.fromEntries(POLICY_ACTIONS.map((a) => [a, policy])),
+    // Which policy, for conditions on iam:PolicyARN (e.g. "never attach AdministratorAccess").
+    AttachRolePolicy: async (call) => ({ ...(await role(call)), context: { 'iam:PolicyARN': call.params.get('PolicyArn') ?? '' } }),
+    DetachRolePolicy: async (call) => ({ ...(await role(call)), context: { 'iam:PolicyARN': call.params.get('PolicyArn') ?? '' } }),
     CreateRole: (call) => {
       const name = call.params.get('RoleName') ?? '';
       return { arn: roleArn(account(call), path(call, 'Path'), name), shown: `role ${name}` };

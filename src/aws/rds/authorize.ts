@@ -10,8 +10,9 @@ import { queryAuthorizer, type IdentityPolicyDeps, type QueryTarget } from '../i
 import type { QueryCall } from '../protocols/query-xml.js';
 import { AccessDenied } from './errors.js';
 
+/** RDS takes a cluster's identifier or its ARN, either without regard to case. */
 const clusterArn = (call: QueryCall, id: string) =>
-  `arn:aws:rds:${call.caller.region}:${call.caller.accountId}:cluster:${id.toLowerCase()}`;
+  (id.startsWith('arn:') ? id : `arn:aws:rds:${call.caller.region}:${call.caller.accountId}:cluster:${id}`).toLowerCase();
 const named = (call: QueryCall): QueryTarget => ({ arn: clusterArn(call, call.params.get('DBClusterIdentifier') ?? '') });
 
 export function rdsAuthorizer(deps: IdentityPolicyDeps, actions: readonly string[]) {

@@ -55,6 +55,12 @@ const Input = z.object({
 
 const DoctorInput = z.object({ FunctionName: z.string().min(1, 'FunctionName is required'), Region: Region.optional() });
 
+/** A cluster identifier as RDS keeps it: checked, in lower case (as the cluster's ARN has it). */
+function identifierOf(raw: string): string {
+  checkIdentifier(raw);
+  return raw.toLowerCase();
+}
+
 export function clusterService(deps: ClusterRouteDeps): AwsService {
   const { registry } = deps;
   /** The caller's account, once the caller may perform `action` on the cluster in `region`. */
@@ -76,8 +82,7 @@ export function clusterService(deps: ClusterRouteDeps): AwsService {
       method: 'POST',
       path: '/_pglambda/clusters/{Identifier}/bridge-login',
       handler: async (req, p) => {
-        const id = p.Identifier!;
-        checkIdentifier(id);
+        const id = identifierOf(p.Identifier!);
         const input = Input.safeParse(parseJsonBody(req, (m) => new AwsError('SerializationException', m)));
         if (!input.success) throw new AwsError('SerializationException', input.error.issues.map((i) => i.message).join('; '));
         const { Region, AwsRoleArn, ExternalId, Local, Database } = input.data;
@@ -99,8 +104,9 @@ export function clusterService(deps: ClusterRouteDeps): AwsService {
         const asked = Region.optional().safeParse(req.query.get('Region') ?? undefined);
         if (!asked.success) throw new AwsError('SerializationException', asked.error.issues.map((i) => i.message).join('; '));
         const region = asked.data ?? req.caller.region;
-        const accountId = await authorize(req, 'rds:ModifyDBCluster', region, p.Identifier!);
-        if (!(await registry.retire(accountId, region, p.Identifier!, p.Login!, req.query.get('Database') ?? undefined))) {
+        const id = identifierOf(p.Identifier!);
+        const accountId = await authorize(req, 'rds:ModifyDBCluster', region, id);
+        if (!(await registry.retire(accountId, region, id, p.Login!, req.query.get('Database') ?? undefined))) {
           throw new AwsError(
             'ResourceNotFoundException',
             `Bridge login ${p.Login} is not one of DB cluster ${p.Identifier} in ${region}, or was issued to another database`,
@@ -117,8 +123,9 @@ export function clusterService(deps: ClusterRouteDeps): AwsService {
         const input = DoctorInput.safeParse(parseJsonBody(req, (m) => new AwsError('SerializationException', m)));
         if (!input.success) throw new AwsError('SerializationException', input.error.issues.map((i) => i.message).join('; '));
         const region = input.data.Region ?? req.caller.region;
-        const accountId = await authorize(req, 'rds:DescribeDBClusters', region, p.Identifier!);
-        const cluster = await registry.find(accountId, region, p.Identifier!);
+        const id = identifierOf(p.Identifier!);
+        const accountId = await authorize(req, 'rds:DescribeDBClusters', region, id);
+        const cluster = await registry.find(accountId, region, id);
         if (!cluster) throw new AwsError('DBClusterNotFoundFault', `DBCluster ${p.Identifier} not found in ${region}.`, 404);
         return json(200, { Findings: await deps.diagnose(cluster, input.data.FunctionName) });
       },
