@@ -4,7 +4,7 @@
  * the role's policies. The root may do everything in its account. Each service throws its own
  * AccessDenied.
  */
-import { evaluate } from '../iam/policy/index.js';
+import { evaluate, type ContextValue } from '../iam/policy/index.js';
 import type { RolePolicies } from '../iam/store/role-policies.js';
 import type { QueryCall } from './protocols/query-xml.js';
 import { policyView, type Identities, type Identity } from './sts/identity.js';
@@ -19,7 +19,7 @@ export interface CheckOptions {
   /** How the denial names the resource, where the service names it otherwise than by its ARN (IAM: `role NAME`). */
   shown?: string;
   /** Condition keys the request sets, e.g. `iam:PassedToService`. */
-  context?: Record<string, string>;
+  context?: Record<string, ContextValue>;
 }
 
 /**
@@ -74,4 +74,19 @@ export function queryAuthorizer(
       if (refused) throw denied(refused);
     }
   };
+}
+
+/**
+ * A create that also tags: the tags' condition keys (`aws:RequestTag/KEY`, `aws:TagKeys`) on its
+ * check, and the tagging action checked too, as AWS asks for both ("To create a role with tags, you
+ * must have iam:TagRole permissions").
+ */
+export function withTags(target: QueryTarget, tags: Array<{ Key: string; Value: string }>, tagAction: string): QueryTarget[] {
+  if (tags.length === 0) return [target];
+  const context: Record<string, ContextValue> = { ...target.context, 'aws:TagKeys': tags.map((t) => t.Key) };
+  for (const t of tags) context[`aws:RequestTag/${t.Key}`] = t.Value;
+  return [
+    { ...target, context },
+    { ...target, action: tagAction, context },
+  ];
 }

@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import {
   AttachRolePolicyCommand,
   CreatePolicyCommand,
+  CreateRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
   ListRolesCommand,
@@ -120,6 +121,33 @@ test('conditions on the policy a role session attaches apply (iam:PolicyARN)', a
     `User: ${s.arn} is not authorized to perform: iam:AttachRolePolicy on resource: role self-service with an explicit deny in an identity-based policy`,
   );
   await iam.send(new AttachRolePolicyCommand({ RoleName: 'self-service', PolicyArn: basic }));
+});
+
+test('creating a tagged role also needs iam:TagRole, and conditions on the request tags apply', async () => {
+  const trust = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  });
+  const s = await roleSession(svc.endpoint, 'role-maker', allows('iam:CreateRole', `arn:aws:iam::${ACCT}:role/made-*`));
+  const iam = iamAs(s.credentials);
+  await iam.send(new CreateRoleCommand({ RoleName: 'made-plain', AssumeRolePolicyDocument: trust }));
+  const tagged = (RoleName: string, team: string) =>
+    new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: trust, Tags: [{ Key: 'team', Value: team }] });
+  await refused(iam.send(tagged('made-a', 'a')), 'AccessDenied', 403, notAuthorized(s.arn, 'iam:TagRole', 'role made-a'));
+  const tagTeamA = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:TagRole',
+        Resource: `arn:aws:iam::${ACCT}:role/made-*`,
+        Condition: { StringEquals: { 'aws:RequestTag/team': 'a' } },
+      },
+    ],
+  });
+  await root().send(new PutRolePolicyCommand({ RoleName: 'role-maker', PolicyName: 'tag', PolicyDocument: tagTeamA }));
+  await iam.send(tagged('made-a', 'a'));
+  await refused(iam.send(tagged('made-b', 'b')), 'AccessDenied', 403, notAuthorized(s.arn, 'iam:TagRole', 'role made-b'));
 });
 
 test('RDS: a role session may list clusters, or associate a role it may pass to RDS with one, only as its policies allow', async () => {

@@ -8,9 +8,10 @@
  */
 import type { IamStore } from '../../iam/store/iam-store.js';
 import { policyArn, roleArn } from '../../iam/store/model.js';
-import { queryAuthorizer, type IdentityPolicyDeps, type QueryTarget } from '../identity-policies.js';
+import { queryAuthorizer, withTags, type IdentityPolicyDeps, type QueryTarget } from '../identity-policies.js';
 import type { QueryCall } from '../protocols/query-xml.js';
 import { AccessDenied } from './errors.js';
+import { readTags } from './validate.js';
 
 const ROLE_ACTIONS = [
   'GetRole',
@@ -53,11 +54,19 @@ export function iamAuthorizer(deps: IdentityPolicyDeps, store: IamStore, actions
     DetachRolePolicy: async (call) => ({ ...(await role(call)), context: { 'iam:PolicyARN': call.params.get('PolicyArn') ?? '' } }),
     CreateRole: (call) => {
       const name = call.params.get('RoleName') ?? '';
-      return { arn: roleArn(account(call), path(call, 'Path'), name), shown: `role ${name}` };
+      return withTags(
+        { arn: roleArn(account(call), path(call, 'Path'), name), shown: `role ${name}` },
+        readTags(call.params),
+        'iam:TagRole',
+      );
     },
     CreatePolicy: (call) => {
       const name = call.params.get('PolicyName') ?? '';
-      return { arn: policyArn(account(call), path(call, 'Path'), name), shown: `policy ${name}` };
+      return withTags(
+        { arn: policyArn(account(call), path(call, 'Path'), name), shown: `policy ${name}` },
+        readTags(call.params),
+        'iam:TagPolicy',
+      );
     },
     ListRoles: (call) => ({ arn: `arn:aws:iam::${account(call)}:role${path(call, 'PathPrefix')}` }),
     ListPolicies: (call) => ({ arn: `arn:aws:iam::${account(call)}:policy${path(call, 'PathPrefix')}` }),

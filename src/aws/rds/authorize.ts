@@ -6,8 +6,9 @@
  * cluster's SQL invokes with that role; associating one also needs `iam:PassRole` on it, passed to
  * RDS (`iam:PassedToService`), as on AWS. Denials are RDS's `AccessDenied`, naming the resource's ARN.
  */
-import { queryAuthorizer, type IdentityPolicyDeps, type QueryTarget } from '../identity-policies.js';
+import { queryAuthorizer, withTags, type IdentityPolicyDeps, type QueryTarget } from '../identity-policies.js';
 import type { QueryCall } from '../protocols/query-xml.js';
+import { clusterTags } from './clusters.js';
 import { AccessDenied } from './errors.js';
 
 /** RDS takes a cluster's identifier or its ARN, either without regard to case. */
@@ -21,7 +22,7 @@ export function rdsAuthorizer(deps: IdentityPolicyDeps, actions: readonly string
     'rds',
     actions,
     {
-      CreateDBCluster: named,
+      CreateDBCluster: (call) => withTags(named(call), clusterTags(call.params), 'rds:AddTagsToResource'),
       DeleteDBCluster: named,
       AddRoleToDBCluster: (call) => [
         named(call),
