@@ -42,6 +42,11 @@ export function iamAuthorizer(deps: IdentityPolicyDeps, store: IamStore, actions
     const found = await store.roleByName(account(call), name);
     return { arn: found?.arn ?? roleArn(account(call), '/', name), shown: `role ${name}` };
   };
+  /** On the role, naming the policy for conditions on iam:PolicyARN (e.g. "never attach AdministratorAccess"). */
+  const roleAndPolicy = async (call: QueryCall): Promise<QueryTarget> => ({
+    ...(await role(call)),
+    context: { 'iam:PolicyARN': call.params.get('PolicyArn') ?? '' },
+  });
   const policy = (call: QueryCall): QueryTarget => {
     const arn = call.params.get('PolicyArn') ?? '';
     return { arn, shown: `policy ${arn}` };
@@ -49,9 +54,8 @@ export function iamAuthorizer(deps: IdentityPolicyDeps, store: IamStore, actions
   const targets: Parameters<typeof queryAuthorizer>[3] = {
     ...Object.fromEntries(ROLE_ACTIONS.map((a) => [a, role])),
     ...Object.fromEntries(POLICY_ACTIONS.map((a) => [a, policy])),
-    // Which policy, for conditions on iam:PolicyARN (e.g. "never attach AdministratorAccess").
-    AttachRolePolicy: async (call) => ({ ...(await role(call)), context: { 'iam:PolicyARN': call.params.get('PolicyArn') ?? '' } }),
-    DetachRolePolicy: async (call) => ({ ...(await role(call)), context: { 'iam:PolicyARN': call.params.get('PolicyArn') ?? '' } }),
+    AttachRolePolicy: roleAndPolicy,
+    DetachRolePolicy: roleAndPolicy,
     CreateRole: (call) => {
       const name = call.params.get('RoleName') ?? '';
       return withTags(
