@@ -189,7 +189,7 @@ try {
     2 * ROUNDS + 1,
     HTTP_SECONDS * 1000,
     watch,
-    (w) => log(`warming up, ${w.rate.toFixed(0)} invokes/s over HTTP, function processes ${w.functionsMs.toFixed(3)} ms per call`),
+    log,
   );
   const cold = await coldStarts(service.endpoint, `${FUNCTION}-cold`, COLD_N);
   for (const s of sessions.splice(0)) await s.end();

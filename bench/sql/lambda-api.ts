@@ -10,7 +10,7 @@ import { post } from '../harness.js';
 import { rawInvoke, REGION, ROOT } from '../lambda/role-session.js';
 import { cpuSnapshot, cpuUse, type CallCost, type Watched } from './cpu-use.js';
 import { HTTP_CALLERS } from './settings.js';
-import { untilSettled, type WarmUp, type WarmWindow } from './settle.js';
+import { untilSettled, type WarmUp } from './settle.js';
 
 /** One run: calls per second, and the CPU every process spent on them (the client is this process). */
 export interface HttpRun {
@@ -53,17 +53,21 @@ export async function httpRounds(
   rounds: number,
   ms: number,
   watch: Watched,
-  log: (w: WarmWindow) => void,
+  say: (line: string) => void,
 ): Promise<HttpRounds> {
   const invoke = rawInvoke(endpoint, fn, ROOT);
   const url = new URL(floorUrl);
   const body = Buffer.from('{}');
   const floor = () => post(url, body);
   // Unmeasured: starts the function processes the callers need, and runs until they have warmed.
-  const warmUp = await untilSettled(async () => {
-    const run = await measured(HTTP_WARM_WINDOW_MS, invoke, watch);
-    return { cost: run.cost, rate: run.rps };
-  }, log);
+  const warmUp = await untilSettled(
+    `invokes over HTTP from ${HTTP_CALLERS} callers`,
+    async () => {
+      const run = await measured(HTTP_WARM_WINDOW_MS, invoke, watch);
+      return { cost: run.cost, rate: run.rps };
+    },
+    say,
+  );
   const out: HttpRounds = { invoke: [], floor: [], warmUp };
   for (let r = 0; r < rounds; r++) {
     const sides = [

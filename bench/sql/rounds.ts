@@ -73,11 +73,12 @@ export async function warmUp(ctx: RoundContext): Promise<WarmUp> {
   await drain(ctx, performance.now());
   for (const q of QUERY_KEYS) await sequential(0, WARMUP, () => ctx.sessions[q].query(QUERIES[q]));
   return untilSettled(
+    'invoke at 8 clients',
     async () => {
       const run = await pgbench(ctx.env, ctx.scripts.invoke, 8, WARM_WINDOW_SECONDS, ctx.watch);
       return { cost: run.cost, rate: run.tps };
     },
-    (w) => ctx.log(`warming up, invoke at 8 clients: ${w.rate.toFixed(0)}/s, function processes ${w.functionsMs.toFixed(3)} ms per call`),
+    ctx.log,
   );
 }
 

@@ -29,8 +29,12 @@ const STALLED = 2;
 /** At most this many windows, settled or not. */
 const MAX_WINDOWS = 12;
 
-/** Runs `window` until the function processes' CPU per call stops falling (STALLED windows in a row). */
-export async function untilSettled(window: () => Promise<{ cost: CallCost; rate: number }>, log: (w: WarmWindow) => void): Promise<WarmUp> {
+/** Runs `window` until the function processes' CPU per call stops falling (STALLED windows in a row), saying each as `what`. */
+export async function untilSettled(
+  what: string,
+  window: () => Promise<{ cost: CallCost; rate: number }>,
+  say: (line: string) => void,
+): Promise<WarmUp> {
   const windows: WarmWindow[] = [];
   let lowest = Infinity;
   let stalled = 0;
@@ -39,7 +43,7 @@ export async function untilSettled(window: () => Promise<{ cost: CallCost; rate:
     const c = perCall(cost);
     if (!(c.functions > 0)) throw new Error('a warm-up window saw no CPU of the function processes: are they watched?');
     const w = { functionsMs: c.functions, totalMs: c.total, rate };
-    log(w);
+    say(`warming up, ${what}: ${rate.toFixed(0)}/s, function processes ${w.functionsMs.toFixed(3)} ms per call`);
     windows.push(w);
     if (w.functionsMs < lowest * (1 - FALLING)) stalled = 0;
     else stalled++;

@@ -3,6 +3,11 @@ import type { CallerContext } from './request.js';
 
 export const DEFAULT_ACCOUNT = '123456789012';
 export const DEFAULT_REGION = 'us-east-1';
+/**
+ * What a Region name a request gives is made of (`us-west-2`, `us-gov-east-1`): a region becomes part
+ * of ARNs, where a `:` or `/` in it could make one ARN another's.
+ */
+export const REGION_NAME = /^[a-z0-9-]+$/;
 
 /**
  * The region is the one the request was signed for, as on AWS, and a 12-digit access key id selects

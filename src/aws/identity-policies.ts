@@ -69,12 +69,31 @@ export function queryAuthorizer(
   return async (action, call) => {
     const identity = await deps.identities.callerOf(call.caller);
     if (identity.type === 'root') return;
-    for (const target of [await targets[action]!(call)].flat()) {
-      const refused = await refusal(deps, identity, target.action ?? `${service}:${action}`, target.arn, target);
-      if (refused) throw denied(refused);
-    }
+    const refused = await firstRefusal(deps, identity, `${service}:${action}`, [await targets[action]!(call)].flat());
+    if (refused) throw denied(refused);
   };
 }
+
+/** The first of the checks `action` needs that the identity fails, in AWS's words; undefined when it passes them all. */
+export async function firstRefusal(
+  deps: IdentityPolicyDeps,
+  identity: Identity,
+  action: string,
+  targets: QueryTarget[],
+): Promise<string | undefined> {
+  for (const target of targets) {
+    const refused = await refusal(deps, identity, target.action ?? action, target.arn, target);
+    if (refused) return refused;
+  }
+  return undefined;
+}
+
+/** Passing a role to RDS, which then assumes it (AddRoleToDBCluster, binding a cluster to an AWS role). */
+export const passToRds = (roleArn: string): QueryTarget => ({
+  action: 'iam:PassRole',
+  arn: roleArn,
+  context: { 'iam:PassedToService': 'rds.amazonaws.com' },
+});
 
 /**
  * A create that also tags: the tags' condition keys (`aws:RequestTag/KEY`, `aws:TagKeys`) on its

@@ -198,7 +198,6 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
       codeUrls: new CodeUrls(),
     });
     const root = rootCredentials(opts.rootSecretAccessKey);
-    const access = opts.enforceIam ? { identities: sts.identities, roles: sts.roles } : undefined;
     const endpoint = new AwsEndpoint({
       host: opts.host,
       port: opts.port,
@@ -220,14 +219,15 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
           enforceIam: opts.enforceIam,
         }),
         lambda.api,
-        iamService(iamStore, access),
+        iamService(iamStore, opts.enforceIam ? { identities: sts.identities, roles: sts.roles } : undefined),
         stsService(sts),
         logsService({ logs, identities: sts.identities, roles: sts.roles, enforceIam: opts.enforceIam }),
         rdsService({
           clusters,
           iam: iamStore,
           identities: sts.identities,
-          access,
+          roles: sts.roles,
+          enforceIam: opts.enforceIam,
           rdsMayAssume: async (roleArn, c) =>
             (await sts.assumer.serviceMayAssume(roleArn, 'rds.amazonaws.com', c.identifier, {
               'aws:SourceArn': c.arn,

@@ -25,3 +25,11 @@ export async function failure(p: Promise<unknown>): Promise<Error & Record<strin
   }
   assert.fail('expected the call to fail');
 }
+
+/** AWS's denial of an action by identity-based policies, as Lambda, IAM and RDS word it. */
+export const notAuthorized = (
+  who: string,
+  action: string,
+  resource: string,
+  why = `because no identity-based policy allows the ${action} action`,
+) => `User: ${who} is not authorized to perform: ${action} on resource: ${resource} ${why}`;

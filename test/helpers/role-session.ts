@@ -7,22 +7,31 @@ export interface RoleSession {
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 }
 
+/** A trust policy letting the account's root (and so its roles' sessions, with permission) assume the role. */
+export const trustsAccount = (account: string) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }],
+  });
+
 export const allows = (Action: string | string[], Resource: string | string[]) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action, Resource }] });
 
 /** Made by the account's root (`account` as the access key, secret `test`), trusting that root. */
-export async function roleSession(endpoint: string, role: string, policy: string, account = '123456789012'): Promise<RoleSession> {
+export async function roleSession(
+  endpoint: string,
+  role: string,
+  policy: string,
+  account = '123456789012',
+  sessionName = 'app',
+): Promise<RoleSession> {
   const config = { endpoint, region: 'us-west-2', credentials: { accessKeyId: account, secretAccessKey: 'test' }, maxAttempts: 1 };
   const iam = new IAMClient(config);
   const sts = new STSClient(config);
   try {
-    const trust = {
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }],
-    };
-    await iam.send(new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    await iam.send(new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: trustsAccount(account) }));
     await iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: 'p', PolicyDocument: policy }));
-    const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${role}`, RoleSessionName: 'app' }));
+    const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${role}`, RoleSessionName: sessionName }));
     const c = out.Credentials!;
     return {
       arn: out.AssumedRoleUser!.Arn!,

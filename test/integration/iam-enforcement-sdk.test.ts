@@ -30,8 +30,8 @@ import {
   TagResourceCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { fnArn, refused } from '../helpers/aws-assert.js';
+import { fnArn, notAuthorized, refused } from '../helpers/aws-assert.js';
+import { allows, roleSession, trustsAccount, type RoleSession } from '../helpers/role-session.js';
 import { ROLE, startTestService, text, type TestService } from '../helpers/service.js';
 import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
@@ -40,49 +40,18 @@ import { connect } from '../helpers/sql-session.js';
 const ACCT = '123456789012';
 const OTHER = '222222222222';
 
-const trustsAccount = (account: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }],
-  });
-const allows = (Action: string | string[], Resource: string | string[]) =>
-  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action, Resource }] });
-
 /** A role in `account` with one inline policy, and a Lambda client signed with a session of it. */
-interface Session {
+interface Session extends RoleSession {
   lambda: LambdaClient;
-  arn: string;
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 }
 
 async function sessionOf(svc: TestService, role: string, policy: string, account = ACCT): Promise<Session> {
-  const config = {
-    endpoint: svc.endpoint,
-    region: 'us-west-2',
-    credentials: { accessKeyId: account, secretAccessKey: 'test' },
-    maxAttempts: 1,
+  const session = await roleSession(svc.endpoint, role, policy, account);
+  return {
+    ...session,
+    lambda: new LambdaClient({ endpoint: svc.endpoint, region: 'us-west-2', credentials: session.credentials, maxAttempts: 1 }),
   };
-  const iam = new IAMClient(config);
-  const sts = new STSClient(config);
-  try {
-    await iam.send(new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: trustsAccount(account) }));
-    await iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: 'p', PolicyDocument: policy }));
-    const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${role}`, RoleSessionName: 'app' }));
-    const c = out.Credentials!;
-    const credentials = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
-    return { lambda: new LambdaClient({ ...config, credentials }), arn: out.AssumedRoleUser!.Arn!, credentials };
-  } finally {
-    iam.destroy();
-    sts.destroy();
-  }
 }
-
-const notAuthorized = (
-  who: string,
-  action: string,
-  resource: string,
-  why = `because no identity-based policy allows the ${action} action`,
-) => `User: ${who} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
 
 describe('Lambda API authorization', () => {
   let svc: TestService;

@@ -17,7 +17,7 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { AddRoleToDBClusterCommand, CreateDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
-import { refused } from '../helpers/aws-assert.js';
+import { notAuthorized, refused } from '../helpers/aws-assert.js';
 import { allows, roleSession, type RoleSession } from '../helpers/role-session.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -43,9 +43,6 @@ function rdsAs(credentials: Parameters<typeof config>[0]): RDSClient {
   return c;
 }
 const root = () => iamAs({ accessKeyId: ACCT, secretAccessKey: 'test' });
-const notAuthorized = (who: string, action: string, resource: string) =>
-  `User: ${who} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
-
 before(async () => {
   svc = await startTestService({ grantAll: false, executionRole: false });
 });

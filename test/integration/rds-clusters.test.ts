@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CreateRoleCommand, DeleteRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, DeleteRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   AddRoleToDBClusterCommand,
   CreateDBClusterCommand,
@@ -17,11 +17,11 @@ import {
   RemoveRoleFromDBClusterCommand,
   type CreateDBClusterCommandInput,
 } from '@aws-sdk/client-rds';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import pg from 'pg';
 import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
 import { ClusterStore } from '../../src/rds/store/cluster-store.js';
 import { refused } from '../helpers/aws-assert.js';
+import { allows, roleSession } from '../helpers/role-session.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 const ACCT = '123456789012';
@@ -348,36 +348,8 @@ test('a request signed with an expired session is refused with ExpiredToken', as
 
 test('a role session issues and retires bridge logins only when allowed rds:ModifyDBCluster on the cluster; root always may', async () => {
   const cluster = `arn:aws:rds:us-west-2:${ACCT}:cluster:login-test`;
-  const sts = new STSClient({
-    endpoint: svc.endpoint,
-    region: 'us-west-2',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
-  clients.push(sts);
-  const sessionOf = async (name: string, allowed?: string) => {
-    await iam.send(
-      new CreateRoleCommand({
-        RoleName: name,
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'sts:AssumeRole' }],
-        }),
-      }),
-    );
-    if (allowed) {
-      await iam.send(
-        new PutRolePolicyCommand({
-          RoleName: name,
-          PolicyName: 'rds',
-          PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: allowed, Resource: cluster }] }),
-        }),
-      );
-    }
-    const c = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCT}:role/${name}`, RoleSessionName: 'cli' })))
-      .Credentials!;
-    return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
-  };
+  const sessionOf = async (name: string, allowed: string) =>
+    (await roleSession(svc.endpoint, name, allows(allowed, cluster), ACCT, 'cli')).credentials;
   const routes = `${svc.endpoint}/_pglambda/clusters/login-test`;
   const sign = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => ({
     service: 'pglambda',

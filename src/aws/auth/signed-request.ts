@@ -3,6 +3,7 @@
  * presigned URL, from the `X-Amz-*` query parameters. Only reads: verify.ts checks the signature.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { REGION_NAME } from '../caller.js';
 import { AuthFailure } from './failures.js';
 
 export interface SignedRequest {
@@ -26,8 +27,6 @@ export interface SignedRequest {
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const SCOPE = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/;
 const AMZ_DATE = /^\d{8}T\d{6}Z$/;
-/** What a Region name is made of (`us-west-2`, `us-gov-east-1`): the scope's region names resources. */
-const REGION = /^[a-z0-9-]+$/;
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
@@ -99,6 +98,6 @@ function scope(credential: string): Pick<SignedRequest, 'accessKeyId' | 'scopeDa
     );
   }
   const region = m[3]!;
-  if (!REGION.test(region)) throw new AuthFailure('signature', `Credential should be scoped to a valid region, not '${region}'. `);
+  if (!REGION_NAME.test(region)) throw new AuthFailure('signature', `Credential should be scoped to a valid region, not '${region}'. `);
   return { accessKeyId: m[1]!, scopeDate: m[2]!, region, service: m[4]! };
 }

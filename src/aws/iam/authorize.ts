@@ -11,7 +11,6 @@ import { policyArn, roleArn } from '../../iam/store/model.js';
 import { queryAuthorizer, withTags, type IdentityPolicyDeps, type QueryTarget } from '../identity-policies.js';
 import type { QueryCall } from '../protocols/query-xml.js';
 import { AccessDenied } from './errors.js';
-import { readTags } from './validate.js';
 
 const ROLE_ACTIONS = [
   'GetRole',
@@ -51,29 +50,22 @@ export function iamAuthorizer(deps: IdentityPolicyDeps, store: IamStore, actions
     const arn = call.params.get('PolicyArn') ?? '';
     return { arn, shown: `policy ${arn}` };
   };
+  /** A new role or policy: the ARN its name and path give, and the tagging action too when it is made with tags. */
+  const created =
+    (kind: 'role' | 'policy', arnOf: typeof roleArn, tagAction: string) =>
+    (call: QueryCall): QueryTarget[] => {
+      const name = call.params.get(kind === 'role' ? 'RoleName' : 'PolicyName') ?? '';
+      return withTags({ arn: arnOf(account(call), path(call, 'Path'), name), shown: `${kind} ${name}` }, call.params.tags(), tagAction);
+    };
   const targets: Parameters<typeof queryAuthorizer>[3] = {
     ...Object.fromEntries(ROLE_ACTIONS.map((a) => [a, role])),
     ...Object.fromEntries(POLICY_ACTIONS.map((a) => [a, policy])),
     AttachRolePolicy: roleAndPolicy,
     DetachRolePolicy: roleAndPolicy,
-    CreateRole: (call) => {
-      const name = call.params.get('RoleName') ?? '';
-      return withTags(
-        { arn: roleArn(account(call), path(call, 'Path'), name), shown: `role ${name}` },
-        readTags(call.params),
-        'iam:TagRole',
-      );
-    },
-    CreatePolicy: (call) => {
-      const name = call.params.get('PolicyName') ?? '';
-      return withTags(
-        { arn: policyArn(account(call), path(call, 'Path'), name), shown: `policy ${name}` },
-        readTags(call.params),
-        'iam:TagPolicy',
-      );
-    },
-    ListRoles: (call) => ({ arn: `arn:aws:iam::${account(call)}:role${path(call, 'PathPrefix')}` }),
-    ListPolicies: (call) => ({ arn: `arn:aws:iam::${account(call)}:policy${path(call, 'PathPrefix')}` }),
+    CreateRole: created('role', roleArn, 'iam:TagRole'),
+    CreatePolicy: created('policy', policyArn, 'iam:TagPolicy'),
+    ListRoles: (call) => ({ arn: roleArn(account(call), path(call, 'PathPrefix'), '') }),
+    ListPolicies: (call) => ({ arn: policyArn(account(call), path(call, 'PathPrefix'), '') }),
   };
   return queryAuthorizer(deps, 'iam', actions, targets, (message) => new AccessDenied(message));
 }

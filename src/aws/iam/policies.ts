@@ -4,7 +4,7 @@ import { AWS_ACCOUNT, type PolicyRecord } from '../../iam/store/model.js';
 import type { QueryAction } from '../protocols/query-xml.js';
 import { awsManagedReadOnly, DeleteConflict, EntityAlreadyExists, noSuchPolicy } from './errors.js';
 import { byName, page, policyShape, uniqueId } from './shapes.js';
-import { checkManagedDocument, isVisiblePolicyArn, readTags, rules } from './validate.js';
+import { checkManagedDocument, isVisiblePolicyArn, rules } from './validate.js';
 
 /** The policy a PolicyArn names in the caller's view (`lock`: for update), or IAM's "was not found". */
 export async function policyIn(tx: IamTx, arn: string, accountId: string, lock = false): Promise<PolicyRecord> {
@@ -28,7 +28,7 @@ export function policyActions(store: IamStore): Record<string, QueryAction> {
         Path: rules.path,
         Description: rules.description,
       });
-      const tags = readTags(params);
+      const tags = params.tags();
       checkManagedDocument(input.PolicyDocument);
       const policy = await store.write((tx) =>
         tx.policies.create({

@@ -4,7 +4,7 @@ import type { RoleRecord } from '../../iam/store/model.js';
 import type { QueryAction } from '../protocols/query-xml.js';
 import { DeleteConflict, EntityAlreadyExists, InvalidInput, noSuchRole, quotaExceeded } from './errors.js';
 import { byName, page, roleShape, uniqueId } from './shapes.js';
-import { checkTrustDocument, QUOTAS, readTags, rules } from './validate.js';
+import { checkTrustDocument, QUOTAS, rules } from './validate.js';
 
 /** The named role of the caller's account (`lock`: for update), or IAM's "cannot be found". */
 export async function roleIn(tx: IamTx, accountId: string, name: string, lock = false): Promise<RoleRecord> {
@@ -26,7 +26,7 @@ export function roleActions(store: IamStore): Record<string, QueryAction> {
       });
       // Refused rather than stored unenforced: a boundary only matters if it limits what the role can do.
       if (input.PermissionsBoundary !== undefined) throw new InvalidInput('pglambda does not support permissions boundaries.');
-      const tags = readTags(params);
+      const tags = params.tags();
       checkTrustDocument(input.AssumeRolePolicyDocument);
       const role = await store.write(async (tx) => {
         if ((await tx.roles.count(caller.accountId)) >= QUOTAS.rolesPerAccount)

@@ -3,8 +3,7 @@
  * its quotas (IAM and AWS STS quotas page; the LimitExceeded texts are IAM's own).
  */
 import { MalformedPolicyDocumentError, parsePolicy } from '../../iam/policy/index.js';
-import { AWS_ACCOUNT, type Tag } from '../../iam/store/model.js';
-import type { QueryParams } from '../protocols/query-xml.js';
+import { AWS_ACCOUNT } from '../../iam/store/model.js';
 import { MalformedPolicyDocument, quotaExceeded, ValidationError } from './errors.js';
 
 const NAME = String.raw`[\w+=,.@-]+`;
@@ -65,9 +64,4 @@ export function isVisiblePolicyArn(arn: string, accountId: string): boolean {
   if (!/^arn:[^:]*:[^:]*:[^:]*:[^:]*:./.test(arn)) throw new ValidationError('Invalid ARN:  Could not be parsed!');
   const m = POLICY_ARN.exec(arn);
   return m !== null && (m[1] === accountId || m[1] === AWS_ACCOUNT);
-}
-
-/** Tags as the query protocol sends them (`Tags.member.N.Key/Value`). */
-export function readTags(params: QueryParams): Tag[] {
-  return params.structs('Tags').map((t) => ({ Key: t.get('Key') ?? '', Value: t.get('Value') ?? '' }));
 }

@@ -146,6 +146,11 @@ export class QueryParams {
     return this.indexes(name, item).map((n) => this.get(`${name}.${item}.${n}`) ?? '');
   }
 
+  /** `Tags.<item>.N.Key` / `.Value` (IAM's items are `member`, RDS names them `Tag`). */
+  tags(item = 'member'): Array<{ Key: string; Value: string }> {
+    return this.structs('Tags', item).map((t) => ({ Key: t.get('Key') ?? '', Value: t.get('Value') ?? '' }));
+  }
+
   /** List items that are structures: each a view under `Name.<item>.N.`. */
   structs(name: string, item = 'member'): QueryParams[] {
     return this.indexes(name, item).map((n) => new QueryParams(this.form, `${this.prefix}${name}.${item}.${n}.`, this.missing));

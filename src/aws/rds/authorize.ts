@@ -6,15 +6,15 @@
  * cluster's SQL invokes with that role; associating one also needs `iam:PassRole` on it, passed to
  * RDS (`iam:PassedToService`), as on AWS. Denials are RDS's `AccessDenied`, naming the resource's ARN.
  */
-import { queryAuthorizer, withTags, type IdentityPolicyDeps, type QueryTarget } from '../identity-policies.js';
+import { clusterArn } from '../../rds/store/cluster-store.js';
+import { passToRds, queryAuthorizer, withTags, type IdentityPolicyDeps, type QueryTarget } from '../identity-policies.js';
 import type { QueryCall } from '../protocols/query-xml.js';
-import { clusterTags } from './clusters.js';
 import { AccessDenied } from './errors.js';
 
 /** RDS takes a cluster's identifier or its ARN, either without regard to case. */
-const clusterArn = (call: QueryCall, id: string) =>
-  (id.startsWith('arn:') ? id : `arn:aws:rds:${call.caller.region}:${call.caller.accountId}:cluster:${id}`).toLowerCase();
-const named = (call: QueryCall): QueryTarget => ({ arn: clusterArn(call, call.params.get('DBClusterIdentifier') ?? '') });
+const arnOf = ({ caller: { region, accountId } }: QueryCall, id: string) =>
+  (id.startsWith('arn:') ? id : clusterArn({ region, accountId, identifier: id })).toLowerCase();
+const named = (call: QueryCall): QueryTarget => ({ arn: arnOf(call, call.params.get('DBClusterIdentifier') ?? '') });
 
 export function rdsAuthorizer(deps: IdentityPolicyDeps, actions: readonly string[]) {
   return queryAuthorizer(
@@ -22,14 +22,11 @@ export function rdsAuthorizer(deps: IdentityPolicyDeps, actions: readonly string
     'rds',
     actions,
     {
-      CreateDBCluster: (call) => withTags(named(call), clusterTags(call.params), 'rds:AddTagsToResource'),
+      CreateDBCluster: (call) => withTags(named(call), call.params.tags('Tag'), 'rds:AddTagsToResource'),
       DeleteDBCluster: named,
-      AddRoleToDBCluster: (call) => [
-        named(call),
-        { action: 'iam:PassRole', arn: call.params.get('RoleArn') ?? '', context: { 'iam:PassedToService': 'rds.amazonaws.com' } },
-      ],
+      AddRoleToDBCluster: (call) => [named(call), passToRds(call.params.get('RoleArn') ?? '')],
       RemoveRoleFromDBCluster: named,
-      DescribeDBClusters: (call) => ({ arn: clusterArn(call, call.params.get('DBClusterIdentifier') ?? '*') }),
+      DescribeDBClusters: (call) => ({ arn: arnOf(call, call.params.get('DBClusterIdentifier') ?? '*') }),
     },
     (message) => new AccessDenied(message),
   );

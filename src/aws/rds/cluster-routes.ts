@@ -14,8 +14,9 @@
 import { z } from 'zod';
 import type { Cluster, ClusterRegistry } from '../../rds/store/cluster-registry.js';
 import { clusterArn } from '../../rds/store/cluster-store.js';
+import { REGION_NAME } from '../caller.js';
 import { AwsError, ValidationException } from '../errors.js';
-import { refusal, type IdentityPolicyDeps } from '../identity-policies.js';
+import { firstRefusal, passToRds, type IdentityPolicyDeps } from '../identity-policies.js';
 import { json, parseJsonBody, RestJsonRouter, restJsonAuthentication } from '../protocols/rest-json.js';
 import { QueryError } from '../protocols/query-xml.js';
 import type { AwsRequest, AwsService } from '../request.js';
@@ -31,11 +32,8 @@ export interface ClusterRouteDeps extends IdentityPolicyDeps {
   enforceIam: boolean;
 }
 
-/**
- * A Region as the request names it, made of what Region names are made of (as the credential scope's
- * must be): it becomes part of the cluster's ARN, where a `:` could make the ARN another's.
- */
-const Region = z.string().regex(/^[a-z0-9-]+$/, 'Region must be a Region name, such as us-west-2');
+/** A Region as the request names it, checked as the credential scope's is: it becomes part of the cluster's ARN. */
+const Region = z.string().regex(REGION_NAME, 'Region must be a Region name, such as us-west-2');
 
 const Input = z.object({
   Region: Region.optional(),
@@ -55,6 +53,15 @@ const Input = z.object({
 
 const DoctorInput = z.object({ FunctionName: z.string().min(1, 'FunctionName is required'), Region: Region.optional() });
 
+const jsonBody = (req: AwsRequest) => parseJsonBody(req, (m) => new AwsError('SerializationException', m));
+
+/** The input as the schema reads it, or a SerializationException naming what is wrong. */
+function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
+  const input = schema.safeParse(value);
+  if (!input.success) throw new AwsError('SerializationException', input.error.issues.map((i) => i.message).join('; '));
+  return input.data;
+}
+
 /** A cluster identifier as RDS keeps it: checked, in lower case (as the cluster's ARN has it). */
 function identifierOf(raw: string): string {
   checkIdentifier(raw);
@@ -63,17 +70,17 @@ function identifierOf(raw: string): string {
 
 export function clusterService(deps: ClusterRouteDeps): AwsService {
   const { registry } = deps;
-  /** The caller's account, once the caller may perform `action` on the cluster in `region`. */
-  const authorize = async (req: AwsRequest, action: string, region: string, identifier: string, passes?: string): Promise<string> => {
+  /**
+   * The caller's account, once the caller may perform `action` on the cluster in `region` (and, when
+   * it binds the cluster to an AWS role, pass that role to RDS: the bridge will assume it).
+   */
+  const authorize = async (req: AwsRequest, action: string, region: string, identifier: string, bindsTo?: string): Promise<string> => {
     const identity = await deps.identities.callerOf(req.caller).catch((err: unknown) => {
       if (err instanceof QueryError && err.code === 'ExpiredToken') throw new AwsError('ExpiredTokenException', err.message, 403);
       throw err;
     });
-    const resource = clusterArn({ accountId: identity.accountId, region, identifier });
-    const refused =
-      deps.enforceIam &&
-      ((await refusal(deps, identity, action, resource)) ??
-        (passes && (await refusal(deps, identity, 'iam:PassRole', passes, { context: { 'iam:PassedToService': 'rds.amazonaws.com' } }))));
+    const targets = [{ arn: clusterArn({ accountId: identity.accountId, region, identifier }) }, ...(bindsTo ? [passToRds(bindsTo)] : [])];
+    const refused = deps.enforceIam && (await firstRefusal(deps, identity, action, targets));
     if (refused) throw new AwsError('AccessDeniedException', refused, 403);
     return identity.accountId;
   };
@@ -83,14 +90,10 @@ export function clusterService(deps: ClusterRouteDeps): AwsService {
       path: '/_pglambda/clusters/{Identifier}/bridge-login',
       handler: async (req, p) => {
         const id = identifierOf(p.Identifier!);
-        const input = Input.safeParse(parseJsonBody(req, (m) => new AwsError('SerializationException', m)));
-        if (!input.success) throw new AwsError('SerializationException', input.error.issues.map((i) => i.message).join('; '));
-        const { Region, AwsRoleArn, ExternalId, Local, Database } = input.data;
+        const { Region, AwsRoleArn, ExternalId, Local, Database } = parsed(Input, jsonBody(req));
         if (Local && AwsRoleArn) throw ValidationException.constraint(AwsRoleArn, 'awsRoleArn', 'Member must be absent when Local is true');
         if (ExternalId && !AwsRoleArn) throw ValidationException.constraint(ExternalId, 'externalId', 'Member needs AwsRoleArn');
         const region = Region ?? req.caller.region;
-        // Binding to an AWS role hands it to the bridge, which assumes it with its own AWS credentials:
-        // passing a role to RDS, as AddRoleToDBCluster is.
         const accountId = await authorize(req, 'rds:ModifyDBCluster', region, id, AwsRoleArn);
         const binding = AwsRoleArn ? { roleArn: AwsRoleArn, externalId: ExternalId } : Local ? null : undefined;
         const credentials = await registry.register(id, accountId, region, binding, Database);
@@ -101,9 +104,7 @@ export function clusterService(deps: ClusterRouteDeps): AwsService {
       method: 'DELETE',
       path: '/_pglambda/clusters/{Identifier}/bridge-logins/{Login}',
       handler: async (req, p) => {
-        const asked = Region.optional().safeParse(req.query.get('Region') ?? undefined);
-        if (!asked.success) throw new AwsError('SerializationException', asked.error.issues.map((i) => i.message).join('; '));
-        const region = asked.data ?? req.caller.region;
+        const region = parsed(Region.optional(), req.query.get('Region') ?? undefined) ?? req.caller.region;
         const id = identifierOf(p.Identifier!);
         const accountId = await authorize(req, 'rds:ModifyDBCluster', region, id);
         if (!(await registry.retire(accountId, region, id, p.Login!, req.query.get('Database') ?? undefined))) {
@@ -120,14 +121,13 @@ export function clusterService(deps: ClusterRouteDeps): AwsService {
       method: 'POST',
       path: '/_pglambda/clusters/{Identifier}/doctor',
       handler: async (req, p) => {
-        const input = DoctorInput.safeParse(parseJsonBody(req, (m) => new AwsError('SerializationException', m)));
-        if (!input.success) throw new AwsError('SerializationException', input.error.issues.map((i) => i.message).join('; '));
-        const region = input.data.Region ?? req.caller.region;
+        const input = parsed(DoctorInput, jsonBody(req));
+        const region = input.Region ?? req.caller.region;
         const id = identifierOf(p.Identifier!);
         const accountId = await authorize(req, 'rds:DescribeDBClusters', region, id);
         const cluster = await registry.find(accountId, region, id);
         if (!cluster) throw new AwsError('DBClusterNotFoundFault', `DBCluster ${p.Identifier} not found in ${region}.`, 404);
-        return json(200, { Findings: await deps.diagnose(cluster, input.data.FunctionName) });
+        return json(200, { Findings: await deps.diagnose(cluster, input.FunctionName) });
       },
     },
   ]);

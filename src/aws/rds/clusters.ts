@@ -38,10 +38,6 @@ export async function clusterIn(deps: RdsDeps, accountId: string, region: string
 const RESOURCE_ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const resourceId = () => `cluster-${Array.from({ length: 26 }, () => RESOURCE_ID_CHARS[randomInt(RESOURCE_ID_CHARS.length)]).join('')}`;
 
-/** The tags a request gives a cluster (`Tags.Tag.N.Key` / `.Value`). */
-export const clusterTags = (params: QueryParams) =>
-  params.structs('Tags', 'Tag').map((t) => ({ Key: t.get('Key') ?? '', Value: t.get('Value') ?? '' }));
-
 /** DescribeDBClusters matches an identifier, or the cluster's ARN, without regard to case. */
 const names = (c: ClusterRecord, value: string) => [c.identifier, clusterArn(c)].some((n) => n.toLowerCase() === value.toLowerCase());
 
@@ -96,7 +92,7 @@ export function clusterActions(deps: RdsDeps): Record<string, QueryAction> {
         engineVersion: input.EngineVersion,
         masterUsername: input.MasterUsername,
         resourceId: resourceId(),
-        tags: clusterTags(params),
+        tags: params.tags('Tag'),
       });
       if (!created) throw new DBClusterAlreadyExistsFault('DB Cluster already exists');
       return { DBCluster: clusterShape(created) };

@@ -8,8 +8,10 @@ export interface RdsDeps {
   clusters: ClusterStore;
   iam: IamStore;
   identities: Identities;
-  /** Who may call, and IAM's say on them; none when IAM is off (`--no-enforce-iam`). */
-  access?: IdentityPolicyDeps;
+  /** The roles' policies, which decide what a role session may do. */
+  roles: IdentityPolicyDeps['roles'];
+  /** False only when IAM enforcement was switched off explicitly. */
+  enforceIam: boolean;
   /**
    * Whether RDS may assume the role for the cluster (its trust policy allows rds.amazonaws.com with
    * the cluster as aws:SourceArn): an associated role it may not is reported INVALID.

@@ -23,6 +23,6 @@ export function rdsService(deps: RdsDeps): AwsService {
     xmlns: 'http://rds.amazonaws.com/doc/2014-10-31/',
     missing: 'MissingParameter',
     actions,
-    authorize: deps.access && rdsAuthorizer(deps.access, Object.keys(actions)),
+    authorize: deps.enforceIam ? rdsAuthorizer(deps, Object.keys(actions)) : undefined,
   });
 }
