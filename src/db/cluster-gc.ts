@@ -3,10 +3,11 @@
  * deleting a data dir, the usual way to start over, leaves its 40–60 MB behind. A cluster records
  * its data dir; one whose data dir is gone, or now points at another cluster, is stopped and removed.
  */
-import { lstat, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { lstat, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { exists, isErrno } from './files.js';
-import { CLUSTERS_DIR, DATA_DIR_RECORD, readLocation } from './layout.js';
+import { clustersDir, DATA_DIR_RECORD, readLocation } from './layout.js';
 import { quiet, type Log } from './log.js';
 import { stopStalePostmaster } from './postmaster.js';
 
@@ -26,18 +27,25 @@ export interface ClusterGcResult {
 
 export async function collectOrphanClusters(log: Log = quiet): Promise<ClusterGcResult> {
   const result: ClusterGcResult = { removed: [], unknown: [] };
+  const dir = clustersDir();
   let names: string[];
   try {
-    names = await readdir(CLUSTERS_DIR);
+    names = await readdir(dir);
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return result;
     throw err;
   }
   for (const name of names.sort()) {
-    const root = join(CLUSTERS_DIR, name);
+    const root = join(dir, name);
+    // What a removal that stopped half way left behind (see below).
+    if (name.startsWith(REMOVING)) {
+      await rm(root, { recursive: true, force: true });
+      continue;
+    }
     const dataDir = (await readFile(join(root, DATA_DIR_RECORD), 'utf8').catch(() => '')).trim();
     if (!dataDir) {
-      result.unknown.push(root);
+      // Another start's collection may have taken it since the listing.
+      if (await exists(root)) result.unknown.push(root);
       continue;
     }
     const why = await orphaned(root, dataDir);
@@ -45,10 +53,28 @@ export async function collectOrphanClusters(log: Log = quiet): Promise<ClusterGc
     const bytes = await sizeOf(root);
     // A server whose data dir was deleted while it ran (or after a kill -9) still holds its port.
     await stopStalePostmaster(join(root, 'pg'), log);
-    await rm(root, { recursive: true, force: true });
+    if (!(await claim(root))) continue;
     result.removed.push({ root, dataDir, why, bytes });
   }
   return result;
+}
+
+const REMOVING = '.removing-';
+
+/**
+ * Starts collect side by side: the one whose rename wins removes the cluster and says so; a
+ * half-removed cluster is never taken for one that has no record.
+ */
+async function claim(root: string): Promise<boolean> {
+  const doomed = join(dirname(root), `${REMOVING}${basename(root)}-${randomBytes(4).toString('hex')}`);
+  try {
+    await rename(root, doomed);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return false;
+    throw err;
+  }
+  await rm(doomed, { recursive: true, force: true });
+  return true;
 }
 
 /** What the lines of a collection say, one per cluster removed. */

@@ -10,7 +10,11 @@ import { assertReachable, ensureSystemUser, type SystemUser } from './system-use
 
 /** Root-owned home for the shared binaries and for clusters when running as root. */
 export const SYSTEM_DIR = '/var/lib/pglambda';
-export const CLUSTERS_DIR = join(SYSTEM_DIR, 'clusters');
+/**
+ * Where clusters live when running as root: `PGLAMBDA_CLUSTERS_DIR` (say, a larger disk), else
+ * under SYSTEM_DIR. Read on each use, as a data dir's own pointer keeps the cluster it already has.
+ */
+export const clustersDir = () => resolve(process.env.PGLAMBDA_CLUSTERS_DIR || join(SYSTEM_DIR, 'clusters'));
 /** In a cluster folder: the data dir it serves, so that one whose data dir is gone can be told (cluster-gc.ts). */
 export const DATA_DIR_RECORD = 'data-dir';
 
@@ -50,8 +54,9 @@ export async function prepareLayout(dataDir: string): Promise<ClusterLayout> {
 
   const runAs = await ensureSystemUser();
   const located = await readLocation(abs);
-  const clusterRoot = located ?? join(CLUSTERS_DIR, createHash('sha256').update(abs).digest('hex').slice(0, 16));
-  for (const dir of [SYSTEM_DIR, CLUSTERS_DIR, clusterRoot]) {
+  const clusters = clustersDir();
+  const clusterRoot = located ?? join(clusters, createHash('sha256').update(abs).digest('hex').slice(0, 16));
+  for (const dir of [SYSTEM_DIR, clusters, clusterRoot]) {
     await mkdir(dir, { recursive: true });
     // Set outright because mkdir's mode is filtered through whatever umask root happens to have.
     await chmod(dir, 0o755);

@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLUSTERS_DIR, DATA_DIR_RECORD } from '../../src/db/layout.js';
+import { clustersDir, DATA_DIR_RECORD } from '../../src/db/layout.js';
 
 /** The variable that marks what a run starts: its value is the run's temp dir. */
 export const MARK = 'PGLAMBDA_TEST_RUN';
@@ -53,8 +53,9 @@ export function leftoversOf(runDir: string): Leftovers {
     .map((p) => ({ pid: Number(p), what: read(`/proc/${p}/cmdline`).split('\0').join(' ').trim() }))
     // A zombie has no command line any more; its parent reaps it.
     .filter((p) => p.what !== '');
-  const clusters = list(CLUSTERS_DIR)
-    .map((name) => join(CLUSTERS_DIR, name))
+  const dir = clustersDir();
+  const clusters = list(dir)
+    .map((name) => join(dir, name))
     .filter((root) => inRun(read(join(root, DATA_DIR_RECORD)).trim()));
   return { processes, clusters, files: list(runDir).map((name) => join(runDir, name)) };
 }

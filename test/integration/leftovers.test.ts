@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CLUSTERS_DIR, DATA_DIR_RECORD, isRoot } from '../../src/db/layout.js';
+import { clustersDir, DATA_DIR_RECORD, isRoot } from '../../src/db/layout.js';
 import { describeLeftovers, leftoversOf, MARK, removeLeftovers } from '../helpers/leftovers.js';
 import { until } from '../helpers/until.js';
 
@@ -21,7 +21,7 @@ test("a run dir's files, processes and clusters are found, described and removed
   const forked = spawn('sleep', ['300'], { cwd: dataDir, stdio: 'ignore', env: { PATH: process.env.PATH } });
   // As a PostgreSQL would: the mark, a cwd elsewhere.
   const marked = spawn('sleep', ['301'], { cwd: '/', stdio: 'ignore', env: { PATH: process.env.PATH, [MARK]: runDir } });
-  const cluster = join(CLUSTERS_DIR, `test-${process.pid}`);
+  const cluster = join(clustersDir(), `test-${process.pid}`);
   if (isRoot()) {
     await mkdir(cluster, { recursive: true });
     await writeFile(join(cluster, DATA_DIR_RECORD), `${dataDir}\n`);
