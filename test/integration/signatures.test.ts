@@ -2,15 +2,17 @@
  * Request signatures on the endpoint, as clients see them: the official SDKs signing with a right or
  * wrong secret, unknown keys, STS sessions and their tokens, unsigned and presigned requests, each
  * refused in the words of the service's protocol (Lambda's JSON, the query services' XML); and the
- * switch that identifies requests by access key alone.
+ * switch that identifies requests by access key alone, which still refuses an expired session.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Hash } from '@smithy/core/serde';
+import pg from 'pg';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { refused } from '../helpers/aws-assert.js';
 import { ensureRole } from '../helpers/iam.js';
@@ -205,6 +207,35 @@ test('with verification off, a request is its access key, whatever secret signed
   } finally {
     lambda.destroy();
     sts.destroy();
+    await lenient.close();
+  }
+});
+
+test("with verification off, an expired session is still refused, in each protocol's words", async () => {
+  const lenient = await startTestService({ verifySignatures: false });
+  const db = new pg.Pool({ connectionString: lenient.postgres.url });
+  const expired = { accessKeyId: 'ASIAEXPIREDLENIENT00', secretAccessKey: 'anything', sessionToken: 't' };
+  const config = { endpoint: lenient.endpoint, region: 'us-west-2', credentials: expired, maxAttempts: 1 };
+  const made = {
+    lambda: new LambdaClient(config),
+    logs: new CloudWatchLogsClient(config),
+    iam: new IAMClient(config),
+    rds: new RDSClient(config),
+  };
+  try {
+    await db.query(
+      `insert into sts.sessions (access_key_id, account_id, role_arn, role_id, session_name, expires_at, secret_access_key, session_token)
+       values ($1, '123456789012', 'arn:aws:iam::123456789012:role/signer', 'AROAEXAMPLEEXAMPLE00', 'old', now() - interval '1 second', 'test', 't')`,
+      [expired.accessKeyId],
+    );
+    const message = 'The security token included in the request is expired';
+    await refused(made.lambda.send(new ListFunctionsCommand({})), 'ExpiredTokenException', 403, message);
+    await refused(made.logs.send(new DescribeLogGroupsCommand({})), 'ExpiredTokenException', 400, message);
+    await refused(made.iam.send(new ListRolesCommand({})), 'ExpiredToken', 403, message);
+    await refused(made.rds.send(new DescribeDBClustersCommand({})), 'ExpiredToken', 403, message);
+  } finally {
+    for (const c of Object.values(made)) c.destroy();
+    await db.end();
     await lenient.close();
   }
 });

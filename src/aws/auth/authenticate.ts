@@ -4,7 +4,7 @@
  * verification off, requests are identified by their access key id alone, as before pglambda
  * checked signatures (for tools that sign with a made-up secret).
  */
-import { AuthFailure } from './failures.js';
+import { AuthFailure, expiredToken } from './failures.js';
 import type { SignedRequest } from './signed-request.js';
 import { verifySignature, type RequestToVerify, type SigningSecret } from './verify.js';
 
@@ -31,9 +31,7 @@ export class Authenticator {
     const key = await this.secretOf(signed.accessKeyId);
     if (!key) throw new AuthFailure('unknown-key', INVALID_TOKEN);
     if (key.sessionToken !== undefined && signed.sessionToken !== key.sessionToken) throw new AuthFailure('unknown-key', INVALID_TOKEN);
-    if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) {
-      throw new AuthFailure('expired-token', 'The security token included in the request is expired');
-    }
+    if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) throw expiredToken();
     await verifySignature(req, signed, key, { skewMinutes, now });
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Why a request's authentication failed, before any service looked at it. Each protocol names these
- * its own way (Lambda `InvalidSignatureException`, the query services `SignatureDoesNotMatch`, …):
- * see `restJsonAuthError` and `queryAuthError`.
+ * Why a request's authentication failed. Each protocol names these its own way (Lambda
+ * `InvalidSignatureException`, the query services `SignatureDoesNotMatch`, …), in its
+ * `ServiceAuthentication.refuse`, also for one a service's handler throws.
  */
 export type AuthFailureKind =
   /** Neither an Authorization header nor presigned query parameters. */
@@ -26,3 +26,9 @@ export class AuthFailure extends Error {
     this.name = 'AuthFailure';
   }
 }
+
+/**
+ * A session key past its expiry: refused when its request is authenticated, and again by a service
+ * that looks the caller up later (the session may expire in between, or signatures go unchecked).
+ */
+export const expiredToken = () => new AuthFailure('expired-token', 'The security token included in the request is expired');

@@ -13,12 +13,11 @@ import { evaluate, parsePolicy, type AuthorizationRequest, type ParsedPolicy } f
 import { accountRootArn } from '../../iam/store/model.js';
 import type { RolePolicies } from '../../iam/store/role-policies.js';
 import { functionArn } from '../../lambda/model.js';
-import { QueryError } from '../protocols/query-xml.js';
 import type { Route, RouteParams } from '../protocols/rest-json.js';
 import type { AwsRequest } from '../request.js';
 import { policyView, type Identities, type Identity } from '../sts/identity.js';
 import { ROUTE_ACTIONS, type RouteAction } from './actions.js';
-import { AccessDeniedException, ExpiredTokenException } from './errors.js';
+import { AccessDeniedException } from './errors.js';
 import { parseFunctionRef, type FunctionRef } from './identifiers.js';
 
 /** Where a function's (or one version's or alias's) resource policy is kept. */
@@ -69,7 +68,7 @@ export class LambdaAuthorizer {
 
   async check(req: AwsRequest, entry: RouteAction, params: RouteParams): Promise<void> {
     const { action, passesRole } = entry;
-    const identity = await this.identityOf(req);
+    const identity = await this.deps.identities.callerOf(req.caller);
     let target = targetOf(req, entry, params);
     if (!target) {
       // A name that does not parse is the operation's to refuse with AWS's validation error; only a
@@ -110,15 +109,6 @@ export class LambdaAuthorizer {
     );
     if (denial)
       throw new AccessDeniedException(`User: ${identity.arn} is not authorized to perform: iam:PassRole on resource: ${role} ${denial}`);
-  }
-
-  private async identityOf(req: AwsRequest): Promise<Identity> {
-    try {
-      return await this.deps.identities.callerOf(req.caller);
-    } catch (err) {
-      if (err instanceof QueryError && err.code === 'ExpiredToken') throw new ExpiredTokenException(err.message);
-      throw err;
-    }
   }
 
   /** Why the request is refused, in AWS's words, or undefined when it is allowed. */

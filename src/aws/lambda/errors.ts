@@ -34,6 +34,3 @@ export const fnNotFound = (arn: string) => new ResourceNotFoundException(`Functi
 
 /** Not in Lambda's model; the code and body AWS answers with when IAM refuses a request. */
 export const AccessDeniedException = lambdaError('AccessDeniedException', 403, 'Message');
-
-/** AWS's common error for a request signed with an expired session's key, as REST-JSON services spell it. */
-export const ExpiredTokenException = lambdaError('ExpiredTokenException', 403, 'message');

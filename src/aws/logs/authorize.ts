@@ -6,9 +6,8 @@
  * allows the logs:DescribeLogGroups action".
  */
 import { refusal, type IdentityPolicyDeps } from '../identity-policies.js';
-import { QueryError } from '../protocols/query-xml.js';
 import type { CallerContext } from '../request.js';
-import { AccessDeniedException, ExpiredTokenException } from './errors.js';
+import { AccessDeniedException } from './errors.js';
 
 export type LogsAuthorizerDeps = IdentityPolicyDeps;
 
@@ -16,10 +15,7 @@ export class LogsAuthorizer {
   constructor(private readonly deps: LogsAuthorizerDeps) {}
 
   async check(caller: CallerContext, action: string, resource: string): Promise<void> {
-    const identity = await this.deps.identities.callerOf(caller).catch((err: unknown) => {
-      if (err instanceof QueryError && err.code === 'ExpiredToken') throw new ExpiredTokenException(err.message);
-      throw err;
-    });
+    const identity = await this.deps.identities.callerOf(caller);
     const refused = await refusal(this.deps, identity, action, resource);
     if (refused) throw new AccessDeniedException(refused);
   }

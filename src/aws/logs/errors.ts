@@ -18,7 +18,6 @@ export const ResourceNotFoundException = logsError('ResourceNotFoundException');
 export const InvalidParameterException = logsError('InvalidParameterException');
 export const ValidationException = logsError('ValidationException');
 export const AccessDeniedException = logsError('AccessDeniedException');
-export const ExpiredTokenException = logsError('ExpiredTokenException');
 export const SerializationException = logsError('SerializationException');
 export const ServiceUnavailableException = logsError('ServiceUnavailableException', 500);
 

@@ -5,6 +5,7 @@
  * SDK reads it first), with the message as `message`.
  * @see https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html
  */
+import { AuthFailure } from '../auth/failures.js';
 import { AwsError, failedWith } from '../errors.js';
 import type { AwsRequest, AwsResponse, AwsService, CallerContext, ServiceAuthentication } from '../request.js';
 import { header } from '../request.js';
@@ -44,6 +45,7 @@ async function dispatch(spec: JsonServiceSpec, req: AwsRequest): Promise<AwsResp
     const output = await operation(parseBody(req), req.caller);
     return { status: 200, headers: { 'content-type': CONTENT_TYPE }, body: JSON.stringify(output ?? {}) };
   } catch (err) {
+    if (err instanceof AuthFailure) return jsonAuthentication.refuse(err, req.caller.requestId);
     return failedWith(err, jsonError(err instanceof AwsError ? err : spec.internalError()));
   }
 }

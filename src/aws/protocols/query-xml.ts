@@ -6,7 +6,7 @@
  * @see https://smithy.io/2.0/aws/protocols/aws-query-protocol.html
  */
 import { XMLBuilder } from 'fast-xml-parser';
-import type { AuthFailure, AuthFailureKind } from '../auth/failures.js';
+import { AuthFailure, type AuthFailureKind } from '../auth/failures.js';
 import { AwsError, failedWith } from '../errors.js';
 import type { AwsRequest, AwsResponse, AwsService, CallerContext, ServiceAuthentication } from '../request.js';
 
@@ -102,6 +102,7 @@ async function dispatch(spec: QueryServiceSpec, req: AwsRequest): Promise<AwsRes
     const result = await handler(call);
     return xmlResponse(200, successXml(spec, action, result ?? undefined, requestId));
   } catch (err) {
+    if (err instanceof AuthFailure) return queryAuthentication(spec.xmlns).refuse(err, requestId);
     // AWS's common error for a failure of its own, rather than Lambda's ServiceException.
     const e =
       err instanceof AwsError

@@ -3,7 +3,7 @@
  * errors with the code in `x-amzn-ErrorType` (read first by the JS SDK and overriding the body for
  * botocore) and the modelled members in the body, as Lambda itself answers.
  */
-import type { AuthFailureKind } from '../auth/failures.js';
+import { AuthFailure, type AuthFailureKind } from '../auth/failures.js';
 import { AwsError, failedWith, toAwsError } from '../errors.js';
 import type { AwsRequest, AwsResponse, ServiceAuthentication } from '../request.js';
 
@@ -46,6 +46,7 @@ export class RestJsonRouter {
       }
       throw unknownOperation();
     } catch (err) {
+      if (err instanceof AuthFailure) return restJsonAuthentication.refuse(err, req.caller.requestId);
       return failedWith(err, errorResponse(toAwsError(err)));
     }
   }

@@ -18,7 +18,6 @@ import { REGION_NAME } from '../caller.js';
 import { AwsError, ValidationException } from '../errors.js';
 import { firstRefusal, passToRds, type IdentityPolicyDeps } from '../identity-policies.js';
 import { json, parseJsonBody, RestJsonRouter, restJsonAuthentication } from '../protocols/rest-json.js';
-import { QueryError } from '../protocols/query-xml.js';
 import type { AwsRequest, AwsService } from '../request.js';
 import { checkIdentifier } from './clusters.js';
 
@@ -75,10 +74,7 @@ export function clusterService(deps: ClusterRouteDeps): AwsService {
    * it binds the cluster to an AWS role, pass that role to RDS: the bridge will assume it).
    */
   const authorize = async (req: AwsRequest, action: string, region: string, identifier: string, bindsTo?: string): Promise<string> => {
-    const identity = await deps.identities.callerOf(req.caller).catch((err: unknown) => {
-      if (err instanceof QueryError && err.code === 'ExpiredToken') throw new AwsError('ExpiredTokenException', err.message, 403);
-      throw err;
-    });
+    const identity = await deps.identities.callerOf(req.caller);
     const targets = [{ arn: clusterArn({ accountId: identity.accountId, region, identifier }) }, ...(bindsTo ? [passToRds(bindsTo)] : [])];
     const refused = deps.enforceIam && (await firstRefusal(deps, identity, action, targets));
     if (refused) throw new AwsError('AccessDeniedException', refused, 403);

@@ -1,7 +1,6 @@
 /**
  * STS's errors as AWS answers them: AccessDenied for any AssumeRole that is not allowed (a missing
- * role included, so a caller cannot probe which roles exist), ValidationError for malformed input,
- * and the common ExpiredToken for a request signed with an expired session's key.
+ * role included, so a caller cannot probe which roles exist), ValidationError for malformed input.
  */
 import { QueryError } from '../protocols/query-xml.js';
 
@@ -16,6 +15,3 @@ export const notAuthorized = (callerArn: string, roleArn: string) =>
   new AccessDenied(`User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
 
 export const validationError = (message: string) => new QueryError('ValidationError', message);
-
-/** AWS's common error for a request made with an expired session's credentials, whatever the service. */
-export const expiredToken = () => new QueryError('ExpiredToken', 'The security token included in the request is expired', 403);

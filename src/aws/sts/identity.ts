@@ -5,10 +5,10 @@
  */
 import { DEFAULT_ACCOUNT } from '../caller.js';
 import type { KeySecret } from '../auth/authenticate.js';
+import { expiredToken } from '../auth/failures.js';
 import type { CallerContext } from '../request.js';
 import type { ContextValue, RequestPrincipal } from '../../iam/policy/index.js';
 import { accountRootArn } from '../../iam/store/model.js';
-import { expiredToken } from './errors.js';
 import type { SessionRecord, SessionStore } from './session-store.js';
 
 export interface Identity {
