@@ -16,6 +16,8 @@ import { APP_DATABASE } from '../../src/db/cluster.js';
 import { evaluate } from '../../src/iam/policy/index.js';
 import { matchesPattern } from '../../src/iam/policy/wildcard.js';
 import { IamStore } from '../../src/iam/store/iam-store.js';
+import type { FunctionKey } from '../../src/lambda/model.js';
+import { FunctionStore } from '../../src/lambda/store/function-store.js';
 import { FunctionPolicyStore } from '../../src/lambda/store/policy-store.js';
 import { median } from '../harness.js';
 import { REGION, ROOT_KEY } from './role-session.js';
@@ -51,8 +53,15 @@ export async function checkCost(superuserUrl: string, fn: string, sessionKey: st
     const sts = createSts(pool, iam);
     const policies = new FunctionPolicyStore(pool);
     let generation = 0;
-    const authorizer = new LambdaAuthorizer({ identities: sts.identities, roles: sts.roles, policies, generation: () => generation++ });
-    const cached = new LambdaAuthorizer({ identities: sts.identities, roles: sts.roles, policies, generation: () => 0 });
+    const functions = new FunctionStore(pool);
+    const deps = {
+      identities: sts.identities,
+      roles: sts.roles,
+      policies,
+      tagsOf: async (fn: FunctionKey) => (await functions.get(fn))?.tags,
+    };
+    const authorizer = new LambdaAuthorizer({ ...deps, generation: () => generation++ });
+    const cached = new LambdaAuthorizer({ ...deps, generation: () => 0 });
     const invoke = ROUTE_ACTIONS['POST /2015-03-31/functions/{FunctionName}/invocations'] as RouteAction;
     const request = (accessKeyId: string): AwsRequest => ({
       method: 'POST',

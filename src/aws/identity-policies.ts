@@ -96,6 +96,19 @@ export const passToRds = (roleArn: string): QueryTarget => ({
 });
 
 /**
+ * A resource's tags as the condition keys that read them: `aws:ResourceTag/KEY`, and the service's
+ * own spellings where it has them (IAM's `iam:ResourceTag/KEY`, RDS's `rds:cluster-tag/KEY`).
+ */
+export function resourceTags(tags: Iterable<readonly [string, string]>, ...prefixes: string[]): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const [key, value] of tags) for (const prefix of ['aws:ResourceTag/', ...prefixes]) context[`${prefix}${key}`] = value;
+  return context;
+}
+
+/** Tags as IAM and RDS keep them, as `resourceTags` takes them. */
+export const tagPairs = (tags: ReadonlyArray<{ Key: string; Value: string }> = []) => tags.map((t) => [t.Key, t.Value] as const);
+
+/**
  * A create that also tags: the tags' condition keys (`aws:RequestTag/KEY`, `aws:TagKeys`) on its
  * check, and the tagging action checked too, as AWS asks for both ("To create a role with tags, you
  * must have iam:TagRole permissions").

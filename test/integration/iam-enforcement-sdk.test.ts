@@ -28,6 +28,7 @@ import {
   ListFunctionsCommand,
   PublishVersionCommand,
   TagResourceCommand,
+  UntagResourceCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { fnArn, notAuthorized, refused } from '../helpers/aws-assert.js';
@@ -123,6 +124,45 @@ describe('Lambda API authorization', () => {
       );
       assert.equal((await lambda.send(new GetFunctionCommand({ FunctionName: 'f' }))).Configuration!.Version, '$LATEST');
       assert.ok((await lambda.send(new ListFunctionsCommand({}))).Functions!.length >= 1);
+    } finally {
+      lambda.destroy();
+    }
+  });
+
+  test("aws:ResourceTag reads the function's tags, and a change of them applies to the next call", async () => {
+    await svc.createFunction('tagged', { 'index.mjs': 'export const handler = async () => "ran";' });
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:ResourceTag/team': 'blue' } },
+        },
+        {
+          Effect: 'Deny',
+          Action: 'lambda:InvokeFunction',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:ResourceTag/frozen': 'yes' } },
+        },
+      ],
+    });
+    const { lambda, arn } = await sessionOf(svc, 'team-blue', policy);
+    const invoke = () => lambda.send(new InvokeCommand({ FunctionName: 'tagged' }));
+    try {
+      await refused(invoke(), 'AccessDeniedException', 403, notAuthorized(arn, 'lambda:InvokeFunction', fnArn('tagged')));
+      await svc.client.send(new TagResourceCommand({ Resource: fnArn('tagged'), Tags: { team: 'blue' } }));
+      assert.equal(text((await invoke()).Payload), '"ran"');
+      await svc.client.send(new TagResourceCommand({ Resource: fnArn('tagged'), Tags: { frozen: 'yes' } }));
+      await refused(
+        invoke(),
+        'AccessDeniedException',
+        403,
+        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('tagged'), 'with an explicit deny in an identity-based policy'),
+      );
+      await svc.client.send(new UntagResourceCommand({ Resource: fnArn('tagged'), TagKeys: ['frozen', 'team'] }));
+      await refused(invoke(), 'AccessDeniedException', 403, notAuthorized(arn, 'lambda:InvokeFunction', fnArn('tagged')));
     } finally {
       lambda.destroy();
     }

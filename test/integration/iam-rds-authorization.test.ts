@@ -10,15 +10,23 @@ import {
   AttachRolePolicyCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
+  DeleteRoleCommand,
+  GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
   ListRolesCommand,
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { AddRoleToDBClusterCommand, CreateDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  AddRoleToDBClusterCommand,
+  CreateDBClusterCommand,
+  DeleteDBClusterCommand,
+  DescribeDBClustersCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
 import { notAuthorized, refused } from '../helpers/aws-assert.js';
-import { allows, roleSession, type RoleSession } from '../helpers/role-session.js';
+import { allows, roleSession, trustsAccount, type RoleSession } from '../helpers/role-session.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 const ACCT = '123456789012';
@@ -227,4 +235,81 @@ test('with IAM switched off (--no-enforce-iam), a session without permissions ma
   } finally {
     await open.close();
   }
+});
+
+test("a role's and a cluster's tags are there for conditions: aws:ResourceTag, iam:ResourceTag, rds:cluster-tag", async () => {
+  const explicitDeny = 'with an explicit deny in an identity-based policy';
+  const onTag = (action: string, key: string, value: string) => ({
+    Effect: 'Deny',
+    Action: action,
+    Resource: '*',
+    Condition: { StringEquals: { [key]: value } },
+  });
+  const s = await roleSession(
+    svc.endpoint,
+    'tag-guarded',
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['iam:GetRole', 'iam:DeleteRole', 'rds:DescribeDBClusters', 'rds:DeleteDBCluster'], Resource: '*' },
+        onTag('iam:GetRole', 'aws:ResourceTag/guarded', 'yes'),
+        onTag('iam:DeleteRole', 'iam:ResourceTag/guarded', 'yes'),
+        onTag('rds:DescribeDBClusters', 'rds:cluster-tag/env', 'prod'),
+        onTag('rds:DeleteDBCluster', 'aws:ResourceTag/env', 'prod'),
+      ],
+    }),
+  );
+  for (const [RoleName, Tags] of [
+    ['guarded', [{ Key: 'guarded', Value: 'yes' }]],
+    ['plain', []],
+  ] as const) {
+    await root().send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: trustsAccount(ACCT), Tags: [...Tags] }));
+  }
+  const iam = iamAs(s.credentials);
+  await refused(
+    iam.send(new GetRoleCommand({ RoleName: 'guarded' })),
+    'AccessDenied',
+    403,
+    notAuthorized(s.arn, 'iam:GetRole', 'role guarded', explicitDeny),
+  );
+  await refused(
+    iam.send(new DeleteRoleCommand({ RoleName: 'guarded' })),
+    'AccessDenied',
+    403,
+    notAuthorized(s.arn, 'iam:DeleteRole', 'role guarded', explicitDeny),
+  );
+  assert.equal((await iam.send(new GetRoleCommand({ RoleName: 'plain' }))).Role?.RoleName, 'plain');
+  await iam.send(new DeleteRoleCommand({ RoleName: 'plain' }));
+
+  const rootRds = rdsAs({ accessKeyId: ACCT, secretAccessKey: 'test' });
+  for (const [id, env] of [
+    ['tagged-prod', 'prod'],
+    ['tagged-dev', 'dev'],
+  ]) {
+    await rootRds.send(
+      new CreateDBClusterCommand({
+        DBClusterIdentifier: id,
+        Engine: 'aurora-postgresql',
+        MasterUsername: 'postgres',
+        MasterUserPassword: 'secret-password',
+        Tags: [{ Key: 'env', Value: env }],
+      }),
+    );
+  }
+  const prod = `arn:aws:rds:us-west-2:${ACCT}:cluster:tagged-prod`;
+  const rds = rdsAs(s.credentials);
+  await refused(
+    rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'tagged-prod' })),
+    'AccessDenied',
+    403,
+    notAuthorized(s.arn, 'rds:DescribeDBClusters', prod, explicitDeny),
+  );
+  await refused(
+    rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: prod, SkipFinalSnapshot: true })),
+    'AccessDenied',
+    403,
+    notAuthorized(s.arn, 'rds:DeleteDBCluster', prod, explicitDeny),
+  );
+  assert.equal((await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'tagged-dev' }))).DBClusters?.length, 1);
+  await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: 'tagged-dev', SkipFinalSnapshot: true }));
 });

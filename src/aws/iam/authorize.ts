@@ -4,11 +4,12 @@
  * everything in its account). Without it any role session, and every function process holds one,
  * could rewrite its own role's policies or another role's trust. Denials are IAM's `AccessDenied`,
  * which names a role as `role NAME` and a new policy as `policy NAME` (AWS output quoted in public
- * issues); list actions are checked on the path they list, e.g. `arn:aws:iam::ACCT:role/`.
+ * issues); list actions are checked on the path they list, e.g. `arn:aws:iam::ACCT:role/`. A role's
+ * tags are there for conditions (`aws:ResourceTag/KEY`, `iam:ResourceTag/KEY`).
  */
 import type { IamStore } from '../../iam/store/iam-store.js';
 import { policyArn, roleArn } from '../../iam/store/model.js';
-import { queryAuthorizer, withTags, type IdentityPolicyDeps, type QueryTarget } from '../identity-policies.js';
+import { queryAuthorizer, resourceTags, tagPairs, withTags, type IdentityPolicyDeps, type QueryTarget } from '../identity-policies.js';
 import type { QueryCall } from '../protocols/query-xml.js';
 import { AccessDenied } from './errors.js';
 
@@ -35,17 +36,21 @@ const POLICY_ACTIONS = [
 export function iamAuthorizer(deps: IdentityPolicyDeps, store: IamStore, actions: readonly string[]) {
   const account = (call: QueryCall) => call.caller.accountId;
   const path = (call: QueryCall, name: string) => call.params.get(name) || '/';
-  /** The role's ARN with its path when it exists; otherwise the one it would have. */
+  /** The role's ARN with its path and its tags (for aws:ResourceTag) when it exists; otherwise the ARN it would have. */
   const role = async (call: QueryCall): Promise<QueryTarget> => {
     const name = call.params.get('RoleName') ?? '';
     const found = await store.roleByName(account(call), name);
-    return { arn: found?.arn ?? roleArn(account(call), '/', name), shown: `role ${name}` };
+    return {
+      arn: found?.arn ?? roleArn(account(call), '/', name),
+      shown: `role ${name}`,
+      context: resourceTags(tagPairs(found?.tags), 'iam:ResourceTag/'),
+    };
   };
   /** On the role, naming the policy for conditions on iam:PolicyARN (e.g. "never attach AdministratorAccess"). */
-  const roleAndPolicy = async (call: QueryCall): Promise<QueryTarget> => ({
-    ...(await role(call)),
-    context: { 'iam:PolicyARN': call.params.get('PolicyArn') ?? '' },
-  });
+  const roleAndPolicy = async (call: QueryCall): Promise<QueryTarget> => {
+    const target = await role(call);
+    return { ...target, context: { ...target.context, 'iam:PolicyARN': call.params.get('PolicyArn') ?? '' } };
+  };
   const policy = (call: QueryCall): QueryTarget => {
     const arn = call.params.get('PolicyArn') ?? '';
     return { arn, shown: `policy ${arn}` };

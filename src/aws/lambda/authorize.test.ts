@@ -18,7 +18,7 @@ const fn = (name: string, qualifier?: string) => ({ accountId: ACCOUNT, region: 
 
 /** An authorizer over one role whose permission statements the test sets, counting how often they are read. */
 function setup(statements: object[]) {
-  const state = { generation: 0, reads: 0, statements };
+  const state = { generation: 0, reads: 0, statements, tags: {} as Record<string, string>, tagReads: 0 };
   const roleSet = (): RolePolicySet => ({
     role: { roleId: 'AROAEXAMPLE' } as RolePolicySet['role'],
     trust: [],
@@ -33,6 +33,10 @@ function setup(statements: object[]) {
       },
     },
     policies: { documentFor: async () => undefined },
+    tagsOf: async () => {
+      state.tagReads++;
+      return state.tags;
+    },
     generation: () => state.generation,
   });
   const check = (name: string, qualifier?: string) => authorizer.authorizeFunction(session, INVOKE, fn(name, qualifier));
@@ -80,4 +84,23 @@ test('a decision that reads the request time is made anew every time', async () 
   await check('f');
   await check('f');
   assert.equal(state.reads, 3);
+});
+
+test("aws:ResourceTag reads the function's tags (a version's too), only for a policy that names it", async () => {
+  const { state, check } = setup([
+    allow('*'),
+    { Effect: 'Deny', Action: 'lambda:InvokeFunction', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/Stage': 'prod' } } },
+  ]);
+  await check('f');
+  state.tags = { stage: 'prod' };
+  state.generation++;
+  await assert.rejects(check('f'), /on resource: .*:function:f with an explicit deny in an identity-based policy/);
+  await assert.rejects(check('f', '1'), /on resource: .*:function:f:1 with an explicit deny/);
+  state.tags = { stage: 'dev' };
+  state.generation++;
+  await check('f');
+
+  const plain = setup([allow('*')]);
+  await plain.check('f');
+  assert.equal(plain.state.tagReads, 0);
 });

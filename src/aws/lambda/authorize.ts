@@ -12,7 +12,8 @@
 import { evaluate, parsePolicy, type AuthorizationRequest, type ParsedPolicy } from '../../iam/policy/index.js';
 import { accountRootArn } from '../../iam/store/model.js';
 import type { RolePolicies } from '../../iam/store/role-policies.js';
-import { functionArn } from '../../lambda/model.js';
+import { functionArn, type FunctionKey } from '../../lambda/model.js';
+import { resourceTags } from '../identity-policies.js';
 import type { Route, RouteParams } from '../protocols/rest-json.js';
 import type { AwsRequest } from '../request.js';
 import { policyView, type Identities, type Identity } from '../sts/identity.js';
@@ -29,7 +30,9 @@ export interface AuthorizerDeps {
   identities: Identities;
   roles: Pick<RolePolicies, 'forSession'>;
   policies: ResourcePolicies;
-  /** Moves on every change of IAM or of any resource policy. */
+  /** A function's tags, for policies that read `aws:ResourceTag`; undefined when it does not exist. */
+  tagsOf(fn: FunctionKey): Promise<Record<string, string> | undefined>;
+  /** Moves on every change of IAM, of any resource policy, or of any function (its tags). */
   generation(): number;
 }
 
@@ -152,7 +155,11 @@ export class LambdaAuthorizer {
       identityPolicies = role.permissions;
     }
     const resourcePolicies = target.fn ? await this.resourcePolicy(target.fn) : [];
-    const timed = identityPolicies.some(readsRequestTime) || resourcePolicies.some(readsRequestTime);
+    const policies = [...identityPolicies, ...resourcePolicies];
+    // A version or alias has no tags of its own: its function's count, as on AWS.
+    if (target.fn && policies.some(readsResourceTags))
+      Object.assign(request.context, resourceTags(Object.entries((await this.deps.tagsOf(target.fn)) ?? {})));
+    const timed = policies.some(readsRequestTime);
     return { denial: this.verdict(identity, request, identityPolicies, resourcePolicies, target, noIdentityAllow), timed };
   }
 
@@ -195,18 +202,23 @@ export class LambdaAuthorizer {
   }
 }
 
-const timeKeys = /aws:(currenttime|epochtime)/i;
-const readsTime = new WeakMap<ParsedPolicy, boolean>();
-
-/** Whether a policy's decision can change with the clock alone: it names a request-time key. */
-function readsRequestTime(policy: ParsedPolicy): boolean {
-  let reads = readsTime.get(policy);
-  if (reads === undefined) {
-    reads = timeKeys.test(JSON.stringify(policy));
-    readsTime.set(policy, reads);
-  }
-  return reads;
+/** Whether a policy names a key `pattern` matches, remembered per parsed policy. */
+function naming(pattern: RegExp): (policy: ParsedPolicy) => boolean {
+  const known = new WeakMap<ParsedPolicy, boolean>();
+  return (policy) => {
+    let reads = known.get(policy);
+    if (reads === undefined) {
+      reads = pattern.test(JSON.stringify(policy));
+      known.set(policy, reads);
+    }
+    return reads;
+  };
 }
+
+/** A decision that can change with the clock alone is not cached. */
+const readsRequestTime = naming(/aws:(currenttime|epochtime)/i);
+/** Only a decision that reads the function's tags looks them up. */
+const readsResourceTags = naming(/aws:resourcetag\//i);
 
 /** Lambda built and validated every stored statement; one that no longer parses grants nothing. */
 function parseOrNull(text: string): ParsedPolicy | null {

@@ -23,7 +23,8 @@ export function createLambda(deps: LambdaApiDeps): Lambda {
     identities: deps.sts.identities,
     roles: deps.sts.roles,
     policies: deps.policies,
-    generation: () => deps.sts.roles.generation + deps.policies.version,
+    tagsOf: async (fn) => (await deps.store.get(fn))?.tags,
+    generation: () => deps.sts.roles.generation + deps.policies.version + deps.store.version,
   });
   const invocations = new InvokeService(deps, deps.enforceIam ? authorizer : undefined);
   const routes = lambdaRoutes({ ...deps, invocations });

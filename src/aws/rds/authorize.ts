@@ -4,29 +4,47 @@
  * (an account's root may do everything in its account); a describe of all clusters is checked on
  * `cluster:*`. Without it any role session could associate a role with a cluster, so that the
  * cluster's SQL invokes with that role; associating one also needs `iam:PassRole` on it, passed to
- * RDS (`iam:PassedToService`), as on AWS. Denials are RDS's `AccessDenied`, naming the resource's ARN.
+ * RDS (`iam:PassedToService`), as on AWS. An existing cluster's tags are there for conditions
+ * (`aws:ResourceTag/KEY`, `rds:cluster-tag/KEY`). Denials are RDS's `AccessDenied`, naming the
+ * resource's ARN.
  */
-import { clusterArn } from '../../rds/store/cluster-store.js';
-import { passToRds, queryAuthorizer, withTags, type IdentityPolicyDeps, type QueryTarget } from '../identity-policies.js';
+import { clusterArn, type ClusterStore } from '../../rds/store/cluster-store.js';
+import {
+  passToRds,
+  queryAuthorizer,
+  resourceTags,
+  tagPairs,
+  withTags,
+  type IdentityPolicyDeps,
+  type QueryTarget,
+} from '../identity-policies.js';
 import type { QueryCall } from '../protocols/query-xml.js';
 import { AccessDenied } from './errors.js';
 
 /** RDS takes a cluster's identifier or its ARN, either without regard to case. */
 const arnOf = ({ caller: { region, accountId } }: QueryCall, id: string) =>
   (id.startsWith('arn:') ? id : clusterArn({ region, accountId, identifier: id })).toLowerCase();
-const named = (call: QueryCall): QueryTarget => ({ arn: arnOf(call, call.params.get('DBClusterIdentifier') ?? '') });
 
-export function rdsAuthorizer(deps: IdentityPolicyDeps, actions: readonly string[]) {
+export function rdsAuthorizer(deps: IdentityPolicyDeps & { clusters: Pick<ClusterStore, 'find'> }, actions: readonly string[]) {
+  /** The cluster's ARN, with its tags (for aws:ResourceTag and rds:cluster-tag) when it exists. */
+  const named = async (call: QueryCall): Promise<QueryTarget> => {
+    const arn = arnOf(call, call.params.get('DBClusterIdentifier') ?? '');
+    const [, , , region, accountId, , identifier] = arn.split(':');
+    const found = identifier && (await deps.clusters.find(accountId!, region!, identifier));
+    return { arn, context: resourceTags(tagPairs(found ? found.tags : []), 'rds:cluster-tag/') };
+  };
+  const created = (call: QueryCall): QueryTarget => ({ arn: arnOf(call, call.params.get('DBClusterIdentifier') ?? '') });
   return queryAuthorizer(
     deps,
     'rds',
     actions,
     {
-      CreateDBCluster: (call) => withTags(named(call), call.params.tags('Tag'), 'rds:AddTagsToResource'),
+      CreateDBCluster: (call) => withTags(created(call), call.params.tags('Tag'), 'rds:AddTagsToResource'),
       DeleteDBCluster: named,
-      AddRoleToDBCluster: (call) => [named(call), passToRds(call.params.get('RoleArn') ?? '')],
+      AddRoleToDBCluster: async (call) => [await named(call), passToRds(call.params.get('RoleArn') ?? '')],
       RemoveRoleFromDBCluster: named,
-      DescribeDBClusters: (call) => ({ arn: arnOf(call, call.params.get('DBClusterIdentifier') ?? '*') }),
+      // All clusters, or one: its tags count as for any action on it.
+      DescribeDBClusters: (call) => (call.params.get('DBClusterIdentifier') ? named(call) : { arn: arnOf(call, '*') }),
     },
     (message) => new AccessDenied(message),
   );

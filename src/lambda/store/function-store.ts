@@ -14,8 +14,14 @@ const cacheKey = (k: FunctionKey) => `${k.accountId}\u0000${k.region}\u0000${k.n
 export class FunctionStore {
   private readonly cache = new Map<string, FunctionRecord | null>();
   private readonly listeners: Array<(k: FunctionKey) => void> = [];
+  private changes = 0;
 
   constructor(private readonly pool: Pool) {}
+
+  /** Moves on every change of any function, so what was decided from one (its tags) is stale after it. */
+  get version(): number {
+    return this.changes;
+  }
 
   /** Called after any change to a function (its environments may be stale). */
   onChange(listener: (k: FunctionKey) => void): void {
@@ -83,6 +89,7 @@ export class FunctionStore {
   }
 
   private changed(k: FunctionKey, rec: FunctionRecord | null): void {
+    this.changes++;
     this.cache.set(cacheKey(k), rec);
     for (const l of this.listeners) l(k);
   }
