@@ -35,7 +35,7 @@ export async function refusal(
 ): Promise<string | undefined> {
   if (identity.type === 'root') return undefined;
   const role = await deps.roles.forSession(identity.roleArn!, identity.roleId!);
-  const view = policyView(identity);
+  const view = policyView(identity, role?.role);
   const context = extra ? { ...view.context, ...extra } : view.context;
   const principal = view.principal;
   const decision = role ? evaluate({ action, resource, principal, context }, { identity: role.permissions }) : 'ImplicitDeny';

@@ -24,12 +24,13 @@ export async function roleSession(
   policy: string,
   account = '123456789012',
   sessionName = 'app',
+  tags: Array<{ Key: string; Value: string }> = [],
 ): Promise<RoleSession> {
   const config = { endpoint, region: 'us-west-2', credentials: { accessKeyId: account, secretAccessKey: 'test' }, maxAttempts: 1 };
   const iam = new IAMClient(config);
   const sts = new STSClient(config);
   try {
-    await iam.send(new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: trustsAccount(account) }));
+    await iam.send(new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: trustsAccount(account), Tags: tags }));
     await iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: 'p', PolicyDocument: policy }));
     const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${role}`, RoleSessionName: sessionName }));
     const c = out.Credentials!;

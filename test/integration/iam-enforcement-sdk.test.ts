@@ -168,6 +168,39 @@ describe('Lambda API authorization', () => {
     }
   });
 
+  test("a role's tags are its sessions' aws:PrincipalTag: one policy lets each team invoke its own functions", async () => {
+    for (const [name, team] of [
+      ['blue-fn', 'blue'],
+      ['red-fn', 'red'],
+    ] as const) {
+      await svc.createFunction(name, { 'index.mjs': 'export const handler = async () => "ran";' }, { Tags: { team } });
+    }
+    const sameTeam = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } },
+        },
+      ],
+    });
+    const session = await roleSession(svc.endpoint, 'blue-team', sameTeam, ACCT, 'app', [{ Key: 'team', Value: 'blue' }]);
+    const lambda = new LambdaClient({ endpoint: svc.endpoint, region: 'us-west-2', credentials: session.credentials, maxAttempts: 1 });
+    try {
+      assert.equal(text((await lambda.send(new InvokeCommand({ FunctionName: 'blue-fn' }))).Payload), '"ran"');
+      await refused(
+        lambda.send(new InvokeCommand({ FunctionName: 'red-fn' })),
+        'AccessDeniedException',
+        403,
+        notAuthorized(session.arn, 'lambda:InvokeFunction', fnArn('red-fn')),
+      );
+    } finally {
+      lambda.destroy();
+    }
+  });
+
   test('creating a function also needs iam:PassRole on its execution role, passed to Lambda, in the same account', async () => {
     const policy = JSON.stringify({
       Version: '2012-10-17',

@@ -11,7 +11,7 @@
  */
 import { evaluate, parsePolicy, type AuthorizationRequest, type ParsedPolicy } from '../../iam/policy/index.js';
 import { accountRootArn } from '../../iam/store/model.js';
-import type { RolePolicies } from '../../iam/store/role-policies.js';
+import type { RolePolicies, RolePolicySet } from '../../iam/store/role-policies.js';
 import { functionArn, type FunctionKey } from '../../lambda/model.js';
 import { resourceTags } from '../identity-policies.js';
 import type { Route, RouteParams } from '../protocols/rest-json.js';
@@ -144,16 +144,16 @@ export class LambdaAuthorizer {
     target: Target,
     extraContext: Record<string, string>,
   ): Promise<{ denial: string | undefined; timed: boolean }> {
-    const { principal, context } = policyView(identity);
-    const request: AuthorizationRequest = { action, resource: target.arn, principal, context: { ...context, ...extraContext } };
     const noIdentityAllow = `because no identity-based policy allows the ${action} action`;
-    let identityPolicies: ParsedPolicy[] = [];
+    let role: RolePolicySet | undefined;
     if (identity.type === 'assumed-role') {
-      const role = await this.deps.roles.forSession(identity.roleArn!, identity.roleId!);
+      role = await this.deps.roles.forSession(identity.roleArn!, identity.roleId!);
       // A session outlives neither its role nor the role's replacement by a new one of the same name.
       if (!role) return { denial: noIdentityAllow, timed: false };
-      identityPolicies = role.permissions;
     }
+    const identityPolicies = role?.permissions ?? [];
+    const { principal, context } = policyView(identity, role?.role);
+    const request: AuthorizationRequest = { action, resource: target.arn, principal, context: { ...context, ...extraContext } };
     const resourcePolicies = target.fn ? await this.resourcePolicy(target.fn) : [];
     const policies = [...identityPolicies, ...resourcePolicies];
     // A version or alias has no tags of its own: its function's count, as on AWS.

@@ -46,9 +46,11 @@ export class RoleAssumer {
   /** AssumeRole for a caller of the endpoint: its trust and, where needed, its own permissions. */
   async assumeRole(caller: Identity, input: AssumeRoleInput): Promise<IssuedSession> {
     const found = await this.roles.forRole(input.roleArn);
-    const { principal, context } = policyView(caller);
+    // A session's own role: its policies must allow the step too, and its tags are the caller's.
+    const own = caller.type === 'assumed-role' ? await this.roles.forSession(caller.roleArn!, caller.roleId!) : undefined;
+    const { principal, context } = policyView(caller, own?.role);
     Object.assign(context, { 'sts:RoleSessionName': input.sessionName, 'sts:ExternalId': input.externalId });
-    if (!found || !(await this.callerMayAssume(caller, found, principal, context))) throw notAuthorized(caller.arn, input.roleArn);
+    if (!found || !this.callerMayAssume(caller, own, found, principal, context)) throw notAuthorized(caller.arn, input.roleArn);
     const { role } = found;
     const duration = input.durationSeconds ?? DEFAULT_DURATION;
     if (caller.type === 'assumed-role' && duration > CHAINED_MAX) {
@@ -99,20 +101,18 @@ export class RoleAssumer {
     return found && evaluate(request, { identity: [], resource: found.trust }) === 'Allow' ? found : undefined;
   }
 
-  private async callerMayAssume(
+  private callerMayAssume(
     caller: Identity,
+    callerRole: RolePolicySet | undefined,
     found: RolePolicySet,
     principal: RequestPrincipal,
     context: Record<string, ContextValue>,
-  ): Promise<boolean> {
+  ): boolean {
     const { role } = found;
     const request = { action: 'sts:AssumeRole', resource: role.arn, principal, context };
     const trust = evaluate(request, { identity: [], resource: found.trust });
     // The root user's permissions are not policies: it may do anything its account may.
-    const own =
-      caller.type === 'root'
-        ? 'Allow'
-        : evaluate(request, { identity: (await this.roles.forSession(caller.roleArn!, caller.roleId!))?.permissions ?? [] });
+    const own = caller.type === 'root' ? 'Allow' : evaluate(request, { identity: callerRole?.permissions ?? [] });
     if (trust === 'ExplicitDeny' || own === 'ExplicitDeny') return false;
     if (trust === 'Allow' && caller.accountId === role.accountId) return true;
     // Otherwise the trust must reach the caller, directly or through its account (the statements the

@@ -8,7 +8,7 @@ import type { KeySecret } from '../auth/authenticate.js';
 import { expiredToken } from '../auth/failures.js';
 import type { CallerContext } from '../request.js';
 import type { ContextValue, RequestPrincipal } from '../../iam/policy/index.js';
-import { accountRootArn } from '../../iam/store/model.js';
+import { accountRootArn, type RoleRecord } from '../../iam/store/model.js';
 import type { SessionRecord, SessionStore } from './session-store.js';
 
 export interface Identity {
@@ -83,21 +83,25 @@ export class Identities {
 /**
  * The identity as a policy sees it: the principal, and the global condition keys AWS sets for it
  * (IAM: AWS global condition context keys). A session's role ARN is `aws:PrincipalArn`, so policies
- * naming the role cover its sessions.
+ * naming the role cover its sessions; its role's tags are its `aws:PrincipalTag/KEY` (pglambda has
+ * no session tags), for policies that match them to a resource's (`${aws:PrincipalTag/team}`).
  */
-export function policyView(id: Identity, now = new Date()): { principal: RequestPrincipal; context: Record<string, ContextValue> } {
-  return {
-    principal: { type: 'AWS', id: id.arn },
-    context: {
-      'aws:PrincipalArn': id.roleArn ?? id.arn,
-      'aws:PrincipalAccount': id.accountId,
-      'aws:PrincipalType': id.type === 'root' ? 'Account' : 'AssumedRole',
-      'aws:userid': id.userId,
-      // The endpoint speaks plain HTTP.
-      'aws:SecureTransport': false,
-      ...timeContext(now),
-    },
+export function policyView(
+  id: Identity,
+  role?: Pick<RoleRecord, 'tags'>,
+  now = new Date(),
+): { principal: RequestPrincipal; context: Record<string, ContextValue> } {
+  const context: Record<string, ContextValue> = {
+    'aws:PrincipalArn': id.roleArn ?? id.arn,
+    'aws:PrincipalAccount': id.accountId,
+    'aws:PrincipalType': id.type === 'root' ? 'Account' : 'AssumedRole',
+    'aws:userid': id.userId,
+    // The endpoint speaks plain HTTP.
+    'aws:SecureTransport': false,
+    ...timeContext(now),
   };
+  for (const t of role?.tags ?? []) context[`aws:PrincipalTag/${t.Key}`] = t.Value;
+  return { principal: { type: 'AWS', id: id.arn }, context };
 }
 
 /** The request-time keys every request carries. */
