@@ -107,4 +107,37 @@ export const rdsMigrations: Migration[] = [
       alter table rds.bridge_logins add column issued_to text;
     `,
   },
+  {
+    id: 'rds:8',
+    // Identifiers as the cluster routes were given them, before they kept them in lower case as RDS
+    // does: the RDS API, which lowers them, never found such a cluster, so a role associated with
+    // "MyCluster" went to another row than the database installed for it. Such a cluster takes its
+    // lower-case identifier (of several that differ only in case, the oldest); any other, and one
+    // whose lower-case twin was installed since, joins that cluster: its logins move, and of its
+    // roles those the cluster has no role for the same feature or ARN.
+    sql: `
+      alter table rds.db_cluster_roles
+        drop constraint db_cluster_roles_account_id_region_identifier_fkey,
+        add foreign key (account_id, region, identifier) references rds.db_clusters on delete cascade on update cascade;
+      alter table rds.bridge_logins
+        drop constraint bridge_logins_account_id_region_identifier_fkey,
+        add foreign key (account_id, region, identifier) references rds.db_clusters on delete cascade on update cascade;
+
+      update rds.db_clusters c set identifier = lower(c.identifier)
+      where c.identifier <> lower(c.identifier)
+        and not exists (select from rds.db_clusters t
+                        where (t.account_id, t.region, t.identifier) = (c.account_id, c.region, lower(c.identifier)))
+        and c.identifier = (select o.identifier from rds.db_clusters o
+                            where (o.account_id, o.region) = (c.account_id, c.region) and lower(o.identifier) = lower(c.identifier)
+                            order by o.created_at, o.identifier limit 1);
+
+      update rds.bridge_logins set identifier = lower(identifier) where identifier <> lower(identifier);
+      insert into rds.db_cluster_roles (account_id, region, identifier, role_arn, feature_name, status, created_at)
+        select account_id, region, lower(identifier), role_arn, feature_name, status, created_at
+        from rds.db_cluster_roles where identifier <> lower(identifier)
+        order by created_at
+        on conflict do nothing;
+      delete from rds.db_clusters where identifier <> lower(identifier);
+    `,
+  },
 ];
