@@ -5,13 +5,14 @@
  * AccessDenied.
  */
 import { evaluate, type ContextValue } from '../iam/policy/index.js';
+import type { RoleRecord } from '../iam/store/model.js';
 import type { RolePolicies } from '../iam/store/role-policies.js';
 import type { QueryCall } from './protocols/query-xml.js';
 import { policyView, type Identities, type Identity } from './sts/identity.js';
 
 export interface IdentityPolicyDeps {
   identities: Identities;
-  roles: Pick<RolePolicies, 'forSession'>;
+  roles: Pick<RolePolicies, 'forSession' | 'forRole'>;
 }
 
 /** How a check reads beyond its action and resource. */
@@ -89,10 +90,10 @@ export async function firstRefusal(
 }
 
 /** Passing a role to RDS, which then assumes it (AddRoleToDBCluster, binding a cluster to an AWS role). */
-export const passToRds = (roleArn: string): QueryTarget => ({
+export const passToRds = async (deps: IdentityPolicyDeps, roleArn: string): Promise<QueryTarget> => ({
   action: 'iam:PassRole',
   arn: roleArn,
-  context: { 'iam:PassedToService': 'rds.amazonaws.com' },
+  context: { 'iam:PassedToService': 'rds.amazonaws.com', ...roleTags((await deps.roles.forRole(roleArn))?.role) },
 });
 
 /**
@@ -107,6 +108,9 @@ export function resourceTags(tags: Iterable<readonly [string, string]>, ...prefi
 
 /** Tags as IAM and RDS keep them, as `resourceTags` takes them. */
 export const tagPairs = (tags: ReadonlyArray<{ Key: string; Value: string }> = []) => tags.map((t) => [t.Key, t.Value] as const);
+
+/** An existing role's tags in a check on it (any IAM action on it, iam:PassRole, sts:AssumeRole). */
+export const roleTags = (role: Pick<RoleRecord, 'tags'> | undefined) => resourceTags(tagPairs(role?.tags), 'iam:ResourceTag/');
 
 /**
  * A create that also tags: the tags' condition keys (`aws:RequestTag/KEY`, `aws:TagKeys`) on its

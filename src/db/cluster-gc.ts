@@ -4,7 +4,7 @@
  * its data dir; one whose data dir is gone, or now points at another cluster, is stopped and removed.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { exists, isErrno } from './files.js';
 import { clustersDir, DATA_DIR_RECORD, readLocation } from './layout.js';
@@ -53,7 +53,8 @@ export async function collectOrphanClusters(log: Log = quiet): Promise<ClusterGc
     const bytes = await sizeOf(root);
     // A server whose data dir was deleted while it ran (or after a kill -9) still holds its port.
     await stopStalePostmaster(join(root, 'pg'), log);
-    if (!(await claim(root))) continue;
+    // Once more right before it goes: a data dir made again at that path may have started meanwhile.
+    if (!(await orphaned(root, dataDir)) || !(await claim(root))) continue;
     result.removed.push({ root, dataDir, why, bytes });
   }
   return result;
@@ -88,7 +89,13 @@ export const removedLines = (r: ClusterGcResult) =>
 async function orphaned(root: string, dataDir: string): Promise<string | undefined> {
   if (!(await exists(dataDir))) return 'that data dir is gone';
   const located = await readLocation(dataDir).catch(() => undefined);
-  return located !== undefined && located !== root ? `that data dir uses ${located} now` : undefined;
+  if (located === undefined || located === root) return undefined;
+  // The same folder by another path (a symlink in PGLAMBDA_CLUSTERS_DIR) is still this cluster.
+  const same = await Promise.all([realpath(located), realpath(root)]).then(
+    ([a, b]) => a === b,
+    () => false,
+  );
+  return same ? undefined : `that data dir uses ${located} now`;
 }
 
 async function sizeOf(path: string): Promise<number> {

@@ -58,8 +58,10 @@ export async function prepareLayout(dataDir: string): Promise<ClusterLayout> {
   const clusterRoot = located ?? join(clusters, createHash('sha256').update(abs).digest('hex').slice(0, 16));
   for (const dir of [SYSTEM_DIR, clusters, clusterRoot]) {
     await mkdir(dir, { recursive: true });
-    // Set outright because mkdir's mode is filtered through whatever umask root happens to have.
-    await chmod(dir, 0o755);
+    // PostgreSQL's user must pass through each. Ours are set outright, as mkdir's mode is filtered
+    // through whatever umask root has; the clusters folder may be one a user named (even /tmp), so it
+    // only gains the bits passing needs.
+    await chmod(dir, dir === clusters ? ((await stat(dir)).mode & 0o7777) | 0o711 : 0o755);
   }
   // Written on every start, so a cluster made before the record existed gets one too.
   await writeFile(join(clusterRoot, DATA_DIR_RECORD), `${abs}\n`);

@@ -210,6 +210,7 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
       services: [
         clusterService({
           registry,
+          clusters,
           bridge: () => ({ host: opts.host, port: bridgePort }),
           // The service loads each AWS SDK client on the one path that uses it, so a start and each
           // test file do not pay for parsing all four (the doctor's STS and Lambda clients here).

@@ -1,8 +1,9 @@
 /**
  * IAM's and RDS's own APIs authorize every action by who signed it, as the Lambda API does: the
  * account's root may do everything; a role session (every function process holds one) only what its
- * role's policies allow, on the role, policy or cluster the action names. Without this a session
- * could give its own role every permission. Switched off, anyone may do anything.
+ * role's policies allow, on the role, policy or cluster the action names, whose tags count for
+ * conditions. Without this a session could give its own role every permission. Switched off, anyone
+ * may do anything.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -25,6 +26,10 @@ import {
   DescribeDBClustersCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
+import { zipFiles } from '../../src/lambda/code/make-zip.js';
 import { notAuthorized, refused } from '../helpers/aws-assert.js';
 import { allows, roleSession, trustsAccount, type RoleSession } from '../helpers/role-session.js';
 import { startTestService, type TestService } from '../helpers/service.js';
@@ -312,4 +317,93 @@ test("a role's and a cluster's tags are there for conditions: aws:ResourceTag, i
   );
   assert.equal((await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'tagged-dev' }))).DBClusters?.length, 1);
   await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: 'tagged-dev', SkipFinalSnapshot: true }));
+});
+
+test("a role's tags count where it is passed or assumed, and a cluster's where pglambda's routes act on it", async () => {
+  const explicitDeny = 'with an explicit deny in an identity-based policy';
+  const privileged = `arn:aws:iam::${ACCT}:role/privileged`;
+  await root().send(
+    new CreateRoleCommand({
+      RoleName: 'privileged',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'sts:AssumeRole' },
+        ],
+      }),
+      Tags: [{ Key: 'privileged', Value: 'true' }],
+    }),
+  );
+  const s = await roleSession(
+    svc.endpoint,
+    'deployer-of-ordinary',
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['lambda:CreateFunction', 'iam:PassRole', 'sts:AssumeRole', 'rds:*'], Resource: '*' },
+        {
+          Effect: 'Deny',
+          Action: ['iam:PassRole', 'sts:AssumeRole'],
+          Resource: '*',
+          Condition: { StringEquals: { 'iam:ResourceTag/privileged': 'true' } },
+        },
+        { Effect: 'Deny', Action: 'rds:ModifyDBCluster', Resource: '*', Condition: { StringEquals: { 'rds:cluster-tag/env': 'prod' } } },
+      ],
+    }),
+  );
+  const config = { endpoint: svc.endpoint, region: 'us-west-2', credentials: s.credentials, maxAttempts: 1 };
+  const lambda = new LambdaClient(config);
+  const sts = new STSClient(config);
+  clients.push(lambda, sts);
+
+  await refused(
+    lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'runs-privileged',
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        Role: privileged,
+        Code: { ZipFile: await zipFiles({ 'index.mjs': 'export const handler = async () => 1;' }) },
+      }),
+    ),
+    'AccessDeniedException',
+    403,
+    notAuthorized(s.arn, 'iam:PassRole', privileged, explicitDeny),
+  );
+  await refused(
+    sts.send(new AssumeRoleCommand({ RoleArn: privileged, RoleSessionName: 'escalate' })),
+    'AccessDenied',
+    403,
+    `User: ${s.arn} is not authorized to perform: sts:AssumeRole on resource: ${privileged}`,
+  );
+
+  await rdsAs({ accessKeyId: ACCT, secretAccessKey: 'test' }).send(
+    new CreateDBClusterCommand({
+      DBClusterIdentifier: 'prod-routes',
+      Engine: 'aurora-postgresql',
+      MasterUsername: 'postgres',
+      MasterUserPassword: 'secret-password',
+      Tags: [{ Key: 'env', Value: 'prod' }],
+    }),
+  );
+  await refused(
+    rdsAs(s.credentials).send(
+      new AddRoleToDBClusterCommand({ DBClusterIdentifier: 'prod-routes', RoleArn: privileged, FeatureName: 'Lambda' }),
+    ),
+    'AccessDenied',
+    403,
+    notAuthorized(s.arn, 'iam:PassRole', privileged, explicitDeny),
+  );
+  const login = await signedFetch(new URL(`${svc.endpoint}/_pglambda/clusters/prod-routes/bridge-login`), {
+    service: 'pglambda',
+    region: 'us-west-2',
+    credentials: s.credentials,
+    method: 'POST',
+    body: '{}',
+  });
+  assert.equal(login.status, 403);
+  assert.deepEqual(await login.json(), {
+    message: notAuthorized(s.arn, 'rds:ModifyDBCluster', `arn:aws:rds:us-west-2:${ACCT}:cluster:prod-routes`, explicitDeny),
+  });
 });

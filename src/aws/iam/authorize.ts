@@ -9,7 +9,7 @@
  */
 import type { IamStore } from '../../iam/store/iam-store.js';
 import { policyArn, roleArn } from '../../iam/store/model.js';
-import { queryAuthorizer, resourceTags, tagPairs, withTags, type IdentityPolicyDeps, type QueryTarget } from '../identity-policies.js';
+import { queryAuthorizer, roleTags, withTags, type IdentityPolicyDeps, type QueryTarget } from '../identity-policies.js';
 import type { QueryCall } from '../protocols/query-xml.js';
 import { AccessDenied } from './errors.js';
 
@@ -43,7 +43,7 @@ export function iamAuthorizer(deps: IdentityPolicyDeps, store: IamStore, actions
     return {
       arn: found?.arn ?? roleArn(account(call), '/', name),
       shown: `role ${name}`,
-      context: resourceTags(tagPairs(found?.tags), 'iam:ResourceTag/'),
+      context: roleTags(found),
     };
   };
   /** On the role, naming the policy for conditions on iam:PolicyARN (e.g. "never attach AdministratorAccess"). */

@@ -27,6 +27,7 @@ function setup(statements: object[]) {
   const authorizer = new LambdaAuthorizer({
     identities: {} as Identities,
     roles: {
+      forRole: async () => undefined,
       forSession: async () => {
         state.reads++;
         return roleSet();

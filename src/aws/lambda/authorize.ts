@@ -13,7 +13,7 @@ import { evaluate, parsePolicy, type AuthorizationRequest, type ParsedPolicy } f
 import { accountRootArn } from '../../iam/store/model.js';
 import type { RolePolicies, RolePolicySet } from '../../iam/store/role-policies.js';
 import { functionArn, type FunctionKey } from '../../lambda/model.js';
-import { resourceTags } from '../identity-policies.js';
+import { resourceTags, roleTags } from '../identity-policies.js';
 import type { Route, RouteParams } from '../protocols/rest-json.js';
 import type { AwsRequest } from '../request.js';
 import { policyView, type Identities, type Identity } from '../sts/identity.js';
@@ -28,7 +28,7 @@ export interface ResourcePolicies {
 
 export interface AuthorizerDeps {
   identities: Identities;
-  roles: Pick<RolePolicies, 'forSession'>;
+  roles: Pick<RolePolicies, 'forSession' | 'forRole'>;
   policies: ResourcePolicies;
   /** A function's tags, for policies that read `aws:ResourceTag`; undefined when it does not exist. */
   tagsOf(fn: FunctionKey): Promise<Record<string, string> | undefined>;
@@ -108,7 +108,7 @@ export class LambdaAuthorizer {
       identity,
       'iam:PassRole',
       { arn: role, accountId: roleAccount },
-      { 'iam:PassedToService': 'lambda.amazonaws.com' },
+      { 'iam:PassedToService': 'lambda.amazonaws.com', ...roleTags((await this.deps.roles.forRole(role))?.role) },
     );
     if (denial)
       throw new AccessDeniedException(`User: ${identity.arn} is not authorized to perform: iam:PassRole on resource: ${role} ${denial}`);
@@ -156,8 +156,9 @@ export class LambdaAuthorizer {
     const request: AuthorizationRequest = { action, resource: target.arn, principal, context: { ...context, ...extraContext } };
     const resourcePolicies = target.fn ? await this.resourcePolicy(target.fn) : [];
     const policies = [...identityPolicies, ...resourcePolicies];
-    // A version or alias has no tags of its own: its function's count, as on AWS.
-    if (target.fn && policies.some(readsResourceTags))
+    // A version or alias has no tags of its own: its function's count, as on AWS. A function being
+    // made has none yet (one of that name already there is CreateFunction's to refuse).
+    if (target.fn && action !== 'lambda:CreateFunction' && policies.some(readsResourceTags))
       Object.assign(request.context, resourceTags(Object.entries((await this.deps.tagsOf(target.fn)) ?? {})));
     const timed = policies.some(readsRequestTime);
     return { denial: this.verdict(identity, request, identityPolicies, resourcePolicies, target, noIdentityAllow), timed };

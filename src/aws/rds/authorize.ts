@@ -25,14 +25,24 @@ import { AccessDenied } from './errors.js';
 const arnOf = ({ caller: { region, accountId } }: QueryCall, id: string) =>
   (id.startsWith('arn:') ? id : clusterArn({ region, accountId, identifier: id })).toLowerCase();
 
+/**
+ * A cluster as a check sees it: its ARN, and its tags (`aws:ResourceTag`, `rds:cluster-tag`) when it
+ * exists in the caller's account and Region, the only ones an action acts in (so a check never
+ * tells another account's tags).
+ */
+export async function clusterTarget(
+  clusters: Pick<ClusterStore, 'find'>,
+  caller: { accountId: string; region: string },
+  arn: string,
+): Promise<QueryTarget> {
+  const [, , , region, accountId, , identifier] = arn.split(':');
+  const own = accountId === caller.accountId && region === caller.region && identifier;
+  const found = own ? await clusters.find(accountId, region, identifier) : undefined;
+  return { arn, context: resourceTags(tagPairs(found?.tags), 'rds:cluster-tag/') };
+}
+
 export function rdsAuthorizer(deps: IdentityPolicyDeps & { clusters: Pick<ClusterStore, 'find'> }, actions: readonly string[]) {
-  /** The cluster's ARN, with its tags (for aws:ResourceTag and rds:cluster-tag) when it exists. */
-  const named = async (call: QueryCall): Promise<QueryTarget> => {
-    const arn = arnOf(call, call.params.get('DBClusterIdentifier') ?? '');
-    const [, , , region, accountId, , identifier] = arn.split(':');
-    const found = identifier && (await deps.clusters.find(accountId!, region!, identifier));
-    return { arn, context: resourceTags(tagPairs(found ? found.tags : []), 'rds:cluster-tag/') };
-  };
+  const named = (call: QueryCall) => clusterTarget(deps.clusters, call.caller, arnOf(call, call.params.get('DBClusterIdentifier') ?? ''));
   const created = (call: QueryCall): QueryTarget => ({ arn: arnOf(call, call.params.get('DBClusterIdentifier') ?? '') });
   return queryAuthorizer(
     deps,
@@ -41,7 +51,7 @@ export function rdsAuthorizer(deps: IdentityPolicyDeps & { clusters: Pick<Cluste
     {
       CreateDBCluster: (call) => withTags(created(call), call.params.tags('Tag'), 'rds:AddTagsToResource'),
       DeleteDBCluster: named,
-      AddRoleToDBCluster: async (call) => [await named(call), passToRds(call.params.get('RoleArn') ?? '')],
+      AddRoleToDBCluster: async (call) => [await named(call), await passToRds(deps, call.params.get('RoleArn') ?? '')],
       RemoveRoleFromDBCluster: named,
       // All clusters, or one: its tags count as for any action on it.
       DescribeDBClusters: (call) => (call.params.get('DBClusterIdentifier') ? named(call) : { arn: arnOf(call, '*') }),

@@ -13,16 +13,19 @@
  */
 import { z } from 'zod';
 import type { Cluster, ClusterRegistry } from '../../rds/store/cluster-registry.js';
-import { clusterArn } from '../../rds/store/cluster-store.js';
+import { clusterArn, type ClusterStore } from '../../rds/store/cluster-store.js';
 import { REGION_NAME } from '../caller.js';
 import { AwsError, ValidationException } from '../errors.js';
 import { firstRefusal, passToRds, type IdentityPolicyDeps } from '../identity-policies.js';
 import { json, parseJsonBody, RestJsonRouter, restJsonAuthentication } from '../protocols/rest-json.js';
 import type { AwsRequest, AwsService } from '../request.js';
+import { clusterTarget } from './authorize.js';
 import { checkIdentifier } from './clusters.js';
 
 export interface ClusterRouteDeps extends IdentityPolicyDeps {
   registry: ClusterRegistry;
+  /** The clusters' own rows: their tags, for conditions. */
+  clusters: Pick<ClusterStore, 'find'>;
   /** Where databases reach the bridge, known once it listens. */
   bridge(): { host: string; port: number };
   /** The bridge's own check of a cluster bound to AWS (`pglambda doctor`). */
@@ -75,7 +78,12 @@ export function clusterService(deps: ClusterRouteDeps): AwsService {
    */
   const authorize = async (req: AwsRequest, action: string, region: string, identifier: string, bindsTo?: string): Promise<string> => {
     const identity = await deps.identities.callerOf(req.caller);
-    const targets = [{ arn: clusterArn({ accountId: identity.accountId, region, identifier }) }, ...(bindsTo ? [passToRds(bindsTo)] : [])];
+    const cluster = await clusterTarget(
+      deps.clusters,
+      { accountId: identity.accountId, region },
+      clusterArn({ accountId: identity.accountId, region, identifier }),
+    );
+    const targets = [cluster, ...(bindsTo ? [await passToRds(deps, bindsTo)] : [])];
     const refused = deps.enforceIam && (await firstRefusal(deps, identity, action, targets));
     if (refused) throw new AwsError('AccessDeniedException', refused, 403);
     return identity.accountId;

@@ -14,6 +14,7 @@ import { evaluate, type ContextValue, type RequestPrincipal } from '../../iam/po
 import { accountRootArn, type RoleRecord } from '../../iam/store/model.js';
 import type { RolePolicies, RolePolicySet } from '../../iam/store/role-policies.js';
 import { notAuthorized, validationError } from './errors.js';
+import { roleTags } from '../identity-policies.js';
 import { assumedRoleArn, policyView, timeContext, type Identity } from './identity.js';
 import type { SessionStore } from './session-store.js';
 
@@ -49,7 +50,7 @@ export class RoleAssumer {
     // A session's own role: its policies must allow the step too, and its tags are the caller's.
     const own = caller.type === 'assumed-role' ? await this.roles.forSession(caller.roleArn!, caller.roleId!) : undefined;
     const { principal, context } = policyView(caller, own?.role);
-    Object.assign(context, { 'sts:RoleSessionName': input.sessionName, 'sts:ExternalId': input.externalId });
+    Object.assign(context, { 'sts:RoleSessionName': input.sessionName, 'sts:ExternalId': input.externalId }, roleTags(found?.role));
     if (!found || !this.callerMayAssume(caller, own, found, principal, context)) throw notAuthorized(caller.arn, input.roleArn);
     const { role } = found;
     const duration = input.durationSeconds ?? DEFAULT_DURATION;

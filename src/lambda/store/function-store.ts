@@ -31,12 +31,14 @@ export class FunctionStore {
   async get(k: FunctionKey): Promise<FunctionRecord | undefined> {
     const key = cacheKey(k);
     if (this.cache.has(key)) return this.cache.get(key) ?? undefined;
+    const changes = this.changes;
     const r = await this.pool.query<{ doc: FunctionRecord }>(
       'select doc from lambda.functions where account_id = $1 and region = $2 and name = $3',
       [k.accountId, k.region, k.name],
     );
     const rec = r.rows[0]?.doc ?? null;
-    this.cache.set(key, rec);
+    // A change committed while this read ran is newer than what it read: cache that, not this.
+    if (changes === this.changes) this.cache.set(key, rec);
     return rec ?? undefined;
   }
 
