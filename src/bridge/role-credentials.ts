@@ -7,6 +7,7 @@
  * the keys the SDK signs with for a remote Lambda and the identity pglambda's own Lambda authorizes.
  */
 import type { IssuedSession } from '../aws/sts/assume-role.js';
+import { AccessDenied } from '../aws/sts/errors.js';
 import { sessionIdentity, type Identity } from '../aws/sts/identity.js';
 import { clusterArn } from '../rds/store/cluster-store.js';
 import { InvokeApiFailed } from './errors.js';
@@ -66,7 +67,9 @@ export class RoleCredentials {
         'aws:SourceAccount': cluster.accountId,
       });
     } catch (err) {
-      throw new InvokeApiFailed((err as Error).message, `The trust policy of ${roleArn} must allow rds.amazonaws.com to assume it.`);
+      // Anything else is a failure of pglambda's own, reported as one.
+      if (!(err instanceof AccessDenied)) throw err;
+      throw new InvokeApiFailed(err.message, `The trust policy of ${roleArn} must allow rds.amazonaws.com to assume it.`);
     }
     const c = session.Credentials;
     const roleId = session.AssumedRoleUser.AssumedRoleId.split(':')[0]!;
