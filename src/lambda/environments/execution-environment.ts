@@ -141,9 +141,9 @@ export class ExecutionEnvironment {
     clearTimeout(timer);
     clearInterval(oomTimer);
     const durationMs = performance.now() - started;
-    // Lines the runtime printed before posting its result may still sit in the pipe: let the
-    // event loop poll once more so they land in this invocation's log.
-    await new Promise((r) => setImmediate(r));
+    // Lines the runtime printed before posting its result may still sit in the pipe: the event
+    // loop's check phase comes after its poll has read every pipe that was ready with the result, so
+    // one turn lands them in this invocation's log.
     await new Promise((r) => setImmediate(r));
     const result = outcomeToResult(outcome, input.requestId);
     if (!('kind' in outcome) || outcome.kind === 'init-error' || outcome.kind === 'too-large') this.stop();
