@@ -16,7 +16,7 @@ export interface IdentityPolicyDeps {
 }
 
 /** How a check reads beyond its action and resource. */
-export interface CheckOptions {
+interface CheckOptions {
   /** How the denial names the resource, where the service names it otherwise than by its ARN (IAM: `role NAME`). */
   shown?: string;
   /** Condition keys the request sets, e.g. `iam:PassedToService`. */
@@ -36,9 +36,8 @@ export async function refusal(
 ): Promise<string | undefined> {
   if (identity.type === 'root') return undefined;
   const role = await deps.roles.forSession(identity.roleArn!, identity.roleId!);
-  const view = policyView(identity, role?.role);
-  const context = extra ? { ...view.context, ...extra } : view.context;
-  const principal = view.principal;
+  const { principal, context: own } = policyView(identity, role?.role);
+  const context = extra ? { ...own, ...extra } : own;
   const decision = role ? evaluate({ action, resource, principal, context }, { identity: role.permissions }) : 'ImplicitDeny';
   if (decision === 'Allow') return undefined;
   const why =
@@ -89,11 +88,20 @@ export async function firstRefusal(
   return undefined;
 }
 
+/** What a check of iam:PassRole reads: the service the role is passed to, and the role's tags. */
+export async function passRoleContext(
+  roles: IdentityPolicyDeps['roles'],
+  roleArn: string,
+  service: string,
+): Promise<Record<string, string>> {
+  return { 'iam:PassedToService': service, ...roleTags((await roles.forRole(roleArn))?.role) };
+}
+
 /** Passing a role to RDS, which then assumes it (AddRoleToDBCluster, binding a cluster to an AWS role). */
 export const passToRds = async (deps: IdentityPolicyDeps, roleArn: string): Promise<QueryTarget> => ({
   action: 'iam:PassRole',
   arn: roleArn,
-  context: { 'iam:PassedToService': 'rds.amazonaws.com', ...roleTags((await deps.roles.forRole(roleArn))?.role) },
+  context: await passRoleContext(deps.roles, roleArn, 'rds.amazonaws.com'),
 });
 
 /**

@@ -56,13 +56,13 @@ export async function prepareLayout(dataDir: string): Promise<ClusterLayout> {
   const located = await readLocation(abs);
   const clusters = clustersDir();
   const clusterRoot = located ?? join(clusters, createHash('sha256').update(abs).digest('hex').slice(0, 16));
-  for (const dir of [SYSTEM_DIR, clusters, clusterRoot]) {
-    await mkdir(dir, { recursive: true });
-    // PostgreSQL's user must pass through each. Ours are set outright, as mkdir's mode is filtered
-    // through whatever umask root has; the clusters folder may be one a user named (even /tmp), so it
-    // only gains the bits passing needs.
-    await chmod(dir, dir === clusters ? ((await stat(dir)).mode & 0o7777) | 0o711 : 0o755);
-  }
+  // PostgreSQL's user must pass through each. Ours are set outright, as mkdir's mode is filtered
+  // through whatever umask root has; the clusters folder may be one a user named (even /tmp), so it
+  // only gains the bits passing needs.
+  for (const dir of [SYSTEM_DIR, clusters, clusterRoot]) await mkdir(dir, { recursive: true });
+  await chmod(SYSTEM_DIR, 0o755);
+  await chmod(clusters, ((await stat(clusters)).mode & 0o7777) | 0o711);
+  await chmod(clusterRoot, 0o755);
   // Written on every start, so a cluster made before the record existed gets one too.
   await writeFile(join(clusterRoot, DATA_DIR_RECORD), `${abs}\n`);
   if (!located) {

@@ -57,9 +57,11 @@ export function iamAuthorizer(deps: IdentityPolicyDeps, store: IamStore, actions
   };
   /** A new role or policy: the ARN its name and path give, and the tagging action too when it is made with tags. */
   const created =
-    (kind: 'role' | 'policy', arnOf: typeof roleArn, tagAction: string) =>
+    (kind: 'role' | 'policy') =>
     (call: QueryCall): QueryTarget[] => {
-      const name = call.params.get(kind === 'role' ? 'RoleName' : 'PolicyName') ?? '';
+      const [arnOf, nameParam, tagAction] =
+        kind === 'role' ? [roleArn, 'RoleName', 'iam:TagRole'] : [policyArn, 'PolicyName', 'iam:TagPolicy'];
+      const name = call.params.get(nameParam) ?? '';
       return withTags({ arn: arnOf(account(call), path(call, 'Path'), name), shown: `${kind} ${name}` }, call.params.tags(), tagAction);
     };
   const targets: Parameters<typeof queryAuthorizer>[3] = {
@@ -67,8 +69,8 @@ export function iamAuthorizer(deps: IdentityPolicyDeps, store: IamStore, actions
     ...Object.fromEntries(POLICY_ACTIONS.map((a) => [a, policy])),
     AttachRolePolicy: roleAndPolicy,
     DetachRolePolicy: roleAndPolicy,
-    CreateRole: created('role', roleArn, 'iam:TagRole'),
-    CreatePolicy: created('policy', policyArn, 'iam:TagPolicy'),
+    CreateRole: created('role'),
+    CreatePolicy: created('policy'),
     ListRoles: (call) => ({ arn: roleArn(account(call), path(call, 'PathPrefix'), '') }),
     ListPolicies: (call) => ({ arn: policyArn(account(call), path(call, 'PathPrefix'), '') }),
   };

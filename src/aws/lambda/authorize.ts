@@ -13,7 +13,7 @@ import { evaluate, parsePolicy, type AuthorizationRequest, type ParsedPolicy } f
 import { accountRootArn } from '../../iam/store/model.js';
 import type { RolePolicies, RolePolicySet } from '../../iam/store/role-policies.js';
 import { functionArn, type FunctionKey } from '../../lambda/model.js';
-import { resourceTags, roleTags } from '../identity-policies.js';
+import { passRoleContext, resourceTags } from '../identity-policies.js';
 import type { Route, RouteParams } from '../protocols/rest-json.js';
 import type { AwsRequest } from '../request.js';
 import { policyView, type Identities, type Identity } from '../sts/identity.js';
@@ -108,7 +108,7 @@ export class LambdaAuthorizer {
       identity,
       'iam:PassRole',
       { arn: role, accountId: roleAccount },
-      { 'iam:PassedToService': 'lambda.amazonaws.com', ...roleTags((await this.deps.roles.forRole(role))?.role) },
+      await passRoleContext(this.deps.roles, role, 'lambda.amazonaws.com'),
     );
     if (denial)
       throw new AccessDeniedException(`User: ${identity.arn} is not authorized to perform: iam:PassRole on resource: ${role} ${denial}`);

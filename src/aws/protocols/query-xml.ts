@@ -57,12 +57,13 @@ export class QueryValidationError extends QueryError {
 }
 
 export function queryService(spec: QueryServiceSpec): AwsService {
+  const authentication = queryAuthentication(spec.xmlns);
   return {
     signingName: spec.signingName,
     // An unsigned request is ours when it names our API version.
     matches: (req) => requestParams(req).get('Version') === spec.apiVersion,
-    handle: (req) => dispatch(spec, req),
-    authentication: queryAuthentication(spec.xmlns),
+    handle: (req) => dispatch(spec, authentication, req),
+    authentication,
   };
 }
 
@@ -88,7 +89,7 @@ function queryAuthentication(xmlns: string): ServiceAuthentication {
   };
 }
 
-async function dispatch(spec: QueryServiceSpec, req: AwsRequest): Promise<AwsResponse> {
+async function dispatch(spec: QueryServiceSpec, authentication: ServiceAuthentication, req: AwsRequest): Promise<AwsResponse> {
   const requestId = req.caller.requestId;
   try {
     const form = requestParams(req);
@@ -102,7 +103,7 @@ async function dispatch(spec: QueryServiceSpec, req: AwsRequest): Promise<AwsRes
     const result = await handler(call);
     return xmlResponse(200, successXml(spec, action, result ?? undefined, requestId));
   } catch (err) {
-    if (err instanceof AuthFailure) return queryAuthentication(spec.xmlns).refuse(err, requestId);
+    if (err instanceof AuthFailure) return authentication.refuse(err, requestId);
     // AWS's common error for a failure of its own, rather than Lambda's ServiceException.
     const e =
       err instanceof AwsError

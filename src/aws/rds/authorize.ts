@@ -25,24 +25,29 @@ import { AccessDenied } from './errors.js';
 const arnOf = ({ caller: { region, accountId } }: QueryCall, id: string) =>
   (id.startsWith('arn:') ? id : clusterArn({ region, accountId, identifier: id })).toLowerCase();
 
-/**
- * A cluster as a check sees it: its ARN, and its tags (`aws:ResourceTag`, `rds:cluster-tag`) when it
- * exists in the caller's account and Region, the only ones an action acts in (so a check never
- * tells another account's tags).
- */
+type ClusterKey = Parameters<typeof clusterArn>[0];
+
+/** A cluster as a check sees it: its ARN, and its tags (`aws:ResourceTag`, `rds:cluster-tag`) when it exists. */
 export async function clusterTarget(
   clusters: Pick<ClusterStore, 'find'>,
-  caller: { accountId: string; region: string },
-  arn: string,
+  cluster: ClusterKey,
+  arn = clusterArn(cluster),
 ): Promise<QueryTarget> {
-  const [, , , region, accountId, , identifier] = arn.split(':');
-  const own = accountId === caller.accountId && region === caller.region && identifier;
-  const found = own ? await clusters.find(accountId, region, identifier) : undefined;
+  const found = await clusters.find(cluster.accountId, cluster.region, cluster.identifier);
   return { arn, context: resourceTags(tagPairs(found?.tags), 'rds:cluster-tag/') };
 }
 
 export function rdsAuthorizer(deps: IdentityPolicyDeps & { clusters: Pick<ClusterStore, 'find'> }, actions: readonly string[]) {
-  const named = (call: QueryCall) => clusterTarget(deps.clusters, call.caller, arnOf(call, call.params.get('DBClusterIdentifier') ?? ''));
+  /**
+   * The cluster the call names, by identifier or ARN; its tags only in the caller's account and
+   * Region, the only ones an action acts in, so a check never tells another account's tags.
+   */
+  const named = async (call: QueryCall): Promise<QueryTarget> => {
+    const arn = arnOf(call, call.params.get('DBClusterIdentifier') ?? '');
+    const [, , , region, accountId, , identifier] = arn.split(':');
+    const own = accountId === call.caller.accountId && region === call.caller.region && identifier;
+    return own ? clusterTarget(deps.clusters, { accountId, region, identifier }, arn) : { arn };
+  };
   const created = (call: QueryCall): QueryTarget => ({ arn: arnOf(call, call.params.get('DBClusterIdentifier') ?? '') });
   return queryAuthorizer(
     deps,

@@ -13,14 +13,14 @@
  */
 import { z } from 'zod';
 import type { Cluster, ClusterRegistry } from '../../rds/store/cluster-registry.js';
-import { clusterArn, type ClusterStore } from '../../rds/store/cluster-store.js';
+import type { ClusterStore } from '../../rds/store/cluster-store.js';
 import { REGION_NAME } from '../caller.js';
 import { AwsError, ValidationException } from '../errors.js';
 import { firstRefusal, passToRds, type IdentityPolicyDeps } from '../identity-policies.js';
 import { json, parseJsonBody, RestJsonRouter, restJsonAuthentication } from '../protocols/rest-json.js';
 import type { AwsRequest, AwsService } from '../request.js';
 import { clusterTarget } from './authorize.js';
-import { checkIdentifier } from './clusters.js';
+import { identifierOf } from './clusters.js';
 
 export interface ClusterRouteDeps extends IdentityPolicyDeps {
   registry: ClusterRegistry;
@@ -64,12 +64,6 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
   return input.data;
 }
 
-/** A cluster identifier as RDS keeps it: checked, in lower case (as the cluster's ARN has it). */
-function identifierOf(raw: string): string {
-  checkIdentifier(raw);
-  return raw.toLowerCase();
-}
-
 export function clusterService(deps: ClusterRouteDeps): AwsService {
   const { registry } = deps;
   /**
@@ -78,15 +72,15 @@ export function clusterService(deps: ClusterRouteDeps): AwsService {
    */
   const authorize = async (req: AwsRequest, action: string, region: string, identifier: string, bindsTo?: string): Promise<string> => {
     const identity = await deps.identities.callerOf(req.caller);
-    const cluster = await clusterTarget(
-      deps.clusters,
-      { accountId: identity.accountId, region },
-      clusterArn({ accountId: identity.accountId, region, identifier }),
-    );
-    const targets = [cluster, ...(bindsTo ? [await passToRds(deps, bindsTo)] : [])];
-    const refused = deps.enforceIam && (await firstRefusal(deps, identity, action, targets));
+    const { accountId } = identity;
+    if (!deps.enforceIam || identity.type === 'root') return accountId;
+    const targets = [
+      await clusterTarget(deps.clusters, { accountId, region, identifier }),
+      ...(bindsTo ? [await passToRds(deps, bindsTo)] : []),
+    ];
+    const refused = await firstRefusal(deps, identity, action, targets);
     if (refused) throw new AwsError('AccessDeniedException', refused, 403);
-    return identity.accountId;
+    return accountId;
   };
   const router = new RestJsonRouter([
     {

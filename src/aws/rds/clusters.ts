@@ -19,13 +19,17 @@ import { clusterShape } from './shapes.js';
 
 const IDENTIFIER = /^[a-zA-Z](?:-?[a-zA-Z0-9])*$/;
 
-/** RDS's rule for a DBClusterIdentifier, for the API and for the clusters installs register. */
-export function checkIdentifier(id: string): void {
+/**
+ * A DBClusterIdentifier checked by RDS's rule, in lower case as RDS keeps it (and the cluster's ARN
+ * has it): for the API and for the clusters installs register.
+ */
+export function identifierOf(id: string): string {
   if (id.length > 63 || !IDENTIFIER.test(id)) {
     throw new InvalidParameterValue(
       'The parameter DBClusterIdentifier is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.',
     );
   }
+  return id.toLowerCase();
 }
 
 /** The caller's cluster of that identifier in the signed region, or RDS's not-found fault. */
@@ -67,7 +71,7 @@ export function clusterActions(deps: RdsDeps): Record<string, QueryAction> {
         MasterUserPassword: {},
         ManageMasterUserPassword: { type: 'bool' },
       });
-      checkIdentifier(input.DBClusterIdentifier);
+      const identifier = identifierOf(input.DBClusterIdentifier);
       if (input.Engine !== 'aurora-postgresql') {
         throw new InvalidParameterValue(`pglambda supports only the aurora-postgresql engine, not ${input.Engine}.`);
       }
@@ -87,7 +91,7 @@ export function clusterActions(deps: RdsDeps): Record<string, QueryAction> {
       const created = await deps.clusters.create({
         accountId,
         region: caller.region,
-        identifier: input.DBClusterIdentifier.toLowerCase(),
+        identifier,
         engine: input.Engine,
         engineVersion: input.EngineVersion,
         masterUsername: input.MasterUsername,
