@@ -6,7 +6,7 @@ import { perCall, type CallCost, type CpuUse } from './cpu-use.js';
 import { renderProfile } from './profile-report.js';
 import { WARM_WINDOW_SECONDS, type Round } from './rounds.js';
 import { HTTP_WARM_WINDOW_MS } from './lambda-api.js';
-import { describeWarmUp } from './settle.js';
+import { describeWarmUp, FALLING, MAX_WINDOWS, STALLED } from './settle.js';
 import type { TriggerTable } from './pg15-setup.js';
 import {
   CHANGED,
@@ -228,8 +228,8 @@ ${CHANGED.length ? '**A short trial with fewer and shorter runs than the full be
   ${range(windows, (v) => `${v.toFixed(1)} s`)}.
 - **Warming up.** Each warm environment is a Node process with a JIT of its own: at 8 sessions each of 8 serves an eighth of the
   calls, and runs its first few thousand in V8's slower tiers while it compiles and collects. So before the rounds the invoke ran
-  at 8 clients, run after run, until the function processes' CPU per call stopped falling (two runs in a row no more than 3%
-  below the lowest before them; at most 12 runs); so did the HTTP callers before theirs. Every figure below is of processes warm
+  at 8 clients, run after run, until the function processes' CPU per call stopped falling (${STALLED} runs in a row no more than ${FALLING * 100}%
+  below the lowest before them; at most ${MAX_WINDOWS} runs); so did the HTTP callers before theirs. Every figure below is of processes warm
   in this sense. The warm-up's own figures (it followed the unmeasured runs above, so its first run was already partly warm):
   - ${describeWarmUp('SQL invoke, 8 clients', `pgbench runs of ${WARM_WINDOW_SECONDS} s, each measured as the others are`, res.sqlWarmUp)}
   - ${describeWarmUp(`Lambda API, ${HTTP_CALLERS} HTTP callers`, `${HTTP_WARM_WINDOW_MS / 1000} s each`, res.http.warmUp)}

@@ -7,7 +7,7 @@
  */
 import { perCall, type CallCost } from './cpu-use.js';
 
-export interface WarmWindow {
+interface WarmWindow {
   /** The function processes' CPU per call, ms. */
   functionsMs: number;
   /** All this run's processes, ms per call. */
@@ -23,11 +23,11 @@ export interface WarmUp {
 }
 
 /** A window lower than the lowest before by less than this share has not fallen. */
-const FALLING = 0.03;
+export const FALLING = 0.03;
 /** Settled: this many windows in a row have not fallen. */
-const STALLED = 2;
+export const STALLED = 2;
 /** At most this many windows, settled or not. */
-const MAX_WINDOWS = 12;
+export const MAX_WINDOWS = 12;
 
 /** Runs `window` until the function processes' CPU per call stops falling (STALLED windows in a row), saying each as `what`. */
 export async function untilSettled(

@@ -26,6 +26,8 @@ export async function failure(p: Promise<unknown>): Promise<Error & Record<strin
   assert.fail('expected the call to fail');
 }
 
+export const EXPLICIT_DENY = 'with an explicit deny in an identity-based policy';
+
 /** AWS's denial of an action by identity-based policies, as Lambda, IAM and RDS word it. */
 export const notAuthorized = (
   who: string,

@@ -1,6 +1,11 @@
-/** A role of the tests' own, with one inline policy, and a session of it: a caller with exactly that policy. */
+/**
+ * A role of the tests' own, with one inline policy, and a session of it: a caller with exactly that
+ * policy; and a session that has expired, as STS keeps one.
+ */
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { accountRootArn } from '../../src/iam/store/model.js';
+import { policyDocument } from '../../src/service/policy-documents.js';
 
 export interface RoleSession {
   arn: string;
@@ -9,22 +14,23 @@ export interface RoleSession {
 
 /** A trust policy letting the account's root (and so its roles' sessions, with permission) assume the role. */
 export const trustsAccount = (account: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }],
-  });
+  policyDocument({ Effect: 'Allow', Principal: { AWS: accountRootArn(account) }, Action: 'sts:AssumeRole' });
 
-export const allows = (Action: string | string[], Resource: string | string[]) =>
-  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action, Resource }] });
+export const allows = (Action: string | string[], Resource: string | string[]) => policyDocument({ Effect: 'Allow', Action, Resource });
+
+export interface RoleSessionOptions {
+  account?: string;
+  sessionName?: string;
+  /** The role's tags, which are its sessions' aws:PrincipalTag. */
+  tags?: Array<{ Key: string; Value: string }>;
+}
 
 /** Made by the account's root (`account` as the access key, secret `test`), trusting that root. */
 export async function roleSession(
   endpoint: string,
   role: string,
   policy: string,
-  account = '123456789012',
-  sessionName = 'app',
-  tags: Array<{ Key: string; Value: string }> = [],
+  { account = '123456789012', sessionName = 'app', tags = [] }: RoleSessionOptions = {},
 ): Promise<RoleSession> {
   const config = { endpoint, region: 'us-west-2', credentials: { accessKeyId: account, secretAccessKey: 'test' }, maxAttempts: 1 };
   const iam = new IAMClient(config);
@@ -42,4 +48,18 @@ export async function roleSession(
     iam.destroy();
     sts.destroy();
   }
+}
+
+export const EXPIRED_TOKEN = 'The security token included in the request is expired';
+
+/** A session of `roleArn` that expired a minute ago, signed for with secret `test` and its token. */
+export async function insertExpiredSession(
+  db: { query(text: string, values: unknown[]): Promise<unknown> },
+  s: { accessKeyId: string; sessionToken: string; accountId: string; roleArn: string; roleId?: string },
+): Promise<void> {
+  await db.query(
+    `insert into sts.sessions (access_key_id, account_id, role_arn, role_id, session_name, expires_at, secret_access_key, session_token)
+     values ($1, $2, $3, $4, 'old', now() - interval '1 minute', 'test', $5)`,
+    [s.accessKeyId, s.accountId, s.roleArn, s.roleId ?? 'AROAEXAMPLEEXAMPLE00', s.sessionToken],
+  );
 }

@@ -31,8 +31,9 @@ import {
   UntagResourceCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { fnArn, notAuthorized, refused } from '../helpers/aws-assert.js';
-import { allows, roleSession, trustsAccount, type RoleSession } from '../helpers/role-session.js';
+import { EXPLICIT_DENY, fnArn, notAuthorized, refused } from '../helpers/aws-assert.js';
+import { allows, roleSession, trustsAccount, type RoleSession, type RoleSessionOptions } from '../helpers/role-session.js';
+import { policyDocument } from '../../src/service/policy-documents.js';
 import { ROLE, startTestService, text, type TestService } from '../helpers/service.js';
 import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
@@ -41,13 +42,13 @@ import { connect } from '../helpers/sql-session.js';
 const ACCT = '123456789012';
 const OTHER = '222222222222';
 
-/** A role in `account` with one inline policy, and a Lambda client signed with a session of it. */
+/** A role (in ACCT unless told) with one inline policy, and a Lambda client signed with a session of it. */
 interface Session extends RoleSession {
   lambda: LambdaClient;
 }
 
-async function sessionOf(svc: TestService, role: string, policy: string, account = ACCT): Promise<Session> {
-  const session = await roleSession(svc.endpoint, role, policy, account);
+async function sessionOf(svc: TestService, role: string, policy: string, options: RoleSessionOptions = {}): Promise<Session> {
+  const session = await roleSession(svc.endpoint, role, policy, { account: ACCT, ...options });
   return {
     ...session,
     lambda: new LambdaClient({ endpoint: svc.endpoint, region: 'us-west-2', credentials: session.credentials, maxAttempts: 1 }),
@@ -120,7 +121,7 @@ describe('Lambda API authorization', () => {
         lambda.send(new InvokeCommand({ FunctionName: 'f' })),
         'AccessDeniedException',
         403,
-        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f'), 'with an explicit deny in an identity-based policy'),
+        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('f'), EXPLICIT_DENY),
       );
       assert.equal((await lambda.send(new GetFunctionCommand({ FunctionName: 'f' }))).Configuration!.Version, '$LATEST');
       assert.ok((await lambda.send(new ListFunctionsCommand({}))).Functions!.length >= 1);
@@ -155,12 +156,7 @@ describe('Lambda API authorization', () => {
       await svc.client.send(new TagResourceCommand({ Resource: fnArn('tagged'), Tags: { team: 'blue' } }));
       assert.equal(text((await invoke()).Payload), '"ran"');
       await svc.client.send(new TagResourceCommand({ Resource: fnArn('tagged'), Tags: { frozen: 'yes' } }));
-      await refused(
-        invoke(),
-        'AccessDeniedException',
-        403,
-        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('tagged'), 'with an explicit deny in an identity-based policy'),
-      );
+      await refused(invoke(), 'AccessDeniedException', 403, notAuthorized(arn, 'lambda:InvokeFunction', fnArn('tagged'), EXPLICIT_DENY));
       await svc.client.send(new UntagResourceCommand({ Resource: fnArn('tagged'), TagKeys: ['frozen', 'team'] }));
       await refused(invoke(), 'AccessDeniedException', 403, notAuthorized(arn, 'lambda:InvokeFunction', fnArn('tagged')));
     } finally {
@@ -175,26 +171,20 @@ describe('Lambda API authorization', () => {
     ] as const) {
       await svc.createFunction(name, { 'index.mjs': 'export const handler = async () => "ran";' }, { Tags: { team } });
     }
-    const sameTeam = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'lambda:InvokeFunction',
-          Resource: '*',
-          Condition: { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } },
-        },
-      ],
+    const sameTeam = policyDocument({
+      Effect: 'Allow',
+      Action: 'lambda:InvokeFunction',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } },
     });
-    const session = await roleSession(svc.endpoint, 'blue-team', sameTeam, ACCT, 'app', [{ Key: 'team', Value: 'blue' }]);
-    const lambda = new LambdaClient({ endpoint: svc.endpoint, region: 'us-west-2', credentials: session.credentials, maxAttempts: 1 });
+    const { lambda, arn } = await sessionOf(svc, 'blue-team', sameTeam, { tags: [{ Key: 'team', Value: 'blue' }] });
     try {
       assert.equal(text((await lambda.send(new InvokeCommand({ FunctionName: 'blue-fn' }))).Payload), '"ran"');
       await refused(
         lambda.send(new InvokeCommand({ FunctionName: 'red-fn' })),
         'AccessDeniedException',
         403,
-        notAuthorized(session.arn, 'lambda:InvokeFunction', fnArn('red-fn')),
+        notAuthorized(arn, 'lambda:InvokeFunction', fnArn('red-fn')),
       );
     } finally {
       lambda.destroy();
@@ -249,7 +239,7 @@ describe('Lambda API authorization', () => {
       ],
     });
     const { lambda, arn, credentials } = await sessionOf(svc, 'narrow', policy);
-    const denied = (action: string) => notAuthorized(arn, action, fnArn('f'), 'with an explicit deny in an identity-based policy');
+    const denied = (action: string) => notAuthorized(arn, action, fnArn('f'), EXPLICIT_DENY);
     try {
       await refused(
         lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'f', Description: 'x' })),
@@ -328,7 +318,7 @@ describe('Lambda API authorization', () => {
   });
 
   test("another account's session needs the function's resource policy as well as its own", async () => {
-    const { lambda, arn } = await sessionOf(svc, 'outsider', allows('lambda:InvokeFunction', '*'), OTHER);
+    const { lambda, arn } = await sessionOf(svc, 'outsider', allows('lambda:InvokeFunction', '*'), { account: OTHER });
     try {
       await refused(
         lambda.send(new InvokeCommand({ FunctionName: fnArn('f') })),

@@ -30,7 +30,8 @@ import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
-import { notAuthorized, refused } from '../helpers/aws-assert.js';
+import { EXPLICIT_DENY, notAuthorized, refused } from '../helpers/aws-assert.js';
+import { ensureRole, TRUSTS_LAMBDA } from '../helpers/iam.js';
 import { allows, roleSession, trustsAccount, type RoleSession } from '../helpers/role-session.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -56,6 +57,17 @@ function rdsAs(credentials: Parameters<typeof config>[0]): RDSClient {
   return c;
 }
 const root = () => iamAs({ accessKeyId: ACCT, secretAccessKey: 'test' });
+/** A cluster the account's root creates, with tags if given. */
+const createCluster = (DBClusterIdentifier: string, Tags?: Array<{ Key: string; Value: string }>) =>
+  rdsAs({ accessKeyId: ACCT, secretAccessKey: 'test' }).send(
+    new CreateDBClusterCommand({
+      DBClusterIdentifier,
+      Engine: 'aurora-postgresql',
+      MasterUsername: 'postgres',
+      MasterUserPassword: 'secret-password',
+      Tags,
+    }),
+  );
 before(async () => {
   svc = await startTestService({ grantAll: false, executionRole: false });
 });
@@ -100,8 +112,7 @@ test("a role session may not change IAM beyond its policies: not its own role's 
 test('a role session may do in IAM what its policies allow, on exactly the role they name', async () => {
   const s = await roleSession(svc.endpoint, 'admin-of-one', allows('iam:PutRolePolicy', `arn:aws:iam::${ACCT}:role/target`));
   await root().send(new PutRolePolicyCommand({ RoleName: 'admin-of-one', PolicyName: 'q', PolicyDocument: allows('iam:GetRole', '*') }));
-  await roleSession(svc.endpoint, 'target', allows('lambda:GetFunction', '*'));
-  await roleSession(svc.endpoint, 'other', allows('lambda:GetFunction', '*'));
+  for (const name of ['target', 'other']) await ensureRole(svc.endpoint, name, trustsAccount(ACCT), ACCT);
   const iam = iamAs(s.credentials);
   await iam.send(new PutRolePolicyCommand({ RoleName: 'target', PolicyName: 'more', PolicyDocument: allows('lambda:ListFunctions', '*') }));
   await refused(
@@ -128,16 +139,13 @@ test('conditions on the policy a role session attaches apply (iam:PolicyARN)', a
     iam.send(new AttachRolePolicyCommand({ RoleName: 'self-service', PolicyArn: admin })),
     'AccessDenied',
     403,
-    `User: ${s.arn} is not authorized to perform: iam:AttachRolePolicy on resource: role self-service with an explicit deny in an identity-based policy`,
+    notAuthorized(s.arn, 'iam:AttachRolePolicy', 'role self-service', EXPLICIT_DENY),
   );
   await iam.send(new AttachRolePolicyCommand({ RoleName: 'self-service', PolicyArn: basic }));
 });
 
 test('creating a tagged role also needs iam:TagRole, and conditions on the request tags apply', async () => {
-  const trust = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-  });
+  const trust = TRUSTS_LAMBDA;
   const s = await roleSession(svc.endpoint, 'role-maker', allows('iam:CreateRole', `arn:aws:iam::${ACCT}:role/made-*`));
   const iam = iamAs(s.credentials);
   await iam.send(new CreateRoleCommand({ RoleName: 'made-plain', AssumeRolePolicyDocument: trust }));
@@ -161,14 +169,7 @@ test('creating a tagged role also needs iam:TagRole, and conditions on the reque
 });
 
 test('RDS: a role session may list clusters, or associate a role it may pass to RDS with one, only as its policies allow', async () => {
-  await rdsAs({ accessKeyId: ACCT, secretAccessKey: 'test' }).send(
-    new CreateDBClusterCommand({
-      DBClusterIdentifier: 'db1',
-      Engine: 'aurora-postgresql',
-      MasterUsername: 'postgres',
-      MasterUserPassword: 'secret-password',
-    }),
-  );
+  await createCluster('db1');
   const cluster = `arn:aws:rds:us-west-2:${ACCT}:cluster:db1`;
   const s = await roleSession(svc.endpoint, 'dba', allows('rds:DescribeDBClusters', cluster));
   const rds = rdsAs(s.credentials);
@@ -196,7 +197,7 @@ test('RDS: a role session may list clusters, or associate a role it may pass to 
       rdsAs(reader.credentials).send(new DescribeDBClustersCommand({ DBClusterIdentifier })),
       'AccessDenied',
       403,
-      `User: ${reader.arn} is not authorized to perform: rds:DescribeDBClusters on resource: ${cluster} with an explicit deny in an identity-based policy`,
+      notAuthorized(reader.arn, 'rds:DescribeDBClusters', cluster, EXPLICIT_DENY),
     );
   }
   const associate = new AddRoleToDBClusterCommand({
@@ -243,7 +244,6 @@ test('with IAM switched off (--no-enforce-iam), a session without permissions ma
 });
 
 test("a role's and a cluster's tags are there for conditions: aws:ResourceTag, iam:ResourceTag, rds:cluster-tag", async () => {
-  const explicitDeny = 'with an explicit deny in an identity-based policy';
   const onTag = (action: string, key: string, value: string) => ({
     Effect: 'Deny',
     Action: action,
@@ -275,31 +275,22 @@ test("a role's and a cluster's tags are there for conditions: aws:ResourceTag, i
     iam.send(new GetRoleCommand({ RoleName: 'guarded' })),
     'AccessDenied',
     403,
-    notAuthorized(s.arn, 'iam:GetRole', 'role guarded', explicitDeny),
+    notAuthorized(s.arn, 'iam:GetRole', 'role guarded', EXPLICIT_DENY),
   );
   await refused(
     iam.send(new DeleteRoleCommand({ RoleName: 'guarded' })),
     'AccessDenied',
     403,
-    notAuthorized(s.arn, 'iam:DeleteRole', 'role guarded', explicitDeny),
+    notAuthorized(s.arn, 'iam:DeleteRole', 'role guarded', EXPLICIT_DENY),
   );
   assert.equal((await iam.send(new GetRoleCommand({ RoleName: 'plain' }))).Role?.RoleName, 'plain');
   await iam.send(new DeleteRoleCommand({ RoleName: 'plain' }));
 
-  const rootRds = rdsAs({ accessKeyId: ACCT, secretAccessKey: 'test' });
   for (const [id, env] of [
     ['tagged-prod', 'prod'],
     ['tagged-dev', 'dev'],
-  ]) {
-    await rootRds.send(
-      new CreateDBClusterCommand({
-        DBClusterIdentifier: id,
-        Engine: 'aurora-postgresql',
-        MasterUsername: 'postgres',
-        MasterUserPassword: 'secret-password',
-        Tags: [{ Key: 'env', Value: env }],
-      }),
-    );
+  ] as const) {
+    await createCluster(id, [{ Key: 'env', Value: env }]);
   }
   const prod = `arn:aws:rds:us-west-2:${ACCT}:cluster:tagged-prod`;
   const rds = rdsAs(s.credentials);
@@ -307,20 +298,19 @@ test("a role's and a cluster's tags are there for conditions: aws:ResourceTag, i
     rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'tagged-prod' })),
     'AccessDenied',
     403,
-    notAuthorized(s.arn, 'rds:DescribeDBClusters', prod, explicitDeny),
+    notAuthorized(s.arn, 'rds:DescribeDBClusters', prod, EXPLICIT_DENY),
   );
   await refused(
     rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: prod, SkipFinalSnapshot: true })),
     'AccessDenied',
     403,
-    notAuthorized(s.arn, 'rds:DeleteDBCluster', prod, explicitDeny),
+    notAuthorized(s.arn, 'rds:DeleteDBCluster', prod, EXPLICIT_DENY),
   );
   assert.equal((await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'tagged-dev' }))).DBClusters?.length, 1);
   await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: 'tagged-dev', SkipFinalSnapshot: true }));
 });
 
 test("a role's tags count where it is passed or assumed, and a cluster's where pglambda's routes act on it", async () => {
-  const explicitDeny = 'with an explicit deny in an identity-based policy';
   const privileged = `arn:aws:iam::${ACCT}:role/privileged`;
   await root().send(
     new CreateRoleCommand({
@@ -369,7 +359,7 @@ test("a role's tags count where it is passed or assumed, and a cluster's where p
     ),
     'AccessDeniedException',
     403,
-    notAuthorized(s.arn, 'iam:PassRole', privileged, explicitDeny),
+    notAuthorized(s.arn, 'iam:PassRole', privileged, EXPLICIT_DENY),
   );
   await refused(
     sts.send(new AssumeRoleCommand({ RoleArn: privileged, RoleSessionName: 'escalate' })),
@@ -378,22 +368,14 @@ test("a role's tags count where it is passed or assumed, and a cluster's where p
     `User: ${s.arn} is not authorized to perform: sts:AssumeRole on resource: ${privileged}`,
   );
 
-  await rdsAs({ accessKeyId: ACCT, secretAccessKey: 'test' }).send(
-    new CreateDBClusterCommand({
-      DBClusterIdentifier: 'prod-routes',
-      Engine: 'aurora-postgresql',
-      MasterUsername: 'postgres',
-      MasterUserPassword: 'secret-password',
-      Tags: [{ Key: 'env', Value: 'prod' }],
-    }),
-  );
+  await createCluster('prod-routes', [{ Key: 'env', Value: 'prod' }]);
   await refused(
     rdsAs(s.credentials).send(
       new AddRoleToDBClusterCommand({ DBClusterIdentifier: 'prod-routes', RoleArn: privileged, FeatureName: 'Lambda' }),
     ),
     'AccessDenied',
     403,
-    notAuthorized(s.arn, 'iam:PassRole', privileged, explicitDeny),
+    notAuthorized(s.arn, 'iam:PassRole', privileged, EXPLICIT_DENY),
   );
   const login = await signedFetch(new URL(`${svc.endpoint}/_pglambda/clusters/prod-routes/bridge-login`), {
     service: 'pglambda',
@@ -404,6 +386,6 @@ test("a role's tags count where it is passed or assumed, and a cluster's where p
   });
   assert.equal(login.status, 403);
   assert.deepEqual(await login.json(), {
-    message: notAuthorized(s.arn, 'rds:ModifyDBCluster', `arn:aws:rds:us-west-2:${ACCT}:cluster:prod-routes`, explicitDeny),
+    message: notAuthorized(s.arn, 'rds:ModifyDBCluster', `arn:aws:rds:us-west-2:${ACCT}:cluster:prod-routes`, EXPLICIT_DENY),
   });
 });

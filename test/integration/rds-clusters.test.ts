@@ -20,8 +20,8 @@ import {
 import pg from 'pg';
 import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
 import { ClusterStore } from '../../src/rds/store/cluster-store.js';
-import { refused } from '../helpers/aws-assert.js';
-import { allows, roleSession } from '../helpers/role-session.js';
+import { notAuthorized, refused } from '../helpers/aws-assert.js';
+import { allows, EXPIRED_TOKEN, insertExpiredSession, roleSession } from '../helpers/role-session.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 const ACCT = '123456789012';
@@ -333,23 +333,19 @@ test("IAM's DeleteRole refuses a role associated with a cluster, until the assoc
 });
 
 test('a request signed with an expired session is refused with ExpiredToken', async () => {
-  await db.query(
-    `insert into sts.sessions (access_key_id, account_id, role_arn, role_id, session_name, expires_at, secret_access_key, session_token)
-     values ('ASIARDSEXPIRED000000', $1, $2, 'AROAEXAMPLEEXAMPLE00', 'old', now() - interval '1 minute', 'test', 'token')`,
-    [ACCT, `arn:aws:iam::${ACCT}:role/whatever`],
-  );
-  await refused(
-    describe(undefined, rdsFor('us-west-2', 'ASIARDSEXPIRED000000', 'token')),
-    'ExpiredToken',
-    403,
-    'The security token included in the request is expired',
-  );
+  await insertExpiredSession(db, {
+    accessKeyId: 'ASIARDSEXPIRED000000',
+    sessionToken: 'token',
+    accountId: ACCT,
+    roleArn: `arn:aws:iam::${ACCT}:role/whatever`,
+  });
+  await refused(describe(undefined, rdsFor('us-west-2', 'ASIARDSEXPIRED000000', 'token')), 'ExpiredToken', 403, EXPIRED_TOKEN);
 });
 
 test('a role session issues and retires bridge logins only when allowed rds:ModifyDBCluster on the cluster; root always may', async () => {
   const cluster = `arn:aws:rds:us-west-2:${ACCT}:cluster:login-test`;
-  const sessionOf = async (name: string, allowed: string) =>
-    (await roleSession(svc.endpoint, name, allows(allowed, cluster), ACCT, 'cli')).credentials;
+  const sessionOf = (name: string, allowed: string) =>
+    roleSession(svc.endpoint, name, allows(allowed, cluster), { account: ACCT, sessionName: 'cli' });
   const routes = `${svc.endpoint}/_pglambda/clusters/login-test`;
   const sign = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => ({
     service: 'pglambda',
@@ -364,19 +360,16 @@ test('a role session issues and retires bridge logins only when allowed rds:Modi
   const { login } = await root.json();
 
   const bystander = await sessionOf('cluster-bystander', 'rds:DescribeDBClusters');
-  const who = `arn:aws:sts::${ACCT}:assumed-role/cluster-bystander/cli`;
   for (const r of [
-    await issue(bystander),
-    await signedFetch(new URL(`${routes}/bridge-logins/${login}`), { ...sign(bystander), method: 'DELETE' }),
+    await issue(bystander.credentials),
+    await signedFetch(new URL(`${routes}/bridge-logins/${login}`), { ...sign(bystander.credentials), method: 'DELETE' }),
   ]) {
     assert.equal(r.status, 403);
     assert.equal(r.headers.get('x-amzn-errortype'), 'AccessDeniedException');
-    assert.deepEqual(await r.json(), {
-      message: `User: ${who} is not authorized to perform: rds:ModifyDBCluster on resource: ${cluster} because no identity-based policy allows the rds:ModifyDBCluster action`,
-    });
+    assert.deepEqual(await r.json(), { message: notAuthorized(bystander.arn, 'rds:ModifyDBCluster', cluster) });
   }
 
-  const operator = await sessionOf('cluster-operator', 'rds:ModifyDBCluster');
+  const { credentials: operator, arn: operatorArn } = await sessionOf('cluster-operator', 'rds:ModifyDBCluster');
   const issued = await issue(operator);
   assert.equal(issued.status, 200, await issued.clone().text());
   const retired = await signedFetch(new URL(`${routes}/bridge-logins/${login}`), { ...sign(operator), method: 'DELETE' });
@@ -393,15 +386,9 @@ test('a role session issues and retires bridge logins only when allowed rds:Modi
 
   // Binding the cluster to an AWS role passes that role to RDS: the operator may not without iam:PassRole on it.
   const awsRole = 'arn:aws:iam::999999999999:role/aurora-lambda';
-  const bind = await signedFetch(new URL(`${routes}/bridge-login`), {
-    ...sign(operator),
-    method: 'POST',
-    body: JSON.stringify({ AwsRoleArn: awsRole, ExternalId: 'ext-1' }),
-  });
+  const bind = await issue(operator, { AwsRoleArn: awsRole, ExternalId: 'ext-1' });
   assert.equal(bind.status, 403);
-  assert.deepEqual(await bind.json(), {
-    message: `User: arn:aws:sts::${ACCT}:assumed-role/cluster-operator/cli is not authorized to perform: iam:PassRole on resource: ${awsRole} because no identity-based policy allows the iam:PassRole action`,
-  });
+  assert.deepEqual(await bind.json(), { message: notAuthorized(operatorArn, 'iam:PassRole', awsRole) });
   // A Region that is not a Region name (one with a ':' would make the cluster's ARN another's) is refused.
   const odd = await issue({ accessKeyId: 'test', secretAccessKey: 'test' }, { Region: 'us-west-2:123456789012:cluster:other' });
   assert.equal(odd.status, 400);

@@ -16,6 +16,7 @@ import pg from 'pg';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { refused } from '../helpers/aws-assert.js';
 import { ensureRole } from '../helpers/iam.js';
+import { EXPIRED_TOKEN, insertExpiredSession } from '../helpers/role-session.js';
 import { ROOT, startTestService, type TestService } from '../helpers/service.js';
 
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -213,7 +214,7 @@ test('with verification off, a request is its access key, whatever secret signed
 
 test("with verification off, an expired session is still refused, in each protocol's words", async () => {
   const lenient = await startTestService({ verifySignatures: false });
-  const db = new pg.Pool({ connectionString: lenient.postgres.url });
+  const db = new pg.Client({ connectionString: lenient.postgres.url });
   const expired = { accessKeyId: 'ASIAEXPIREDLENIENT00', secretAccessKey: 'anything', sessionToken: 't' };
   const config = { endpoint: lenient.endpoint, region: 'us-west-2', credentials: expired, maxAttempts: 1 };
   const made = {
@@ -223,16 +224,12 @@ test("with verification off, an expired session is still refused, in each protoc
     rds: new RDSClient(config),
   };
   try {
-    await db.query(
-      `insert into sts.sessions (access_key_id, account_id, role_arn, role_id, session_name, expires_at, secret_access_key, session_token)
-       values ($1, '123456789012', 'arn:aws:iam::123456789012:role/signer', 'AROAEXAMPLEEXAMPLE00', 'old', now() - interval '1 second', 'test', 't')`,
-      [expired.accessKeyId],
-    );
-    const message = 'The security token included in the request is expired';
-    await refused(made.lambda.send(new ListFunctionsCommand({})), 'ExpiredTokenException', 403, message);
-    await refused(made.logs.send(new DescribeLogGroupsCommand({})), 'ExpiredTokenException', 400, message);
-    await refused(made.iam.send(new ListRolesCommand({})), 'ExpiredToken', 403, message);
-    await refused(made.rds.send(new DescribeDBClustersCommand({})), 'ExpiredToken', 403, message);
+    await db.connect();
+    await insertExpiredSession(db, { ...expired, accountId: '123456789012', roleArn: 'arn:aws:iam::123456789012:role/signer' });
+    await refused(made.lambda.send(new ListFunctionsCommand({})), 'ExpiredTokenException', 403, EXPIRED_TOKEN);
+    await refused(made.logs.send(new DescribeLogGroupsCommand({})), 'ExpiredTokenException', 400, EXPIRED_TOKEN);
+    await refused(made.iam.send(new ListRolesCommand({})), 'ExpiredToken', 403, EXPIRED_TOKEN);
+    await refused(made.rds.send(new DescribeDBClustersCommand({})), 'ExpiredToken', 403, EXPIRED_TOKEN);
   } finally {
     for (const c of Object.values(made)) c.destroy();
     await db.end();

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { createSts, type Sts } from '../../src/aws/sts/index.js';
 import { IamStore } from '../../src/iam/store/iam-store.js';
 import { refused } from '../helpers/aws-assert.js';
+import { EXPIRED_TOKEN, insertExpiredSession } from '../helpers/role-session.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 const ACCT = '123456789012';
@@ -215,16 +216,18 @@ test('session policies and session tags are refused rather than ignored', async 
 test('an expired session is refused with ExpiredToken, and resolveAccessKey says it expired', async () => {
   const role = await createRole('short-lived', trust(allowAws(ACCT)));
   const { RoleId } = (await iam.send(new GetRoleCommand({ RoleName: 'short-lived' }))).Role!;
-  await db.query(
-    `insert into sts.sessions (access_key_id, account_id, role_arn, role_id, session_name, expires_at, secret_access_key, session_token)
-     values ('ASIAEXPIREDEXPIRED00', $1, $2, $3, 'old', now() - interval '1 second', 'test', 't')`,
-    [ACCT, role.Arn, RoleId],
-  );
+  await insertExpiredSession(db, {
+    accessKeyId: 'ASIAEXPIREDEXPIRED00',
+    sessionToken: 't',
+    accountId: ACCT,
+    roleArn: role.Arn!,
+    roleId: RoleId,
+  });
   await refused(
     stsAs({ accessKeyId: 'ASIAEXPIREDEXPIRED00', secretAccessKey: 'test', sessionToken: 't' }).send(new GetCallerIdentityCommand({})),
     'ExpiredToken',
     403,
-    'The security token included in the request is expired',
+    EXPIRED_TOKEN,
   );
   assert.deepEqual(await sts.identities.resolveAccessKey('ASIAEXPIREDEXPIRED00'), {
     type: 'assumed-role',
