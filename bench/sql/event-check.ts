@@ -32,10 +32,10 @@ export class EventCheck {
     return new EventCheck(state);
   }
 
-  /** The newest log line's id (the sequence's, as log_events has no index on id alone): what a later count starts after. */
+  /** The newest log chunk's id (the sequence's): what a later count starts after. */
   async mark(): Promise<number> {
     const r = await this.state.query<{ id: string }>(
-      'SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS id FROM logs.log_events_id_seq',
+      'SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS id FROM logs.log_chunks_id_seq',
     );
     return Number(r.rows[0]!.id);
   }
@@ -71,8 +71,8 @@ export class EventCheck {
     const r = await this.state.query<{ ran: string; errors: string }>(
       `SELECT count(DISTINCT request_id) AS ran, count(DISTINCT request_id) FILTER (WHERE message ~ 'Status: ') AS errors
          FROM (SELECT e.message, substring(e.message FROM '^REPORT RequestId: (\\S+)') AS request_id
-                 FROM logs.log_events e JOIN logs.log_groups g ON g.id = e.group_id
-                WHERE g.name = '/aws/lambda/' || $1 AND e.id > $2 AND e.message LIKE 'REPORT RequestId:%') reports`,
+                 FROM logs.log_chunks c JOIN logs.log_groups g ON g.id = c.group_id, unnest(c.messages) AS e(message)
+                WHERE g.name = '/aws/lambda/' || $1 AND c.id > $2 AND e.message LIKE 'REPORT RequestId:%') reports`,
       [FUNCTION, mark],
     );
     return { ran: Number(r.rows[0]!.ran), errors: Number(r.rows[0]!.errors) };

@@ -1,14 +1,17 @@
 /**
  * Reading log events: one stream's in the order they were written (GetLogEvents), or a group's
- * interleaved by time and matched against a filter pattern (FilterLogEvents). A page holds at most
+ * interleaved by time and matched against a filter pattern (FilterLogEvents, group-filter.ts). A page holds at most
  * `limit` events and 1 MB, counting each event's message and 26 bytes, as CloudWatch Logs does.
  */
 import type { Pool } from 'pg';
-import { FilterPatternError, messageCondition } from './filter-pattern.js';
-import type { LogEventRecord, Page } from './model.js';
+import { filterGroup } from './group-filter.js';
+import { CHUNK_LINES, type LogEventRecord, type Page } from './model.js';
 
 const PAGE_BYTES = 1024 * 1024;
 const EVENT_OVERHEAD = 26;
+/** A chunk's lines, each with its place in the chunk (from 1), and a line's id (as logs.log_events has it). */
+const LINES = 'unnest(c.ts, c.messages) with ordinality as l(ts, message, n)';
+const LINE_ID = `(c.id * ${CHUNK_LINES} + l.n - 1)`;
 
 export interface TimeRange {
   startTime?: number;
@@ -61,12 +64,15 @@ export class LogEvents {
     const forward = q.from ? q.from.direction === 'f' : q.startFromHead;
     const dir = forward ? 'asc' : 'desc';
     const bound = q.from?.id ?? (forward ? 0n : null);
+    // Chunks first, by the index on (stream_id, id), then their lines: a page reads the chunks it needs.
     const r = await this.pool.query(
       `select id, ts, ingested_ms, message, sum(octet_length(message) + ${EVENT_OVERHEAD}) over (order by id ${dir}) as running
-       from (select * from logs.log_events
-             where stream_id = $1 and ($2::bigint is null or ts >= $2) and ($3::bigint is null or ts < $3)
-               and ($4::bigint is null or id ${forward ? '>' : '<'} $4)
-             order by id ${dir} limit $5) l`,
+       from (select ${LINE_ID} as id, l.ts, c.ingested_ms, l.message
+             from logs.log_chunks c cross join lateral ${LINES}
+             where c.stream_id = $1 and ($2::bigint is null or (c.last_ts >= $2 and l.ts >= $2))
+               and ($3::bigint is null or (c.first_ts < $3 and l.ts < $3))
+               and ($4::bigint is null or (c.id ${forward ? '>=' : '<='} $4 / ${CHUNK_LINES} and ${LINE_ID} ${forward ? '>' : '<'} $4))
+             order by c.id ${dir}, l.n ${dir} limit $5) l`,
       [streamId, q.startTime ?? null, q.endTime ?? null, bound === null ? null : String(bound), q.limit],
     );
     const rows = r.rows.filter((row) => Number(row.running) <= PAGE_BYTES);
@@ -80,42 +86,17 @@ export class LogEvents {
 
   async filter(groupId: string, q: FilterQuery): Promise<Page<LogEventRecord, FilterCursor>> {
     await this.flush();
-    const dir = q.ascending ? 'asc' : 'desc';
-    const params: unknown[] = [
-      groupId,
-      q.startTime ?? null,
-      q.endTime ?? null,
-      q.after ? String(q.after.ts) : null,
-      q.after ? String(q.after.id) : null,
-      q.streamNames ?? null,
-      q.streamPrefix ?? null,
-      q.limit + 1,
-    ];
-    const match = messageCondition(q.pattern, 'e.message', params.length + 1);
-    params.push(...match.params);
-    const r = await this.pool
-      .query(
-        `select l.*, s.name as stream_name, sum(octet_length(l.message) + ${EVENT_OVERHEAD}) over (order by l.ts ${dir}, l.id ${dir}) as running
-       from (select e.* from logs.log_events e
-             where e.group_id = $1 and ($2::bigint is null or e.ts >= $2) and ($3::bigint is null or e.ts <= $3)
-               and ($4::bigint is null or (e.ts, e.id) ${q.ascending ? '>' : '<'} ($4::bigint, $5::bigint))
-               and ($6::text[] is null or e.stream_id in (select id from logs.log_streams where group_id = $1 and name = any($6)))
-               and ($7::text is null or e.stream_id in (select id from logs.log_streams where group_id = $1 and starts_with(name, $7)))
-               and ${match.sql}
-             order by e.ts ${dir}, e.id ${dir} limit $8) l
-       join logs.log_streams s on s.id = l.stream_id
-       order by l.ts ${dir}, l.id ${dir}`,
-        params,
-      )
-      .catch((err: { code?: string; message: string }) => {
-        // A %regular expression% PostgreSQL cannot compile.
-        if (err.code === '2201B') throw new FilterPatternError(`Invalid filter pattern: ${err.message}`);
-        throw err;
-      });
-    const rows = r.rows.filter((row, i) => i < q.limit && Number(row.running) <= PAGE_BYTES);
-    const items = rows.map((row) => toEvent(row, row.stream_name));
+    const { lines, more } = await filterGroup(this.pool, groupId, q);
+    let bytes = 0;
+    const shown = lines.filter((line) => (bytes += Buffer.byteLength(line.message) + EVENT_OVERHEAD) <= PAGE_BYTES);
+    const streams = await this.pool.query<{ id: string; name: string }>(
+      'select id, name from logs.log_streams where id = any($1::bigint[])',
+      [[...new Set(shown.map((line) => line.stream_id))]],
+    );
+    const names = new Map(streams.rows.map((s) => [s.id, s.name]));
+    const items = shown.map((line) => toEvent(line, names.get(line.stream_id) ?? ''));
     const last = items.at(-1);
-    return { items, next: rows.length < r.rows.length && last ? { ts: last.timestamp, id: BigInt(last.id) } : undefined };
+    return { items, next: (more || shown.length < lines.length) && last ? { ts: last.timestamp, id: BigInt(last.id) } : undefined };
   }
 }
 

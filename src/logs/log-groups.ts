@@ -71,7 +71,7 @@ export class LogGroups {
       ]);
       const id: string | undefined = g.rows[0]?.id;
       if (id === undefined) return false;
-      await client.query('delete from logs.log_events where group_id = $1', [id]);
+      await client.query('delete from logs.log_chunks where group_id = $1', [id]);
       await client.query('delete from logs.log_streams where group_id = $1', [id]);
       return true;
     });

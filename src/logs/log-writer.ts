@@ -1,7 +1,8 @@
 /**
  * Stores log lines as they are written. A line costs the writer an array push: lines are batched
- * and inserted every FLUSH_MS (sooner when many pile up), one statement per batch that also makes
- * the line's log group and stream when they are new and keeps each stream's figures. An invocation
+ * and inserted every FLUSH_MS (sooner when many pile up), one statement per batch that stores each
+ * stream's lines as one chunk, makes the log group and stream when they are new and keeps each
+ * stream's figures. An invocation
  * never waits for its lines to be stored; a reader in this process flushes first, so it sees every
  * line written before it asked.
  */
@@ -12,7 +13,7 @@ import type { LogLine, LogLineSink, StreamKey } from './model.js';
 const FLUSH_MS = 50;
 /** A batch this large is written at once rather than at the next tick. */
 const FLUSH_LINES = 1000;
-/** Lines per insert statement. */
+/** Lines per insert statement. A stream's lines in a statement are one chunk: this stays under CHUNK_LINES. */
 const STATEMENT_LINES = 5000;
 /** Past this much unwritten text (the database is slow or gone), new lines are dropped and counted. */
 const MAX_PENDING_BYTES = 32 * 1024 * 1024;
@@ -82,27 +83,24 @@ export class LogWriter {
   }
 
   private async write(batch: Pending[]): Promise<void> {
-    // Each distinct stream once; lines refer to it by index.
-    const streams = new Map<StreamKey, number>();
-    const ref = batch.map((p) => {
-      let k = streams.get(p.stream);
-      if (k === undefined) streams.set(p.stream, (k = streams.size + 1));
-      return k;
-    });
-    const keys = [...streams.keys()];
+    const chunks = chunksOf(batch);
     try {
       // Named, so each connection plans the statement once.
       await this.pool.query({
         name: 'logs-insert',
         text: INSERT,
         values: [
-          keys.map((s) => s.accountId),
-          keys.map((s) => s.region),
-          keys.map((s) => s.group),
-          keys.map((s) => s.stream),
-          ref,
-          batch.map((p) => p.timestamp),
-          batch.map((p) => p.message),
+          chunks.map((c) => c.stream.accountId),
+          chunks.map((c) => c.stream.region),
+          chunks.map((c) => c.stream.group),
+          chunks.map((c) => c.stream.stream),
+          chunks.map((c) => c.lo),
+          chunks.map((c) => c.hi),
+          chunks.map((c) => c.firstTs),
+          chunks.map((c) => c.lastTs),
+          chunks.map((c) => c.bytes),
+          chunks.flatMap((c) => c.lines.map((l) => l.timestamp)),
+          chunks.flatMap((c) => c.lines.map((l) => l.message)),
           Date.now(),
         ],
       });
@@ -121,28 +119,65 @@ export class LogWriter {
   }
 }
 
+/** A stream's lines of a batch, in the order written, and where they lie in the statement's arrays of lines (from 1). */
+interface Chunk {
+  stream: StreamKey;
+  lines: LogLine[];
+  firstTs: number;
+  lastTs: number;
+  bytes: number;
+  lo: number;
+  hi: number;
+}
+
+/** The batch's lines by stream: one chunk per stream, however many objects name it. */
+function chunksOf(batch: Pending[]): Chunk[] {
+  const byKey = new Map<StreamKey, Chunk>();
+  const byName = new Map<string, Chunk>();
+  for (const p of batch) {
+    let c = byKey.get(p.stream);
+    if (c === undefined) {
+      const name = JSON.stringify([p.stream.accountId, p.stream.region, p.stream.group, p.stream.stream]);
+      c = byName.get(name);
+      if (c === undefined)
+        byName.set(name, (c = { stream: p.stream, lines: [], firstTs: p.timestamp, lastTs: p.timestamp, bytes: 0, lo: 0, hi: 0 }));
+      byKey.set(p.stream, c);
+    }
+    c.lines.push(p);
+    c.firstTs = Math.min(c.firstTs, p.timestamp);
+    c.lastTs = Math.max(c.lastTs, p.timestamp);
+    c.bytes += Buffer.byteLength(p.message);
+  }
+  let next = 1;
+  const chunks = [...byName.values()];
+  for (const c of chunks) {
+    c.lo = next;
+    next += c.lines.length;
+    c.hi = next - 1;
+  }
+  return chunks;
+}
+
 /**
  * Upserting the group locks its row until the statement commits, so a concurrent DeleteLogGroup
  * either waits for these lines and deletes them too, or went first and the group is made anew, as
- * Lambda makes a deleted function log group again when it next writes.
+ * Lambda makes a deleted function log group again when it next writes. A stream's lines are a
+ * slice of the arrays of lines ($10, $11): nothing in the statement is done per line.
  */
 const INSERT = `
   with streams_in as (
-    select * from unnest($1::text[], $2::text[], $3::text[], $4::text[]) with ordinality as s(account_id, region, group_name, stream_name, k)
-  ), lines as (
-    select * from unnest($5::int[], $6::bigint[], $7::text[]) with ordinality as l(k, ts, message, n)
+    select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[])
+      as s(account_id, region, group_name, stream_name, lo, hi, first_ts, last_ts, bytes)
   ), groups as (
     insert into logs.log_groups as g (account_id, region, name, created_ms)
-    select distinct account_id, region, group_name, $8::bigint from streams_in
+    select distinct account_id, region, group_name, $12::bigint from streams_in
     on conflict (account_id, region, name) do update set name = g.name
     returning g.id, g.account_id, g.region, g.name
   ), streams as (
     insert into logs.log_streams as s (group_id, name, created_ms, first_event_ms, last_event_ms, last_ingestion_ms, stored_bytes)
-    select g.id, si.stream_name, $8, min(l.ts), max(l.ts), $8, sum(octet_length(l.message))
+    select g.id, si.stream_name, $12, si.first_ts, si.last_ts, $12, si.bytes
     from streams_in si
     join groups g on g.account_id = si.account_id and g.region = si.region and g.name = si.group_name
-    join lines l on l.k = si.k
-    group by g.id, si.stream_name
     on conflict (group_id, name) do update set
       first_event_ms = least(s.first_event_ms, excluded.first_event_ms),
       last_event_ms = greatest(s.last_event_ms, excluded.last_event_ms),
@@ -150,10 +185,8 @@ const INSERT = `
       stored_bytes = s.stored_bytes + excluded.stored_bytes
     returning s.id, s.group_id, s.name
   )
-  insert into logs.log_events (group_id, stream_id, ts, ingested_ms, message)
-  select st.group_id, st.id, l.ts, $8, l.message
-  from lines l
-  join streams_in si on si.k = l.k
+  insert into logs.log_chunks (group_id, stream_id, first_ts, last_ts, ingested_ms, ts, messages)
+  select st.group_id, st.id, si.first_ts, si.last_ts, $12, ($10::bigint[])[si.lo:si.hi], ($11::text[])[si.lo:si.hi]
+  from streams_in si
   join groups g on g.account_id = si.account_id and g.region = si.region and g.name = si.group_name
-  join streams st on st.group_id = g.id and st.name = si.stream_name
-  order by l.n`;
+  join streams st on st.group_id = g.id and st.name = si.stream_name`;

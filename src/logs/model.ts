@@ -1,8 +1,15 @@
 /**
  * CloudWatch Logs' data as pglambda keeps it: log groups (a Lambda function's is
  * `/aws/lambda/<name>`), one log stream per execution environment, and log events, each one line
- * as it was written, with the time it was written and the time it was stored.
+ * as it was written, with the time it was written and the time it was stored. The lines a stream
+ * gets between two writes are stored together, as one chunk.
  */
+
+/**
+ * At most this many lines in a chunk: a line's id is its chunk's id times this plus its place in
+ * the chunk (logs:3 composes them so in the view logs.log_events).
+ */
+export const CHUNK_LINES = 65536;
 
 /** One line of a log as it was written: when (ms since the epoch), and the text with its newline. */
 export interface LogLine {

@@ -92,7 +92,9 @@ test('logs past their retention are removed, as a log group keeps them so many d
   await state.connect();
   try {
     await state.query(
-      `update logs.log_events set ts = ts - 3 * 86400000 where group_id = (select id from logs.log_groups where name = '/aws/lambda/chatty')`,
+      `update logs.log_chunks set ts = array(select t - 3 * 86400000 from unnest(ts) with ordinality u(t, n) order by n),
+         first_ts = first_ts - 3 * 86400000, last_ts = last_ts - 3 * 86400000
+       where group_id = (select id from logs.log_groups where name = '/aws/lambda/chatty')`,
     );
     await invoke('chatty', { lines: 1 });
     await storedLog('chatty');

@@ -308,7 +308,8 @@ describe('log groups: retention and deletion', () => {
     const client = new pg.Client({ connectionString: svc.postgres.url });
     await client.connect();
     try {
-      await client.query(`update logs.log_events set ts = ts - 4 * 86400000
+      await client.query(`update logs.log_chunks set ts = array(select t - 4 * 86400000 from unnest(ts) with ordinality u(t, n) order by n),
+                            first_ts = first_ts - 4 * 86400000, last_ts = last_ts - 4 * 86400000
                           where group_id = (select id from logs.log_groups where name = '/aws/lambda/other-function')`);
     } finally {
       await client.end();

@@ -1,0 +1,82 @@
+/**
+ * FilterLogEvents' read: a group's lines in time order, matched against a filter pattern. Lines of
+ * different streams interleave in time, so chunks are read in order of their first line's time
+ * (earliest first) or their last line's (latest first), a batch at a time, until the lines kept
+ * come before anything an unread chunk can hold: a page reads about the chunks it shows, however
+ * long the group's history.
+ */
+import type { Pool } from 'pg';
+import { FilterPatternError, messageCondition } from './filter-pattern.js';
+import type { FilterQuery } from './log-events.js';
+import { CHUNK_LINES } from './model.js';
+
+const BATCH_CHUNKS = 64;
+
+export interface FilteredLine {
+  id: string;
+  stream_id: string;
+  ts: string;
+  ingested_ms: string;
+  message: string;
+}
+
+/** The first `limit` lines in the query's order, and whether more follow. */
+export async function filterGroup(pool: Pool, groupId: string, q: FilterQuery): Promise<{ lines: FilteredLine[]; more: boolean }> {
+  const asc = q.ascending;
+  const dir = asc ? 'asc' : 'desc';
+  // The time a chunk is read by: no line of an unread chunk comes before it.
+  const edge = asc ? 'first_ts' : 'last_ts';
+  const chunkParams: unknown[] = [
+    groupId,
+    q.startTime ?? null,
+    q.endTime ?? null,
+    q.after ? String(q.after.ts) : null,
+    q.streamNames ?? null,
+    q.streamPrefix ?? null,
+  ];
+  const chunkSql = `select id, ${edge} as edge from logs.log_chunks c
+    where c.group_id = $1 and ($2::bigint is null or c.last_ts >= $2) and ($3::bigint is null or c.first_ts <= $3)
+      and ($4::bigint is null or c.${asc ? 'last_ts >=' : 'first_ts <='} $4)
+      and ($5::text[] is null or c.stream_id in (select id from logs.log_streams where group_id = $1 and name = any($5)))
+      and ($6::text is null or c.stream_id in (select id from logs.log_streams where group_id = $1 and starts_with(name, $6)))
+      and ($7::bigint is null or (c.${edge}, c.id) ${asc ? '>' : '<'} ($7::bigint, $8::bigint))
+    order by c.${edge} ${dir}, c.id ${dir} limit ${BATCH_CHUNKS}`;
+
+  // $1 the chunks' ids, $2-$5 these, $6 how many lines to keep, then the pattern's.
+  const lineParams = [q.startTime ?? null, q.endTime ?? null, q.after ? String(q.after.ts) : null, q.after ? String(q.after.id) : null];
+  const match = messageCondition(q.pattern, 'l.message', 7);
+  const lineSql = `select (c.id * ${CHUNK_LINES} + l.n - 1) as id, c.stream_id, l.ts, c.ingested_ms, l.message
+    from logs.log_chunks c cross join lateral unnest(c.ts, c.messages) with ordinality as l(ts, message, n)
+    where c.id = any($1::bigint[]) and ($2::bigint is null or l.ts >= $2) and ($3::bigint is null or l.ts <= $3)
+      and ($4::bigint is null or (l.ts, c.id * ${CHUNK_LINES} + l.n - 1) ${asc ? '>' : '<'} ($4::bigint, $5::bigint))
+      and ${match.sql}
+    order by l.ts ${dir}, id ${dir} limit $6`;
+
+  const keep = q.limit + 1;
+  const before = (a: FilteredLine, b: FilteredLine) => {
+    const d = Number(a.ts) - Number(b.ts) || Number(BigInt(a.id) - BigInt(b.id));
+    return asc ? d : -d;
+  };
+  let kept: FilteredLine[] = [];
+  let from: { edge: string; id: string } | undefined;
+  for (;;) {
+    const chunks = await pool.query<{ id: string; edge: string }>(chunkSql, [...chunkParams, from?.edge ?? null, from?.id ?? null]);
+    if (chunks.rows.length > 0) {
+      const lines = await pool
+        .query<FilteredLine>(lineSql, [chunks.rows.map((c) => c.id), ...lineParams, keep, ...match.params])
+        .catch((err: { code?: string; message: string }) => {
+          // A %regular expression% PostgreSQL cannot compile.
+          if (err.code === '2201B') throw new FilterPatternError(`Invalid filter pattern: ${err.message}`);
+          throw err;
+        });
+      kept = [...kept, ...lines.rows].sort(before).slice(0, keep);
+    }
+    if (chunks.rows.length < BATCH_CHUNKS) break;
+    const last = chunks.rows.at(-1)!;
+    from = last;
+    // Every unread line is at or past this time; once the lines kept end before it, none can join them.
+    const limitLine = kept[keep - 1];
+    if (limitLine && (asc ? Number(limitLine.ts) < Number(last.edge) : Number(limitLine.ts) > Number(last.edge))) break;
+  }
+  return { lines: kept.slice(0, q.limit), more: kept.length > q.limit };
+}
