@@ -17,6 +17,9 @@ import { makeIamTemplate, makeTemplate, templateEnv } from '../dist/test/helpers
 import { removeDataDir } from '../dist/test/helpers/service.js';
 import { describeLeftovers, leftoversOf, MARK, removeLeftovers } from '../dist/test/helpers/leftovers.js';
 
+// The templates are made with the AWS SDK, which warns on Node before 22; pglambda's CLI keeps it quiet too.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const roots = ['dist/src', 'dist/test'];
 const only = process.argv.slice(2);
 
