@@ -68,14 +68,13 @@ test('chunks: a flush stores one per stream, however many lines', async () => {
 });
 
 test('FilterLogEvents pages through every chunk in time order, both ways, with a pattern and a range', async () => {
-  const order = (a: { ts: number; i: number }, b: { ts: number; i: number }) => a.ts - b.ts;
-  const byTime = written.map((w, i) => ({ ...w, i })).sort((a, b) => order(a, b));
+  const byTime = [...written].sort((a, b) => a.ts - b.ts);
   const asc = await pages({ pattern: '', ascending: true, limit: 7 });
   assert.deepEqual(
     asc.map((e) => e.timestamp),
     byTime.map((w) => w.ts),
   );
-  assert.deepEqual(new Set(asc.map((e) => e.message)).size, written.length);
+  assert.equal(new Set(asc.map((e) => e.message)).size, written.length);
   const desc = await pages({ pattern: '', ascending: false, limit: 11 });
   assert.deepEqual(
     desc.map((e) => e.message),
@@ -113,6 +112,88 @@ test('GetLogEvents pages through a stream in the order written, forward and back
     page = await logs.events.readStream(id, streams[1]!.stream, { from: page.backward, startFromHead: false, limit: 4 });
   }
   assert.deepEqual(back, mine);
+
+  const t0 = written[0]!.ts;
+  const inRange: string[] = [];
+  let ranged = await logs.events.readStream(id, streams[1]!.stream, {
+    startFromHead: true,
+    limit: 6,
+    startTime: t0 + 200,
+    endTime: t0 + 400,
+  });
+  while (ranged.events.length > 0) {
+    inRange.push(...ranged.events.map((e) => e.message));
+    ranged = await logs.events.readStream(id, streams[1]!.stream, {
+      from: ranged.forward,
+      startFromHead: true,
+      limit: 6,
+      startTime: t0 + 200,
+      endTime: t0 + 400,
+    });
+  }
+  assert.deepEqual(
+    inRange,
+    written.filter((w) => w.s === 1 && w.ts >= t0 + 200 && w.ts < t0 + 400).map((w) => w.message),
+  );
+});
+
+test('lines far apart in time, or many, make chunks of their own, read back in order; a page holds at most 1 MB', async () => {
+  const key = { ...group, group: '/aws/lambda/apart', stream: '2026/12/06/[$LATEST]x' };
+  const t = Date.UTC(2026, 11, 7);
+  const big = (c: string) => `${c.repeat(300 * 1024)}\n`;
+  const lines = [
+    { timestamp: t, message: 'first\n' },
+    { timestamp: t + 20_000, message: big('a') },
+    { timestamp: t + 21_000, message: big('b') },
+    { timestamp: t + 22_000, message: big('c') },
+    { timestamp: t + 23_000, message: big('d') },
+  ];
+  for (const line of lines) logs.writer.append(key, line);
+  await logs.writer.flush();
+  const { rows } = await pool.query(
+    `select cardinality(c.messages)::int as lines from logs.log_chunks c join logs.log_groups g on g.id = c.group_id
+     where g.name = $1 order by c.id`,
+    [key.group],
+  );
+  assert.deepEqual(
+    rows.map((r) => r.lines),
+    [1, 4],
+  );
+  const groupOf = (await pool.query('select id from logs.log_groups where name = $1', [key.group])).rows[0].id as string;
+  const first = await logs.events.filter(groupOf, { pattern: '', ascending: true, limit: 100, startTime: t + 15_000 });
+  assert.deepEqual(
+    first.items.map((e) => e.message[0]),
+    ['a', 'b', 'c'],
+  );
+  const rest = await logs.events.filter(groupOf, { pattern: '', ascending: true, limit: 100, startTime: t + 15_000, after: first.next });
+  assert.deepEqual(
+    rest.items.map((e) => e.message[0]),
+    ['d'],
+  );
+  assert.equal(rest.next, undefined);
+});
+
+test("an invocation's lines come back whole however many writes they took", async () => {
+  const key = { ...group, group: '/aws/lambda/long', stream: '2026/12/06/[$LATEST]y' };
+  const t = Date.UTC(2026, 11, 8);
+  const expected = ['init\n', 'START one\n', 'REPORT RequestId: one\n'];
+  for (const message of expected) logs.writer.append(key, { timestamp: t, message });
+  await logs.writer.flush();
+  const second = ['START two\n'];
+  for (let i = 0; i < 150; i++) second.push(`line ${i}\n`);
+  second.push('REPORT RequestId: two\n');
+  for (const [i, message] of second.entries()) {
+    logs.writer.append(key, { timestamp: t + 1 + i, message });
+    await logs.writer.flush();
+  }
+  const recent = await logs.invocations.recent({ ...key }, 5);
+  assert.deepEqual(
+    recent.map((inv) => [inv.requestId, inv.log]),
+    [
+      ['one', expected.join('')],
+      ['two', second.join('')],
+    ],
+  );
 });
 
 test("pglambda logs' invocations: each the lines of its stream after the REPORT before it", async () => {

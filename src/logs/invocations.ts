@@ -5,7 +5,7 @@
  * with a cold start's init output before its START.
  */
 import type { Pool } from 'pg';
-import type { GroupKey } from './model.js';
+import { CHUNK_LINES_SQL, type GroupKey } from './model.js';
 
 export interface InvocationLog {
   version: string;
@@ -20,23 +20,18 @@ export interface InvocationLog {
 const CHUNKS_PER_READ = 64;
 const REPORT = 'REPORT RequestId:';
 
-interface Chunk {
-  id: string;
+/** A REPORT line: its chunk, its place there (from 1), its stream and its time. */
+interface ReportRow {
+  chunk_id: string;
+  n: string;
   stream_id: string;
-  last_ts: string;
-  ts: string[];
-  messages: string[];
-}
-
-/** A REPORT line: where it is and when it was written. */
-interface Report {
-  chunk: Chunk;
-  index: number;
-  ts: number;
+  ts: string;
+  chunk_last_ts: string;
 }
 
 /** Later first: by time, then in the order written. */
-const later = (a: Report, b: Report) => b.ts - a.ts || Number(BigInt(b.chunk.id) - BigInt(a.chunk.id)) || b.index - a.index;
+const later = (a: ReportRow, b: ReportRow) =>
+  Number(b.ts) - Number(a.ts) || Number(BigInt(b.chunk_id) - BigInt(a.chunk_id)) || Number(b.n) - Number(a.n);
 
 export class InvocationLogs {
   constructor(
@@ -53,21 +48,22 @@ export class InvocationLogs {
     );
     const groupId = group.rows[0]?.id;
     if (groupId === undefined) return [];
-    const reports = await this.latestReports(groupId, limit);
+    const reports = (await this.latestReports(groupId, limit)).reverse();
     const streams = await this.pool.query<{ id: string; name: string }>(
       'select id, name from logs.log_streams where id = any($1::bigint[])',
-      [[...new Set(reports.map((r) => r.chunk.stream_id))]],
+      [[...new Set(reports.map((r) => r.stream_id))]],
     );
     const names = new Map(streams.rows.map((s) => [s.id, s.name]));
     const invocations: InvocationLog[] = [];
-    for (const r of reports.reverse()) {
-      const stream = names.get(r.chunk.stream_id) ?? '';
+    for (const r of reports) {
+      const stream = names.get(r.stream_id) ?? '';
+      const lines = await this.linesUpTo(r);
       invocations.push({
         version: /^\d{4}\/\d{2}\/\d{2}\/\[([^\]]+)\]/.exec(stream)?.[1] ?? '',
-        requestId: /^REPORT RequestId: (\S+)/.exec(r.chunk.messages[r.index]!)?.[1] ?? '',
+        requestId: /^REPORT RequestId: (\S+)/.exec(lines.at(-1) ?? '')?.[1] ?? '',
         logStream: stream,
-        log: await this.linesUpTo(r),
-        createdAt: new Date(r.ts),
+        log: lines.join(''),
+        createdAt: new Date(Number(r.ts)),
       });
     }
     return invocations;
@@ -77,50 +73,52 @@ export class InvocationLogs {
    * The group's latest `limit` REPORT lines, latest first. Chunks are read by the time of their
    * last line, latest first, until the REPORTs found are later than anything an unread chunk holds.
    */
-  private async latestReports(groupId: string, limit: number): Promise<Report[]> {
-    let found: Report[] = [];
-    let from: Chunk | undefined;
+  private async latestReports(groupId: string, limit: number): Promise<ReportRow[]> {
+    let found: ReportRow[] = [];
+    let from: { last_ts: string; id: string } | undefined;
     for (;;) {
-      const r = await this.pool.query<Chunk>(
-        `select id, stream_id, last_ts, ts, messages from logs.log_chunks
-         where group_id = $1 and ($2::bigint is null or (last_ts, id) < ($2::bigint, $3::bigint))
-         order by last_ts desc, id desc limit ${CHUNKS_PER_READ}`,
+      // A chunk without a REPORT line is a row too (n null): what the next read starts after.
+      const r = await this.pool.query<ReportRow | (Omit<ReportRow, 'n'> & { n: null })>(
+        `with chunks as (
+           select c.* from logs.log_chunks c
+           where c.group_id = $1 and ($2::bigint is null or (c.last_ts, c.id) < ($2::bigint, $3::bigint))
+           order by c.last_ts desc, c.id desc limit ${CHUNKS_PER_READ}
+         )
+         select c.id as chunk_id, l.n, c.stream_id, l.ts, c.last_ts as chunk_last_ts
+         from chunks c left join lateral (select * from ${CHUNK_LINES_SQL} where starts_with(l.message, '${REPORT}')) l on true
+         order by c.last_ts desc, c.id desc`,
         [groupId, from?.last_ts ?? null, from?.id ?? null],
       );
-      for (const chunk of r.rows) {
-        chunk.messages.forEach((m, index) => {
-          if (m.startsWith(REPORT)) found.push({ chunk, index, ts: Number(chunk.ts[index]) });
-        });
-      }
-      found = found.sort(later).slice(0, limit);
-      if (r.rows.length < CHUNKS_PER_READ) return found;
-      from = r.rows.at(-1)!;
-      if (found.length === limit && found.at(-1)!.ts > Number(from.last_ts)) return found;
+      found = [...found, ...r.rows.filter((row): row is ReportRow => row.n !== null)].sort(later).slice(0, limit);
+      const chunks = new Set(r.rows.map((row) => row.chunk_id)).size;
+      if (chunks < CHUNKS_PER_READ) return found;
+      const last = r.rows.at(-1)!;
+      from = { last_ts: last.chunk_last_ts, id: last.chunk_id };
+      if (found.length === limit && Number(found.at(-1)!.ts) > Number(from.last_ts)) return found;
     }
   }
 
   /** The lines of a REPORT's stream after the REPORT before it (or the stream's start), up to and including it. */
-  private async linesUpTo(report: Report): Promise<string> {
+  private async linesUpTo(report: ReportRow): Promise<string[]> {
     const lines: string[] = [];
-    let chunk: Chunk | undefined = report.chunk;
-    let index = report.index;
-    while (chunk) {
-      for (let i = index; i >= 0; i--) {
-        const m = chunk.messages[i]!;
-        if (lines.length > 0 && m.startsWith(REPORT)) return lines.reverse().join('');
-        lines.push(m);
+    let before = { id: report.chunk_id, inclusive: true };
+    let index: number | undefined = Number(report.n) - 1;
+    for (;;) {
+      const r = await this.pool.query<{ id: string; messages: string[] }>(
+        `select id, messages from logs.log_chunks where stream_id = $1 and id ${before.inclusive ? '<=' : '<'} $2
+         order by id desc limit ${CHUNKS_PER_READ}`,
+        [report.stream_id, before.id],
+      );
+      for (const chunk of r.rows) {
+        for (let i = index ?? chunk.messages.length - 1; i >= 0; i--) {
+          const m = chunk.messages[i]!;
+          if (lines.length > 0 && m.startsWith(REPORT)) return lines.reverse();
+          lines.push(m);
+        }
+        index = undefined;
       }
-      chunk = await this.previousChunk(chunk);
-      index = (chunk?.messages.length ?? 0) - 1;
+      if (r.rows.length < CHUNKS_PER_READ) return lines.reverse();
+      before = { id: r.rows.at(-1)!.id, inclusive: false };
     }
-    return lines.reverse().join('');
-  }
-
-  private async previousChunk(chunk: Chunk): Promise<Chunk | undefined> {
-    const r = await this.pool.query<Chunk>(
-      'select id, stream_id, last_ts, ts, messages from logs.log_chunks where stream_id = $1 and id < $2 order by id desc limit 1',
-      [chunk.stream_id, chunk.id],
-    );
-    return r.rows[0];
   }
 }

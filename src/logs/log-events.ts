@@ -5,13 +5,10 @@
  */
 import type { Pool } from 'pg';
 import { filterGroup } from './group-filter.js';
-import { CHUNK_LINES, type LogEventRecord, type Page } from './model.js';
+import { CHUNK_LINES, CHUNK_LINES_SQL, LINE_ID_SQL, type LogEventRecord, type Page } from './model.js';
 
 const PAGE_BYTES = 1024 * 1024;
 const EVENT_OVERHEAD = 26;
-/** A chunk's lines, each with its place in the chunk (from 1), and a line's id (as logs.log_events has it). */
-const LINES = 'unnest(c.ts, c.messages) with ordinality as l(ts, message, n)';
-const LINE_ID = `(c.id * ${CHUNK_LINES} + l.n - 1)`;
 
 export interface TimeRange {
   startTime?: number;
@@ -67,11 +64,11 @@ export class LogEvents {
     // Chunks first, by the index on (stream_id, id), then their lines: a page reads the chunks it needs.
     const r = await this.pool.query(
       `select id, ts, ingested_ms, message, sum(octet_length(message) + ${EVENT_OVERHEAD}) over (order by id ${dir}) as running
-       from (select ${LINE_ID} as id, l.ts, c.ingested_ms, l.message
-             from logs.log_chunks c cross join lateral ${LINES}
+       from (select ${LINE_ID_SQL} as id, l.ts, c.ingested_ms, l.message
+             from logs.log_chunks c cross join lateral ${CHUNK_LINES_SQL}
              where c.stream_id = $1 and ($2::bigint is null or (c.last_ts >= $2 and l.ts >= $2))
                and ($3::bigint is null or (c.first_ts < $3 and l.ts < $3))
-               and ($4::bigint is null or (c.id ${forward ? '>=' : '<='} $4 / ${CHUNK_LINES} and ${LINE_ID} ${forward ? '>' : '<'} $4))
+               and ($4::bigint is null or (c.id ${forward ? '>=' : '<='} $4 / ${CHUNK_LINES} and ${LINE_ID_SQL} ${forward ? '>' : '<'} $4))
              order by c.id ${dir}, l.n ${dir} limit $5) l`,
       [streamId, q.startTime ?? null, q.endTime ?? null, bound === null ? null : String(bound), q.limit],
     );

@@ -1,19 +1,18 @@
 /**
  * Stores log lines as they are written. A line costs the writer an array push: lines are batched
  * and inserted every FLUSH_MS (sooner when many pile up), one statement per batch that stores each
- * stream's lines as one chunk, makes the log group and stream when they are new and keeps each
- * stream's figures. An invocation
- * never waits for its lines to be stored; a reader in this process flushes first, so it sees every
- * line written before it asked.
+ * stream's lines as a chunk (or more: see model.ts), makes the log group and stream when they are
+ * new and keeps each stream's figures. An invocation never waits for its lines to be stored; a
+ * reader in this process flushes first, so it sees every line written before it asked.
  */
 import type { Pool } from 'pg';
 import type { Logger } from '../log/logger.js';
-import type { LogLine, LogLineSink, StreamKey } from './model.js';
+import { CHUNK_LINES, CHUNK_SPAN_MS, type LogLine, type LogLineSink, type StreamKey } from './model.js';
 
 const FLUSH_MS = 50;
 /** A batch this large is written at once rather than at the next tick. */
 const FLUSH_LINES = 1000;
-/** Lines per insert statement. A stream's lines in a statement are one chunk: this stays under CHUNK_LINES. */
+/** Lines per insert statement. */
 const STATEMENT_LINES = 5000;
 /** Past this much unwritten text (the database is slow or gone), new lines are dropped and counted. */
 const MAX_PENDING_BYTES = 32 * 1024 * 1024;
@@ -119,8 +118,8 @@ export class LogWriter {
   }
 }
 
-/** A stream's lines of a batch, in the order written, and where they lie in the statement's arrays of lines (from 1). */
-interface Chunk {
+/** Lines of one stream, in the order written, and where they lie in the statement's arrays of lines (from 1). */
+interface NewChunk {
   stream: StreamKey;
   lines: LogLine[];
   firstTs: number;
@@ -130,26 +129,38 @@ interface Chunk {
   hi: number;
 }
 
-/** The batch's lines by stream: one chunk per stream, however many objects name it. */
-function chunksOf(batch: Pending[]): Chunk[] {
-  const byKey = new Map<StreamKey, Chunk>();
-  const byName = new Map<string, Chunk>();
+/**
+ * The batch's lines as chunks: a stream's lines in one, however many objects name the stream,
+ * unless they span more than CHUNK_SPAN_MS or CHUNK_LINES lines, when a new chunk starts.
+ */
+function chunksOf(batch: Pending[]): NewChunk[] {
+  const chunks: NewChunk[] = [];
+  const byKey = new Map<StreamKey, NewChunk>();
+  const byName = new Map<string, NewChunk>();
   for (const p of batch) {
     let c = byKey.get(p.stream);
+    let name: string | undefined;
     if (c === undefined) {
-      const name = JSON.stringify([p.stream.accountId, p.stream.region, p.stream.group, p.stream.stream]);
+      name = JSON.stringify([p.stream.accountId, p.stream.region, p.stream.group, p.stream.stream]);
       c = byName.get(name);
-      if (c === undefined)
-        byName.set(name, (c = { stream: p.stream, lines: [], firstTs: p.timestamp, lastTs: p.timestamp, bytes: 0, lo: 0, hi: 0 }));
-      byKey.set(p.stream, c);
     }
+    if (
+      c === undefined ||
+      c.lines.length === CHUNK_LINES ||
+      Math.max(c.lastTs, p.timestamp) - Math.min(c.firstTs, p.timestamp) > CHUNK_SPAN_MS
+    ) {
+      name ??= JSON.stringify([p.stream.accountId, p.stream.region, p.stream.group, p.stream.stream]);
+      c = { stream: p.stream, lines: [], firstTs: p.timestamp, lastTs: p.timestamp, bytes: 0, lo: 0, hi: 0 };
+      chunks.push(c);
+      byName.set(name, c);
+    }
+    byKey.set(p.stream, c);
     c.lines.push(p);
     c.firstTs = Math.min(c.firstTs, p.timestamp);
     c.lastTs = Math.max(c.lastTs, p.timestamp);
     c.bytes += Buffer.byteLength(p.message);
   }
   let next = 1;
-  const chunks = [...byName.values()];
   for (const c of chunks) {
     c.lo = next;
     next += c.lines.length;
@@ -161,13 +172,14 @@ function chunksOf(batch: Pending[]): Chunk[] {
 /**
  * Upserting the group locks its row until the statement commits, so a concurrent DeleteLogGroup
  * either waits for these lines and deletes them too, or went first and the group is made anew, as
- * Lambda makes a deleted function log group again when it next writes. A stream's lines are a
- * slice of the arrays of lines ($10, $11): nothing in the statement is done per line.
+ * Lambda makes a deleted function log group again when it next writes. A chunk's lines are a slice
+ * of the arrays of lines ($10, $11): nothing in the statement is done per line. Chunks are numbered
+ * in the order they come (k), so a stream's chunks keep the order its lines were written in.
  */
 const INSERT = `
   with streams_in as (
     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[])
-      as s(account_id, region, group_name, stream_name, lo, hi, first_ts, last_ts, bytes)
+      with ordinality as s(account_id, region, group_name, stream_name, lo, hi, first_ts, last_ts, bytes, k)
   ), groups as (
     insert into logs.log_groups as g (account_id, region, name, created_ms)
     select distinct account_id, region, group_name, $12::bigint from streams_in
@@ -175,9 +187,10 @@ const INSERT = `
     returning g.id, g.account_id, g.region, g.name
   ), streams as (
     insert into logs.log_streams as s (group_id, name, created_ms, first_event_ms, last_event_ms, last_ingestion_ms, stored_bytes)
-    select g.id, si.stream_name, $12, si.first_ts, si.last_ts, $12, si.bytes
+    select g.id, si.stream_name, $12, min(si.first_ts), max(si.last_ts), $12, sum(si.bytes)
     from streams_in si
     join groups g on g.account_id = si.account_id and g.region = si.region and g.name = si.group_name
+    group by g.id, si.stream_name
     on conflict (group_id, name) do update set
       first_event_ms = least(s.first_event_ms, excluded.first_event_ms),
       last_event_ms = greatest(s.last_event_ms, excluded.last_event_ms),
@@ -189,4 +202,5 @@ const INSERT = `
   select st.group_id, st.id, si.first_ts, si.last_ts, $12, ($10::bigint[])[si.lo:si.hi], ($11::text[])[si.lo:si.hi]
   from streams_in si
   join groups g on g.account_id = si.account_id and g.region = si.region and g.name = si.group_name
-  join streams st on st.group_id = g.id and st.name = si.stream_name`;
+  join streams st on st.group_id = g.id and st.name = si.stream_name
+  order by si.k`;

@@ -2,7 +2,8 @@
  * CloudWatch Logs' data as pglambda keeps it: log groups (a Lambda function's is
  * `/aws/lambda/<name>`), one log stream per execution environment, and log events, each one line
  * as it was written, with the time it was written and the time it was stored. The lines a stream
- * gets between two writes are stored together, as one chunk.
+ * gets between two writes are stored together, as one chunk (two or more when they are many or far
+ * apart in time).
  */
 
 /**
@@ -10,6 +11,16 @@
  * the chunk (logs:3 composes them so in the view logs.log_events).
  */
 export const CHUNK_LINES = 65536;
+/**
+ * A chunk's lines lie within this many milliseconds, so a read of the lines from a time on needs
+ * only the chunks whose first line is at most this much earlier (an index range, not the group's
+ * history before it). A flush's lines usually span the writer's FLUSH_MS; more only after the database was away.
+ */
+export const CHUNK_SPAN_MS = 10_000;
+/** A chunk's lines as rows (ts, message, n: the place from 1), for `c`, a row of logs.log_chunks. */
+export const CHUNK_LINES_SQL = 'unnest(c.ts, c.messages) with ordinality as l(ts, message, n)';
+/** The id of line `l` of chunk `c`. */
+export const LINE_ID_SQL = `(c.id * ${CHUNK_LINES} + l.n - 1)`;
 
 /** One line of a log as it was written: when (ms since the epoch), and the text with its newline. */
 export interface LogLine {

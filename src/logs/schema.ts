@@ -74,7 +74,9 @@ export const logsMigrations: Migration[] = [
     // chunk's times 65536 (CHUNK_LINES) plus its place in the chunk, so ids still follow the order lines
     // were written within a stream, as the rows' did. Chunks stay in their heap page uncompressed
     // up to the largest tuple a page holds: compressing log text would cost more than it saves.
-    // logs.log_events reads them back a line per row, for people looking at this database.
+    // logs.log_events reads them back a line per row, for people looking at this database. Lines
+    // stored before become a chunk each (their id, so their order, kept; their event ids change,
+    // so a paging token from before the update starts over).
     id: 'logs:3',
     sql: `
       create table logs.log_chunks (
@@ -87,16 +89,15 @@ export const logsMigrations: Migration[] = [
         ts bigint[] not null,
         messages text[] not null
       ) with (toast_tuple_target = 8160);
-      -- A stream's chunks in the order written (GetLogEvents), a group's (pglambda logs), and a
-      -- group's by the time of their first or last line (FilterLogEvents, retention).
+      -- A stream's chunks in the order written (GetLogEvents, an invocation's lines), and a
+      -- group's by the time of their first or last line (FilterLogEvents, pglambda logs, retention).
       create index on logs.log_chunks (stream_id, id);
-      create index on logs.log_chunks (group_id, id);
       create index on logs.log_chunks (group_id, first_ts, id);
       create index on logs.log_chunks (group_id, last_ts, id);
 
       insert into logs.log_chunks (id, group_id, stream_id, first_ts, last_ts, ingested_ms, ts, messages)
         select id, group_id, stream_id, ts, ts, ingested_ms, array[ts], array[message] from logs.log_events order by id;
-      select setval(pg_get_serial_sequence('logs.log_chunks', 'id'), coalesce(max(id), 0) + 1, false) from logs.log_chunks;
+      select setval(pg_get_serial_sequence('logs.log_chunks', 'id'), max(id)) from logs.log_chunks having max(id) is not null;
       drop table logs.log_events;
 
       create view logs.log_events as
