@@ -173,6 +173,28 @@ test('lines far apart in time, or many, make chunks of their own, read back in o
   assert.equal(rest.next, undefined);
 });
 
+test('two objects naming one stream write to its chunks in the order written', async () => {
+  const a = { ...group, group: '/aws/lambda/twice', stream: '2026/12/06/[$LATEST]z' };
+  const b = { ...a };
+  const t = Date.UTC(2026, 11, 9);
+  const sent = [
+    [a, t],
+    [b, t + 1],
+    [a, t + 20_000],
+    [b, t + 20_001],
+    [a, t + 20_002],
+  ] as const;
+  sent.forEach(([key, timestamp], i) => logs.writer.append(key, { timestamp, message: `${i}\n` }));
+  await logs.writer.flush();
+  const id = (await pool.query('select id from logs.log_groups where name = $1', [a.group])).rows[0].id as string;
+  const stream = (await logs.streams.find(id, a.stream))!.id;
+  const page = await logs.events.readStream(stream, a.stream, { startFromHead: true, limit: 10 });
+  assert.deepEqual(
+    page.events.map((e) => e.message),
+    ['0\n', '1\n', '2\n', '3\n', '4\n'],
+  );
+});
+
 test("an invocation's lines come back whole however many writes they took", async () => {
   const key = { ...group, group: '/aws/lambda/long', stream: '2026/12/06/[$LATEST]y' };
   const t = Date.UTC(2026, 11, 8);

@@ -58,6 +58,7 @@ export class InvocationLogs {
     for (const r of reports) {
       const stream = names.get(r.stream_id) ?? '';
       const lines = await this.linesUpTo(r);
+      if (lines.length === 0) continue;
       invocations.push({
         version: /^\d{4}\/\d{2}\/\d{2}\/\[([^\]]+)\]/.exec(stream)?.[1] ?? '',
         requestId: /^REPORT RequestId: (\S+)/.exec(lines.at(-1) ?? '')?.[1] ?? '',
@@ -78,7 +79,7 @@ export class InvocationLogs {
     let from: { last_ts: string; id: string } | undefined;
     for (;;) {
       // A chunk without a REPORT line is a row too (n null): what the next read starts after.
-      const r = await this.pool.query<ReportRow | (Omit<ReportRow, 'n'> & { n: null })>(
+      const r = await this.pool.query<ReportRow | (Omit<ReportRow, 'n' | 'ts'> & { n: null; ts: null })>(
         `with chunks as (
            select c.* from logs.log_chunks c
            where c.group_id = $1 and ($2::bigint is null or (c.last_ts, c.id) < ($2::bigint, $3::bigint))
@@ -98,7 +99,10 @@ export class InvocationLogs {
     }
   }
 
-  /** The lines of a REPORT's stream after the REPORT before it (or the stream's start), up to and including it. */
+  /**
+   * The lines of a REPORT's stream after the REPORT before it (or the stream's start), up to and
+   * including it; none when its chunk is gone.
+   */
   private async linesUpTo(report: ReportRow): Promise<string[]> {
     const lines: string[] = [];
     let before = { id: report.chunk_id, inclusive: true };
@@ -109,6 +113,8 @@ export class InvocationLogs {
          order by id desc limit ${CHUNKS_PER_READ}`,
         [report.stream_id, before.id],
       );
+      // The REPORT's chunk went (retention, DeleteLogGroup) since it was found: so did its invocation.
+      if (before.inclusive && r.rows[0]?.id !== report.chunk_id) return [];
       for (const chunk of r.rows) {
         for (let i = index ?? chunk.messages.length - 1; i >= 0; i--) {
           const m = chunk.messages[i]!;

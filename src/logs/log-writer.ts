@@ -135,26 +135,25 @@ interface NewChunk {
  */
 function chunksOf(batch: Pending[]): NewChunk[] {
   const chunks: NewChunk[] = [];
-  const byKey = new Map<StreamKey, NewChunk>();
-  const byName = new Map<string, NewChunk>();
+  // A stream's name per object naming it, and the stream's current chunk per name.
+  const names = new Map<StreamKey, string>();
+  const current = new Map<string, NewChunk>();
   for (const p of batch) {
-    let c = byKey.get(p.stream);
-    let name: string | undefined;
-    if (c === undefined) {
+    let name = names.get(p.stream);
+    if (name === undefined) {
       name = JSON.stringify([p.stream.accountId, p.stream.region, p.stream.group, p.stream.stream]);
-      c = byName.get(name);
+      names.set(p.stream, name);
     }
+    let c = current.get(name);
     if (
       c === undefined ||
       c.lines.length === CHUNK_LINES ||
       Math.max(c.lastTs, p.timestamp) - Math.min(c.firstTs, p.timestamp) > CHUNK_SPAN_MS
     ) {
-      name ??= JSON.stringify([p.stream.accountId, p.stream.region, p.stream.group, p.stream.stream]);
       c = { stream: p.stream, lines: [], firstTs: p.timestamp, lastTs: p.timestamp, bytes: 0, lo: 0, hi: 0 };
       chunks.push(c);
-      byName.set(name, c);
+      current.set(name, c);
     }
-    byKey.set(p.stream, c);
     c.lines.push(p);
     c.firstTs = Math.min(c.firstTs, p.timestamp);
     c.lastTs = Math.max(c.lastTs, p.timestamp);
