@@ -6,8 +6,8 @@
  * Lambda's errors as the SDK does. A request is sent again only when it cannot have run: throttled,
  * or the connection refused before anything was written; never after a timeout or a cut connection.
  */
-import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '../aws/auth/sha256.js';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,8 +20,6 @@ import type { Target } from './target.js';
 
 /** Node's error codes that mean nothing answered at the endpoint. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
-
-const sha256 = Hash.bind(null, 'sha256');
 
 export const timedOut = (ms: number) => `Request timed out after ${ms} ms`;
 
@@ -103,7 +101,7 @@ export class RemoteLambda {
     const key = `${region}\u0000${cluster}`;
     const cached = this.signers.get(key);
     if (cached?.accessKeyId === credentials.accessKeyId) return cached.signer;
-    const signer = new SignatureV4({ credentials, region, service: 'lambda', sha256 });
+    const signer = new SignatureV4({ credentials, region, service: 'lambda', sha256: Sha256 });
     this.signers.set(key, { accessKeyId: credentials.accessKeyId, signer });
     return signer;
   }

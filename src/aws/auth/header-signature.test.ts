@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { headerSignature, sha256, type SigningCredentials } from './header-signature.js';
+import { headerSignature, type SigningCredentials } from './header-signature.js';
 
 const ROOT: SigningCredentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const SESSION: SigningCredentials = { ...ROOT, accessKeyId: 'ASIAEXAMPLE', sessionToken: 'FwoGZXIvYXdzEXAMPLE//token==' };
@@ -41,7 +42,8 @@ async function sdkSignature(
   region: string,
   service: string,
 ): Promise<string | undefined> {
-  const signer = new SignatureV4({ credentials, region, service, sha256, applyChecksum: false });
+  // The SDK's signer with the SDK's own SHA-256: what headerSignature must agree with.
+  const signer = new SignatureV4({ credentials, region, service, sha256: Hash.bind(null, 'sha256'), applyChecksum: false });
   const signed = await signer.sign(request, { signingDate, signableHeaders });
   return /, Signature=([0-9a-f]{64})$/.exec(String(signed.headers.authorization))?.[1];
 }

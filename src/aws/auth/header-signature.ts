@@ -8,7 +8,6 @@
  * quarter of the service's CPU in a warm invoke over HTTP; these two took a tenth off its CPU per call.
  */
 import { createHmac } from 'node:crypto';
-import { Hash } from '@smithy/core/serde';
 import {
   ALGORITHM_IDENTIFIER,
   AMZ_DATE_HEADER,
@@ -20,8 +19,7 @@ import {
   SignatureV4Base,
   TOKEN_HEADER,
 } from '@smithy/signature-v4';
-
-export const sha256 = Hash.bind(null, 'sha256');
+import { Sha256 } from './sha256.js';
 
 type HttpRequest = Parameters<typeof prepareRequest>[0];
 
@@ -40,7 +38,7 @@ function signingKey(credentials: SigningCredentials, shortDate: string, region: 
   let key = keys.get(id);
   if (!key) {
     if (keys.size >= MAX_KEYS) keys.clear();
-    key = getSigningKey(sha256, credentials, shortDate, region, service);
+    key = getSigningKey(Sha256, credentials, shortDate, region, service);
     keys.set(id, key);
     key.catch(() => keys.delete(id));
   }
@@ -50,7 +48,7 @@ function signingKey(credentials: SigningCredentials, shortDate: string, region: 
 /** The signer's canonical request and string to sign, which it keeps to itself and its subclasses. */
 class Canonical extends SignatureV4Base {
   constructor() {
-    super({ credentials: { accessKeyId: '', secretAccessKey: '' }, region: '', service: '', sha256 });
+    super({ credentials: { accessKeyId: '', secretAccessKey: '' }, region: '', service: '', sha256: Sha256 });
   }
 
   stringToSign(request: HttpRequest, signableHeaders: Set<string>, payloadHash: string, longDate: string, scope: string) {
@@ -82,7 +80,7 @@ export async function headerSignature(
   const shortDate = longDate.slice(0, 8);
   signable.headers[AMZ_DATE_HEADER] = longDate;
   if (credentials.sessionToken) signable.headers[TOKEN_HEADER] = credentials.sessionToken;
-  const payloadHash = await getPayloadHash(signable, sha256);
+  const payloadHash = await getPayloadHash(signable, Sha256);
   const scope = createScope(shortDate, region, service);
   const stringToSign = await canonical.stringToSign(signable, signableHeaders, payloadHash, longDate, scope);
   return createHmac('sha256', await signingKey(credentials, shortDate, region, service))

@@ -2,8 +2,8 @@
  * One SigV4-signed HTTP request with fetch, for calls the SDK has no command for (pglambda's own
  * routes under `/_pglambda/`) or must not shape itself (a test's deliberately odd request).
  */
-import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from './sha256.js';
 
 export interface SignedFetchOptions {
   method: string;
@@ -22,7 +22,7 @@ export async function signedFetch(url: URL, opts: SignedFetchOptions): Promise<R
     credentials: opts.credentials,
     region: opts.region,
     service: opts.service,
-    sha256: Hash.bind(null, 'sha256'),
+    sha256: Sha256,
   });
   const signed = await signer.sign({
     method: opts.method,

@@ -9,7 +9,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { AuthFailure } from './failures.js';
-import { headerSignature, sha256 } from './header-signature.js';
+import { headerSignature } from './header-signature.js';
+import { Sha256 } from './sha256.js';
 import type { SignedRequest } from './signed-request.js';
 
 export interface RequestToVerify {
@@ -75,7 +76,7 @@ export async function verifySignature(
       credentials: credentials(secret.sessionToken),
       region: signed.region,
       service: signed.service,
-      sha256,
+      sha256: Sha256,
       // Not to add an x-amz-content-sha256 header the client did not send (S3's habit).
       applyChecksum: false,
     });
