@@ -265,3 +265,27 @@ test('logs:3 turns the lines of logs:2 into chunks, in the order they were writt
     await two.end();
   }
 });
+
+test('closing stores the lines that came while its flush was writing, and leaves nothing to write later', async () => {
+  const log = testLogger({ echo: false });
+  // The service ends its database pool right after the writer closes.
+  const ownPool = new pg.Pool({ connectionString: postgres.superuserUrl, max: 1 });
+  const own = createLogs(ownPool, 0, log.logger);
+  const key = { ...group, group: '/aws/lambda/closing', stream: '2026/12/06/[$LATEST]c' };
+  own.writer.append(key, { timestamp: Date.now(), message: 'before\n' });
+  const closed = own.writer.close();
+  own.writer.append(key, { timestamp: Date.now(), message: 'while\n' });
+  await closed;
+  await ownPool.end();
+  own.writer.append(key, { timestamp: Date.now(), message: 'after\n' });
+  await new Promise((r) => setTimeout(r, 200));
+  const { rows } = await pool.query(
+    `select e.message from logs.log_events e join logs.log_groups g on g.id = e.group_id where g.name = $1 order by e.id`,
+    [key.group],
+  );
+  assert.deepEqual(
+    rows.map((r) => r.message),
+    ['before\n', 'while\n'],
+  );
+  assert.deepEqual(log.saying('could not store'), []);
+});

@@ -67,10 +67,14 @@ export class LogWriter {
     return this.writing;
   }
 
-  /** Writes what is pending; lines written later are dropped (the environments are gone by then). */
+  /**
+   * Writes what is pending, and what came while that was written (the last lines of environments
+   * stopping), so no timer is left to write once the database is gone; lines after that are dropped.
+   */
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
+    await this.flush();
   }
 
   private async writeAll(lines: Pending[]): Promise<void> {
