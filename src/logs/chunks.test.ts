@@ -272,20 +272,22 @@ test('closing stores the lines that came while its flush was writing, and leaves
   const ownPool = new pg.Pool({ connectionString: postgres.superuserUrl, max: 1 });
   const own = createLogs(ownPool, 0, log.logger);
   const key = { ...group, group: '/aws/lambda/closing', stream: '2026/12/06/[$LATEST]c' };
+  const stored = async () =>
+    (
+      await pool.query(
+        `select e.message from logs.log_events e join logs.log_groups g on g.id = e.group_id where g.name = $1 order by e.id`,
+        [key.group],
+      )
+    ).rows.map((r) => r.message);
   own.writer.append(key, { timestamp: Date.now(), message: 'before\n' });
   const closed = own.writer.close();
   own.writer.append(key, { timestamp: Date.now(), message: 'while\n' });
   await closed;
+  // Stored by the time close() returns, not by a write still to come.
+  assert.deepEqual(await stored(), ['before\n', 'while\n']);
   await ownPool.end();
   own.writer.append(key, { timestamp: Date.now(), message: 'after\n' });
   await new Promise((r) => setTimeout(r, 200));
-  const { rows } = await pool.query(
-    `select e.message from logs.log_events e join logs.log_groups g on g.id = e.group_id where g.name = $1 order by e.id`,
-    [key.group],
-  );
-  assert.deepEqual(
-    rows.map((r) => r.message),
-    ['before\n', 'while\n'],
-  );
+  assert.deepEqual(await stored(), ['before\n', 'while\n']);
   assert.deepEqual(log.saying('could not store'), []);
 });
