@@ -11,7 +11,7 @@ import { testLogger } from '../../test/helpers/logger.js';
 import { stateMigrations } from '../service/state-schema.js';
 import { migrate } from '../state/migrate.js';
 import { createLogs, type Logs } from './index.js';
-import type { LogEventRecord, StreamKey } from './model.js';
+import type { GroupKey, LogEventRecord, StreamKey } from './model.js';
 import type { FilterQuery } from './log-events.js';
 
 let postgres: PlainPostgres;
@@ -48,8 +48,8 @@ after(async () => {
   await postgres?.stop();
 });
 
-const groupId = async () => (await pool.query('select id from logs.log_groups where name = $1', [group.group])).rows[0].id as string;
-const streamId = async (s: number) => (await logs.streams.find(await groupId(), streams[s]!.stream))!.id;
+const groupId = async (key: GroupKey = group) => (await logs.groups.find(key))!.id;
+const streamId = async (key: StreamKey) => (await logs.streams.find(await groupId(key), key.stream))!.id;
 
 async function pages(q: Omit<FilterQuery, 'after'>): Promise<LogEventRecord[]> {
   const id = await groupId();
@@ -96,7 +96,7 @@ test('FilterLogEvents pages through every chunk in time order, both ways, with a
 });
 
 test('GetLogEvents pages through a stream in the order written, forward and back', async () => {
-  const id = await streamId(1);
+  const id = await streamId(streams[1]!);
   const mine = written.filter((w) => w.s === 1).map((w) => w.message);
   const forward: string[] = [];
   let page = await logs.events.readStream(id, streams[1]!.stream, { startFromHead: true, limit: 9 });
@@ -160,7 +160,7 @@ test('lines far apart in time, or many, make chunks of their own, read back in o
     rows.map((r) => r.lines),
     [1, 4],
   );
-  const groupOf = (await pool.query('select id from logs.log_groups where name = $1', [key.group])).rows[0].id as string;
+  const groupOf = await groupId(key);
   const first = await logs.events.filter(groupOf, { pattern: '', ascending: true, limit: 100, startTime: t + 15_000 });
   assert.deepEqual(
     first.items.map((e) => e.message[0]),
@@ -187,8 +187,7 @@ test('two objects naming one stream write to its chunks in the order written', a
   ] as const;
   sent.forEach(([key, timestamp], i) => logs.writer.append(key, { timestamp, message: `${i}\n` }));
   await logs.writer.flush();
-  const id = (await pool.query('select id from logs.log_groups where name = $1', [a.group])).rows[0].id as string;
-  const stream = (await logs.streams.find(id, a.stream))!.id;
+  const stream = await streamId(a);
   const page = await logs.events.readStream(stream, a.stream, { startFromHead: true, limit: 10 });
   assert.deepEqual(
     page.events.map((e) => e.message),
@@ -220,7 +219,6 @@ test("an invocation's lines come back whole however many writes they took", asyn
 });
 
 test("pglambda logs' invocations: each the lines of its stream after the REPORT before it", async () => {
-  await logs.writer.flush();
   const recent = await logs.invocations.recent(group, 5);
   assert.equal(recent.length, 5);
   // The five latest REPORT lines by time, oldest first; each invocation's lines are one write's.

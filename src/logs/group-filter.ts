@@ -7,17 +7,13 @@
  */
 import type { Pool } from 'pg';
 import { FilterPatternError, messageCondition } from './filter-pattern.js';
-import type { FilterQuery } from './log-events.js';
+import type { EventRow, FilterQuery } from './log-events.js';
 import { CHUNK_LINES_SQL, CHUNK_SPAN_MS, LINE_ID_SQL } from './model.js';
 
 const BATCH_CHUNKS = 64;
 
-export interface FilteredLine {
-  id: string;
-  stream_id: string;
-  ts: string;
-  ingested_ms: string;
-  message: string;
+interface FilteredLine extends EventRow {
+  stream_name: string;
 }
 
 /** The first `limit` lines in the query's order, and whether more follow. */
@@ -52,8 +48,8 @@ export async function filterGroup(pool: Pool, groupId: string, q: FilterQuery): 
   // $1 the group, $2 the chunks' ids, $3-$6 these, $7 how many lines to keep, then the pattern's.
   const lineParams = [q.startTime ?? null, q.endTime ?? null, q.after ? String(q.after.ts) : null, q.after ? String(q.after.id) : null];
   const match = messageCondition(q.pattern, 'l.message', 8);
-  const lineSql = `select ${LINE_ID_SQL} as id, c.stream_id, l.ts, c.ingested_ms, l.message
-    from logs.log_chunks c cross join lateral ${CHUNK_LINES_SQL}
+  const lineSql = `select ${LINE_ID_SQL} as id, s.name as stream_name, l.ts, c.ingested_ms, l.message
+    from logs.log_chunks c join logs.log_streams s on s.id = c.stream_id cross join lateral ${CHUNK_LINES_SQL}
     where c.group_id = $1 and c.id = any($2::bigint[]) and ($3::bigint is null or l.ts >= $3) and ($4::bigint is null or l.ts <= $4)
       and ($5::bigint is null or (l.ts, ${LINE_ID_SQL}) ${asc ? '>' : '<'} ($5::bigint, $6::bigint))
       and ${match.sql}

@@ -18,6 +18,8 @@ export interface InvocationLog {
 
 /** Chunks read per query while going back through a group or a stream. */
 const CHUNKS_PER_READ = 64;
+/** Chunks first read for an invocation: its REPORT's and the one before usually hold all its lines (a flush every 50 ms). */
+const FIRST_READ = 2;
 const REPORT = 'REPORT RequestId:';
 
 /** A REPORT line: its chunk, its place there (from 1), its stream and its time. */
@@ -25,6 +27,7 @@ interface ReportRow {
   chunk_id: string;
   n: string;
   stream_id: string;
+  stream_name: string;
   ts: string;
   chunk_last_ts: string;
 }
@@ -42,27 +45,15 @@ export class InvocationLogs {
   /** The latest `limit` invocations, oldest first. */
   async recent(key: GroupKey, limit: number): Promise<InvocationLog[]> {
     await this.flush();
-    const group = await this.pool.query<{ id: string }>(
-      'select id from logs.log_groups where account_id = $1 and region = $2 and name = $3',
-      [key.accountId, key.region, key.group],
-    );
-    const groupId = group.rows[0]?.id;
-    if (groupId === undefined) return [];
-    const reports = (await this.latestReports(groupId, limit)).reverse();
-    const streams = await this.pool.query<{ id: string; name: string }>(
-      'select id, name from logs.log_streams where id = any($1::bigint[])',
-      [[...new Set(reports.map((r) => r.stream_id))]],
-    );
-    const names = new Map(streams.rows.map((s) => [s.id, s.name]));
+    const reports = (await this.latestReports(key, limit)).reverse();
     const invocations: InvocationLog[] = [];
     for (const r of reports) {
-      const stream = names.get(r.stream_id) ?? '';
       const lines = await this.linesUpTo(r);
       if (lines.length === 0) continue;
       invocations.push({
-        version: /^\d{4}\/\d{2}\/\d{2}\/\[([^\]]+)\]/.exec(stream)?.[1] ?? '',
+        version: /^\d{4}\/\d{2}\/\d{2}\/\[([^\]]+)\]/.exec(r.stream_name)?.[1] ?? '',
         requestId: /^REPORT RequestId: (\S+)/.exec(lines.at(-1) ?? '')?.[1] ?? '',
-        logStream: stream,
+        logStream: r.stream_name,
         log: lines.join(''),
         createdAt: new Date(Number(r.ts)),
       });
@@ -74,7 +65,7 @@ export class InvocationLogs {
    * The group's latest `limit` REPORT lines, latest first. Chunks are read by the time of their
    * last line, latest first, until the REPORTs found are later than anything an unread chunk holds.
    */
-  private async latestReports(groupId: string, limit: number): Promise<ReportRow[]> {
+  private async latestReports(key: GroupKey, limit: number): Promise<ReportRow[]> {
     let found: ReportRow[] = [];
     let from: { last_ts: string; id: string } | undefined;
     for (;;) {
@@ -82,13 +73,15 @@ export class InvocationLogs {
       const r = await this.pool.query<ReportRow | (Omit<ReportRow, 'n' | 'ts'> & { n: null; ts: null })>(
         `with chunks as (
            select c.* from logs.log_chunks c
-           where c.group_id = $1 and ($2::bigint is null or (c.last_ts, c.id) < ($2::bigint, $3::bigint))
+           where c.group_id = (select id from logs.log_groups where account_id = $1 and region = $2 and name = $3)
+             and ($4::bigint is null or (c.last_ts, c.id) < ($4::bigint, $5::bigint))
            order by c.last_ts desc, c.id desc limit ${CHUNKS_PER_READ}
          )
-         select c.id as chunk_id, l.n, c.stream_id, l.ts, c.last_ts as chunk_last_ts
-         from chunks c left join lateral (select * from ${CHUNK_LINES_SQL} where starts_with(l.message, '${REPORT}')) l on true
+         select c.id as chunk_id, l.n, c.stream_id, s.name as stream_name, l.ts, c.last_ts as chunk_last_ts
+         from chunks c join logs.log_streams s on s.id = c.stream_id
+           left join lateral (select * from ${CHUNK_LINES_SQL} where starts_with(l.message, '${REPORT}')) l on true
          order by c.last_ts desc, c.id desc`,
-        [groupId, from?.last_ts ?? null, from?.id ?? null],
+        [key.accountId, key.region, key.group, from?.last_ts ?? null, from?.id ?? null],
       );
       found = [...found, ...r.rows.filter((row): row is ReportRow => row.n !== null)].sort(later).slice(0, limit);
       const chunks = new Set(r.rows.map((row) => row.chunk_id)).size;
@@ -108,9 +101,10 @@ export class InvocationLogs {
     let before = { id: report.chunk_id, inclusive: true };
     let index: number | undefined = Number(report.n) - 1;
     for (;;) {
+      const read = before.inclusive ? FIRST_READ : CHUNKS_PER_READ;
       const r = await this.pool.query<{ id: string; messages: string[] }>(
         `select id, messages from logs.log_chunks where stream_id = $1 and id ${before.inclusive ? '<=' : '<'} $2
-         order by id desc limit ${CHUNKS_PER_READ}`,
+         order by id desc limit ${read}`,
         [report.stream_id, before.id],
       );
       // The REPORT's chunk went (retention, DeleteLogGroup) since it was found: so did its invocation.
@@ -123,7 +117,7 @@ export class InvocationLogs {
         }
         index = undefined;
       }
-      if (r.rows.length < CHUNKS_PER_READ) return lines.reverse();
+      if (r.rows.length < read) return lines.reverse();
       before = { id: r.rows.at(-1)!.id, inclusive: false };
     }
   }

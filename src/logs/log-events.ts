@@ -86,18 +86,13 @@ export class LogEvents {
     const { lines, more } = await filterGroup(this.pool, groupId, q);
     let bytes = 0;
     const shown = lines.filter((line) => (bytes += Buffer.byteLength(line.message) + EVENT_OVERHEAD) <= PAGE_BYTES);
-    const streams = await this.pool.query<{ id: string; name: string }>(
-      'select id, name from logs.log_streams where id = any($1::bigint[])',
-      [[...new Set(shown.map((line) => line.stream_id))]],
-    );
-    const names = new Map(streams.rows.map((s) => [s.id, s.name]));
-    const items = shown.map((line) => toEvent(line, names.get(line.stream_id) ?? ''));
+    const items = shown.map((line) => toEvent(line, line.stream_name));
     const last = items.at(-1);
     return { items, next: (more || shown.length < lines.length) && last ? { ts: last.timestamp, id: BigInt(last.id) } : undefined };
   }
 }
 
-interface EventRow {
+export interface EventRow {
   id: string;
   ts: string;
   ingested_ms: string;

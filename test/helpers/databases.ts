@@ -19,3 +19,19 @@ export async function inDatabase<T>(svc: TestService, database: string, fn: (c: 
     await client.end();
   }
 }
+
+/** Moves every line of a log group `days` back in time, in pglambda's state database, as if written then. */
+export async function backdateLogGroup(svc: TestService, group: string, days: number): Promise<void> {
+  const client = new pg.Client({ connectionString: svc.postgres.url });
+  await client.connect();
+  try {
+    await client.query(
+      `update logs.log_chunks set ts = array(select t - $2::bigint from unnest(ts) with ordinality u(t, n) order by n),
+         first_ts = first_ts - $2::bigint, last_ts = last_ts - $2::bigint
+       where group_id = (select id from logs.log_groups where name = $1)`,
+      [group, days * 86_400_000],
+    );
+  } finally {
+    await client.end();
+  }
+}

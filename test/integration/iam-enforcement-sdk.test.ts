@@ -108,13 +108,10 @@ describe('Lambda API authorization', () => {
   });
 
   test('an explicit Deny wins over an Allow', async () => {
-    const policy = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Action: 'lambda:*', Resource: '*' },
-        { Effect: 'Deny', NotAction: 'lambda:GetFunction', Resource: fnArn('f*') },
-      ],
-    });
+    const policy = policyDocument(
+      { Effect: 'Allow', Action: 'lambda:*', Resource: '*' },
+      { Effect: 'Deny', NotAction: 'lambda:GetFunction', Resource: fnArn('f*') },
+    );
     const { lambda, arn } = await sessionOf(svc, 'denied', policy);
     try {
       await refused(
@@ -132,23 +129,20 @@ describe('Lambda API authorization', () => {
 
   test("aws:ResourceTag reads the function's tags, and a change of them applies to the next call", async () => {
     await svc.createFunction('tagged', { 'index.mjs': 'export const handler = async () => "ran";' });
-    const policy = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'lambda:InvokeFunction',
-          Resource: '*',
-          Condition: { StringEquals: { 'aws:ResourceTag/team': 'blue' } },
-        },
-        {
-          Effect: 'Deny',
-          Action: 'lambda:InvokeFunction',
-          Resource: '*',
-          Condition: { StringEquals: { 'aws:ResourceTag/frozen': 'yes' } },
-        },
-      ],
-    });
+    const policy = policyDocument(
+      {
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:ResourceTag/team': 'blue' } },
+      },
+      {
+        Effect: 'Deny',
+        Action: 'lambda:InvokeFunction',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:ResourceTag/frozen': 'yes' } },
+      },
+    );
     const { lambda, arn } = await sessionOf(svc, 'team-blue', policy);
     const invoke = () => lambda.send(new InvokeCommand({ FunctionName: 'tagged' }));
     try {
@@ -192,18 +186,15 @@ describe('Lambda API authorization', () => {
   });
 
   test('creating a function also needs iam:PassRole on its execution role, passed to Lambda, in the same account', async () => {
-    const policy = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Action: 'lambda:CreateFunction', Resource: '*' },
-        {
-          Effect: 'Allow',
-          Action: 'iam:PassRole',
-          Resource: ROLE,
-          Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
-        },
-      ],
-    });
+    const policy = policyDocument(
+      { Effect: 'Allow', Action: 'lambda:CreateFunction', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: ROLE,
+        Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+      },
+    );
     const { lambda, arn } = await sessionOf(svc, 'deployer', policy);
     const create = async (client: LambdaClient, name: string, role: string) =>
       client.send(
@@ -231,13 +222,10 @@ describe('Lambda API authorization', () => {
   });
 
   test('operations on the function itself are authorized on its unqualified ARN, whatever qualifier the request carries', async () => {
-    const policy = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Action: 'lambda:*', Resource: '*' },
-        { Effect: 'Deny', Action: ['lambda:UpdateFunctionConfiguration', 'lambda:TagResource'], Resource: fnArn('f') },
-      ],
-    });
+    const policy = policyDocument(
+      { Effect: 'Allow', Action: 'lambda:*', Resource: '*' },
+      { Effect: 'Deny', Action: ['lambda:UpdateFunctionConfiguration', 'lambda:TagResource'], Resource: fnArn('f') },
+    );
     const { lambda, arn, credentials } = await sessionOf(svc, 'narrow', policy);
     const denied = (action: string) => notAuthorized(arn, action, fnArn('f'), EXPLICIT_DENY);
     try {

@@ -30,6 +30,7 @@ import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
+import { policyDocument } from '../../src/service/policy-documents.js';
 import { EXPLICIT_DENY, notAuthorized, refused } from '../helpers/aws-assert.js';
 import { ensureRole, TRUSTS_LAMBDA } from '../helpers/iam.js';
 import { allows, roleSession, trustsAccount, type RoleSession } from '../helpers/role-session.js';
@@ -126,13 +127,10 @@ test('a role session may do in IAM what its policies allow, on exactly the role 
 test('conditions on the policy a role session attaches apply (iam:PolicyARN)', async () => {
   const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
   const basic = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
-  const policy = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Action: 'iam:AttachRolePolicy', Resource: `arn:aws:iam::${ACCT}:role/self-service` },
-      { Effect: 'Deny', Action: 'iam:AttachRolePolicy', Resource: '*', Condition: { ArnEquals: { 'iam:PolicyARN': admin } } },
-    ],
-  });
+  const policy = policyDocument(
+    { Effect: 'Allow', Action: 'iam:AttachRolePolicy', Resource: `arn:aws:iam::${ACCT}:role/self-service` },
+    { Effect: 'Deny', Action: 'iam:AttachRolePolicy', Resource: '*', Condition: { ArnEquals: { 'iam:PolicyARN': admin } } },
+  );
   const s = await roleSession(svc.endpoint, 'self-service', policy);
   const iam = iamAs(s.credentials);
   await refused(
@@ -152,16 +150,11 @@ test('creating a tagged role also needs iam:TagRole, and conditions on the reque
   const tagged = (RoleName: string, team: string) =>
     new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: trust, Tags: [{ Key: 'team', Value: team }] });
   await refused(iam.send(tagged('made-a', 'a')), 'AccessDenied', 403, notAuthorized(s.arn, 'iam:TagRole', 'role made-a'));
-  const tagTeamA = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Action: 'iam:TagRole',
-        Resource: `arn:aws:iam::${ACCT}:role/made-*`,
-        Condition: { StringEquals: { 'aws:RequestTag/team': 'a' } },
-      },
-    ],
+  const tagTeamA = policyDocument({
+    Effect: 'Allow',
+    Action: 'iam:TagRole',
+    Resource: `arn:aws:iam::${ACCT}:role/made-*`,
+    Condition: { StringEquals: { 'aws:RequestTag/team': 'a' } },
   });
   await root().send(new PutRolePolicyCommand({ RoleName: 'role-maker', PolicyName: 'tag', PolicyDocument: tagTeamA }));
   await iam.send(tagged('made-a', 'a'));
@@ -184,13 +177,10 @@ test('RDS: a role session may list clusters, or associate a role it may pass to 
   const reader = await roleSession(
     svc.endpoint,
     'reader',
-    JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Action: 'rds:DescribeDBClusters', Resource: `arn:aws:rds:us-west-2:${ACCT}:cluster:*` },
-        { Effect: 'Deny', Action: 'rds:DescribeDBClusters', Resource: cluster },
-      ],
-    }),
+    policyDocument(
+      { Effect: 'Allow', Action: 'rds:DescribeDBClusters', Resource: `arn:aws:rds:us-west-2:${ACCT}:cluster:*` },
+      { Effect: 'Deny', Action: 'rds:DescribeDBClusters', Resource: cluster },
+    ),
   );
   for (const DBClusterIdentifier of ['DB1', cluster.toUpperCase().replace('ARN:AWS:RDS', 'arn:aws:rds')]) {
     await refused(
@@ -212,16 +202,11 @@ test('RDS: a role session may list clusters, or associate a role it may pass to 
     new PutRolePolicyCommand({ RoleName: 'dba', PolicyName: 'associate', PolicyDocument: allows('rds:AddRoleToDBCluster', cluster) }),
   );
   await refused(rds.send(associate), 'AccessDenied', 403, notAuthorized(s.arn, 'iam:PassRole', `arn:aws:iam::${ACCT}:role/dba`));
-  const passToRds = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Action: 'iam:PassRole',
-        Resource: `arn:aws:iam::${ACCT}:role/dba`,
-        Condition: { StringEquals: { 'iam:PassedToService': 'rds.amazonaws.com' } },
-      },
-    ],
+  const passToRds = policyDocument({
+    Effect: 'Allow',
+    Action: 'iam:PassRole',
+    Resource: `arn:aws:iam::${ACCT}:role/dba`,
+    Condition: { StringEquals: { 'iam:PassedToService': 'rds.amazonaws.com' } },
   });
   await iam.send(new PutRolePolicyCommand({ RoleName: 'dba', PolicyName: 'pass', PolicyDocument: passToRds }));
   await rds.send(associate);
@@ -253,16 +238,13 @@ test("a role's and a cluster's tags are there for conditions: aws:ResourceTag, i
   const s = await roleSession(
     svc.endpoint,
     'tag-guarded',
-    JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Action: ['iam:GetRole', 'iam:DeleteRole', 'rds:DescribeDBClusters', 'rds:DeleteDBCluster'], Resource: '*' },
-        onTag('iam:GetRole', 'aws:ResourceTag/guarded', 'yes'),
-        onTag('iam:DeleteRole', 'iam:ResourceTag/guarded', 'yes'),
-        onTag('rds:DescribeDBClusters', 'rds:cluster-tag/env', 'prod'),
-        onTag('rds:DeleteDBCluster', 'aws:ResourceTag/env', 'prod'),
-      ],
-    }),
+    policyDocument(
+      { Effect: 'Allow', Action: ['iam:GetRole', 'iam:DeleteRole', 'rds:DescribeDBClusters', 'rds:DeleteDBCluster'], Resource: '*' },
+      onTag('iam:GetRole', 'aws:ResourceTag/guarded', 'yes'),
+      onTag('iam:DeleteRole', 'iam:ResourceTag/guarded', 'yes'),
+      onTag('rds:DescribeDBClusters', 'rds:cluster-tag/env', 'prod'),
+      onTag('rds:DeleteDBCluster', 'aws:ResourceTag/env', 'prod'),
+    ),
   );
   for (const [RoleName, Tags] of [
     ['guarded', [{ Key: 'guarded', Value: 'yes' }]],
@@ -315,32 +297,26 @@ test("a role's tags count where it is passed or assumed, and a cluster's where p
   await root().send(
     new CreateRoleCommand({
       RoleName: 'privileged',
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-          { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'sts:AssumeRole' },
-        ],
-      }),
+      AssumeRolePolicyDocument: policyDocument(
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'sts:AssumeRole' },
+      ),
       Tags: [{ Key: 'privileged', Value: 'true' }],
     }),
   );
   const s = await roleSession(
     svc.endpoint,
     'deployer-of-ordinary',
-    JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Action: ['lambda:CreateFunction', 'iam:PassRole', 'sts:AssumeRole', 'rds:*'], Resource: '*' },
-        {
-          Effect: 'Deny',
-          Action: ['iam:PassRole', 'sts:AssumeRole'],
-          Resource: '*',
-          Condition: { StringEquals: { 'iam:ResourceTag/privileged': 'true' } },
-        },
-        { Effect: 'Deny', Action: 'rds:ModifyDBCluster', Resource: '*', Condition: { StringEquals: { 'rds:cluster-tag/env': 'prod' } } },
-      ],
-    }),
+    policyDocument(
+      { Effect: 'Allow', Action: ['lambda:CreateFunction', 'iam:PassRole', 'sts:AssumeRole', 'rds:*'], Resource: '*' },
+      {
+        Effect: 'Deny',
+        Action: ['iam:PassRole', 'sts:AssumeRole'],
+        Resource: '*',
+        Condition: { StringEquals: { 'iam:ResourceTag/privileged': 'true' } },
+      },
+      { Effect: 'Deny', Action: 'rds:ModifyDBCluster', Resource: '*', Condition: { StringEquals: { 'rds:cluster-tag/env': 'prod' } } },
+    ),
   );
   const config = { endpoint: svc.endpoint, region: 'us-west-2', credentials: s.credentials, maxAttempts: 1 };
   const lambda = new LambdaClient(config);

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import pg from 'pg';
 import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
+import { backdateLogGroup } from '../helpers/databases.js';
 import { ROOT, startTestService, type TestService } from '../helpers/service.js';
 
 let svc: TestService;
@@ -88,19 +89,9 @@ test('600 MB of output: the invocation answers, its log keeps a bounded part and
 test('logs past their retention are removed, as a log group keeps them so many days', async () => {
   await invoke('chatty', { lines: 1 });
   await storedLog('chatty');
-  const state = new pg.Client({ connectionString: svc.postgres.url });
-  await state.connect();
-  try {
-    await state.query(
-      `update logs.log_chunks set ts = array(select t - 3 * 86400000 from unnest(ts) with ordinality u(t, n) order by n),
-         first_ts = first_ts - 3 * 86400000, last_ts = last_ts - 3 * 86400000
-       where group_id = (select id from logs.log_groups where name = '/aws/lambda/chatty')`,
-    );
-    await invoke('chatty', { lines: 1 });
-    await storedLog('chatty');
-  } finally {
-    await state.end();
-  }
+  await backdateLogGroup(svc, '/aws/lambda/chatty', 3);
+  await invoke('chatty', { lines: 1 });
+  await storedLog('chatty');
   svc = await svc.restart({ logRetentionDays: 2 });
   const left = new pg.Client({ connectionString: svc.postgres.url });
   await left.connect();

@@ -22,9 +22,9 @@ import {
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { InvokeCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import pg from 'pg';
 import { refused } from '../helpers/aws-assert.js';
 import { aws, awsCli, skipWithoutAwsCli } from '../helpers/aws-cli.js';
+import { backdateLogGroup } from '../helpers/databases.js';
 import { ROOT, startTestService, type TestService } from '../helpers/service.js';
 import { until } from '../helpers/until.js';
 
@@ -305,15 +305,7 @@ describe('log groups: retention and deletion', () => {
   });
 
   test("events past a group's retention go when it is set", async () => {
-    const client = new pg.Client({ connectionString: svc.postgres.url });
-    await client.connect();
-    try {
-      await client.query(`update logs.log_chunks set ts = array(select t - 4 * 86400000 from unnest(ts) with ordinality u(t, n) order by n),
-                            first_ts = first_ts - 4 * 86400000, last_ts = last_ts - 4 * 86400000
-                          where group_id = (select id from logs.log_groups where name = '/aws/lambda/other-function')`);
-    } finally {
-      await client.end();
-    }
+    await backdateLogGroup(svc, '/aws/lambda/other-function', 4);
     await invoke(1, {}, 'other-function');
     await logs.send(new PutRetentionPolicyCommand({ logGroupName: '/aws/lambda/other-function', retentionInDays: 3 }));
     const left = await allEvents('/aws/lambda/other-function');

@@ -5,7 +5,7 @@
  * switch that identifies requests by access key alone, which still refuses an expired session.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
@@ -188,51 +188,57 @@ test('a presigned STS GetCallerIdentity URL (what IAM-based logins send) is veri
   assert.match(await tampered.text(), /<Code>SignatureDoesNotMatch<\/Code>/);
 });
 
-test('with verification off, a request is its access key, whatever secret signed it', async () => {
-  const lenient = await startTestService({ verifySignatures: false });
-  const lambda = new LambdaClient({
-    endpoint: lenient.endpoint,
-    region: 'us-west-2',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'anything' },
-    maxAttempts: 1,
+describe('with verification off', () => {
+  let lenient: TestService;
+  before(async () => {
+    lenient = await startTestService({ verifySignatures: false });
   });
-  const sts = new STSClient({
-    endpoint: lenient.endpoint,
-    region: 'us-west-2',
-    credentials: { accessKeyId: '111122223333', secretAccessKey: 'anything' },
-    maxAttempts: 1,
+  after(async () => {
+    await lenient?.close();
   });
-  try {
-    assert.equal((await lambda.send(new ListFunctionsCommand({}))).$metadata.httpStatusCode, 200);
-    assert.equal((await sts.send(new GetCallerIdentityCommand({}))).Account, '111122223333');
-  } finally {
-    lambda.destroy();
-    sts.destroy();
-    await lenient.close();
-  }
-});
 
-test("with verification off, an expired session is still refused, in each protocol's words", async () => {
-  const lenient = await startTestService({ verifySignatures: false });
-  const db = new pg.Client({ connectionString: lenient.postgres.url });
-  const expired = { accessKeyId: 'ASIAEXPIREDLENIENT00', secretAccessKey: 'anything', sessionToken: 't' };
-  const config = { endpoint: lenient.endpoint, region: 'us-west-2', credentials: expired, maxAttempts: 1 };
-  const made = {
-    lambda: new LambdaClient(config),
-    logs: new CloudWatchLogsClient(config),
-    iam: new IAMClient(config),
-    rds: new RDSClient(config),
-  };
-  try {
-    await db.connect();
-    await insertExpiredSession(db, { ...expired, accountId: '123456789012', roleArn: 'arn:aws:iam::123456789012:role/signer' });
-    await refused(made.lambda.send(new ListFunctionsCommand({})), 'ExpiredTokenException', 403, EXPIRED_TOKEN);
-    await refused(made.logs.send(new DescribeLogGroupsCommand({})), 'ExpiredTokenException', 400, EXPIRED_TOKEN);
-    await refused(made.iam.send(new ListRolesCommand({})), 'ExpiredToken', 403, EXPIRED_TOKEN);
-    await refused(made.rds.send(new DescribeDBClustersCommand({})), 'ExpiredToken', 403, EXPIRED_TOKEN);
-  } finally {
-    for (const c of Object.values(made)) c.destroy();
-    await db.end();
-    await lenient.close();
-  }
+  test('a request is its access key, whatever secret signed it', async () => {
+    const lambda = new LambdaClient({
+      endpoint: lenient.endpoint,
+      region: 'us-west-2',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'anything' },
+      maxAttempts: 1,
+    });
+    const sts = new STSClient({
+      endpoint: lenient.endpoint,
+      region: 'us-west-2',
+      credentials: { accessKeyId: '111122223333', secretAccessKey: 'anything' },
+      maxAttempts: 1,
+    });
+    try {
+      assert.equal((await lambda.send(new ListFunctionsCommand({}))).$metadata.httpStatusCode, 200);
+      assert.equal((await sts.send(new GetCallerIdentityCommand({}))).Account, '111122223333');
+    } finally {
+      lambda.destroy();
+      sts.destroy();
+    }
+  });
+
+  test("an expired session is still refused, in each protocol's words", async () => {
+    const db = new pg.Client({ connectionString: lenient.postgres.url });
+    const expired = { accessKeyId: 'ASIAEXPIREDLENIENT00', secretAccessKey: 'anything', sessionToken: 't' };
+    const config = { endpoint: lenient.endpoint, region: 'us-west-2', credentials: expired, maxAttempts: 1 };
+    const made = {
+      lambda: new LambdaClient(config),
+      logs: new CloudWatchLogsClient(config),
+      iam: new IAMClient(config),
+      rds: new RDSClient(config),
+    };
+    try {
+      await db.connect();
+      await insertExpiredSession(db, { ...expired, accountId: '123456789012', roleArn: 'arn:aws:iam::123456789012:role/signer' });
+      await refused(made.lambda.send(new ListFunctionsCommand({})), 'ExpiredTokenException', 403, EXPIRED_TOKEN);
+      await refused(made.logs.send(new DescribeLogGroupsCommand({})), 'ExpiredTokenException', 400, EXPIRED_TOKEN);
+      await refused(made.iam.send(new ListRolesCommand({})), 'ExpiredToken', 403, EXPIRED_TOKEN);
+      await refused(made.rds.send(new DescribeDBClustersCommand({})), 'ExpiredToken', 403, EXPIRED_TOKEN);
+    } finally {
+      for (const c of Object.values(made)) c.destroy();
+      await db.end();
+    }
+  });
 });

@@ -27,7 +27,7 @@ export class Sha256 {
   }
 
   async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
+    return this.hash.digest();
   }
 
   reset(): void {

@@ -89,7 +89,6 @@ export class Identities {
 export function policyView(
   id: Identity,
   role?: Pick<RoleRecord, 'tags'>,
-  now = new Date(),
 ): { principal: RequestPrincipal; context: Record<string, ContextValue> } {
   const context: Record<string, ContextValue> = {
     'aws:PrincipalArn': id.roleArn ?? id.arn,
@@ -98,7 +97,7 @@ export function policyView(
     'aws:userid': id.userId,
     // The endpoint speaks plain HTTP.
     'aws:SecureTransport': false,
-    ...timeContext(now),
+    ...timeContext(new Date()),
   };
   for (const t of role?.tags ?? []) context[`aws:PrincipalTag/${t.Key}`] = t.Value;
   return { principal: { type: 'AWS', id: id.arn }, context };
