@@ -63,6 +63,8 @@ export interface FunctionRecord {
   latest: FunctionConfig;
   versions: Record<string, PublishedVersion>;
   lastPublished: number;
+  /** $LATEST's RevisionId as the last publish left it: while $LATEST keeps it, publishing again returns that version. */
+  latestRevisionAtPublish?: string;
   aliases: Record<string, Alias>;
   reservedConcurrency?: number;
   /** Keyed by qualifier (`$LATEST`, a version or an alias). */

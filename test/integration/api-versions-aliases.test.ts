@@ -17,6 +17,7 @@ import {
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
+  waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
@@ -96,6 +97,35 @@ test('PublishVersion numbers versions, returns the same version when nothing cha
   assert.equal(r1.ExecutedVersion, '1');
   assert.deepEqual(parsed(r1.Payload), { tag: 'one', version: '1' });
   await refused(publish('nope'), 'ResourceNotFoundException', 404, `Function not found: ${arn('nope')}`);
+});
+
+test("PublishVersion gives the version a RevisionId of its own and $LATEST a new one; an alias leaves $LATEST's as it is", async () => {
+  // LocalStack's snapshots of AWS (test_lambda_api.snapshot.json, TestLambdaRevisions::test_function_revisions_version_and_alias:
+  // publish_version_response_rev_v1, get_function_published_version_rev_v2, get_function_latest_rev3, get_function_latest_rev4; Nov 2025).
+  await svc.createFunction('revisions', code('one'));
+  await waitUntilFunctionActiveV2({ client: svc.client, maxWaitTime: 10 }, { FunctionName: 'revisions' });
+  const revisionOf = async (Qualifier?: string) =>
+    (await svc.client.send(new GetFunctionConfigurationCommand({ FunctionName: 'revisions', Qualifier }))).RevisionId;
+  const active = await revisionOf();
+  await refused(
+    publish('revisions', { RevisionId: 'wrong' }),
+    'PreconditionFailedException',
+    412,
+    'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+  );
+  const v1 = await publish('revisions', { RevisionId: active });
+  assert.notEqual(v1.RevisionId, active);
+  assert.equal(await revisionOf('1'), v1.RevisionId);
+  const latest = await revisionOf();
+  assert.ok(latest !== active && latest !== v1.RevisionId, 'publishing gives $LATEST a RevisionId of its own');
+  await svc.client.send(new CreateAliasCommand({ FunctionName: 'revisions', Name: 'live', FunctionVersion: '1' }));
+  assert.equal(await revisionOf(), latest);
+  // Nothing changed since: the same version, and $LATEST keeps its RevisionId.
+  const again = await publish('revisions', { RevisionId: latest });
+  assert.deepEqual([again.Version, again.RevisionId], ['1', v1.RevisionId]);
+  assert.equal(await revisionOf(), latest);
+  await newCode('revisions', 'two');
+  assert.equal((await publish('revisions')).Version, '2');
 });
 
 test('PublishVersion with only a Description of its own returns the latest version as it is', async () => {
