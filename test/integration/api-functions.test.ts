@@ -350,6 +350,34 @@ test('ListFunctions pages with MaxItems and NextMarker, each function exactly on
   pager.destroy();
 });
 
+test('a ListFunctions page holds 50 functions at most, whatever MaxItems asks; MaxItems out of range is refused', async () => {
+  // "ListFunctions returns a maximum of 50 items in each response, even if you set the number higher" (the API reference).
+  const lister = svc.clientFor({ region: 'eu-north-1' });
+  const names = Array.from({ length: 52 }, (_, i) => `many-${String(i).padStart(2, '0')}`);
+  for (const name of names) await lister.send(new CreateFunctionCommand(await createInput(name)));
+  const first = await lister.send(new ListFunctionsCommand({ MaxItems: 10000 }));
+  assert.equal(first.Functions!.length, 50);
+  assert.ok(first.NextMarker);
+  const rest = await lister.send(new ListFunctionsCommand({ MaxItems: 10000, Marker: first.NextMarker }));
+  assert.deepEqual([...first.Functions!, ...rest.Functions!].map((f) => f.FunctionName).sort(), names);
+  assert.equal(rest.NextMarker, undefined);
+  const outOfRange = (value: number, bound: string) =>
+    `1 validation error detected: Value '${value}' at 'maxItems' failed to satisfy constraint: Member must have value ${bound}`;
+  await refused(
+    lister.send(new ListFunctionsCommand({ MaxItems: 0 })),
+    'ValidationException',
+    400,
+    outOfRange(0, 'greater than or equal to 1'),
+  );
+  await refused(
+    lister.send(new ListFunctionsCommand({ MaxItems: 10001 })),
+    'ValidationException',
+    400,
+    outOfRange(10001, 'less than or equal to 10000'),
+  );
+  lister.destroy();
+});
+
 test('UpdateFunctionConfiguration changes what Get shows and the RevisionId; a stale RevisionId is refused', async () => {
   await create('reconf');
   await waitUntilFunctionActiveV2({ client: svc.client, maxWaitTime: 10 }, { FunctionName: 'reconf' });
@@ -451,11 +479,12 @@ test('DeleteFunction removes a function or one version; $LATEST and aliases cann
   );
   await svc.client.send(new PublishVersionCommand({ FunctionName: 'versioned' }));
   await svc.client.send(new DeleteFunctionCommand({ FunctionName: arn('versioned') }));
+  // Named with the qualifier asked for, as in the validation snapshots of the test below.
   await refused(
     svc.client.send(new GetFunctionCommand({ FunctionName: 'versioned', Qualifier: '2' })),
     'ResourceNotFoundException',
     404,
-    `Function not found: ${arn('versioned')}`,
+    `Function not found: ${arn('versioned', '2')}`,
   );
 });
 
@@ -497,6 +526,52 @@ test('a malformed function name is refused with the pattern AWS quotes for the o
     );
     await refused(svc.client.send(new InvokeCommand({ FunctionName })), 'ValidationException', 400, message(FunctionName, namespaced));
     await refused(create(FunctionName), 'ValidationException', 400, message(FunctionName, named));
+  }
+});
+
+test('names and Qualifier parameters are validated and read as AWS reads them', async () => {
+  // LocalStack's snapshots of AWS (test_lambda_api.snapshot.json,
+  // TestLambdaFunction::test_function_name_and_qualifier_validation[*-get_function|invoke]; Nov 2025), for a
+  // function that does not exist.
+  const namespaced = String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?`;
+  const qualifierPattern = String.raw`\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+`;
+  const bad = (value: string, member: string, constraint: string) =>
+    `Value '${value}' at '${member}' failed to satisfy constraint: Member must ${constraint}`;
+  const invalid = (...violations: string[]) =>
+    [
+      'ValidationException',
+      400,
+      `${violations.length} validation error${violations.length > 1 ? 's' : ''} detected: ${violations.join('; ')}`,
+    ] as const;
+  const notFound = (get: string, invoke = `${get}:$LATEST`) => ({
+    get: ['ResourceNotFoundException', 404, `Function not found: ${get}`] as const,
+    invoke: ['ResourceNotFoundException', 404, `Function not found: ${invoke}`] as const,
+  });
+  const both = (answer: readonly [string, number, string]) => ({ get: answer, invoke: answer });
+  const long = 'a'.repeat(129);
+  const badRegion = `arn:aws:lambda:invalid-region:${ACCT}:function:my-function-${'a'.repeat(170)}`;
+  const cases: Array<[string, string | undefined, { get: readonly [string, number, string]; invoke: readonly [string, number, string] }]> =
+    [
+      ['no-such-fn', 'invalid!', both(invalid(bad('invalid!', 'qualifier', `satisfy regular expression pattern: ${qualifierPattern}`)))],
+      ['no-such-fn', long, both(invalid(bad(long, 'qualifier', 'have length less than or equal to 128')))],
+      [
+        badRegion,
+        long,
+        both(
+          invalid(
+            bad(badRegion, 'functionName', `satisfy regular expression pattern: ${namespaced}`),
+            bad(long, 'qualifier', 'have length less than or equal to 128'),
+          ),
+        ),
+      ],
+      // An ARN that stops after the account names a function called "function".
+      [`arn:aws:lambda:us-west-2:${ACCT}:function`, undefined, notFound(arn('function'))],
+      ['no-such-fn', '$latest', notFound(arn('no-such-fn', '$latest'), arn('no-such-fn', '$latest'))],
+      [`no-such-fn:${'a'.repeat(65)}`, undefined, notFound(arn('no-such-fn', 'a'.repeat(65)), arn('no-such-fn', 'a'.repeat(65)))],
+    ];
+  for (const [FunctionName, Qualifier, want] of cases) {
+    await refused(svc.client.send(new GetFunctionCommand({ FunctionName, Qualifier })), ...want.get);
+    await refused(svc.client.send(new InvokeCommand({ FunctionName, Qualifier })), ...want.invoke);
   }
 });
 

@@ -137,6 +137,6 @@ export async function deleteFunctionEventInvokeConfig(deps: LambdaApiDeps, req: 
 export async function listFunctionEventInvokeConfigs(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
   const { rec } = await target(deps, req, p.FunctionName!);
   const all = Object.entries(rec.eventInvokeConfigs).map(([q, c]) => eventInvokeConfiguration(rec, q, c));
-  const [FunctionEventInvokeConfigs, next] = indexPage(all, req);
+  const [FunctionEventInvokeConfigs, next] = indexPage(all, req, 50);
   return json(200, { FunctionEventInvokeConfigs, ...next });
 }

@@ -64,7 +64,8 @@ export async function createFunction(deps: LambdaApiDeps, req: AwsRequest): Prom
 
 export async function getFunction(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
   const ref = parseFunctionRef(p.FunctionName!, req.caller, { qualifier: req.query.get('Qualifier') });
-  const rec = await getRecord(deps, ref);
+  // AWS names the qualifier too when the function itself is missing.
+  const rec = await getRecord(deps, ref, functionArn(ref, ref.qualifier));
   const v = resolveStored(rec, ref);
   const config =
     v.version === '$LATEST' && !ref.qualifier
@@ -80,7 +81,8 @@ export async function getFunction(deps: LambdaApiDeps, req: AwsRequest, p: Route
 
 export async function getFunctionConfiguration(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
   const ref = parseFunctionRef(p.FunctionName!, req.caller, { qualifier: req.query.get('Qualifier') });
-  const rec = await getRecord(deps, ref);
+  // AWS names the qualifier too when the function itself is missing.
+  const rec = await getRecord(deps, ref, functionArn(ref, ref.qualifier));
   const v = resolveStored(rec, ref);
   return json(200, functionConfiguration(rec, v.config, v.version, Boolean(ref.qualifier)));
 }

@@ -3,6 +3,7 @@
  * `123456789012:function:name[:q]`, `region:123456789012:function:name`, and full ARNs.
  */
 import { ValidationException, violation } from '../errors.js';
+import { QUALIFIER, violations } from './constraints.js';
 import type { CallerContext } from '../request.js';
 import { InvalidParameterValueException, ResourceNotFoundException } from './errors.js';
 
@@ -17,8 +18,10 @@ const REGION = String.raw`(?:eusc-)?[a-z]{2}(?:(?:-gov)|(?:-iso(?:[a-z]?)))?-[a-
 export const NAMESPACED_PATTERN = String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?`;
 export const FUNCTION_NAME_PATTERN = String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`;
 
+// A full ARN's `function:` is optional, as in AWS's pattern: one that stops after the account
+// names a function called "function".
 const PARSE = new RegExp(
-  String.raw`^(?:arn:aws[a-zA-Z-]*:lambda:(${REGION}):(\d{12}):function:|(?:(${REGION}):)?(?:(\d{12}):)?(?:function:)?)([a-zA-Z0-9-_.]+)(?::(\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$`,
+  String.raw`^(?:arn:aws[a-zA-Z-]*:lambda:(${REGION}):(\d{12}):(?:function:)?|(?:(${REGION}):)?(?:(\d{12}):)?(?:function:)?)([a-zA-Z0-9-_.]+)(?::(\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$`,
 );
 
 export interface FunctionRef {
@@ -31,30 +34,30 @@ export interface FunctionRef {
 export type IdentifierKind = 'namespaced' | 'function';
 
 /**
- * Resolves an identifier against the caller and an optional `Qualifier` parameter. A qualifier
- * carried by the name must agree with the parameter; an ARN for another region is not reachable.
+ * Resolves an identifier against the caller and an optional `Qualifier` parameter. The name's and
+ * the parameter's violations of the model (with `violations`, the request's other members') are
+ * reported together, as Coral reports them. A qualifier carried by the name must agree with the
+ * parameter; an ARN for another region is not reachable.
  */
 export function parseFunctionRef(
   raw: string,
   caller: CallerContext,
-  opts: { qualifier?: string | null; kind?: IdentifierKind; allowQualifier?: boolean } = {},
+  opts: { qualifier?: string | null; kind?: IdentifierKind; allowQualifier?: boolean; violations?: string[] } = {},
 ): FunctionRef {
   const kind = opts.kind ?? 'namespaced';
   const max = kind === 'namespaced' ? 256 : 140;
   const pattern = kind === 'namespaced' ? NAMESPACED_PATTERN : FUNCTION_NAME_PATTERN;
+  const invalid: string[] = [];
   if (raw.length < 1 || raw.length > max) {
-    throw new ValidationException([
-      violation(
-        raw,
-        'functionName',
-        `Member must have length ${raw.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${max}`}`,
-      ),
-    ]);
+    const limit = raw.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${max}`;
+    invalid.push(violation(raw, 'functionName', `Member must have length ${limit}`));
   }
   const m = PARSE.exec(raw);
   if (!m || (kind === 'function' && m[5]!.includes('.'))) {
-    throw ValidationException.constraint(raw, 'functionName', `Member must satisfy regular expression pattern: ${pattern}`);
+    invalid.push(violation(raw, 'functionName', `Member must satisfy regular expression pattern: ${pattern}`));
   }
+  invalid.push(...(opts.violations ?? []), ...violations(opts.qualifier ?? undefined, QUALIFIER));
+  if (!m || invalid.length) throw new ValidationException(invalid);
   const region = m[1] ?? m[3] ?? caller.region;
   const accountId = m[2] ?? m[4] ?? caller.accountId;
   const name = m[5]!;

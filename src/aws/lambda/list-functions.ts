@@ -8,6 +8,7 @@ import { ValidationException } from '../errors.js';
 import { json } from '../protocols/rest-json.js';
 import type { AwsRequest, AwsResponse } from '../request.js';
 import type { LambdaApiDeps } from './deps.js';
+import { pageSize } from './operation.js';
 import { listedConfiguration } from './shapes.js';
 
 interface Entry {
@@ -35,10 +36,7 @@ function parseMarker(marker: string): { name: string; version: string } {
 
 export async function listFunctions(deps: LambdaApiDeps, req: AwsRequest): Promise<AwsResponse> {
   const { accountId, region } = req.caller;
-  const max = Number(req.query.get('MaxItems') ?? 50);
-  if (!Number.isInteger(max) || max < 1 || max > 10000) {
-    throw ValidationException.constraint(req.query.get('MaxItems'), 'maxItems', 'Member must have value less than or equal to 10000');
-  }
+  const max = pageSize(req, 10000);
   const fv = req.query.get('FunctionVersion');
   if (fv !== null && fv !== 'ALL') {
     throw ValidationException.constraint(fv, 'functionVersion', 'Member must satisfy enum value set: [ALL]');

@@ -3,6 +3,7 @@
  * body, finding the function the request names, checking the RevisionId it expects.
  */
 import { functionArn, type FunctionRecord } from '../../lambda/model.js';
+import { ValidationException } from '../errors.js';
 import { parseJsonBody, type RouteParams } from '../protocols/rest-json.js';
 import type { AwsRequest, AwsResponse } from '../request.js';
 import type { LambdaApiDeps } from './deps.js';
@@ -21,9 +22,9 @@ export type Operation = (ctx: LambdaContext, req: AwsRequest, params: RouteParam
 export const body = (req: AwsRequest) =>
   parseJsonBody(req, (reason) => new InvalidRequestContentException(`Could not parse request body into json: ${reason}`));
 
-export async function getRecord(deps: LambdaApiDeps, ref: FunctionRef): Promise<FunctionRecord> {
+export async function getRecord(deps: LambdaApiDeps, ref: FunctionRef, notFoundArn = functionArn(ref)): Promise<FunctionRecord> {
   const rec = await deps.store.get(ref);
-  if (!rec) throw fnNotFound(functionArn(ref));
+  if (!rec) throw fnNotFound(notFoundArn);
   return rec;
 }
 
@@ -36,9 +37,23 @@ export function checkRevision(expected: string | undefined, actual: string, retr
   }
 }
 
-/** A page of a listing by position, as Lambda pages these: MaxItems (50 by default) from the Marker's index. */
-export function indexPage<T>(all: T[], req: AwsRequest): [T[], { NextMarker?: string }] {
-  const max = Number(req.query.get('MaxItems') ?? 50);
+/** Entries in one page of a Lambda listing at most, whatever MaxItems asks (ListFunctions, ListVersionsByFunction). */
+const PAGE_LIMIT = 50;
+
+/** MaxItems as the model bounds it (1 to `modelMax`, else a ValidationException), then capped at 50 a page. */
+export function pageSize(req: AwsRequest, modelMax: number): number {
+  const raw = req.query.get('MaxItems');
+  const max = raw === null ? PAGE_LIMIT : Number(raw);
+  if (!Number.isInteger(max) || max < 1 || max > modelMax) {
+    const bound = max < 1 ? 'greater than or equal to 1' : `less than or equal to ${modelMax}`;
+    throw ValidationException.constraint(raw, 'maxItems', `Member must have value ${bound}`);
+  }
+  return Math.min(max, PAGE_LIMIT);
+}
+
+/** A page of a listing by position, as Lambda pages these: up to pageSize() entries from the Marker's index. */
+export function indexPage<T>(all: T[], req: AwsRequest, modelMax: number): [T[], { NextMarker?: string }] {
+  const max = pageSize(req, modelMax);
   const start = Number(req.query.get('Marker') ?? 0);
   return [all.slice(start, start + max), start + max < all.length ? { NextMarker: String(start + max) } : {}];
 }

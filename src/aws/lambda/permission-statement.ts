@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { MalformedPolicyDocumentError, parsePolicy } from '../../iam/policy/index.js';
 import { accountRootArn } from '../../iam/store/model.js';
 import { AwsError, violation } from '../errors.js';
+import { violations, type Constraint } from './constraints.js';
 import { InvalidParameterValueException } from './errors.js';
 
 export const AddPermissionInput = z.object({
@@ -23,20 +24,6 @@ export const AddPermissionInput = z.object({
 });
 export type AddPermissionInput = z.infer<typeof AddPermissionInput>;
 
-/** Members of the model with a pattern and length limits, as the ValidationException names them. */
-interface Constraint {
-  member: string;
-  pattern: string;
-  min?: number;
-  max?: number;
-}
-
-export const QUALIFIER: Constraint = {
-  member: 'qualifier',
-  pattern: String.raw`\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+`,
-  min: 1,
-  max: 128,
-};
 export const REMOVED_STATEMENT_ID: Constraint = { member: 'statementId', pattern: '([a-zA-Z0-9-_.]+)', min: 1, max: 100 };
 const STATEMENT_ID: Constraint = { member: 'statementId', pattern: '([a-zA-Z0-9-_]+)', min: 1, max: 100 };
 const ACTION: Constraint = { member: 'action', pattern: '(lambda:[*]|lambda:[a-zA-Z]+|[*])' };
@@ -49,19 +36,6 @@ const SOURCE_ACCOUNT: Constraint = { member: 'sourceAccount', pattern: String.ra
 const EVENT_SOURCE_TOKEN: Constraint = { member: 'eventSourceToken', pattern: String.raw`[a-zA-Z0-9._\-]+`, max: 256 };
 const ORG_ID: Constraint = { member: 'principalOrgID', pattern: 'o-[a-z0-9]{10,32}', min: 12, max: 34 };
 const AUTH_TYPES = ['NONE', 'AWS_IAM'];
-
-/** The model's constraint violations of one value (Coral matches a pattern against the whole value). */
-export function violations(value: string | undefined, c: Constraint, required = false): string[] {
-  if (value === undefined) return required ? [`Value null at '${c.member}' failed to satisfy constraint: Member must not be null`] : [];
-  const out: string[] = [];
-  if (c.min !== undefined && value.length < c.min)
-    out.push(violation(value, c.member, `Member must have length greater than or equal to ${c.min}`));
-  if (c.max !== undefined && value.length > c.max)
-    out.push(violation(value, c.member, `Member must have length less than or equal to ${c.max}`));
-  if (!new RegExp(`^(?:${c.pattern})$`).test(value))
-    out.push(violation(value, c.member, `Member must satisfy regular expression pattern: ${c.pattern}`));
-  return out;
-}
 
 /** AddPermission's body members against the model (the Qualifier is checked with the other operations'). */
 export function addPermissionViolations(input: AddPermissionInput): string[] {

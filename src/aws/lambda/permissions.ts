@@ -5,7 +5,6 @@
  */
 import { currentRevision } from '../../lambda/lifecycle.js';
 import { functionArn, type FunctionRecord } from '../../lambda/model.js';
-import { ValidationException } from '../errors.js';
 import { empty, json, type RouteParams } from '../protocols/rest-json.js';
 import type { AwsRequest, AwsResponse } from '../request.js';
 import type { LambdaApiDeps } from './deps.js';
@@ -16,23 +15,16 @@ import {
   AddPermissionInput,
   addPermissionViolations,
   policyText,
-  QUALIFIER,
   REMOVED_STATEMENT_ID,
   statementOf,
   statementsOf,
-  violations,
 } from './permission-statement.js';
+import { violations } from './constraints.js';
 import { parseInput } from './validate.js';
 
-/**
- * The function and qualifier a request names, its Qualifier parameter checked against the model;
- * the request's other members' violations are reported with it, as Coral reports them all at once.
- */
+/** The function and qualifier a request names; the request's other members' violations are reported with theirs. */
 function targetOf(req: AwsRequest, name: string, others: string[] = []): FunctionRef {
-  const qualifier = req.query.get('Qualifier') ?? undefined;
-  const v = [...others, ...violations(qualifier, QUALIFIER)];
-  if (v.length) throw new ValidationException(v);
-  return parseFunctionRef(name, req.caller, { qualifier });
+  return parseFunctionRef(name, req.caller, { qualifier: req.query.get('Qualifier'), violations: others });
 }
 
 /** A version or alias must exist; AWS names which it looked for by the qualifier's form. */

@@ -8,7 +8,7 @@ import type { LambdaApiDeps } from './deps.js';
 import { fnNotFound, InvalidParameterValueException, ResourceNotFoundException } from './errors.js';
 import { parseFunctionRef, type FunctionRef } from './identifiers.js';
 import { body, getRecord } from './operation.js';
-import { violations } from './permission-statement.js';
+import { violations } from './constraints.js';
 import { parseInput } from './validate.js';
 
 const TagInput = z.object({ Tags: z.record(z.string(), z.string()) });

@@ -43,6 +43,6 @@ export async function listVersionsByFunction(deps: LambdaApiDeps, req: AwsReques
       .sort((a, b) => Number(a.version) - Number(b.version))
       .map((v) => listedConfiguration(rec, v, v.version, true)),
   ];
-  const [Versions, next] = indexPage(all, req);
+  const [Versions, next] = indexPage(all, req, 10000);
   return json(200, { Versions, ...next });
 }
