@@ -285,8 +285,8 @@ export async function startService(given: ServiceOptions): Promise<RunningServic
     ]);
     worker.start();
     stops.push(async () => {
-      await worker.stop(STOP_GRACE_MS, () => pool.shutdown());
-      pool.shutdown();
+      await worker.stop(STOP_GRACE_MS, () => void pool.shutdown());
+      await pool.shutdown();
     });
 
     let stopping: Promise<void> | undefined;

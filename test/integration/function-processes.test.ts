@@ -1,16 +1,17 @@
 /**
  * What a function starts ends with its environment: a process it forks (which inherits the role's
  * credentials) does not outlive the environment being retired, or pglambda stopping; an
- * environment that outgrows its memory size is ended even between invocations; and one that has
- * served its number of invocations is retired.
+ * environment that outgrows its memory size is ended even between invocations; one that has
+ * served its number of invocations is retired; and what a process printed last is logged when it ends.
  */
 import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { InvokeCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { startTestService, type TestService } from '../helpers/service.js';
+import { ROOT, startTestService, type TestService } from '../helpers/service.js';
 import { until } from '../helpers/until.js';
 import { isRunning } from '../helpers/processes.js';
 
@@ -85,6 +86,31 @@ test('and when pglambda stops', async () => {
   const pid = await forkedChild();
   svc = await svc.restart();
   await until(`process ${pid} to end with pglambda`, () => !isRunning(pid));
+});
+
+test('a line a function printed after it answered, and never ended, is in its log once pglambda has stopped', async () => {
+  await svc.createFunction('trailer', {
+    'index.mjs': `export const handler = async () => {
+      setImmediate(() => process.stdout.write('after the answer\\nand a line never ended'));
+      return 'answered';
+    };`,
+  });
+  const r = await svc.client.send(new InvokeCommand({ FunctionName: 'trailer' }));
+  assert.equal(Buffer.from(r.Payload!).toString(), '"answered"');
+  const messages = async () => {
+    const logs = new CloudWatchLogsClient({ endpoint: svc.endpoint, region: 'us-west-2', credentials: ROOT, maxAttempts: 1 });
+    try {
+      const { events } = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/trailer' }));
+      return events!.map((e) => e.message!);
+    } finally {
+      logs.destroy();
+    }
+  };
+  // Both came in one write: once the whole line is stored, pglambda holds the unended one too.
+  await until('the whole line to be logged', async () => (await messages()).includes('after the answer\n'));
+  svc = await svc.restart();
+  const after = await messages();
+  assert.deepEqual(after.slice(after.findIndex((m) => m.startsWith('REPORT ')) + 1), ['after the answer\n', 'and a line never ended']);
 });
 
 test('an environment is retired once it has served its invocations, as Lambda retires long-lived ones', async () => {

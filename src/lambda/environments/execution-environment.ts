@@ -56,6 +56,11 @@ export class ExecutionEnvironment {
   private readyFailed: (() => void) | null = null;
   private inFlight: ((f: Failure) => void) | null = null;
   private onStop: (() => void) | null = null;
+  /**
+   * Settles once the process is gone and all it printed is in the log: output still in its pipes
+   * when it was stopped is read after the stop, and a shutdown waits for it before the log closes.
+   */
+  closed: Promise<void> = Promise.resolve();
 
   private constructor(readonly config: EnvironmentConfig) {
     this.logStream = logStreamName(config.version);
@@ -97,6 +102,7 @@ export class ExecutionEnvironment {
       spawnError: (e) => env.fail({ errorType: 'Runtime.InvalidEntrypoint', detail: `Error: ${e.message}` }),
       exit: (code, signal) => env.onExit(code, signal),
     });
+    env.closed = env.proc.closed.then(() => env.output.finish());
     if (env.proc.channel) env.channel = new RuntimeChannel(env.proc.channel, env.slot);
     return env;
   }

@@ -74,6 +74,11 @@ export class OutputLog {
     return this.recent.map((r) => r.message).join('');
   }
 
+  /** The process is gone: what it printed last goes out, a line it did not end too. */
+  finish(): void {
+    this.endStretch();
+  }
+
   /** Whether the latest output matches: enough to tell an out-of-memory death by what the runtime printed. */
   test(pattern: RegExp): boolean {
     return pattern.test(this.partial) || this.recent.some((r) => pattern.test(r.message));

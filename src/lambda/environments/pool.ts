@@ -25,6 +25,9 @@ export interface PoolOptions {
  */
 const INVOCATIONS_PER_ENVIRONMENT = 100_000;
 
+/** How long a shutdown waits for killed processes' last output. */
+const SHUTDOWN_GRACE_MS = 2000;
+
 interface Entry {
   key: string;
   env: ExecutionEnvironment;
@@ -108,11 +111,25 @@ export class EnvironmentPool {
     return out;
   }
 
-  shutdown(): void {
-    clearInterval(this.reaper);
-    for (const e of [...this.entries]) e.env?.stop();
-    this.entries.clear();
+  /**
+   * Stops every environment; settles once their processes are gone and what they printed last is
+   * logged, or after `graceMs` (a process the kill did not end is not waited for). Every call
+   * settles with the first.
+   */
+  shutdown(graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
+    this.stopped ??= (async () => {
+      clearInterval(this.reaper);
+      const envs = [...this.entries].flatMap((e) => (e.env ? [e.env] : []));
+      for (const env of envs) env.stop();
+      this.entries.clear();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(envs.map((env) => env.closed)), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+      clearTimeout(timer);
+    })();
+    return this.stopped;
   }
+
+  private stopped: Promise<void> | undefined;
 
   private evictOne(): void {
     let victim: Entry | undefined;

@@ -31,6 +31,8 @@ const PAGE_KB = pageKb();
 export class RuntimeProcess {
   /** The service's end of the channel, when the runtime is one of our clients. */
   readonly channel: Socket | undefined;
+  /** Settles once the process has exited and everything it wrote to stdout and stderr has been read. */
+  readonly closed: Promise<void>;
   /** /proc/<pid>/status and /proc/<pid>/statm, kept open: each read from offset 0 gets fresh figures. */
   private readonly files = { status: new ProcFile('status', STATUS_BYTES), statm: new ProcFile('statm', STATM_BYTES) };
   /** The highest resident size seen, in kB: the kernel's peak when last read, or any size read since. */
@@ -39,6 +41,7 @@ export class RuntimeProcess {
 
   private constructor(private readonly child: ChildProcess) {
     this.channel = (child.stdio[CHANNEL_FD] as Socket | null | undefined) ?? undefined;
+    this.closed = new Promise((resolve) => child.once('close', () => resolve()));
     child.once('exit', () => {
       this.files.status.close();
       this.files.statm.close();
