@@ -18,6 +18,7 @@ test('every name form Lambda accepts resolves to a region, account, name and qua
   const arn = resolveTarget('arn:aws:lambda:eu-central-1:210987654321:function:f:3', undefined, undefined, cluster);
   assert.deepEqual([arn.region, arn.accountId, arn.name, arn.qualifier], ['eu-central-1', '210987654321', 'f', '3']);
   assert.equal(resolveTarget('f', undefined, '$LATEST', cluster).qualifier, '$LATEST');
+  assert.equal(resolveTarget('arn:aws:lambda:us-west-2:123456789012:function', undefined, undefined, cluster).name, 'function');
 });
 
 test('conflicts and malformed names are refused with 22023 before any call', () => {

@@ -22,8 +22,10 @@ export interface Target {
 
 const REGION = String.raw`[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d`;
 const REGION_ONLY = new RegExp(`^${REGION}$`);
+// As Lambda reads them: a full ARN's `function:` is optional, so one that stops after the account
+// names a function called "function".
 const FORMS = new RegExp(
-  String.raw`^(?:arn:aws[a-zA-Z-]*:lambda:(${REGION}):(\d{12}):function:|(?:(${REGION}):)?(?:(\d{12}):)?(?:function:)?)([a-zA-Z0-9_-]{1,64})(?::(\$LATEST|[a-zA-Z0-9_-]{1,128}))?$`,
+  String.raw`^(?:arn:aws[a-zA-Z-]*:lambda:(${REGION}):(\d{12}):(?:function:)?|(?:(${REGION}):)?(?:(\d{12}):)?(?:function:)?)([a-zA-Z0-9_-]{1,64})(?::(\$LATEST|[a-zA-Z0-9_-]{1,128}))?$`,
 );
 
 /**

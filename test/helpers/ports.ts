@@ -7,6 +7,8 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { PortInUseError } from '../../src/db/errors.js';
+import { assertPortFree } from '../../src/db/port.js';
 
 /** Below this the ports are ours to choose: well-known and registered services sit lower. */
 const LOWEST = 10_000;
@@ -36,17 +38,13 @@ export async function freePort(): Promise<number> {
 }
 
 async function canListen(port: number): Promise<boolean> {
-  const srv = createServer();
   try {
-    await new Promise<void>((resolve, reject) => {
-      srv.once('error', reject);
-      srv.listen({ port, host: '127.0.0.1', exclusive: true }, resolve);
-    });
-  } catch {
-    return false;
+    await assertPortFree('127.0.0.1', port);
+    return true;
+  } catch (err) {
+    if (err instanceof PortInUseError) return false;
+    throw err;
   }
-  await new Promise((r) => srv.close(r));
-  return true;
 }
 
 /** Where the ephemeral range leaves too little room below it: a port the kernel picks. */

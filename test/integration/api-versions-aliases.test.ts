@@ -164,6 +164,12 @@ test('ListVersionsByFunction lists $LATEST first, then versions in order, and pa
     Marker = page.NextMarker;
   } while (Marker);
   assert.deepEqual(seen, ['$LATEST', '1', '2']);
+  await refused(
+    svc.client.send(new ListVersionsByFunctionCommand({ FunctionName: 'listed', MaxItems: 0 })),
+    'ValidationException',
+    400,
+    "1 validation error detected: Value '0' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1",
+  );
 });
 
 test('alias lifecycle: create, get, update, list, delete', async () => {

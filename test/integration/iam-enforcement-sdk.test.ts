@@ -107,6 +107,20 @@ describe('Lambda API authorization', () => {
     }
   });
 
+  test('a Qualifier the model refuses is checked against the ARN it names, and refused as it is for the root', async () => {
+    const { lambda } = await sessionOf(svc, 'qualified-invoker', allows(['lambda:InvokeFunction'], `${fnArn('f')}*`));
+    try {
+      await refused(
+        lambda.send(new InvokeCommand({ FunctionName: 'f', Qualifier: 'bad!' })),
+        'ValidationException',
+        400,
+        String.raw`1 validation error detected: Value 'bad!' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: \$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+`,
+      );
+    } finally {
+      lambda.destroy();
+    }
+  });
+
   test('an explicit Deny wins over an Allow', async () => {
     const policy = policyDocument(
       { Effect: 'Allow', Action: 'lambda:*', Resource: '*' },

@@ -232,6 +232,8 @@ function parseOrNull(text: string): ParsedPolicy | null {
 
 function targetOf(req: AwsRequest, { resource, qualified }: RouteAction, params: RouteParams): Target | undefined {
   if (resource === 'any') return { arn: '*', accountId: req.caller.accountId };
+  // Another resource's ARN (an event source mapping's, say) would read as a function named after its type.
+  if (resource === 'arn' && params.Resource?.split(':')[5] !== 'function') return undefined;
   const fn = functionOf(req, resource === 'arn' ? params.Resource : rawName(req, params), qualified === true);
   if (!fn) return undefined;
   if (resource === 'log-group') {
@@ -260,7 +262,9 @@ function rawName(req: AwsRequest, params: RouteParams): string | undefined {
 function functionOf(req: AwsRequest, name: string | undefined, qualified: boolean): FunctionRef | undefined {
   if (name === undefined) return undefined;
   try {
-    const ref = parseFunctionRef(name, req.caller, { qualifier: qualified ? req.query.get('Qualifier') : undefined });
+    // A Qualifier the model refuses is the operation's to report; the resource is read as given.
+    const qualifier = qualified ? req.query.get('Qualifier') : undefined;
+    const ref = parseFunctionRef(name, req.caller, { qualifier, checkQualifier: false });
     return qualified ? ref : { ...ref, qualifier: undefined };
   } catch {
     return undefined;

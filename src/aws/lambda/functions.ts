@@ -62,11 +62,15 @@ export async function createFunction(deps: LambdaApiDeps, req: AwsRequest): Prom
   return json(201, functionConfiguration(ref, latest, '$LATEST', false));
 }
 
-export async function getFunction(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
+/** What GetFunction and GetFunctionConfiguration read; a missing function is named with the qualifier asked for, as AWS names it. */
+async function readQualified(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams) {
   const ref = parseFunctionRef(p.FunctionName!, req.caller, { qualifier: req.query.get('Qualifier') });
-  // AWS names the qualifier too when the function itself is missing.
   const rec = await getRecord(deps, ref, functionArn(ref, ref.qualifier));
-  const v = resolveStored(rec, ref);
+  return { ref, rec, v: resolveStored(rec, ref) };
+}
+
+export async function getFunction(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
+  const { ref, rec, v } = await readQualified(deps, req, p);
   const config =
     v.version === '$LATEST' && !ref.qualifier
       ? functionConfiguration(rec, v.config, '$LATEST', false)
@@ -80,10 +84,7 @@ export async function getFunction(deps: LambdaApiDeps, req: AwsRequest, p: Route
 }
 
 export async function getFunctionConfiguration(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
-  const ref = parseFunctionRef(p.FunctionName!, req.caller, { qualifier: req.query.get('Qualifier') });
-  // AWS names the qualifier too when the function itself is missing.
-  const rec = await getRecord(deps, ref, functionArn(ref, ref.qualifier));
-  const v = resolveStored(rec, ref);
+  const { ref, rec, v } = await readQualified(deps, req, p);
   return json(200, functionConfiguration(rec, v.config, v.version, Boolean(ref.qualifier)));
 }
 
@@ -140,7 +141,7 @@ export async function updateFunctionCode(deps: LambdaApiDeps, req: AwsRequest, p
       record = published.record;
       version = published.result.version;
     }
-    return { record, result: { latest, version } };
+    return { record, result: { latest: record.latest, version } };
   });
   if (!out) throw fnNotFound(functionArn(ref));
   return json(200, { ...functionConfiguration(ref, out.result.latest, '$LATEST', false), Version: out.result.version });

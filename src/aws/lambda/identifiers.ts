@@ -36,13 +36,20 @@ export type IdentifierKind = 'namespaced' | 'function';
 /**
  * Resolves an identifier against the caller and an optional `Qualifier` parameter. The name's and
  * the parameter's violations of the model (with `violations`, the request's other members') are
- * reported together, as Coral reports them. A qualifier carried by the name must agree with the
+ * reported together, as Coral reports them; `checkQualifier: false` leaves the parameter's to the
+ * operation. A qualifier carried by the name must agree with the
  * parameter; an ARN for another region is not reachable.
  */
 export function parseFunctionRef(
   raw: string,
   caller: CallerContext,
-  opts: { qualifier?: string | null; kind?: IdentifierKind; allowQualifier?: boolean; violations?: string[] } = {},
+  opts: {
+    qualifier?: string | null;
+    checkQualifier?: boolean;
+    kind?: IdentifierKind;
+    allowQualifier?: boolean;
+    violations?: string[];
+  } = {},
 ): FunctionRef {
   const kind = opts.kind ?? 'namespaced';
   const max = kind === 'namespaced' ? 256 : 140;
@@ -56,7 +63,8 @@ export function parseFunctionRef(
   if (!m || (kind === 'function' && m[5]!.includes('.'))) {
     invalid.push(violation(raw, 'functionName', `Member must satisfy regular expression pattern: ${pattern}`));
   }
-  invalid.push(...(opts.violations ?? []), ...violations(opts.qualifier ?? undefined, QUALIFIER));
+  invalid.push(...(opts.violations ?? []));
+  if (opts.checkQualifier !== false) invalid.push(...violations(opts.qualifier ?? undefined, QUALIFIER));
   if (!m || invalid.length) throw new ValidationException(invalid);
   const region = m[1] ?? m[3] ?? caller.region;
   const accountId = m[2] ?? m[4] ?? caller.accountId;

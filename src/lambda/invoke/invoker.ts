@@ -109,7 +109,10 @@ export class Invoker {
   }
 }
 
-/** Environments are per version and configuration: an update to $LATEST gets fresh ones. */
+/**
+ * Environments are per version and configuration: an update to $LATEST gets fresh ones, and so does
+ * a publish, which gives $LATEST a new RevisionId as on AWS (one cold start more, nothing stale).
+ */
 function envKey(rec: FunctionRecord, v: ResolvedVersion): string {
   return `${functionArn(rec)}:${v.version}:${v.config.revisionId}`;
 }
