@@ -5,6 +5,7 @@
  * served its number of invocations is retired; and what a process printed last is logged when it ends.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,28 +90,28 @@ test('and when pglambda stops', async () => {
 });
 
 test('a line a function printed after it answered, and never ended, is in its log once pglambda has stopped', async () => {
+  // A process the handler starts writes to the function's stdout after the invocation's REPORT.
   await svc.createFunction('trailer', {
-    'index.mjs': `export const handler = async () => {
-      setImmediate(() => process.stdout.write('after the answer\\nand a line never ended'));
-      return 'answered';
-    };`,
+    'index.mjs': `import { spawn } from 'node:child_process';
+      export const handler = async (e) => {
+        const script = 'sleep 0.2; printf "late, never ended"; : > "$DONE"';
+        spawn('sh', ['-c', script], { env: { ...process.env, DONE: e.done }, stdio: ['ignore', 'inherit', 'inherit'] }).unref();
+        return 'answered';
+      };`,
   });
-  const r = await svc.client.send(new InvokeCommand({ FunctionName: 'trailer' }));
-  assert.equal(Buffer.from(r.Payload!).toString(), '"answered"');
-  const messages = async () => {
-    const logs = new CloudWatchLogsClient({ endpoint: svc.endpoint, region: 'us-west-2', credentials: ROOT, maxAttempts: 1 });
-    try {
-      const { events } = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/trailer' }));
-      return events!.map((e) => e.message!);
-    } finally {
-      logs.destroy();
-    }
-  };
-  // Both came in one write: once the whole line is stored, pglambda holds the unended one too.
-  await until('the whole line to be logged', async () => (await messages()).includes('after the answer\n'));
+  const done = join(tmpdir(), `pglambda-trailer-${process.pid}`);
+  pidFiles.push(done);
+  await svc.client.send(new InvokeCommand({ FunctionName: 'trailer', Payload: Buffer.from(JSON.stringify({ done })) }));
+  await until('the late output to be written', () => existsSync(done));
   svc = await svc.restart();
-  const after = await messages();
-  assert.deepEqual(after.slice(after.findIndex((m) => m.startsWith('REPORT ')) + 1), ['after the answer\n', 'and a line never ended']);
+  const logs = new CloudWatchLogsClient({ endpoint: svc.endpoint, region: 'us-west-2', credentials: ROOT, maxAttempts: 1 });
+  try {
+    const { events } = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/trailer' }));
+    const messages = events!.map((e) => e.message!);
+    assert.deepEqual(messages.slice(messages.findIndex((m) => m.startsWith('REPORT ')) + 1), ['late, never ended']);
+  } finally {
+    logs.destroy();
+  }
 });
 
 test('an environment is retired once it has served its invocations, as Lambda retires long-lived ones', async () => {
