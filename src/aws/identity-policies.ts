@@ -8,7 +8,7 @@ import { evaluate, type ContextValue } from '../iam/policy/index.js';
 import type { RoleRecord } from '../iam/store/model.js';
 import type { RolePolicies } from '../iam/store/role-policies.js';
 import type { QueryCall } from './protocols/query-xml.js';
-import { policyView, type Identities, type Identity } from './sts/identity.js';
+import { callerView, type CallerView, type Identities, type Identity } from './sts/identity.js';
 
 export interface IdentityPolicyDeps {
   identities: Identities;
@@ -32,11 +32,19 @@ export async function refusal(
   identity: Identity,
   action: string,
   resource: string,
-  { shown = resource, context: extra }: CheckOptions = {},
+  options: CheckOptions = {},
 ): Promise<string | undefined> {
   if (identity.type === 'root') return undefined;
-  const role = await deps.roles.forSession(identity.roleArn!, identity.roleId!);
-  const { principal, context: own } = policyView(identity, role?.role);
+  return refusalBy(identity, await callerView(deps.roles, identity), action, resource, options);
+}
+
+function refusalBy(
+  identity: Identity,
+  { role, principal, context: own }: CallerView,
+  action: string,
+  resource: string,
+  { shown = resource, context: extra }: CheckOptions,
+): string | undefined {
   const context = extra ? { ...own, ...extra } : own;
   const decision = role ? evaluate({ action, resource, principal, context }, { identity: role.permissions }) : 'ImplicitDeny';
   if (decision === 'Allow') return undefined;
@@ -81,8 +89,10 @@ export async function firstRefusal(
   action: string,
   targets: QueryTarget[],
 ): Promise<string | undefined> {
+  if (identity.type === 'root') return undefined;
+  const view = await callerView(deps.roles, identity);
   for (const target of targets) {
-    const refused = await refusal(deps, identity, target.action ?? action, target.arn, target);
+    const refused = refusalBy(identity, view, target.action ?? action, target.arn, target);
     if (refused) return refused;
   }
   return undefined;

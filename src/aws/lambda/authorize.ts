@@ -11,12 +11,12 @@
  */
 import { evaluate, parsePolicy, type AuthorizationRequest, type ParsedPolicy } from '../../iam/policy/index.js';
 import { accountRootArn } from '../../iam/store/model.js';
-import type { RolePolicies, RolePolicySet } from '../../iam/store/role-policies.js';
+import type { RolePolicies } from '../../iam/store/role-policies.js';
 import { functionArn, type FunctionKey } from '../../lambda/model.js';
 import { passRoleContext, resourceTags } from '../identity-policies.js';
 import type { Route, RouteParams } from '../protocols/rest-json.js';
 import type { AwsRequest } from '../request.js';
-import { policyView, type Identities, type Identity } from '../sts/identity.js';
+import { callerView, type Identities, type Identity } from '../sts/identity.js';
 import { ROUTE_ACTIONS, type RouteAction } from './actions.js';
 import { AccessDeniedException } from './errors.js';
 import { parseFunctionRef, type FunctionRef } from './identifiers.js';
@@ -145,14 +145,10 @@ export class LambdaAuthorizer {
     extraContext: Record<string, string>,
   ): Promise<{ denial: string | undefined; timed: boolean }> {
     const noIdentityAllow = `because no identity-based policy allows the ${action} action`;
-    let role: RolePolicySet | undefined;
-    if (identity.type === 'assumed-role') {
-      role = await this.deps.roles.forSession(identity.roleArn!, identity.roleId!);
-      // A session outlives neither its role nor the role's replacement by a new one of the same name.
-      if (!role) return { denial: noIdentityAllow, timed: false };
-    }
+    const { role, principal, context } = await callerView(this.deps.roles, identity);
+    // A session outlives neither its role nor the role's replacement by a new one of the same name.
+    if (identity.type === 'assumed-role' && !role) return { denial: noIdentityAllow, timed: false };
     const identityPolicies = role?.permissions ?? [];
-    const { principal, context } = policyView(identity, role?.role);
     const request: AuthorizationRequest = { action, resource: target.arn, principal, context: { ...context, ...extraContext } };
     const resourcePolicies = target.fn ? await this.resourcePolicy(target.fn) : [];
     const policies = [...identityPolicies, ...resourcePolicies];

@@ -15,7 +15,7 @@ import { accountRootArn, type RoleRecord } from '../../iam/store/model.js';
 import type { RolePolicies, RolePolicySet } from '../../iam/store/role-policies.js';
 import { notAuthorized, validationError } from './errors.js';
 import { roleTags } from '../identity-policies.js';
-import { assumedRoleArn, policyView, timeContext, type Identity } from './identity.js';
+import { assumedRoleArn, callerView, timeContext, type Identity } from './identity.js';
 import type { SessionStore } from './session-store.js';
 
 export interface IssuedSession {
@@ -48,8 +48,7 @@ export class RoleAssumer {
   async assumeRole(caller: Identity, input: AssumeRoleInput): Promise<IssuedSession> {
     const found = await this.roles.forRole(input.roleArn);
     // A session's own role: its policies must allow the step too, and its tags are the caller's.
-    const own = caller.type === 'assumed-role' ? await this.roles.forSession(caller.roleArn!, caller.roleId!) : undefined;
-    const { principal, context } = policyView(caller, own?.role);
+    const { role: own, principal, context } = await callerView(this.roles, caller);
     Object.assign(context, { 'sts:RoleSessionName': input.sessionName, 'sts:ExternalId': input.externalId }, roleTags(found?.role));
     if (!found || !this.callerMayAssume(caller, own, found, principal, context)) throw notAuthorized(caller.arn, input.roleArn);
     const { role } = found;

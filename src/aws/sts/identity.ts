@@ -9,6 +9,7 @@ import { expiredToken } from '../auth/failures.js';
 import type { CallerContext } from '../request.js';
 import type { ContextValue, RequestPrincipal } from '../../iam/policy/index.js';
 import { accountRootArn, type RoleRecord } from '../../iam/store/model.js';
+import type { RolePolicies, RolePolicySet } from '../../iam/store/role-policies.js';
 import type { SessionRecord, SessionStore } from './session-store.js';
 
 export interface Identity {
@@ -101,6 +102,18 @@ export function policyView(
   };
   for (const t of role?.tags ?? []) context[`aws:PrincipalTag/${t.Key}`] = t.Value;
   return { principal: { type: 'AWS', id: id.arn }, context };
+}
+
+/** The caller as its policies see it: a session's role and policies (none for a root, nor once the role is gone), and its policyView. */
+export interface CallerView {
+  role: RolePolicySet | undefined;
+  principal: RequestPrincipal;
+  context: Record<string, ContextValue>;
+}
+
+export async function callerView(roles: Pick<RolePolicies, 'forSession'>, id: Identity): Promise<CallerView> {
+  const role = id.type === 'assumed-role' ? await roles.forSession(id.roleArn!, id.roleId!) : undefined;
+  return { role, ...policyView(id, role?.role) };
 }
 
 /** The request-time keys every request carries. */
