@@ -1,7 +1,8 @@
 /**
- * Log groups: listed by name, deleted with everything in them, and their retention. A group is
- * made by the first line written to it (as Lambda makes a function's); its retention is
- * PutRetentionPolicy's, else the service's default (`--log-retention-days`).
+ * Log groups: made, listed by name, deleted with everything in them, their retention and tags. A
+ * function's group is made by the first line written to it, as Lambda makes it, and keeps its
+ * events for the service's default (`--log-retention-days`) unless PutRetentionPolicy says
+ * otherwise; one made by CreateLogGroup keeps them until PutRetentionPolicy does, as on AWS.
  */
 import type { Pool } from 'pg';
 import { inTransaction } from '../state/transaction.js';
@@ -58,6 +59,38 @@ export class LogGroups {
     return r.rows[0] && this.toGroup(r.rows[0]);
   }
 
+  /** CreateLogGroup's group; false when one of that name exists. */
+  async create(key: GroupKey, opts: { tags: Record<string, string>; kmsKeyId: string | undefined }): Promise<boolean> {
+    await this.flush();
+    const r = await this.pool.query(
+      `insert into logs.log_groups (account_id, region, name, created_ms, retention_days, tags, kms_key_id)
+       values ($1, $2, $3, $4, 0, $5, $6) on conflict (account_id, region, name) do nothing`,
+      [key.accountId, key.region, key.group, Date.now(), opts.tags, opts.kmsKeyId ?? null],
+    );
+    return r.rowCount === 1;
+  }
+
+  /** The group's tags; undefined when there is no such group. */
+  async tags(key: GroupKey): Promise<Record<string, string> | undefined> {
+    await this.flush();
+    const r = await this.pool.query('select tags from logs.log_groups where account_id = $1 and region = $2 and name = $3', [
+      key.accountId,
+      key.region,
+      key.group,
+    ]);
+    return r.rows[0]?.tags;
+  }
+
+  /** Adds or replaces tags, then removes those named in `remove`; false when there is no such group. */
+  async retag(key: GroupKey, add: Record<string, string>, remove: string[] = []): Promise<boolean> {
+    await this.flush();
+    const r = await this.pool.query(
+      'update logs.log_groups set tags = (tags || $4::jsonb) - $5::text[] where account_id = $1 and region = $2 and name = $3',
+      [key.accountId, key.region, key.group, add, remove],
+    );
+    return r.rowCount === 1;
+  }
+
   /** Removes the group, its streams and its events; false when there was no such group. */
   async delete(key: GroupKey): Promise<boolean> {
     await this.flush();
@@ -97,6 +130,7 @@ export class LogGroups {
       createdMs: Number(row.created_ms),
       retentionDays: days > 0 ? days : undefined,
       storedBytes: Number(row.stored_bytes),
+      kmsKeyId: row.kms_key_id ?? undefined,
     };
   }
 }
@@ -107,9 +141,10 @@ interface GroupRow {
   created_ms: string;
   retention_days: number | null;
   stored_bytes: string;
+  kms_key_id: string | null;
 }
 
 const SELECT = `
-  select g.id, g.name, g.created_ms, g.retention_days,
+  select g.id, g.name, g.created_ms, g.retention_days, g.kms_key_id,
          (select coalesce(sum(s.stored_bytes), 0) from logs.log_streams s where s.group_id = g.id) as stored_bytes
   from logs.log_groups g`;

@@ -49,6 +49,7 @@ export interface LogGroupRecord {
   /** Days its events are kept; undefined keeps them forever. */
   retentionDays: number | undefined;
   storedBytes: number;
+  kmsKeyId: string | undefined;
 }
 
 export interface LogStreamRecord {

@@ -105,4 +105,9 @@ export const logsMigrations: Migration[] = [
         from logs.log_chunks c cross join lateral unnest(c.ts, c.messages) with ordinality as l(ts, message, n);
     `,
   },
+  {
+    // CreateLogGroup's groups: their tags (TagResource and the older TagLogGroup) and KMS key.
+    id: 'logs:4',
+    sql: `alter table logs.log_groups add column tags jsonb not null default '{}', add column kms_key_id text`,
+  },
 ];

@@ -2,21 +2,29 @@
  * Function logs through the CloudWatch Logs API on pglambda's endpoint: the log group
  * `/aws/lambda/<function>` with one stream per execution environment, read with the real `aws`
  * CLI (`logs tail`, `logs tail --follow`, `filter-log-events`, `get-log-events`,
- * `describe-log-streams`) and with @aws-sdk/client-cloudwatch-logs; lines stored as they are
- * written; retention; deletion; IAM.
+ * `describe-log-streams`, `create-log-group`, the tag commands) and with
+ * @aws-sdk/client-cloudwatch-logs; lines stored as they are written; retention; deletion; groups
+ * made with CreateLogGroup, and tags; IAM.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   CloudWatchLogsClient,
+  CreateLogGroupCommand,
   DeleteLogGroupCommand,
   DeleteRetentionPolicyCommand,
   DescribeLogGroupsCommand,
   DescribeLogStreamsCommand,
   FilterLogEventsCommand,
   GetLogEventsCommand,
+  ListTagsForResourceCommand,
+  ListTagsLogGroupCommand,
   PutRetentionPolicyCommand,
+  TagLogGroupCommand,
+  TagResourceCommand,
+  UntagLogGroupCommand,
+  UntagResourceCommand,
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
@@ -380,6 +388,12 @@ describe('IAM decides who reads which log group', () => {
         `User: ${who} is not authorized to perform: logs:DescribeLogGroups on resource: arn:aws:logs:us-west-2:123456789012:log-group::log-stream: because no identity-based policy allows the logs:DescribeLogGroups action`,
       );
       await refused(
+        reader.send(new CreateLogGroupCommand({ logGroupName: '/made/by/reader' })),
+        'AccessDeniedException',
+        400,
+        `User: ${who} is not authorized to perform: logs:CreateLogGroup on resource: arn:aws:logs:us-west-2:123456789012:log-group:/made/by/reader:log-stream: because no identity-based policy allows the logs:CreateLogGroup action`,
+      );
+      await refused(
         reader.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/other-function' })),
         'AccessDeniedException',
         400,
@@ -388,6 +402,91 @@ describe('IAM decides who reads which log group', () => {
     } finally {
       reader.destroy();
     }
+  });
+});
+
+describe('log groups made with CreateLogGroup, and tags', () => {
+  const arnOf = (name: string) => `arn:aws:logs:us-west-2:123456789012:log-group:${name}`;
+  const tagsOf = async (name: string) => {
+    const byName = (await logs.send(new ListTagsLogGroupCommand({ logGroupName: name }))).tags;
+    const byArn = (await logs.send(new ListTagsForResourceCommand({ resourceArn: arnOf(name) }))).tags;
+    assert.deepEqual(byName, byArn);
+    return byArn;
+  };
+
+  test('CreateLogGroup makes a group as AWS does: its tags and KMS key, no retention; a second time it is refused', async () => {
+    // LocalStack's snapshots of AWS (test_logs_groups.snapshot.json: describe-log-groups-with-kms,
+    // error-duplicate-log-group, error-invalid-name-length, list-tags-after-create; Feb 2026).
+    const kmsKeyId = 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    await logs.send(new CreateLogGroupCommand({ logGroupName: 'made-group', tags: { env: 'testing' }, kmsKeyId }));
+    const [group] = (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: 'made-group' }))).logGroups!;
+    assert.deepEqual(
+      { ...group, creationTime: undefined },
+      {
+        arn: `${arnOf('made-group')}:*`,
+        creationTime: undefined,
+        deletionProtectionEnabled: false,
+        kmsKeyId,
+        logGroupArn: arnOf('made-group'),
+        logGroupClass: 'STANDARD',
+        logGroupName: 'made-group',
+        metricFilterCount: 0,
+        storedBytes: 0,
+      },
+    );
+    assert.ok(Math.abs(group!.creationTime! - Date.now()) < 60_000);
+    assert.deepEqual(await tagsOf('made-group'), { env: 'testing' });
+    await refused(
+      logs.send(new CreateLogGroupCommand({ logGroupName: 'made-group' })),
+      'ResourceAlreadyExistsException',
+      400,
+      'The specified log group already exists',
+    );
+    await refused(
+      logs.send(new CreateLogGroupCommand({ logGroupName: 'a'.repeat(513) })),
+      'InvalidParameterException',
+      400,
+      'Invalid LogGroup or LogStream, both must have length less than or equal to 512.',
+    );
+    await refused(
+      logs.send(new CreateLogGroupCommand({ logGroupName: 'bad-tags', tags: { 'no*stars': 'v' } })),
+      'InvalidParameterException',
+      400,
+      String.raw`1 validation error detected: Value '{no*stars=v}' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: ^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$]`,
+    );
+    await logs.send(new DeleteLogGroupCommand({ logGroupName: 'made-group' }));
+  });
+
+  test('tags through TagResource and TagLogGroup, UntagResource and UntagLogGroup, read by both lists', async () => {
+    // LocalStack's snapshots of AWS (test_logs_groups.snapshot.json, TestLogsGroupsTags::test_tag_resource_api; Feb 2026).
+    await logs.send(new CreateLogGroupCommand({ logGroupName: 'tagged-group', tags: { env: 'testing1' } }));
+    await logs.send(new TagResourceCommand({ resourceArn: arnOf('tagged-group'), tags: { test1: 'val1', test2: 'val2' } }));
+    assert.deepEqual(await tagsOf('tagged-group'), { env: 'testing1', test1: 'val1', test2: 'val2' });
+    await logs.send(new TagLogGroupCommand({ logGroupName: 'tagged-group', tags: { test3: 'val3', env: 'testing2' } }));
+    assert.deepEqual(await tagsOf('tagged-group'), { env: 'testing2', test1: 'val1', test2: 'val2', test3: 'val3' });
+    await logs.send(new UntagLogGroupCommand({ logGroupName: 'tagged-group', tags: ['test3'] }));
+    await logs.send(new UntagResourceCommand({ resourceArn: arnOf('tagged-group'), tagKeys: ['env', 'test1'] }));
+    assert.deepEqual(await tagsOf('tagged-group'), { test2: 'val2' });
+    for (const call of [
+      logs.send(new ListTagsForResourceCommand({ resourceArn: arnOf('no-such-group') })),
+      logs.send(new TagResourceCommand({ resourceArn: arnOf('no-such-group'), tags: { a: 'b' } })),
+      logs.send(new ListTagsLogGroupCommand({ logGroupName: 'no-such-group' })),
+    ])
+      await refused(call, 'ResourceNotFoundException', 400, 'The specified log group does not exist.');
+  });
+
+  test("a function's group made before the function keeps its retention and tags, and takes the function's lines", async () => {
+    await logs.send(new CreateLogGroupCommand({ logGroupName: '/aws/lambda/declared-first', tags: { team: 'a' } }));
+    await logs.send(new PutRetentionPolicyCommand({ logGroupName: '/aws/lambda/declared-first', retentionInDays: 14 }));
+    await svc.createFunction('declared-first', {
+      'index.mjs': "export const handler = async () => { console.log('into the declared group'); };",
+    });
+    await invoke(0, {}, 'declared-first');
+    const events = await allEvents('/aws/lambda/declared-first');
+    assert.ok(events.some((e) => e.message!.includes('into the declared group')));
+    const [group] = (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/lambda/declared-first' }))).logGroups!;
+    assert.equal(group!.retentionInDays, 14);
+    assert.deepEqual(await tagsOf('/aws/lambda/declared-first'), { team: 'a' });
   });
 });
 
@@ -489,6 +588,23 @@ describe('the aws CLI', { skip: skipWithoutAwsCli }, () => {
     assert.match(
       missing.stderr,
       /An error occurred \(ResourceNotFoundException\) when calling the FilterLogEvents operation: The specified log group does not exist\./,
+    );
+  });
+
+  test('create-log-group with tags, tag-resource and list-tags-for-resource', async () => {
+    const made = await aws(svc.endpoint, ['logs', 'create-log-group', '--log-group-name', '/aws/lambda/cli-made', '--tags', 'team=a']);
+    assert.equal(made.code, 0, made.stderr);
+    const arn = 'arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/cli-made';
+    const tagged = await aws(svc.endpoint, ['logs', 'tag-resource', '--resource-arn', arn, '--tags', 'stage=dev']);
+    assert.equal(tagged.code, 0, tagged.stderr);
+    const listed = await aws(svc.endpoint, ['logs', 'list-tags-for-resource', '--resource-arn', arn]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.deepEqual(JSON.parse(listed.stdout), { tags: { team: 'a', stage: 'dev' } });
+    const again = await aws(svc.endpoint, ['logs', 'create-log-group', '--log-group-name', '/aws/lambda/cli-made']);
+    assert.notEqual(again.code, 0);
+    assert.match(
+      again.stderr,
+      /An error occurred \(ResourceAlreadyExistsException\) when calling the CreateLogGroup operation: The specified log group already exists/,
     );
   });
 });

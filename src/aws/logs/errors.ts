@@ -2,7 +2,7 @@
  * CloudWatch Logs' errors: every one answers 400 but its own fault (ServiceUnavailableException,
  * 500), as its model and recorded AWS responses have it (LocalStack's snapshots of AWS, 2023–2026:
  * ResourceNotFoundException, InvalidParameterException, ValidationException; AccessDeniedException
- * quoted from CLI output with "Status Code: 400").
+ * quoted from CLI output with "Status Code: 400"; ResourceAlreadyExistsException).
  */
 import { AwsError } from '../errors.js';
 
@@ -19,6 +19,8 @@ export const InvalidParameterException = logsError('InvalidParameterException');
 export const ValidationException = logsError('ValidationException');
 export const AccessDeniedException = logsError('AccessDeniedException');
 export const SerializationException = logsError('SerializationException');
+export const ResourceAlreadyExistsException = logsError('ResourceAlreadyExistsException');
+export const TooManyTagsException = logsError('TooManyTagsException');
 export const ServiceUnavailableException = logsError('ServiceUnavailableException', 500);
 
 export const groupNotFound = () => new ResourceNotFoundException('The specified log group does not exist.');

@@ -12,6 +12,7 @@ import { eventOperations } from './events.js';
 import { groupOperations } from './groups.js';
 import type { LogsOperation } from './operation.js';
 import { streamOperations } from './streams.js';
+import { tagOperations } from './tags.js';
 import { parseInput } from './validate.js';
 
 export interface LogsApiDeps extends LogsAuthorizerDeps {
@@ -22,7 +23,12 @@ export interface LogsApiDeps extends LogsAuthorizerDeps {
 
 export function logsService(deps: LogsApiDeps): AwsService {
   const authorizer = deps.enforceIam ? new LogsAuthorizer(deps) : undefined;
-  const declared = { ...groupOperations(deps.logs), ...streamOperations(deps.logs), ...eventOperations(deps.logs) };
+  const declared = {
+    ...groupOperations(deps.logs),
+    ...tagOperations(deps.logs),
+    ...streamOperations(deps.logs),
+    ...eventOperations(deps.logs),
+  };
   const operations: Record<string, JsonOperation> = {};
   for (const [name, op] of Object.entries(declared)) operations[name] = run(op, authorizer);
   return awsJsonService({

@@ -23,6 +23,7 @@ export function groupShape(s: Scope, g: LogGroupRecord, byPattern: boolean): Rec
     logGroupClass: 'STANDARD',
     logGroupArn: groupArn(s, g.name),
   };
+  if (g.kmsKeyId !== undefined) shape.kmsKeyId = g.kmsKeyId;
   // A search by pattern answers fewer members (the model says so, and AWS's recordings show it).
   if (!byPattern) Object.assign(shape, { storedBytes: g.storedBytes, deletionProtectionEnabled: false });
   return shape;
