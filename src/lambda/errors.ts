@@ -20,3 +20,10 @@ export class ExecutionRoleError extends Error {
     super(ROLE_NOT_ASSUMABLE);
   }
 }
+
+/** An environment asked for while pglambda stops: the invocation fails rather than start a process the stop would not end. */
+export class PoolStoppedError extends Error {
+  constructor() {
+    super('pglambda is stopping');
+  }
+}

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -17,7 +17,7 @@ import { until } from '../helpers/until.js';
 import { isRunning } from '../helpers/processes.js';
 
 let svc: TestService;
-const pidFiles: string[] = [];
+const tempFiles: string[] = [];
 
 before(async () => {
   svc = await startTestService({ invocationsPerEnvironment: 3 });
@@ -35,12 +35,12 @@ before(async () => {
 });
 after(async () => {
   await svc?.close();
-  await Promise.all(pidFiles.map((f) => rm(f, { force: true })));
+  await Promise.all(tempFiles.map((f) => rm(f, { force: true })));
 });
 
 async function forkedChild(): Promise<number> {
-  const pidFile = join(tmpdir(), `pglambda-forked-${process.pid}-${pidFiles.length}`);
-  pidFiles.push(pidFile);
+  const pidFile = join(tmpdir(), `pglambda-forked-${process.pid}-${tempFiles.length}`);
+  tempFiles.push(pidFile);
   await svc.client.send(new InvokeCommand({ FunctionName: 'forker', Payload: Buffer.from(JSON.stringify({ pidFile })) }));
   const pid = Number(await readFile(pidFile, 'utf8'));
   assert.ok(isRunning(pid), 'the forked process runs while its environment does');
@@ -57,7 +57,7 @@ test('a process the function forked ends when its environment is retired', async
       Payload: Buffer.from(JSON.stringify({ pidFile: join(tmpdir(), `pglambda-forked-${process.pid}-x`) })),
     }),
   );
-  pidFiles.push(join(tmpdir(), `pglambda-forked-${process.pid}-x`));
+  tempFiles.push(join(tmpdir(), `pglambda-forked-${process.pid}-x`));
   await until(`process ${pid} to end with its environment`, () => !isRunning(pid));
 });
 
@@ -90,28 +90,33 @@ test('and when pglambda stops', async () => {
 });
 
 test('a line a function printed after it answered, and never ended, is in its log once pglambda has stopped', async () => {
-  // A process the handler starts writes to the function's stdout after the invocation's REPORT.
+  // A process the handler starts writes to the function's stdout once told to: after the REPORT.
   await svc.createFunction('trailer', {
     'index.mjs': `import { spawn } from 'node:child_process';
       export const handler = async (e) => {
-        const script = 'sleep 0.2; printf "late, never ended"; : > "$DONE"';
-        spawn('sh', ['-c', script], { env: { ...process.env, DONE: e.done }, stdio: ['ignore', 'inherit', 'inherit'] }).unref();
+        const script = 'while [ ! -e "$GO" ]; do sleep 0.05; done; printf "late, never ended"; : > "$DONE"';
+        spawn('sh', ['-c', script], { env: { ...process.env, GO: e.go, DONE: e.done }, stdio: ['ignore', 'inherit', 'inherit'] }).unref();
         return 'answered';
       };`,
   });
-  const done = join(tmpdir(), `pglambda-trailer-${process.pid}`);
-  pidFiles.push(done);
-  await svc.client.send(new InvokeCommand({ FunctionName: 'trailer', Payload: Buffer.from(JSON.stringify({ done })) }));
-  await until('the late output to be written', () => existsSync(done));
+  const [go, done] = ['go', 'done'].map((f) => join(tmpdir(), `pglambda-trailer-${f}-${process.pid}`));
+  tempFiles.push(go!, done!);
+  await svc.client.send(new InvokeCommand({ FunctionName: 'trailer', Payload: Buffer.from(JSON.stringify({ go, done })) }));
+  const messages = async () => {
+    const logs = new CloudWatchLogsClient({ endpoint: svc.endpoint, region: 'us-west-2', credentials: ROOT, maxAttempts: 1 });
+    try {
+      const { events } = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/trailer' }));
+      return events!.map((e) => e.message!);
+    } finally {
+      logs.destroy();
+    }
+  };
+  await until('the REPORT line', async () => (await messages()).some((m) => m.startsWith('REPORT ')));
+  await writeFile(go!, '');
+  await until('the late output to be written', () => existsSync(done!));
   svc = await svc.restart();
-  const logs = new CloudWatchLogsClient({ endpoint: svc.endpoint, region: 'us-west-2', credentials: ROOT, maxAttempts: 1 });
-  try {
-    const { events } = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/trailer' }));
-    const messages = events!.map((e) => e.message!);
-    assert.deepEqual(messages.slice(messages.findIndex((m) => m.startsWith('REPORT ')) + 1), ['late, never ended']);
-  } finally {
-    logs.destroy();
-  }
+  const after = await messages();
+  assert.deepEqual(after.slice(after.findIndex((m) => m.startsWith('REPORT ')) + 1), ['late, never ended']);
 });
 
 test('an environment is retired once it has served its invocations, as Lambda retires long-lived ones', async () => {

@@ -4,8 +4,9 @@
  * the same authorization of the caller, Event's durable queueing before 202, and the same failures as
  * Lambda's exceptions.
  */
-import { ExecutionRoleError, FunctionNotFoundError, ThrottledError } from '../../lambda/errors.js';
+import { ExecutionRoleError, FunctionNotFoundError, PoolStoppedError, ThrottledError } from '../../lambda/errors.js';
 import { logTail } from '../../lambda/environments/log-lines.js';
+import { ServiceException } from '../errors.js';
 import type { Identity } from '../sts/identity.js';
 import { ROUTE_ACTIONS, type RouteAction } from './actions.js';
 import type { LambdaAuthorizer } from './authorize.js';
@@ -48,6 +49,7 @@ export function lambdaErrorOf(err: unknown): unknown {
   if (err instanceof ThrottledError) return new TooManyRequestsException(err.reason);
   // What Invoke answers on AWS once a function's role was deleted or stopped trusting Lambda.
   if (err instanceof ExecutionRoleError) return new AccessDeniedException(err.message);
+  if (err instanceof PoolStoppedError) return new ServiceException(err.message);
   return err;
 }
 

@@ -3,6 +3,7 @@
  * while the machine-wide cap allows, else it evicts the longest-idle environment of another
  * version, else the caller waits for one to be released. Idle environments are reaped.
  */
+import { PoolStoppedError } from '../errors.js';
 import { ExecutionEnvironment, type EnvironmentConfig } from './execution-environment.js';
 import type { PidFile } from './leftovers.js';
 
@@ -54,6 +55,7 @@ export class EnvironmentPool {
   /** `launch` gives the configuration of a new environment; it runs only when one is started. */
   async acquire(key: string, launch: () => Promise<EnvironmentConfig>): Promise<Entry> {
     for (;;) {
+      if (this.stopped) throw new PoolStoppedError();
       let idle: Entry | undefined;
       for (const e of this.entries) {
         if (e.key === key && !e.leased && !e.retired && e.env.state !== 'stopped') {
@@ -79,6 +81,11 @@ export class EnvironmentPool {
         } catch (err) {
           this.remove(entry);
           throw err;
+        }
+        // The shutdown came while this one started: it would outlive the stop.
+        if (this.stopped) {
+          entry.env.stop();
+          throw new PoolStoppedError();
         }
         return entry;
       }
@@ -119,17 +126,19 @@ export class EnvironmentPool {
   shutdown(graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
     this.stopped ??= (async () => {
       clearInterval(this.reaper);
-      const envs = [...this.entries].flatMap((e) => (e.env ? [e.env] : []));
-      for (const env of envs) env.stop();
+      for (const e of [...this.entries]) e.env?.stop();
       this.entries.clear();
+      // Those stopped just before (timed out, retired, reaped) may still be writing their last output too.
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all(envs.map((env) => env.closed)), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+      await Promise.race([Promise.all(this.closing), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
       clearTimeout(timer);
     })();
     return this.stopped;
   }
 
   private stopped: Promise<void> | undefined;
+  /** Environments stopped whose processes have not closed yet. */
+  private readonly closing = new Set<Promise<void>>();
 
   private evictOne(): void {
     let victim: Entry | undefined;
@@ -142,6 +151,11 @@ export class EnvironmentPool {
 
   private remove(entry: Entry): void {
     if (entry.env?.pid) this.opts.pidFile?.delete(entry.env.pid);
+    if (entry.env) {
+      const closed = entry.env.closed;
+      this.closing.add(closed);
+      void closed.finally(() => this.closing.delete(closed));
+    }
     if (this.entries.delete(entry)) this.wakeOne();
   }
 

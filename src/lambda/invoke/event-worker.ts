@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../log/logger.js';
-import { ExecutionRoleError, FunctionNotFoundError, ThrottledError } from '../errors.js';
+import { ExecutionRoleError, FunctionNotFoundError, PoolStoppedError, ThrottledError } from '../errors.js';
 import { functionArn } from '../model.js';
 import type { FunctionStore } from '../store/function-store.js';
 import { destinationRecord, destinationTarget, type Condition } from './destinations.js';
@@ -131,8 +131,8 @@ export class EventWorker {
       result = await this.invoker.invoke({ fn: e.fn, qualifier: e.qualifier, payload: e.payload, requestId: e.id });
     } catch (err) {
       if (err instanceof FunctionNotFoundError) return claim.done();
-      // Both clear up without pglambda's help (a role can be fixed): retried quietly until the event's age runs out.
-      if (!(err instanceof ThrottledError || err instanceof ExecutionRoleError))
+      // These clear up without pglambda's help (a role can be fixed, a stop ends in a start): retried quietly until the event's age runs out.
+      if (!(err instanceof ThrottledError || err instanceof ExecutionRoleError || err instanceof PoolStoppedError))
         this.logger.error({ err, requestId: e.id }, 'event invocation could not run');
       return claim.retryAt(this.opts.throttleDelayMs, false, { error: (err as Error).message });
     }
