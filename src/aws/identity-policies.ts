@@ -124,6 +124,17 @@ export function resourceTags(tags: Iterable<readonly [string, string]>, ...prefi
   return context;
 }
 
+/** Tags a request sets, as the condition keys that read them: `aws:RequestTag/KEY` and `aws:TagKeys`. */
+export function requestTags(tags: Iterable<readonly [string, string]>): Record<string, ContextValue> {
+  const context: Record<string, ContextValue> = {};
+  const keys: string[] = [];
+  for (const [key, value] of tags) {
+    context[`aws:RequestTag/${key}`] = value;
+    keys.push(key);
+  }
+  return { ...context, 'aws:TagKeys': keys };
+}
+
 /** Tags as IAM and RDS keep them, as `resourceTags` takes them. */
 export const tagPairs = (tags: ReadonlyArray<{ Key: string; Value: string }> = []) => tags.map((t) => [t.Key, t.Value] as const);
 
@@ -137,8 +148,7 @@ export const roleTags = (role: Pick<RoleRecord, 'tags'> | undefined) => resource
  */
 export function withTags(target: QueryTarget, tags: Array<{ Key: string; Value: string }>, tagAction: string): QueryTarget[] {
   if (tags.length === 0) return [target];
-  const context: Record<string, ContextValue> = { ...target.context, 'aws:TagKeys': tags.map((t) => t.Key) };
-  for (const t of tags) context[`aws:RequestTag/${t.Key}`] = t.Value;
+  const context = { ...target.context, ...requestTags(tagPairs(tags)) };
   return [
     { ...target, context },
     { ...target, action: tagAction, context },

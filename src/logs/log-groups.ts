@@ -81,14 +81,22 @@ export class LogGroups {
     return r.rows[0]?.tags;
   }
 
-  /** Adds or replaces tags, then removes those named in `remove`; false when there is no such group. */
-  async retag(key: GroupKey, add: Record<string, string>, remove: string[] = []): Promise<boolean> {
+  /**
+   * Adds or replaces tags, then removes those named in `remove`, in one statement so that two
+   * callers cannot together pass `limit`; says why nothing changed.
+   */
+  async retag(key: GroupKey, add: Record<string, string>, remove: string[], limit: number): Promise<'done' | 'no-group' | 'over-limit'> {
     await this.flush();
+    const keys = [key.accountId, key.region, key.group];
     const r = await this.pool.query(
-      'update logs.log_groups set tags = (tags || $4::jsonb) - $5::text[] where account_id = $1 and region = $2 and name = $3',
-      [key.accountId, key.region, key.group, add, remove],
+      `update logs.log_groups set tags = (tags || $4::jsonb) - $5::text[]
+       where account_id = $1 and region = $2 and name = $3
+         and (select count(*) from jsonb_object_keys((tags || $4::jsonb) - $5::text[])) <= $6`,
+      [...keys, add, remove, limit],
     );
-    return r.rowCount === 1;
+    if (r.rowCount === 1) return 'done';
+    const found = await this.pool.query('select 1 from logs.log_groups where account_id = $1 and region = $2 and name = $3', keys);
+    return found.rowCount === 1 ? 'over-limit' : 'no-group';
   }
 
   /** Removes the group, its streams and its events; false when there was no such group. */

@@ -347,60 +347,107 @@ describe('log groups: retention and deletion', () => {
 });
 
 describe('IAM decides who reads which log group', () => {
+  const config = () => ({ endpoint: svc.endpoint, region: 'us-west-2', credentials: ROOT, maxAttempts: 1 });
+  /** A CloudWatch Logs client signed as a session of a new role allowed `statements`. */
+  async function sessionWith(roleName: string, statements: unknown[]): Promise<CloudWatchLogsClient> {
+    const iam = new IAMClient(config());
+    const sts = new STSClient(config());
+    try {
+      await iam.send(
+        new CreateRoleCommand({
+          RoleName: roleName,
+          AssumeRolePolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' }],
+          }),
+        }),
+      );
+      await iam.send(
+        new PutRolePolicyCommand({
+          RoleName: roleName,
+          PolicyName: 'logs',
+          PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+        }),
+      );
+      const c = (
+        await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::123456789012:role/${roleName}`, RoleSessionName: 'session' }))
+      ).Credentials!;
+      return new CloudWatchLogsClient({
+        ...config(),
+        credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
+      });
+    } finally {
+      iam.destroy();
+      sts.destroy();
+    }
+  }
+  const denied = (role: string, action: string, resource: string) =>
+    `User: arn:aws:sts::123456789012:assumed-role/${role}/session is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
+
   test("a role allowed to filter one function's log group may do that and nothing else", async () => {
-    const config = { endpoint: svc.endpoint, region: 'us-west-2', credentials: ROOT, maxAttempts: 1 };
-    const iam = new IAMClient(config);
-    const sts = new STSClient(config);
-    await iam.send(
-      new CreateRoleCommand({
-        RoleName: 'log-reader',
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' }],
-        }),
-      }),
-    );
-    await iam.send(
-      new PutRolePolicyCommand({
-        RoleName: 'log-reader',
-        PolicyName: 'read',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: 'logs:FilterLogEvents', Resource: `arn:aws:logs:*:*:log-group:${GROUP}:*` }],
-        }),
-      }),
-    );
-    const c = (await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/log-reader', RoleSessionName: 'reader' })))
-      .Credentials!;
-    iam.destroy();
-    sts.destroy();
-    const reader = new CloudWatchLogsClient({
-      ...config,
-      credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
-    });
+    const reader = await sessionWith('log-reader', [
+      { Effect: 'Allow', Action: 'logs:FilterLogEvents', Resource: `arn:aws:logs:*:*:log-group:${GROUP}:*` },
+    ]);
     try {
       assert.ok((await reader.send(new FilterLogEventsCommand({ logGroupName: GROUP }))).events!.length > 0);
-      const who = 'arn:aws:sts::123456789012:assumed-role/log-reader/reader';
       await refused(
         reader.send(new DescribeLogGroupsCommand({})),
         'AccessDeniedException',
         400,
-        `User: ${who} is not authorized to perform: logs:DescribeLogGroups on resource: arn:aws:logs:us-west-2:123456789012:log-group::log-stream: because no identity-based policy allows the logs:DescribeLogGroups action`,
+        denied('log-reader', 'logs:DescribeLogGroups', 'arn:aws:logs:us-west-2:123456789012:log-group::log-stream:'),
       );
       await refused(
         reader.send(new CreateLogGroupCommand({ logGroupName: '/made/by/reader' })),
         'AccessDeniedException',
         400,
-        `User: ${who} is not authorized to perform: logs:CreateLogGroup on resource: arn:aws:logs:us-west-2:123456789012:log-group:/made/by/reader:log-stream: because no identity-based policy allows the logs:CreateLogGroup action`,
+        denied('log-reader', 'logs:CreateLogGroup', 'arn:aws:logs:us-west-2:123456789012:log-group:/made/by/reader:log-stream:'),
       );
       await refused(
         reader.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/other-function' })),
         'AccessDeniedException',
         400,
-        `User: ${who} is not authorized to perform: logs:FilterLogEvents on resource: arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/other-function:log-stream: because no identity-based policy allows the logs:FilterLogEvents action`,
+        denied(
+          'log-reader',
+          'logs:FilterLogEvents',
+          'arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/other-function:log-stream:',
+        ),
       );
     } finally {
       reader.destroy();
+    }
+  });
+
+  test('making a group with tags also needs a tagging action; tag operations read the tags asked for, on the group ARN', async () => {
+    const maker = await sessionWith('log-maker', [
+      { Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: ['logs:TagResource', 'logs:ListTagsForResource'],
+        Resource: 'arn:aws:logs:us-west-2:123456789012:log-group:team-*',
+        Condition: { StringEquals: { 'aws:RequestTag/team': 'a' } },
+      },
+      { Effect: 'Allow', Action: 'logs:ListTagsForResource', Resource: 'arn:aws:logs:us-west-2:123456789012:log-group:team-*' },
+    ]);
+    try {
+      await maker.send(new CreateLogGroupCommand({ logGroupName: 'untagged-by-maker' }));
+      await refused(
+        maker.send(new CreateLogGroupCommand({ logGroupName: 'tagged-by-maker', tags: { team: 'a' } })),
+        'AccessDeniedException',
+        400,
+        'User with accountId: 123456789012 is not authorized to perform CreateLogGroup with Tags. An additional permission "logs:TagResource" is required.',
+      );
+      await maker.send(new CreateLogGroupCommand({ logGroupName: 'team-a', tags: { team: 'a' } }));
+      const arn = 'arn:aws:logs:us-west-2:123456789012:log-group:team-a';
+      await maker.send(new TagResourceCommand({ resourceArn: arn, tags: { team: 'a' } }));
+      await refused(
+        maker.send(new TagResourceCommand({ resourceArn: arn, tags: { team: 'b' } })),
+        'AccessDeniedException',
+        400,
+        denied('log-maker', 'logs:TagResource', arn),
+      );
+      assert.deepEqual((await maker.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags, { team: 'a' });
+    } finally {
+      maker.destroy();
     }
   });
 });
@@ -467,6 +514,22 @@ describe('log groups made with CreateLogGroup, and tags', () => {
     await logs.send(new UntagLogGroupCommand({ logGroupName: 'tagged-group', tags: ['test3'] }));
     await logs.send(new UntagResourceCommand({ resourceArn: arnOf('tagged-group'), tagKeys: ['env', 'test1'] }));
     assert.deepEqual(await tagsOf('tagged-group'), { test2: 'val2' });
+    const many = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v']));
+    await logs.send(new TagResourceCommand({ resourceArn: arnOf('tagged-group'), tags: many }));
+    const over = await logs.send(new TagResourceCommand({ resourceArn: arnOf('tagged-group'), tags: { one: 'more' } })).then(
+      () => undefined,
+      (e: Error & { resourceName?: string; $metadata: { httpStatusCode?: number } }) => e,
+    );
+    assert.deepEqual(
+      [over?.name, over?.$metadata.httpStatusCode, over?.resourceName],
+      ['TooManyTagsException', 400, arnOf('tagged-group')],
+    );
+    await refused(
+      logs.send(new UntagLogGroupCommand({ logGroupName: 'tagged-group', tags: [] })),
+      'InvalidParameterException',
+      400,
+      "1 validation error detected: Value '[]' at 'tags' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
     for (const call of [
       logs.send(new ListTagsForResourceCommand({ resourceArn: arnOf('no-such-group') })),
       logs.send(new TagResourceCommand({ resourceArn: arnOf('no-such-group'), tags: { a: 'b' } })),
@@ -475,9 +538,8 @@ describe('log groups made with CreateLogGroup, and tags', () => {
       await refused(call, 'ResourceNotFoundException', 400, 'The specified log group does not exist.');
   });
 
-  test("a function's group made before the function keeps its retention and tags, and takes the function's lines", async () => {
+  test("a function's group made before the function keeps no retention and its tags, and takes the function's lines", async () => {
     await logs.send(new CreateLogGroupCommand({ logGroupName: '/aws/lambda/declared-first', tags: { team: 'a' } }));
-    await logs.send(new PutRetentionPolicyCommand({ logGroupName: '/aws/lambda/declared-first', retentionInDays: 14 }));
     await svc.createFunction('declared-first', {
       'index.mjs': "export const handler = async () => { console.log('into the declared group'); };",
     });
@@ -485,7 +547,7 @@ describe('log groups made with CreateLogGroup, and tags', () => {
     const events = await allEvents('/aws/lambda/declared-first');
     assert.ok(events.some((e) => e.message!.includes('into the declared group')));
     const [group] = (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/lambda/declared-first' }))).logGroups!;
-    assert.equal(group!.retentionInDays, 14);
+    assert.equal(group!.retentionInDays, undefined, "not the service's default for functions' own groups");
     assert.deepEqual(await tagsOf('/aws/lambda/declared-first'), { team: 'a' });
   });
 });

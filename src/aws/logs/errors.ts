@@ -20,9 +20,15 @@ export const ValidationException = logsError('ValidationException');
 export const AccessDeniedException = logsError('AccessDeniedException');
 export const SerializationException = logsError('SerializationException');
 export const ResourceAlreadyExistsException = logsError('ResourceAlreadyExistsException');
-export const TooManyTagsException = logsError('TooManyTagsException');
 export const ServiceUnavailableException = logsError('ServiceUnavailableException', 500);
 
 export const groupNotFound = () => new ResourceNotFoundException('The specified log group does not exist.');
 export const streamNotFound = () => new ResourceNotFoundException('The specified log stream does not exist.');
 export const invalidToken = () => new InvalidParameterException('The specified nextToken is invalid.');
+
+/** The model's TooManyTagsException carries the resource's name (its ARN). */
+export class TooManyTagsException extends AwsError {
+  constructor(message: string, resourceName: string) {
+    super('TooManyTagsException', message, 400, { resourceName });
+  }
+}

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Logs } from '../../logs/index.js';
 import type { CallerContext } from '../request.js';
 import { groupNotFound, InvalidParameterException, ResourceAlreadyExistsException } from './errors.js';
-import { groupNameOf, operation, type LogsOperation } from './operation.js';
+import { groupKey, groupNameOf, operation, type LogsOperation } from './operation.js';
 import { groupShape, logsResource } from './shapes.js';
 import { decodeToken, encodeToken } from './tokens.js';
 import { checkTags, int, list, LOG_GROUP_IDENTIFIER, LOG_GROUP_NAME, NEXT_TOKEN, str, TAGS } from './validate.js';
@@ -13,8 +13,6 @@ const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545
 
 const GroupName = z.object({ logGroupName: LOG_GROUP_NAME });
 
-export const groupKey = (c: CallerContext, group: string) => ({ accountId: c.accountId, region: c.region, group });
-
 export function groupOperations(logs: Logs): Record<string, LogsOperation> {
   return {
     CreateLogGroup: operation({
@@ -23,18 +21,27 @@ export function groupOperations(logs: Logs): Record<string, LogsOperation> {
         logGroupName: str({ min: 1, pattern: String.raw`[\.\-_/#A-Za-z0-9]+` }),
         kmsKeyId: str({ max: 256 }).optional(),
         tags: TAGS.optional(),
-        logGroupClass: z.string().optional(),
+        logGroupClass: z
+          .enum(
+            ['STANDARD', 'INFREQUENT_ACCESS', 'DELIVERY'],
+            'Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]',
+          )
+          .optional(),
       }),
-      action: 'logs:CreateLogGroup',
-      resource: (input, c) => logsResource(c, input.logGroupName),
-      run: async (input, c) => {
+      check: (input) => {
         // LocalStack's snapshots of AWS (test_logs_groups.snapshot.json, Feb 2026).
         if (input.logGroupName.length > 512)
           throw new InvalidParameterException('Invalid LogGroup or LogStream, both must have length less than or equal to 512.');
         if (input.tags) checkTags(input.tags);
-        // Every group here is of the STANDARD class; AWS's text refusing another is not on record.
+        // Every group here is of the STANDARD class: the other classes are refused in pglambda's own words.
         if (input.logGroupClass !== undefined && input.logGroupClass !== 'STANDARD')
           throw new InvalidParameterException(`Log group class ${input.logGroupClass} is not supported here; use STANDARD.`);
+      },
+      action: 'logs:CreateLogGroup',
+      resource: (input, c) => logsResource(c, input.logGroupName),
+      requestTags: (input) => input.tags && Object.entries(input.tags),
+      taggingActions: ['logs:TagResource', 'logs:TagLogGroup'],
+      run: async (input, c) => {
         const made = await logs.groups.create(groupKey(c, input.logGroupName), { tags: input.tags ?? {}, kmsKeyId: input.kmsKeyId });
         if (!made) throw new ResourceAlreadyExistsException('The specified log group already exists');
       },

@@ -42,7 +42,8 @@ export function logsService(deps: LogsApiDeps): AwsService {
 function run(op: LogsOperation, authorizer: LogsAuthorizer | undefined): JsonOperation {
   return async (body, caller) => {
     const input = parseInput(op.input, body);
-    await authorizer?.check(caller, op.action, op.resource(input, caller));
+    op.check?.(input);
+    await authorizer?.check(caller, op, input);
     return op.run(input, caller);
   };
 }

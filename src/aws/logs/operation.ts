@@ -11,12 +11,20 @@ import { groupNotFound, InvalidParameterException, ValidationException } from '.
 
 export interface LogsOperation<S extends z.ZodType = z.ZodType> {
   input: S;
+  /** What AWS refuses beyond the model's constraints before it authorizes, in its own words. */
+  check?(input: z.infer<S>): void;
   action: string;
   resource(input: z.infer<S>, caller: CallerContext): string;
+  /** The tags the request sets, or only the keys it removes: its check reads them (aws:RequestTag/KEY, aws:TagKeys). */
+  requestTags?(input: z.infer<S>): Array<readonly [string, string]> | string[] | undefined;
+  /** With tags, the caller also needs one of these actions ("An additional permission ... is required"). */
+  taggingActions?: string[];
   run(input: z.infer<S>, caller: CallerContext): Promise<Record<string, unknown> | void>;
 }
 
 export const operation = <S extends z.ZodType>(op: LogsOperation<S>): LogsOperation => op as LogsOperation;
+
+export const groupKey = (c: CallerContext, group: string) => ({ accountId: c.accountId, region: c.region, group });
 
 export interface GroupReference {
   logGroupName?: string;

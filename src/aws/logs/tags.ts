@@ -2,39 +2,42 @@
  * A log group's tags: TagResource, UntagResource and ListTagsForResource on its ARN, and the older
  * TagLogGroup, UntagLogGroup and ListTagsLogGroup on its name, which AWS still serves (LocalStack's
  * snapshots of AWS, test_logs_groups.snapshot.json, TestLogsGroupsTags, Feb 2026). Log groups are
- * the only resources here that carry tags.
+ * the only resources here that carry tags. The ARN operations are authorized on the group's ARN, as
+ * AWS names it in their denials; the older ones as the other operations on a group are.
  */
 import { z } from 'zod';
 import type { Logs } from '../../logs/index.js';
 import type { CallerContext } from '../request.js';
 import { groupNotFound, TooManyTagsException } from './errors.js';
-import { groupKey } from './groups.js';
-import { groupNameOf, operation, type LogsOperation } from './operation.js';
-import { logsResource } from './shapes.js';
-import { checkTags, LOG_GROUP_NAME, str, TAG_KEYS, TAGS, TAGS_LIMIT } from './validate.js';
+import { groupKey, operation, type LogsOperation } from './operation.js';
+import { groupArn, logsResource } from './shapes.js';
+import { checkTags, LOG_GROUP_NAME, str, tagKeys, TAGS, TAGS_LIMIT } from './validate.js';
 
 const RESOURCE_ARN = str({ min: 1, max: 1011, pattern: String.raw`[\w+=/:,.@-]*` });
 
-/** The log group an ARN names in the caller's account and Region; '' when it names none. */
-const groupOfArn = (arn: string, c: CallerContext) => (arn.startsWith('arn:') ? groupNameOf({ logGroupIdentifier: arn }, c) : '');
+/** The log group an ARN names in the caller's account and Region (with or without the trailing `:*`); undefined for any other. */
+function groupOfArn(arn: string, c: CallerContext): string | undefined {
+  const m = /^arn:[^:]+:logs:([^:]*):(\d*):log-group:([^:]+)(?::\*)?$/.exec(arn);
+  return m && m[1] === c.region && m[2] === c.accountId ? m[3] : undefined;
+}
+
+/** What IAM checks an ARN operation on: the group's ARN, or the ARN as given when it names no group of the caller's. */
+const arnResource = (arn: string, c: CallerContext) => {
+  const group = groupOfArn(arn, c);
+  return group === undefined ? arn : groupArn(c, group);
+};
 
 export function tagOperations(logs: Logs): Record<string, LogsOperation> {
-  const list = async (c: CallerContext, group: string) => {
-    const tags = group ? await logs.groups.tags(groupKey(c, group)) : undefined;
+  const list = async (c: CallerContext, group: string | undefined) => {
+    const tags = group === undefined ? undefined : await logs.groups.tags(groupKey(c, group));
     if (!tags) throw groupNotFound();
     return { tags };
   };
-  const tag = async (c: CallerContext, group: string, tags: Record<string, string>) => {
-    checkTags(tags);
-    const current = group ? await logs.groups.tags(groupKey(c, group)) : undefined;
-    if (!current) throw groupNotFound();
+  const retag = async (c: CallerContext, group: string | undefined, add: Record<string, string>, remove: string[] = []) => {
+    const outcome = group === undefined ? 'no-group' : await logs.groups.retag(groupKey(c, group), add, remove, TAGS_LIMIT);
+    if (outcome === 'no-group') throw groupNotFound();
     // Inferred wording: AWS's text for this limit is not on record.
-    if (Object.keys({ ...current, ...tags }).length > TAGS_LIMIT)
-      throw new TooManyTagsException(`A log group can have at most ${TAGS_LIMIT} tags.`);
-    if (!(await logs.groups.retag(groupKey(c, group), tags))) throw groupNotFound();
-  };
-  const untag = async (c: CallerContext, group: string, keys: string[]) => {
-    if (!group || !(await logs.groups.retag(groupKey(c, group), {}, keys))) throw groupNotFound();
+    if (outcome === 'over-limit') throw new TooManyTagsException(`A log group can have at most ${TAGS_LIMIT} tags.`, groupArn(c, group!));
   };
   const byArn = z.object({ resourceArn: RESOURCE_ARN });
   const byName = z.object({ logGroupName: LOG_GROUP_NAME });
@@ -42,20 +45,23 @@ export function tagOperations(logs: Logs): Record<string, LogsOperation> {
     ListTagsForResource: operation({
       input: byArn,
       action: 'logs:ListTagsForResource',
-      resource: (input, c) => logsResource(c, groupOfArn(input.resourceArn, c)),
+      resource: (input, c) => arnResource(input.resourceArn, c),
       run: (input, c) => list(c, groupOfArn(input.resourceArn, c)),
     }),
     TagResource: operation({
       input: byArn.extend({ tags: TAGS }),
+      check: (input) => checkTags(input.tags),
       action: 'logs:TagResource',
-      resource: (input, c) => logsResource(c, groupOfArn(input.resourceArn, c)),
-      run: (input, c) => tag(c, groupOfArn(input.resourceArn, c), input.tags),
+      resource: (input, c) => arnResource(input.resourceArn, c),
+      requestTags: (input) => Object.entries(input.tags),
+      run: (input, c) => retag(c, groupOfArn(input.resourceArn, c), input.tags),
     }),
     UntagResource: operation({
-      input: byArn.extend({ tagKeys: TAG_KEYS }),
+      input: byArn.extend({ tagKeys: tagKeys({ min: 0, max: 50 }) }),
       action: 'logs:UntagResource',
-      resource: (input, c) => logsResource(c, groupOfArn(input.resourceArn, c)),
-      run: (input, c) => untag(c, groupOfArn(input.resourceArn, c), input.tagKeys),
+      resource: (input, c) => arnResource(input.resourceArn, c),
+      requestTags: (input) => input.tagKeys,
+      run: (input, c) => retag(c, groupOfArn(input.resourceArn, c), {}, input.tagKeys),
     }),
     ListTagsLogGroup: operation({
       input: byName,
@@ -65,15 +71,18 @@ export function tagOperations(logs: Logs): Record<string, LogsOperation> {
     }),
     TagLogGroup: operation({
       input: byName.extend({ tags: TAGS }),
+      check: (input) => checkTags(input.tags),
       action: 'logs:TagLogGroup',
       resource: (input, c) => logsResource(c, input.logGroupName),
-      run: (input, c) => tag(c, input.logGroupName, input.tags),
+      requestTags: (input) => Object.entries(input.tags),
+      run: (input, c) => retag(c, input.logGroupName, input.tags),
     }),
     UntagLogGroup: operation({
-      input: byName.extend({ tags: TAG_KEYS }),
+      input: byName.extend({ tags: tagKeys({ min: 1 }) }),
       action: 'logs:UntagLogGroup',
       resource: (input, c) => logsResource(c, input.logGroupName),
-      run: (input, c) => untag(c, input.logGroupName, input.tags),
+      requestTags: (input) => input.tags,
+      run: (input, c) => retag(c, input.logGroupName, {}, input.tags),
     }),
   };
 }

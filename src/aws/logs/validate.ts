@@ -8,12 +8,13 @@
 import { z } from 'zod';
 import { InvalidParameterException, SerializationException } from './errors.js';
 
-export function str(c: { min?: number; max?: number; pattern?: string } = {}) {
+/** `unicode`: the pattern uses Unicode classes (`\p{L}`), as the tag shapes' do. */
+export function str(c: { min?: number; max?: number; pattern?: string; unicode?: boolean } = {}) {
   let s = z.string();
   if (c.min !== undefined) s = s.min(c.min, `Member must have length greater than or equal to ${c.min}`);
   if (c.max !== undefined) s = s.max(c.max, `Member must have length less than or equal to ${c.max}`);
   if (c.pattern !== undefined)
-    s = s.regex(new RegExp(`^(?:${c.pattern})$`), `Member must satisfy regular expression pattern: ${c.pattern}`);
+    s = s.regex(new RegExp(`^(?:${c.pattern})$`, c.unicode ? 'u' : ''), `Member must satisfy regular expression pattern: ${c.pattern}`);
   return s;
 }
 
@@ -24,11 +25,9 @@ export function int(c: { min?: number; max?: number } = {}) {
   return n;
 }
 
-export function list<T extends z.ZodType>(item: T, c: { min: number; max: number }) {
-  return z
-    .array(item)
-    .min(c.min, `Member must have length greater than or equal to ${c.min}`)
-    .max(c.max, `Member must have length less than or equal to ${c.max}`);
+export function list<T extends z.ZodType>(item: T, c: { min: number; max?: number }) {
+  const atLeast = z.array(item).min(c.min, `Member must have length greater than or equal to ${c.min}`);
+  return c.max === undefined ? atLeast : atLeast.max(c.max, `Member must have length less than or equal to ${c.max}`);
 }
 
 /** The model's LogGroupName, LogStreamName and Timestamp shapes. */
@@ -43,7 +42,8 @@ export const TAGS_LIMIT = 50;
 const TAG_KEY = { min: 1, max: 128, pattern: String.raw`^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$` };
 const TAG_VALUE = { min: 0, max: 256, pattern: String.raw`^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` };
 export const TAGS = z.record(z.string(), z.string());
-export const TAG_KEYS = z.array(z.string());
+/** UntagResource's tagKeys (TagKeyList) and UntagLogGroup's tags (TagList): lists of TagKey. */
+export const tagKeys = (c: { min: number; max?: number }) => list(str({ ...TAG_KEY, unicode: true }), c);
 
 /**
  * Tags against the model, refused as Coral refuses a map: "Value '{k=v}' at 'tags' failed to satisfy

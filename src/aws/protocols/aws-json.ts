@@ -68,7 +68,7 @@ function jsonError(e: AwsError): AwsResponse {
   return {
     status: e.status,
     headers: { 'content-type': CONTENT_TYPE, 'x-amzn-errortype': e.code },
-    body: JSON.stringify({ __type: e.code, message: e.message }),
+    body: JSON.stringify({ __type: e.code, message: e.message, ...e.fields }),
   };
 }
 
