@@ -172,7 +172,7 @@ test('ListVersionsByFunction lists $LATEST first, then versions in order, and pa
   );
 });
 
-test('alias lifecycle: create, get, update, list, delete', async () => {
+test('alias lifecycle: create, get, update, list (in pages), delete', async () => {
   await twoVersions('aliased');
   const c = await svc.client.send(
     new CreateAliasCommand({ FunctionName: 'aliased', Name: 'live', FunctionVersion: '1', Description: 'prod' }),
@@ -214,6 +214,12 @@ test('alias lifecycle: create, get, update, list, delete', async () => {
       ['beta', '$LATEST', arn('aliased', 'beta')],
       ['live', '2', arn('aliased', 'live')],
     ],
+  );
+  const first = await svc.client.send(new ListAliasesCommand({ FunctionName: 'aliased', MaxItems: 1 }));
+  const second = await svc.client.send(new ListAliasesCommand({ FunctionName: 'aliased', MaxItems: 1, Marker: first.NextMarker }));
+  assert.deepEqual(
+    [first.Aliases!.map((a) => a.Name), second.Aliases!.map((a) => a.Name), second.NextMarker],
+    [['beta'], ['live'], undefined],
   );
   const onTwo = await svc.client.send(new ListAliasesCommand({ FunctionName: 'aliased', FunctionVersion: '2' }));
   assert.deepEqual(

@@ -8,7 +8,7 @@ import type { AwsRequest, AwsResponse } from '../request.js';
 import type { LambdaApiDeps } from './deps.js';
 import { fnNotFound, InvalidParameterValueException, ResourceConflictException, ResourceNotFoundException } from './errors.js';
 import { parseFunctionRef, type FunctionRef } from './identifiers.js';
-import { body, checkRevision, getRecord } from './operation.js';
+import { body, checkRevision, getRecord, indexPage } from './operation.js';
 import { aliasConfiguration } from './shapes.js';
 import { parseInput } from './validate.js';
 
@@ -106,7 +106,8 @@ export async function listAliases(deps: LambdaApiDeps, req: AwsRequest, p: Route
   const aliases = Object.values(rec.aliases)
     .filter((a) => !version || a.functionVersion === version)
     .sort((a, b) => a.name.localeCompare(b.name));
-  return json(200, { Aliases: aliases.map((a) => aliasConfiguration(rec, a)) });
+  const [page, next] = indexPage(aliases, req, 10000);
+  return json(200, { Aliases: page.map((a) => aliasConfiguration(rec, a)), ...next });
 }
 
 export async function getAlias(deps: LambdaApiDeps, req: AwsRequest, p: RouteParams): Promise<AwsResponse> {
