@@ -1,7 +1,7 @@
 /** `pglambda up` as a user runs it: from a 0700 folder (as root in CI), ports, signals, restarts, kill -9. */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -56,6 +56,26 @@ async function postmasterPid(): Promise<number> {
   const located = (await readFile(join(dataDir, 'pg-location'), 'utf8').catch(() => '')).trim();
   const pidFile = join(located || dataDir, 'pg', 'postmaster.pid');
   return Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+}
+
+/** The running pglambda's watchdogs: its function processes' (given the data dir's list of them) and its PostgreSQL's. */
+async function watchdogs(): Promise<number[]> {
+  const dataDir = join(cwd, '.pglambda');
+  const postgres = `kill -INT ${await postmasterPid()} `;
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      // A process may end between the listing and the read.
+      const args = (() => {
+        try {
+          return readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+        } catch {
+          return [];
+        }
+      })();
+      return args.includes('pglambda-watchdog') && args.some((a) => a.startsWith(dataDir) || a.includes(postgres));
+    })
+    .map(Number);
 }
 
 /** Running, not merely a zombie waiting for init to reap it. */
@@ -216,7 +236,11 @@ test('kill -9 leaves function processes running; the next start stops them and k
   );
   assert.ok(alive(stubborn), 'the function process runs');
 
-  // kill -9 leaves PostgreSQL and function processes running; the next start must cope.
+  // A killed pglambda's watchdogs end what it leaves at once. With them killed too (as by an OOM
+  // killer taking several), PostgreSQL and function processes stay, and the next start must cope.
+  const dogs = await watchdogs();
+  assert.equal(dogs.length, 2, 'a watchdog for the function processes and one for PostgreSQL');
+  for (const pid of dogs) process.kill(pid, 'SIGKILL');
   running.child.kill('SIGKILL');
   await exited(running.child);
   assert.ok(alive(stubborn), 'still running after the kill');
