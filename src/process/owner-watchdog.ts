@@ -20,10 +20,11 @@ export function onOwnerDeath(command: string, args: string[] = []): Watchdog {
   const script = `while read -r _; do :; done; ${command}`;
   const child = spawn('/bin/sh', ['-c', script, 'pglambda-watchdog', ...args], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
   child.on('error', () => undefined);
-  // The pipe must not keep pglambda running, nor fail it when the watchdog is stopped.
-  const pipe = child.stdin as unknown as Socket;
-  pipe.on('error', () => undefined);
-  pipe.unref();
+  // The pipe must not keep pglambda running, nor fail it when the watchdog is stopped; a spawn that
+  // failed (out of file descriptors) has none.
+  const pipe = child.stdin as Socket | null;
+  pipe?.on('error', () => undefined);
+  pipe?.unref();
   child.unref();
   return { stop: () => void child.kill() };
 }

@@ -119,6 +119,29 @@ test('a line a function printed after it answered, and never ended, is in its lo
   assert.deepEqual(after.slice(after.findIndex((m) => m.startsWith('REPORT ')) + 1), ['late, never ended']);
 });
 
+test('a stop ends while more Event invocations wait for an environment than the machine may run', { timeout: 60_000 }, async () => {
+  const busy = await startTestService({ maxEnvironments: 1 });
+  try {
+    await busy.createFunction(
+      'long',
+      {
+        'index.mjs': `import { writeFileSync } from 'node:fs';
+          export const handler = async (e) => { writeFileSync(e.running, ''); await new Promise((r) => setTimeout(r, 60_000)); };`,
+      },
+      { Timeout: 120 },
+    );
+    const running = join(tmpdir(), `pglambda-long-${process.pid}`);
+    tempFiles.push(running);
+    const payload = Buffer.from(JSON.stringify({ running }));
+    // One runs; the others' slots wait for the one environment the machine may run.
+    for (let i = 0; i < 6; i++)
+      await busy.client.send(new InvokeCommand({ FunctionName: 'long', InvocationType: 'Event', Payload: payload }));
+    await until('the first to run', () => existsSync(running));
+  } finally {
+    await busy.close();
+  }
+});
+
 test('an environment is retired once it has served its invocations, as Lambda retires long-lived ones', async () => {
   await svc.createFunction('pid', { 'index.mjs': 'export const handler = async () => process.pid;' });
   const pids: number[] = [];

@@ -216,7 +216,9 @@ test('SQL invokes again after a restart', { timeout: 60_000, skip: skipWithoutPs
   assert.equal((await viaSql()).stdout, '200|1\n');
 });
 
-test('kill -9 leaves function processes running; the next start stops them and keeps the state', { timeout: 60_000 }, async () => {
+test('a kill -9 that takes the watchdogs too leaves function processes running; the next start stops them and keeps the state', {
+  timeout: 60_000,
+}, async () => {
   // A function process that ignores its Runtime API going away (it never asks for work).
   const pidPath = join(home, 'stubborn.pid');
   await c.send(

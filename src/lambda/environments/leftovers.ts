@@ -2,8 +2,8 @@
  * Function processes exit by themselves once their Runtime API is gone, but one busy in a long
  * handler when the service is killed would run on, and so would what a function forked (with the
  * role's credentials in its environment). Each environment leads a process group; the pool keeps
- * their ids in a file, which serves twice: a watchdog kills those groups within a second or two of
- * a SIGKILL of pglambda, and the next start stops whatever of them is still there.
+ * their ids in a file, which serves twice: a watchdog kills those groups as soon as pglambda dies,
+ * however it died, and the next start stops whatever of them is still there.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { onOwnerDeath, type Watchdog } from '../../process/owner-watchdog.js';

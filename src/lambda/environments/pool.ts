@@ -75,12 +75,16 @@ export class EnvironmentPool {
       if (this.entries.size < this.opts.maxEnvironments) {
         const entry: Entry = { key, env: undefined as unknown as ExecutionEnvironment, leased: true, retired: false };
         this.entries.add(entry);
+        const starting = (async () => ExecutionEnvironment.start(await launch(), () => this.remove(entry)))();
+        this.starting.add(starting);
         try {
-          entry.env = await ExecutionEnvironment.start(await launch(), () => this.remove(entry));
+          entry.env = await starting;
           if (entry.env.pid) this.opts.pidFile?.add(entry.env.pid);
         } catch (err) {
           this.remove(entry);
           throw err;
+        } finally {
+          this.starting.delete(starting);
         }
         // The shutdown came while this one started: it would outlive the stop.
         if (this.stopped) {
@@ -128,9 +132,18 @@ export class EnvironmentPool {
       clearInterval(this.reaper);
       for (const e of [...this.entries]) e.env?.stop();
       this.entries.clear();
-      // Those stopped just before (timed out, retired, reaped) may still be writing their last output too.
+      // Every caller waiting for an environment is refused now, not left waiting for a release.
+      for (const wake of this.waiters.splice(0)) wake();
+      // Those stopped just before (timed out, retired, reaped) may still be writing their last output
+      // too, and one still starting is stopped as soon as it has started.
+      const started = [...this.starting].map((p) =>
+        p.then(
+          (env) => env.closed,
+          () => undefined,
+        ),
+      );
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all(this.closing), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+      await Promise.race([Promise.all([...this.closing, ...started]), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
       clearTimeout(timer);
     })();
     return this.stopped;
@@ -139,6 +152,8 @@ export class EnvironmentPool {
   private stopped: Promise<void> | undefined;
   /** Environments stopped whose processes have not closed yet. */
   private readonly closing = new Set<Promise<void>>();
+  /** Environments being started. */
+  private readonly starting = new Set<Promise<ExecutionEnvironment>>();
 
   private evictOne(): void {
     let victim: Entry | undefined;
