@@ -538,7 +538,7 @@ describe('log groups made with CreateLogGroup, and tags', () => {
       await refused(call, 'ResourceNotFoundException', 400, 'The specified log group does not exist.');
   });
 
-  test("a function's group made before the function keeps no retention and its tags, and takes the function's lines", async () => {
+  test("a function's group made before the function keeps its retention (none, until one is set) and its tags, and takes the function's lines", async () => {
     await logs.send(new CreateLogGroupCommand({ logGroupName: '/aws/lambda/declared-first', tags: { team: 'a' } }));
     await svc.createFunction('declared-first', {
       'index.mjs': "export const handler = async () => { console.log('into the declared group'); };",
@@ -549,6 +549,10 @@ describe('log groups made with CreateLogGroup, and tags', () => {
     const [group] = (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/lambda/declared-first' }))).logGroups!;
     assert.equal(group!.retentionInDays, undefined, "not the service's default for functions' own groups");
     assert.deepEqual(await tagsOf('/aws/lambda/declared-first'), { team: 'a' });
+    await logs.send(new PutRetentionPolicyCommand({ logGroupName: '/aws/lambda/declared-first', retentionInDays: 14 }));
+    await invoke(1, {}, 'declared-first');
+    const [kept] = (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/lambda/declared-first' }))).logGroups!;
+    assert.equal(kept!.retentionInDays, 14, "the function's next lines keep the group's retention");
   });
 });
 

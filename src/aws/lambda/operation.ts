@@ -37,7 +37,7 @@ export function checkRevision(expected: string | undefined, actual: string, retr
   }
 }
 
-/** Entries in one page of a Lambda listing at most, whatever MaxItems asks (ListFunctions, ListVersionsByFunction). */
+/** Entries in one page of a Lambda listing at most, whatever MaxItems asks (ListFunctions, ListVersionsByFunction, ListAliases). */
 const PAGE_LIMIT = 50;
 
 /** MaxItems as the model bounds it (1 to `modelMax`, else a ValidationException), then capped at 50 a page. */

@@ -19,10 +19,11 @@ export class LogsAuthorizer {
     const identity = await this.deps.identities.callerOf(caller);
     const resource = op.resource(input, caller);
     const tags = op.requestTags?.(input);
-    const context = tags && (isKeys(tags) ? { 'aws:TagKeys': tags } : requestTags(tags));
+    const removed = op.removedTagKeys?.(input);
+    const context = tags ? requestTags(Object.entries(tags)) : removed && { 'aws:TagKeys': removed };
     const refused = await refusal(this.deps, identity, op.action, resource, { context });
     if (refused) throw new AccessDeniedException(refused);
-    if (!op.taggingActions || !tags?.length) return;
+    if (!op.taggingActions || !tags || Object.keys(tags).length === 0) return;
     for (const action of op.taggingActions) if (!(await refusal(this.deps, identity, action, resource, { context }))) return;
     // As AWS answers it (quoted in public reports of CreateLogGroup with tags).
     throw new AccessDeniedException(
@@ -30,5 +31,3 @@ export class LogsAuthorizer {
     );
   }
 }
-
-const isKeys = (tags: Array<readonly [string, string]> | string[]): tags is string[] => typeof tags[0] === 'string';

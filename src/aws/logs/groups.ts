@@ -39,7 +39,7 @@ export function groupOperations(logs: Logs): Record<string, LogsOperation> {
       },
       action: 'logs:CreateLogGroup',
       resource: (input, c) => logsResource(c, input.logGroupName),
-      requestTags: (input) => input.tags && Object.entries(input.tags),
+      requestTags: (input) => input.tags,
       taggingActions: ['logs:TagResource', 'logs:TagLogGroup'],
       run: async (input, c) => {
         const made = await logs.groups.create(groupKey(c, input.logGroupName), { tags: input.tags ?? {}, kmsKeyId: input.kmsKeyId });

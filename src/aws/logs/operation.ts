@@ -15,8 +15,10 @@ export interface LogsOperation<S extends z.ZodType = z.ZodType> {
   check?(input: z.infer<S>): void;
   action: string;
   resource(input: z.infer<S>, caller: CallerContext): string;
-  /** The tags the request sets, or only the keys it removes: its check reads them (aws:RequestTag/KEY, aws:TagKeys). */
-  requestTags?(input: z.infer<S>): Array<readonly [string, string]> | string[] | undefined;
+  /** The tags the request sets: its check reads them (aws:RequestTag/KEY, aws:TagKeys). */
+  requestTags?(input: z.infer<S>): Record<string, string> | undefined;
+  /** The tag keys the request removes: its check reads them (aws:TagKeys). */
+  removedTagKeys?(input: z.infer<S>): string[];
   /** With tags, the caller also needs one of these actions ("An additional permission ... is required"). */
   taggingActions?: string[];
   run(input: z.infer<S>, caller: CallerContext): Promise<Record<string, unknown> | void>;
@@ -42,9 +44,15 @@ export function groupNameOf(ref: GroupReference, caller: CallerContext): string 
   const id = ref.logGroupName ?? ref.logGroupIdentifier;
   // Inferred wording: AWS's text for a request naming no group is not on record.
   if (id === undefined) throw new InvalidParameterException('Either logGroupName or logGroupIdentifier must be specified.');
-  const arn = /^arn:[^:]+:logs:([^:]*):(\d*):log-group:([^:]+)(?::\*)?$/.exec(id);
+  const arn = parseGroupArn(id);
   if (!arn) return id;
-  return arn[1] === caller.region && arn[2] === caller.accountId ? arn[3]! : '';
+  return arn.region === caller.region && arn.accountId === caller.accountId ? arn.group : '';
+}
+
+/** A log group's ARN, with or without the trailing `:*`; undefined for anything else. */
+export function parseGroupArn(arn: string): { region: string; accountId: string; group: string } | undefined {
+  const m = /^arn:[^:]+:logs:([^:]*):(\d*):log-group:([^:]+)(?::\*)?$/.exec(arn);
+  return m ? { region: m[1]!, accountId: m[2]!, group: m[3]! } : undefined;
 }
 
 export async function groupOf(logs: Logs, ref: GroupReference, caller: CallerContext): Promise<LogGroupRecord> {

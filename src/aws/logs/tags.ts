@@ -9,16 +9,16 @@ import { z } from 'zod';
 import type { Logs } from '../../logs/index.js';
 import type { CallerContext } from '../request.js';
 import { groupNotFound, TooManyTagsException } from './errors.js';
-import { groupKey, operation, type LogsOperation } from './operation.js';
+import { groupKey, operation, parseGroupArn, type LogsOperation } from './operation.js';
 import { groupArn, logsResource } from './shapes.js';
 import { checkTags, LOG_GROUP_NAME, str, tagKeys, TAGS, TAGS_LIMIT } from './validate.js';
 
 const RESOURCE_ARN = str({ min: 1, max: 1011, pattern: String.raw`[\w+=/:,.@-]*` });
 
-/** The log group an ARN names in the caller's account and Region (with or without the trailing `:*`); undefined for any other. */
+/** The log group an ARN names in the caller's account and Region; undefined for any other. */
 function groupOfArn(arn: string, c: CallerContext): string | undefined {
-  const m = /^arn:[^:]+:logs:([^:]*):(\d*):log-group:([^:]+)(?::\*)?$/.exec(arn);
-  return m && m[1] === c.region && m[2] === c.accountId ? m[3] : undefined;
+  const g = parseGroupArn(arn);
+  return g && g.region === c.region && g.accountId === c.accountId ? g.group : undefined;
 }
 
 /** What IAM checks an ARN operation on: the group's ARN, or the ARN as given when it names no group of the caller's. */
@@ -53,14 +53,14 @@ export function tagOperations(logs: Logs): Record<string, LogsOperation> {
       check: (input) => checkTags(input.tags),
       action: 'logs:TagResource',
       resource: (input, c) => arnResource(input.resourceArn, c),
-      requestTags: (input) => Object.entries(input.tags),
+      requestTags: (input) => input.tags,
       run: (input, c) => retag(c, groupOfArn(input.resourceArn, c), input.tags),
     }),
     UntagResource: operation({
       input: byArn.extend({ tagKeys: tagKeys({ min: 0, max: 50 }) }),
       action: 'logs:UntagResource',
       resource: (input, c) => arnResource(input.resourceArn, c),
-      requestTags: (input) => input.tagKeys,
+      removedTagKeys: (input) => input.tagKeys,
       run: (input, c) => retag(c, groupOfArn(input.resourceArn, c), {}, input.tagKeys),
     }),
     ListTagsLogGroup: operation({
@@ -74,14 +74,14 @@ export function tagOperations(logs: Logs): Record<string, LogsOperation> {
       check: (input) => checkTags(input.tags),
       action: 'logs:TagLogGroup',
       resource: (input, c) => logsResource(c, input.logGroupName),
-      requestTags: (input) => Object.entries(input.tags),
+      requestTags: (input) => input.tags,
       run: (input, c) => retag(c, input.logGroupName, input.tags),
     }),
     UntagLogGroup: operation({
       input: byName.extend({ tags: tagKeys({ min: 1 }) }),
       action: 'logs:UntagLogGroup',
       resource: (input, c) => logsResource(c, input.logGroupName),
-      requestTags: (input) => input.tags,
+      removedTagKeys: (input) => input.tags,
       run: (input, c) => retag(c, input.logGroupName, {}, input.tags),
     }),
   };
