@@ -3,6 +3,7 @@ import type { ProfileSummary } from './cpu-profile.js';
 import type { CpuUse } from './cpu-use.js';
 import type { OnCpuSummary } from './on-cpu-profile.js';
 import { SECONDS } from './settings.js';
+import { ps } from './units.js';
 
 /** Up to two callers that account for at least a fifth of a function's self time, with their shares. */
 function callers(from: Map<string, number>, total: number): string {
@@ -79,5 +80,3 @@ ${c.areas
   .join('\n')}
 `;
 }
-
-const ps = (v: number) => `${Math.round(v).toLocaleString('en-US')}/s`;

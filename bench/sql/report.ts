@@ -23,9 +23,8 @@ import {
   type QueryKey,
 } from './settings.js';
 import { cpu8, mid, seqP50, shortfall, targets, tps8, x, type Results, type Target } from './targets.js';
+import { ms, ps } from './units.js';
 
-const ms = (v: number) => `${v.toFixed(3)} ms`;
-const ps = (v: number) => `${Math.round(v).toLocaleString('en-US')}/s`;
 const range = (xs: number[], f: (v: number) => string) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
 
 const NAMES: Record<QueryKey, string> = {

@@ -6,6 +6,7 @@
  * the warm-up runs in windows until the function processes' CPU per call stops falling.
  */
 import { perCall, type CallCost } from './cpu-use.js';
+import { ms, ps } from './units.js';
 
 interface WarmWindow {
   /** The function processes' CPU per call, ms. */
@@ -52,9 +53,6 @@ export async function untilSettled(
   }
   return { windows, settled: false };
 }
-
-const ms = (v: number) => `${v.toFixed(3)} ms`;
-const ps = (v: number) => `${Math.round(v).toLocaleString('en-US')}/s`;
 
 /** The report's account of one warm-up: what its windows cost, first to last. */
 export function describeWarmUp(what: string, window: string, { windows, settled }: WarmUp): string {
