@@ -3,15 +3,9 @@
  * IAM answers (iam-sts-rds-wire §1 "Real error messages", and AWS output quoted in public issues).
  */
 import { accountRootArn } from '../../iam/store/model.js';
-import { QueryError } from '../protocols/query-xml.js';
+import { queryErrorClass } from '../protocols/query-xml.js';
 
-function iamError(code: string, status: number) {
-  return class extends QueryError {
-    constructor(message: string) {
-      super(code, message, status);
-    }
-  };
-}
+const iamError = queryErrorClass;
 
 export const NoSuchEntity = iamError('NoSuchEntity', 404);
 export const EntityAlreadyExists = iamError('EntityAlreadyExists', 409);

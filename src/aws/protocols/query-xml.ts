@@ -48,6 +48,15 @@ export class QueryError extends AwsError {
   }
 }
 
+/** A query service's error of one code and status, as a class whose instances take only the message. */
+export function queryErrorClass(code: string, status: number) {
+  return class extends QueryError {
+    constructor(message: string) {
+      super(code, message, status);
+    }
+  };
+}
+
 /** Coral constraint violations; the query services call this code `ValidationError`. */
 export class QueryValidationError extends QueryError {
   constructor(violations: string[]) {

@@ -4,15 +4,9 @@
  * (iam-sts-rds-wire §1, public CLI output). Messages marked "inferred" follow RDS's wording for
  * neighbouring cases; AWS's own text for them is not on record.
  */
-import { QueryError } from '../protocols/query-xml.js';
+import { queryErrorClass } from '../protocols/query-xml.js';
 
-function rdsError(code: string, status: number) {
-  return class extends QueryError {
-    constructor(message: string) {
-      super(code, message, status);
-    }
-  };
-}
+const rdsError = queryErrorClass;
 
 /** An action the caller's policies do not allow. */
 export const AccessDenied = rdsError('AccessDenied', 403);
