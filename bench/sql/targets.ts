@@ -10,6 +10,7 @@ import { perCall, type CpuUse } from './cpu-use.js';
 import type { ColdStarts, HttpRounds } from './lambda-api.js';
 import type { Round, TriggerRun } from './rounds.js';
 import type { WarmUp } from './settle.js';
+import { ms, ps } from './units.js';
 
 export interface Results {
   rounds: Round[];
@@ -43,8 +44,6 @@ export interface Target {
   note?: string;
 }
 
-const ms = (v: number) => `${v.toFixed(3)} ms`;
-const ps = (v: number) => `${Math.round(v).toLocaleString('en-US')}/s`;
 export const x = (v: number) => `${v.toFixed(2)}×`;
 
 /** Median over rounds of a per-round value. */

@@ -24,18 +24,17 @@ interface CheckOptions {
 }
 
 /**
- * AWS's AccessDenied message when the identity may not, e.g. "User: … is not authorized to perform:
- * … because no identity-based policy allows the … action"; undefined when it may.
+ * The identity's check, its role and policy view read once for every check of one request: AWS's
+ * AccessDenied message when the identity may not do `action` on `resource`, e.g. "User: … is not
+ * authorized to perform: … because no identity-based policy allows the … action"; undefined when
+ * it may. The root may do everything in its account.
  */
-export async function refusal(
-  deps: IdentityPolicyDeps,
-  identity: Identity,
-  action: string,
-  resource: string,
-  options: CheckOptions = {},
-): Promise<string | undefined> {
-  if (identity.type === 'root') return undefined;
-  return refusalBy(identity, await callerView(deps.roles, identity), action, resource, options);
+export type Refusal = (action: string, resource: string, options?: CheckOptions) => string | undefined;
+
+export async function refusals(deps: IdentityPolicyDeps, identity: Identity): Promise<Refusal> {
+  if (identity.type === 'root') return () => undefined;
+  const view = await callerView(deps.roles, identity);
+  return (action, resource, options = {}) => refusalBy(identity, view, action, resource, options);
 }
 
 function refusalBy(
@@ -89,11 +88,10 @@ export async function firstRefusal(
   action: string,
   targets: QueryTarget[],
 ): Promise<string | undefined> {
-  if (identity.type === 'root') return undefined;
-  const view = await callerView(deps.roles, identity);
+  const refused = await refusals(deps, identity);
   for (const target of targets) {
-    const refused = refusalBy(identity, view, target.action ?? action, target.arn, target);
-    if (refused) return refused;
+    const why = refused(target.action ?? action, target.arn, target);
+    if (why) return why;
   }
   return undefined;
 }
@@ -126,13 +124,13 @@ export function resourceTags(tags: Iterable<readonly [string, string]>, ...prefi
 
 /** Tags a request sets, as the condition keys that read them: `aws:RequestTag/KEY` and `aws:TagKeys`. */
 export function requestTags(tags: Iterable<readonly [string, string]>): Record<string, ContextValue> {
-  const context: Record<string, ContextValue> = {};
   const keys: string[] = [];
+  const context: Record<string, ContextValue> = { 'aws:TagKeys': keys };
   for (const [key, value] of tags) {
     context[`aws:RequestTag/${key}`] = value;
     keys.push(key);
   }
-  return { ...context, 'aws:TagKeys': keys };
+  return context;
 }
 
 /** Tags as IAM and RDS keep them, as `resourceTags` takes them. */

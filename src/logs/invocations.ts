@@ -52,7 +52,7 @@ export class InvocationLogs {
       if (lines.length === 0) continue;
       invocations.push({
         version: /^\d{4}\/\d{2}\/\d{2}\/\[([^\]]+)\]/.exec(r.stream_name)?.[1] ?? '',
-        requestId: /^REPORT RequestId: (\S+)/.exec(lines.at(-1) ?? '')?.[1] ?? '',
+        requestId: lines.at(-1)?.slice(REPORT.length).trim().split(/\s/, 1)[0] ?? '',
         logStream: r.stream_name,
         log: lines.join(''),
         createdAt: new Date(Number(r.ts)),

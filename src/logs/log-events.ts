@@ -63,16 +63,15 @@ export class LogEvents {
     const bound = q.from?.id ?? (forward ? 0n : null);
     // Chunks first, by the index on (stream_id, id), then their lines: a page reads the chunks it needs.
     const r = await this.pool.query(
-      `select id, ts, ingested_ms, message, sum(octet_length(message) + ${EVENT_OVERHEAD}) over (order by id ${dir}) as running
-       from (select ${LINE_ID_SQL} as id, l.ts, c.ingested_ms, l.message
-             from logs.log_chunks c cross join lateral ${CHUNK_LINES_SQL}
-             where c.stream_id = $1 and ($2::bigint is null or (c.last_ts >= $2 and l.ts >= $2))
-               and ($3::bigint is null or (c.first_ts < $3 and l.ts < $3))
-               and ($4::bigint is null or (c.id ${forward ? '>=' : '<='} $4 / ${CHUNK_LINES} and ${LINE_ID_SQL} ${forward ? '>' : '<'} $4))
-             order by c.id ${dir}, l.n ${dir} limit $5) l`,
+      `select ${LINE_ID_SQL} as id, l.ts, c.ingested_ms, l.message
+       from logs.log_chunks c cross join lateral ${CHUNK_LINES_SQL}
+       where c.stream_id = $1 and ($2::bigint is null or (c.last_ts >= $2 and l.ts >= $2))
+         and ($3::bigint is null or (c.first_ts < $3 and l.ts < $3))
+         and ($4::bigint is null or (c.id ${forward ? '>=' : '<='} $4 / ${CHUNK_LINES} and ${LINE_ID_SQL} ${forward ? '>' : '<'} $4))
+       order by c.id ${dir}, l.n ${dir} limit $5`,
       [streamId, q.startTime ?? null, q.endTime ?? null, bound === null ? null : String(bound), q.limit],
     );
-    const rows = r.rows.filter((row) => Number(row.running) <= PAGE_BYTES);
+    const rows = withinPage(r.rows);
     if (!forward) rows.reverse();
     const events = rows.map((row) => toEvent(row, streamName));
     // An empty page leaves the position where it was: the caller sees the same token and knows it reached the end.
@@ -84,8 +83,7 @@ export class LogEvents {
   async filter(groupId: string, q: FilterQuery): Promise<Page<LogEventRecord, FilterCursor>> {
     await this.flush();
     const { lines, more } = await filterGroup(this.pool, groupId, q);
-    let bytes = 0;
-    const shown = lines.filter((line) => (bytes += Buffer.byteLength(line.message) + EVENT_OVERHEAD) <= PAGE_BYTES);
+    const shown = withinPage(lines);
     const items = shown.map((line) => toEvent(line, line.stream_name));
     const last = items.at(-1);
     return { items, next: (more || shown.length < lines.length) && last ? { ts: last.timestamp, id: BigInt(last.id) } : undefined };
@@ -97,6 +95,12 @@ export interface EventRow {
   ts: string;
   ingested_ms: string;
   message: string;
+}
+
+/** The rows, in order, that fit in one page: each counts its message's bytes and EVENT_OVERHEAD. */
+function withinPage<R extends EventRow>(rows: R[]): R[] {
+  let bytes = 0;
+  return rows.filter((row) => (bytes += Buffer.byteLength(row.message) + EVENT_OVERHEAD) <= PAGE_BYTES);
 }
 
 const toEvent = (row: EventRow, streamName: string): LogEventRecord => ({

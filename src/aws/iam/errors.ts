@@ -3,9 +3,7 @@
  * IAM answers (iam-sts-rds-wire §1 "Real error messages", and AWS output quoted in public issues).
  */
 import { accountRootArn } from '../../iam/store/model.js';
-import { queryErrorClass } from '../protocols/query-xml.js';
-
-const iamError = queryErrorClass;
+import { queryErrorClass as iamError } from '../protocols/query-xml.js';
 
 export const NoSuchEntity = iamError('NoSuchEntity', 404);
 export const EntityAlreadyExists = iamError('EntityAlreadyExists', 409);

@@ -24,7 +24,15 @@ export function violations(value: string | undefined, c: Constraint, required = 
     out.push(violation(value, c.member, `Member must have length greater than or equal to ${c.min}`));
   if (c.max !== undefined && value.length > c.max)
     out.push(violation(value, c.member, `Member must have length less than or equal to ${c.max}`));
-  if (!new RegExp(`^(?:${c.pattern})$`).test(value))
-    out.push(violation(value, c.member, `Member must satisfy regular expression pattern: ${c.pattern}`));
+  if (!patternOf(c).test(value)) out.push(violation(value, c.member, `Member must satisfy regular expression pattern: ${c.pattern}`));
   return out;
+}
+
+/** Each constraint's pattern, compiled once: Invoke checks its Qualifier on every request. */
+const compiled = new WeakMap<Constraint, RegExp>();
+
+function patternOf(c: Constraint): RegExp {
+  let re = compiled.get(c);
+  if (!re) compiled.set(c, (re = new RegExp(`^(?:${c.pattern})$`)));
+  return re;
 }

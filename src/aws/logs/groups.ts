@@ -6,7 +6,7 @@ import { groupNotFound, InvalidParameterException, ResourceAlreadyExistsExceptio
 import { groupKey, groupNameOf, operation, type LogsOperation } from './operation.js';
 import { groupShape, logsResource } from './shapes.js';
 import { decodeToken, encodeToken } from './tokens.js';
-import { checkTags, int, list, LOG_GROUP_IDENTIFIER, LOG_GROUP_NAME, NEXT_TOKEN, str, TAGS } from './validate.js';
+import { checkTags, int, list, LOG_GROUP_IDENTIFIER, LOG_GROUP_NAME, LOG_GROUP_NAME_PATTERN, NEXT_TOKEN, str, TAGS } from './validate.js';
 
 /** The model's Days: the retentions CloudWatch Logs offers. */
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -18,7 +18,7 @@ export function groupOperations(logs: Logs): Record<string, LogsOperation> {
     CreateLogGroup: operation({
       // The name's length is checked below, in the words AWS answers this operation with.
       input: z.object({
-        logGroupName: str({ min: 1, pattern: String.raw`[\.\-_/#A-Za-z0-9]+` }),
+        logGroupName: str({ min: 1, pattern: LOG_GROUP_NAME_PATTERN }),
         kmsKeyId: str({ max: 256 }).optional(),
         tags: TAGS.optional(),
         logGroupClass: z

@@ -44,15 +44,16 @@ export function groupNameOf(ref: GroupReference, caller: CallerContext): string 
   const id = ref.logGroupName ?? ref.logGroupIdentifier;
   // Inferred wording: AWS's text for a request naming no group is not on record.
   if (id === undefined) throw new InvalidParameterException('Either logGroupName or logGroupIdentifier must be specified.');
-  const arn = parseGroupArn(id);
-  if (!arn) return id;
-  return arn.region === caller.region && arn.accountId === caller.accountId ? arn.group : '';
+  return GROUP_ARN.test(id) ? (groupOfArn(id, caller) ?? '') : id;
 }
 
-/** A log group's ARN, with or without the trailing `:*`; undefined for anything else. */
-export function parseGroupArn(arn: string): { region: string; accountId: string; group: string } | undefined {
-  const m = /^arn:[^:]+:logs:([^:]*):(\d*):log-group:([^:]+)(?::\*)?$/.exec(arn);
-  return m ? { region: m[1]!, accountId: m[2]!, group: m[3]! } : undefined;
+/** A log group's ARN, with or without the trailing `:*`. */
+const GROUP_ARN = /^arn:[^:]+:logs:([^:]*):(\d*):log-group:([^:]+)(?::\*)?$/;
+
+/** The log group an ARN names in the caller's account and Region; undefined for any other ARN. */
+export function groupOfArn(arn: string, caller: CallerContext): string | undefined {
+  const m = GROUP_ARN.exec(arn);
+  return m && m[1] === caller.region && m[2] === caller.accountId ? m[3] : undefined;
 }
 
 export async function groupOf(logs: Logs, ref: GroupReference, caller: CallerContext): Promise<LogGroupRecord> {

@@ -9,17 +9,11 @@ import { z } from 'zod';
 import type { Logs } from '../../logs/index.js';
 import type { CallerContext } from '../request.js';
 import { groupNotFound, TooManyTagsException } from './errors.js';
-import { groupKey, operation, parseGroupArn, type LogsOperation } from './operation.js';
+import { groupKey, groupOfArn, operation, type LogsOperation } from './operation.js';
 import { groupArn, logsResource } from './shapes.js';
 import { checkTags, LOG_GROUP_NAME, str, tagKeys, TAGS, TAGS_LIMIT } from './validate.js';
 
 const RESOURCE_ARN = str({ min: 1, max: 1011, pattern: String.raw`[\w+=/:,.@-]*` });
-
-/** The log group an ARN names in the caller's account and Region; undefined for any other. */
-function groupOfArn(arn: string, c: CallerContext): string | undefined {
-  const g = parseGroupArn(arn);
-  return g && g.region === c.region && g.accountId === c.accountId ? g.group : undefined;
-}
 
 /** What IAM checks an ARN operation on: the group's ARN, or the ARN as given when it names no group of the caller's. */
 const arnResource = (arn: string, c: CallerContext) => {

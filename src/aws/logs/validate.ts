@@ -31,7 +31,8 @@ export function list<T extends z.ZodType>(item: T, c: { min: number; max?: numbe
 }
 
 /** The model's LogGroupName, LogStreamName and Timestamp shapes. */
-export const LOG_GROUP_NAME = str({ min: 1, max: 512, pattern: String.raw`[\.\-_/#A-Za-z0-9]+` });
+export const LOG_GROUP_NAME_PATTERN = String.raw`[\.\-_/#A-Za-z0-9]+`;
+export const LOG_GROUP_NAME = str({ min: 1, max: 512, pattern: LOG_GROUP_NAME_PATTERN });
 export const LOG_GROUP_IDENTIFIER = str({ min: 1, max: 2048, pattern: String.raw`[\w#+=/:,.@-]*` });
 export const LOG_STREAM_NAME = str({ min: 1, max: 512, pattern: '[^:*]*' });
 export const TIMESTAMP = int({ min: 0 });
@@ -39,11 +40,12 @@ export const NEXT_TOKEN = str({ min: 1 });
 
 /** The model's Tags: at most 50 per resource, keys and values of TagKey's and TagValue's patterns and lengths. */
 export const TAGS_LIMIT = 50;
-const TAG_KEY = { min: 1, max: 128, pattern: String.raw`^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$` };
-const TAG_VALUE = { min: 0, max: 256, pattern: String.raw`^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` };
+const TAG_KEY = tagConstraint(1, 128, String.raw`^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$`);
+const TAG_VALUE = tagConstraint(0, 256, String.raw`^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`);
 export const TAGS = z.record(z.string(), z.string());
 /** UntagResource's tagKeys (TagKeyList) and UntagLogGroup's tags (TagList): lists of TagKey. */
-export const tagKeys = (c: { min: number; max?: number }) => list(str({ ...TAG_KEY, unicode: true }), c);
+export const tagKeys = (c: { min: number; max?: number }) =>
+  list(str({ min: TAG_KEY.min, max: TAG_KEY.max, pattern: TAG_KEY.pattern, unicode: true }), c);
 
 /**
  * Tags against the model, refused as Coral refuses a map: "Value '{k=v}' at 'tags' failed to satisfy
@@ -69,9 +71,14 @@ export function checkTags(tags: Record<string, string>): void {
   if (violations.length) throw invalidParameters(violations);
 }
 
+/** A tag shape's limits; its pattern (anchored as the model writes it, with Unicode classes) compiled once. */
+function tagConstraint(min: number, max: number, pattern: string) {
+  return { min, max, pattern, regex: new RegExp(pattern, 'u') };
+}
+
 /** The constraints of `c` any of `texts` fails, in Coral's words. */
-function constraintsFailed(texts: string[], c: { min: number; max: number; pattern: string }): string[] {
-  const pattern = new RegExp(c.pattern, 'u');
+function constraintsFailed(texts: string[], c: ReturnType<typeof tagConstraint>): string[] {
+  const pattern = c.regex;
   const failed: string[] = [];
   if (texts.some((t) => t.length > c.max)) failed.push(`Member must have length less than or equal to ${c.max}`);
   if (texts.some((t) => t.length < c.min)) failed.push(`Member must have length greater than or equal to ${c.min}`);

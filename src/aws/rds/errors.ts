@@ -4,9 +4,7 @@
  * (iam-sts-rds-wire §1, public CLI output). Messages marked "inferred" follow RDS's wording for
  * neighbouring cases; AWS's own text for them is not on record.
  */
-import { queryErrorClass } from '../protocols/query-xml.js';
-
-const rdsError = queryErrorClass;
+import { queryErrorClass as rdsError } from '../protocols/query-xml.js';
 
 /** An action the caller's policies do not allow. */
 export const AccessDenied = rdsError('AccessDenied', 403);

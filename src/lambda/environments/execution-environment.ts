@@ -8,6 +8,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { settledWithin } from '../../process/settled-within.js';
 import { InvocationSlot, type RuntimeOutcome } from './invocation-slot.js';
 import { launchSpec, type LaunchInput } from './launcher.js';
 import { endLine, logStreamName, reportLine, startLine, traceId } from './log-lines.js';
@@ -119,7 +120,7 @@ export class ExecutionEnvironment {
     const oomTimer = setInterval(() => this.checkMemory(), OOM_POLL_MS).unref();
     // As on AWS, the Init phase is not part of the invoke: up to INIT_LIMIT_MS of it neither runs
     // against the function's Timeout nor counts in Duration (nor in getRemainingTimeInMillis).
-    if (cold && !this.failure) await this.initWithin(INIT_LIMIT_MS);
+    if (cold && !this.failure) await settledWithin(this.ready, INIT_LIMIT_MS);
     const started = performance.now();
     this.output.open(startLine(input.requestId, version));
     let timer: NodeJS.Timeout | undefined;
@@ -171,12 +172,6 @@ export class ExecutionEnvironment {
       this.lastUsed = Date.now();
     }
     return { ...result, recentLog };
-  }
-
-  private async initWithin(ms: number): Promise<void> {
-    let limit: NodeJS.Timeout | undefined;
-    await Promise.race([this.ready, new Promise((r) => (limit = setTimeout(r, ms)))]);
-    clearTimeout(limit);
   }
 
   stop(): void {

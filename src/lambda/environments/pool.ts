@@ -3,6 +3,7 @@
  * while the machine-wide cap allows, else it evicts the longest-idle environment of another
  * version, else the caller waits for one to be released. Idle environments are reaped.
  */
+import { settledWithin } from '../../process/settled-within.js';
 import { PoolStoppedError } from '../errors.js';
 import { ExecutionEnvironment, type EnvironmentConfig } from './execution-environment.js';
 import type { PidFile } from './leftovers.js';
@@ -76,15 +77,13 @@ export class EnvironmentPool {
         const entry: Entry = { key, env: undefined as unknown as ExecutionEnvironment, leased: true, retired: false };
         this.entries.add(entry);
         const starting = (async () => ExecutionEnvironment.start(await launch(), () => this.remove(entry)))();
-        this.starting.add(starting);
+        this.keepUntilClosed(starting);
         try {
           entry.env = await starting;
           if (entry.env.pid) this.opts.pidFile?.add(entry.env.pid);
         } catch (err) {
           this.remove(entry);
           throw err;
-        } finally {
-          this.starting.delete(starting);
         }
         // The shutdown came while this one started: it would outlive the stop.
         if (this.stopped) {
@@ -136,24 +135,23 @@ export class EnvironmentPool {
       for (const wake of this.waiters.splice(0)) wake();
       // Those stopped just before (timed out, retired, reaped) may still be writing their last output
       // too, and one still starting is stopped as soon as it has started.
-      const started = [...this.starting].map((p) =>
-        p.then(
-          (env) => env.closed,
-          () => undefined,
-        ),
-      );
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all([...this.closing, ...started]), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
-      clearTimeout(timer);
+      await settledWithin(Promise.all(this.lives), graceMs);
     })();
     return this.stopped;
   }
 
   private stopped: Promise<void> | undefined;
-  /** Environments stopped whose processes have not closed yet. */
-  private readonly closing = new Set<Promise<void>>();
-  /** Environments being started. */
-  private readonly starting = new Set<Promise<ExecutionEnvironment>>();
+  /** Each environment's life, from its start until its process has closed (or its start failed). */
+  private readonly lives = new Set<Promise<void>>();
+
+  private keepUntilClosed(starting: Promise<ExecutionEnvironment>): void {
+    const life = starting.then(
+      (env) => env.closed,
+      () => undefined,
+    );
+    this.lives.add(life);
+    void life.then(() => this.lives.delete(life));
+  }
 
   private evictOne(): void {
     let victim: Entry | undefined;
@@ -166,11 +164,6 @@ export class EnvironmentPool {
 
   private remove(entry: Entry): void {
     if (entry.env?.pid) this.opts.pidFile?.delete(entry.env.pid);
-    if (entry.env) {
-      const closed = entry.env.closed;
-      this.closing.add(closed);
-      void closed.finally(() => this.closing.delete(closed));
-    }
     if (this.entries.delete(entry)) this.wakeOne();
   }
 

@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../log/logger.js';
+import { settledWithin } from '../../process/settled-within.js';
 import { ExecutionRoleError, FunctionNotFoundError, PoolStoppedError, ThrottledError } from '../errors.js';
 import { functionArn } from '../model.js';
 import type { FunctionStore } from '../store/function-store.js';
@@ -57,10 +58,7 @@ export class EventWorker {
     this.stopping = true;
     this.queue.stopTaking();
     const all = Promise.all(this.slots);
-    let timer: NodeJS.Timeout | undefined;
-    const finished = await Promise.race([all.then(() => true), new Promise<false>((r) => (timer = setTimeout(r, graceMs, false)))]);
-    clearTimeout(timer);
-    if (!finished) cutShort();
+    if (!(await settledWithin(all, graceMs))) cutShort();
     await all;
     await this.queue.flushCompleted();
   }
