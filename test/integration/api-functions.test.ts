@@ -509,22 +509,24 @@ test('DeleteFunction of a version that does not exist succeeds; of a function th
   );
 });
 
+/** The pattern AWS quotes for a NamespacedFunctionName (GetFunction, DeleteFunction, Invoke, …). */
+const NAMESPACED = String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?`;
+
 test('a malformed function name is refused with the pattern AWS quotes for the operation', async () => {
   // LocalStack's snapshots of AWS (test_lambda_api.snapshot.json, TestLambdaFunction::test_function_name_and_qualifier_validation
   // [invalid_characters_in_function_name-*] and [function_name_is_single_invalid-*]; Nov 2025).
-  const namespaced = String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?`;
   const named = String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`;
   const message = (value: string, pattern: string) =>
     `1 validation error detected: Value '${value}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`;
   for (const FunctionName of ['my-function!', '*']) {
-    await refused(svc.client.send(new GetFunctionCommand({ FunctionName })), 'ValidationException', 400, message(FunctionName, namespaced));
+    await refused(svc.client.send(new GetFunctionCommand({ FunctionName })), 'ValidationException', 400, message(FunctionName, NAMESPACED));
     await refused(
       svc.client.send(new DeleteFunctionCommand({ FunctionName })),
       'ValidationException',
       400,
-      message(FunctionName, namespaced),
+      message(FunctionName, NAMESPACED),
     );
-    await refused(svc.client.send(new InvokeCommand({ FunctionName })), 'ValidationException', 400, message(FunctionName, namespaced));
+    await refused(svc.client.send(new InvokeCommand({ FunctionName })), 'ValidationException', 400, message(FunctionName, NAMESPACED));
     await refused(create(FunctionName), 'ValidationException', 400, message(FunctionName, named));
   }
 });
@@ -533,7 +535,6 @@ test('names and Qualifier parameters are validated and read as AWS reads them', 
   // LocalStack's snapshots of AWS (test_lambda_api.snapshot.json,
   // TestLambdaFunction::test_function_name_and_qualifier_validation[*-get_function|invoke]; Nov 2025), for a
   // function that does not exist.
-  const namespaced = String.raw`(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?`;
   const qualifierPattern = String.raw`\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+`;
   const bad = (value: string, member: string, constraint: string) =>
     `Value '${value}' at '${member}' failed to satisfy constraint: Member must ${constraint}`;
@@ -559,7 +560,7 @@ test('names and Qualifier parameters are validated and read as AWS reads them', 
         long,
         both(
           invalid(
-            bad(badRegion, 'functionName', `satisfy regular expression pattern: ${namespaced}`),
+            bad(badRegion, 'functionName', `satisfy regular expression pattern: ${NAMESPACED}`),
             bad(long, 'qualifier', 'have length less than or equal to 128'),
           ),
         ),

@@ -102,20 +102,21 @@ test('a line a function printed after it answered, and never ended, is in its lo
   const [go, done] = ['go', 'done'].map((f) => join(tmpdir(), `pglambda-trailer-${f}-${process.pid}`));
   tempFiles.push(go!, done!);
   await svc.client.send(new InvokeCommand({ FunctionName: 'trailer', Payload: Buffer.from(JSON.stringify({ go, done })) }));
-  const messages = async () => {
-    const logs = new CloudWatchLogsClient({ endpoint: svc.endpoint, region: 'us-west-2', credentials: ROOT, maxAttempts: 1 });
-    try {
-      const { events } = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/trailer' }));
-      return events!.map((e) => e.message!);
-    } finally {
-      logs.destroy();
-    }
-  };
-  await until('the REPORT line', async () => (await messages()).some((m) => m.startsWith('REPORT ')));
+  // A client per start: the restart listens on another port.
+  const logsOf = () => new CloudWatchLogsClient({ endpoint: svc.endpoint, region: 'us-west-2', credentials: ROOT, maxAttempts: 1 });
+  const messages = async (logs: CloudWatchLogsClient) =>
+    (await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/trailer' }))).events!.map((e) => e.message!);
+  const before = logsOf();
+  try {
+    await until('the REPORT line', async () => (await messages(before)).some((m) => m.startsWith('REPORT ')));
+  } finally {
+    before.destroy();
+  }
   await writeFile(go!, '');
   await until('the late output to be written', () => existsSync(done!));
   svc = await svc.restart();
-  const after = await messages();
+  const logs = logsOf();
+  const after = await messages(logs).finally(() => logs.destroy());
   assert.deepEqual(after.slice(after.findIndex((m) => m.startsWith('REPORT ')) + 1), ['late, never ended']);
 });
 

@@ -30,6 +30,7 @@ import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { signedFetch } from '../../src/aws/auth/signed-fetch.js';
 import { zipFiles } from '../../src/lambda/code/make-zip.js';
+import { accountRootArn } from '../../src/iam/store/model.js';
 import { policyDocument } from '../../src/service/policy-documents.js';
 import { EXPLICIT_DENY, notAuthorized, refused } from '../helpers/aws-assert.js';
 import { ensureRole, TRUSTS_LAMBDA } from '../helpers/iam.js';
@@ -143,12 +144,11 @@ test('conditions on the policy a role session attaches apply (iam:PolicyARN)', a
 });
 
 test('creating a tagged role also needs iam:TagRole, and conditions on the request tags apply', async () => {
-  const trust = TRUSTS_LAMBDA;
   const s = await roleSession(svc.endpoint, 'role-maker', allows('iam:CreateRole', `arn:aws:iam::${ACCT}:role/made-*`));
   const iam = iamAs(s.credentials);
-  await iam.send(new CreateRoleCommand({ RoleName: 'made-plain', AssumeRolePolicyDocument: trust }));
+  await iam.send(new CreateRoleCommand({ RoleName: 'made-plain', AssumeRolePolicyDocument: TRUSTS_LAMBDA }));
   const tagged = (RoleName: string, team: string) =>
-    new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: trust, Tags: [{ Key: 'team', Value: team }] });
+    new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: TRUSTS_LAMBDA, Tags: [{ Key: 'team', Value: team }] });
   await refused(iam.send(tagged('made-a', 'a')), 'AccessDenied', 403, notAuthorized(s.arn, 'iam:TagRole', 'role made-a'));
   const tagTeamA = policyDocument({
     Effect: 'Allow',
@@ -299,7 +299,7 @@ test("a role's tags count where it is passed or assumed, and a cluster's where p
       RoleName: 'privileged',
       AssumeRolePolicyDocument: policyDocument(
         { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'sts:AssumeRole' },
+        { Effect: 'Allow', Principal: { AWS: accountRootArn(ACCT) }, Action: 'sts:AssumeRole' },
       ),
       Tags: [{ Key: 'privileged', Value: 'true' }],
     }),

@@ -27,16 +27,17 @@ import {
   UntagResourceCommand,
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { InvokeCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { refused } from '../helpers/aws-assert.js';
+import { failure, notAuthorized, refused } from '../helpers/aws-assert.js';
 import { aws, awsCli, skipWithoutAwsCli } from '../helpers/aws-cli.js';
 import { backdateLogGroup } from '../helpers/databases.js';
+import { roleSession } from '../helpers/role-session.js';
 import { ROOT, startTestService, type TestService } from '../helpers/service.js';
+import { policyDocument } from '../../src/service/policy-documents.js';
 import { until } from '../helpers/until.js';
 
 const GROUP = '/aws/lambda/my-function';
+const arnOf = (name: string) => `arn:aws:logs:us-west-2:123456789012:log-group:${name}`;
 const STREAM_NAME = /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/;
 
 let svc: TestService;
@@ -77,7 +78,7 @@ describe('a function log group, as Lambda writes it', () => {
     const { logGroups } = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/lambda/' }));
     assert.deepEqual(
       logGroups!.map((g) => [g.logGroupName, g.retentionInDays, g.arn, g.logGroupArn]),
-      [[GROUP, 30, `arn:aws:logs:us-west-2:123456789012:log-group:${GROUP}:*`, `arn:aws:logs:us-west-2:123456789012:log-group:${GROUP}`]],
+      [[GROUP, 30, `${arnOf(GROUP)}:*`, arnOf(GROUP)]],
     );
     const { logStreams } = await logs.send(new DescribeLogStreamsCommand({ logGroupName: GROUP }));
     assert.equal(logStreams!.length, 1);
@@ -347,42 +348,13 @@ describe('log groups: retention and deletion', () => {
 });
 
 describe('IAM decides who reads which log group', () => {
-  const config = () => ({ endpoint: svc.endpoint, region: 'us-west-2', credentials: ROOT, maxAttempts: 1 });
   /** A CloudWatch Logs client signed as a session of a new role allowed `statements`. */
-  async function sessionWith(roleName: string, statements: unknown[]): Promise<CloudWatchLogsClient> {
-    const iam = new IAMClient(config());
-    const sts = new STSClient(config());
-    try {
-      await iam.send(
-        new CreateRoleCommand({
-          RoleName: roleName,
-          AssumeRolePolicyDocument: JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' }],
-          }),
-        }),
-      );
-      await iam.send(
-        new PutRolePolicyCommand({
-          RoleName: roleName,
-          PolicyName: 'logs',
-          PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
-        }),
-      );
-      const c = (
-        await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::123456789012:role/${roleName}`, RoleSessionName: 'session' }))
-      ).Credentials!;
-      return new CloudWatchLogsClient({
-        ...config(),
-        credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
-      });
-    } finally {
-      iam.destroy();
-      sts.destroy();
-    }
+  async function sessionWith(roleName: string, statements: Record<string, unknown>[]): Promise<CloudWatchLogsClient> {
+    const { credentials } = await roleSession(svc.endpoint, roleName, policyDocument(...statements), { sessionName: 'session' });
+    return new CloudWatchLogsClient({ endpoint: svc.endpoint, region: 'us-west-2', credentials, maxAttempts: 1 });
   }
   const denied = (role: string, action: string, resource: string) =>
-    `User: arn:aws:sts::123456789012:assumed-role/${role}/session is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
+    notAuthorized(`arn:aws:sts::123456789012:assumed-role/${role}/session`, action, resource);
 
   test("a role allowed to filter one function's log group may do that and nothing else", async () => {
     const reader = await sessionWith('log-reader', [
@@ -394,23 +366,19 @@ describe('IAM decides who reads which log group', () => {
         reader.send(new DescribeLogGroupsCommand({})),
         'AccessDeniedException',
         400,
-        denied('log-reader', 'logs:DescribeLogGroups', 'arn:aws:logs:us-west-2:123456789012:log-group::log-stream:'),
+        denied('log-reader', 'logs:DescribeLogGroups', `${arnOf('')}:log-stream:`),
       );
       await refused(
         reader.send(new CreateLogGroupCommand({ logGroupName: '/made/by/reader' })),
         'AccessDeniedException',
         400,
-        denied('log-reader', 'logs:CreateLogGroup', 'arn:aws:logs:us-west-2:123456789012:log-group:/made/by/reader:log-stream:'),
+        denied('log-reader', 'logs:CreateLogGroup', `${arnOf('/made/by/reader')}:log-stream:`),
       );
       await refused(
         reader.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/other-function' })),
         'AccessDeniedException',
         400,
-        denied(
-          'log-reader',
-          'logs:FilterLogEvents',
-          'arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/other-function:log-stream:',
-        ),
+        denied('log-reader', 'logs:FilterLogEvents', `${arnOf('/aws/lambda/other-function')}:log-stream:`),
       );
     } finally {
       reader.destroy();
@@ -423,10 +391,10 @@ describe('IAM decides who reads which log group', () => {
       {
         Effect: 'Allow',
         Action: ['logs:TagResource', 'logs:ListTagsForResource'],
-        Resource: 'arn:aws:logs:us-west-2:123456789012:log-group:team-*',
+        Resource: arnOf('team-*'),
         Condition: { StringEquals: { 'aws:RequestTag/team': 'a' } },
       },
-      { Effect: 'Allow', Action: 'logs:ListTagsForResource', Resource: 'arn:aws:logs:us-west-2:123456789012:log-group:team-*' },
+      { Effect: 'Allow', Action: 'logs:ListTagsForResource', Resource: arnOf('team-*') },
     ]);
     try {
       await maker.send(new CreateLogGroupCommand({ logGroupName: 'untagged-by-maker' }));
@@ -437,7 +405,7 @@ describe('IAM decides who reads which log group', () => {
         'User with accountId: 123456789012 is not authorized to perform CreateLogGroup with Tags. An additional permission "logs:TagResource" is required.',
       );
       await maker.send(new CreateLogGroupCommand({ logGroupName: 'team-a', tags: { team: 'a' } }));
-      const arn = 'arn:aws:logs:us-west-2:123456789012:log-group:team-a';
+      const arn = arnOf('team-a');
       await maker.send(new TagResourceCommand({ resourceArn: arn, tags: { team: 'a' } }));
       await refused(
         maker.send(new TagResourceCommand({ resourceArn: arn, tags: { team: 'b' } })),
@@ -453,7 +421,6 @@ describe('IAM decides who reads which log group', () => {
 });
 
 describe('log groups made with CreateLogGroup, and tags', () => {
-  const arnOf = (name: string) => `arn:aws:logs:us-west-2:123456789012:log-group:${name}`;
   const tagsOf = async (name: string) => {
     const byName = (await logs.send(new ListTagsLogGroupCommand({ logGroupName: name }))).tags;
     const byArn = (await logs.send(new ListTagsForResourceCommand({ resourceArn: arnOf(name) }))).tags;
@@ -516,14 +483,8 @@ describe('log groups made with CreateLogGroup, and tags', () => {
     assert.deepEqual(await tagsOf('tagged-group'), { test2: 'val2' });
     const many = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v']));
     await logs.send(new TagResourceCommand({ resourceArn: arnOf('tagged-group'), tags: many }));
-    const over = await logs.send(new TagResourceCommand({ resourceArn: arnOf('tagged-group'), tags: { one: 'more' } })).then(
-      () => undefined,
-      (e: Error & { resourceName?: string; $metadata: { httpStatusCode?: number } }) => e,
-    );
-    assert.deepEqual(
-      [over?.name, over?.$metadata.httpStatusCode, over?.resourceName],
-      ['TooManyTagsException', 400, arnOf('tagged-group')],
-    );
+    const over = await failure(logs.send(new TagResourceCommand({ resourceArn: arnOf('tagged-group'), tags: { one: 'more' } })));
+    assert.deepEqual([over.name, over.$metadata.httpStatusCode, over.resourceName], ['TooManyTagsException', 400, arnOf('tagged-group')]);
     await refused(
       logs.send(new UntagLogGroupCommand({ logGroupName: 'tagged-group', tags: [] })),
       'InvalidParameterException',
@@ -660,7 +621,7 @@ describe('the aws CLI', { skip: skipWithoutAwsCli }, () => {
   test('create-log-group with tags, tag-resource and list-tags-for-resource', async () => {
     const made = await aws(svc.endpoint, ['logs', 'create-log-group', '--log-group-name', '/aws/lambda/cli-made', '--tags', 'team=a']);
     assert.equal(made.code, 0, made.stderr);
-    const arn = 'arn:aws:logs:us-west-2:123456789012:log-group:/aws/lambda/cli-made';
+    const arn = arnOf('/aws/lambda/cli-made');
     const tagged = await aws(svc.endpoint, ['logs', 'tag-resource', '--resource-arn', arn, '--tags', 'stage=dev']);
     assert.equal(tagged.code, 0, tagged.stderr);
     const listed = await aws(svc.endpoint, ['logs', 'list-tags-for-resource', '--resource-arn', arn]);
