@@ -491,12 +491,13 @@ describe('log groups made with CreateLogGroup, and tags', () => {
       400,
       "1 validation error detected: Value '[]' at 'tags' failed to satisfy constraint: Member must have length greater than or equal to 1",
     );
+    // One at a time: a refusal that came before its turn to be awaited would count as unhandled.
     for (const call of [
-      logs.send(new ListTagsForResourceCommand({ resourceArn: arnOf('no-such-group') })),
-      logs.send(new TagResourceCommand({ resourceArn: arnOf('no-such-group'), tags: { a: 'b' } })),
-      logs.send(new ListTagsLogGroupCommand({ logGroupName: 'no-such-group' })),
+      () => logs.send(new ListTagsForResourceCommand({ resourceArn: arnOf('no-such-group') })),
+      () => logs.send(new TagResourceCommand({ resourceArn: arnOf('no-such-group'), tags: { a: 'b' } })),
+      () => logs.send(new ListTagsLogGroupCommand({ logGroupName: 'no-such-group' })),
     ])
-      await refused(call, 'ResourceNotFoundException', 400, 'The specified log group does not exist.');
+      await refused(call(), 'ResourceNotFoundException', 400, 'The specified log group does not exist.');
   });
 
   test("a function's group made before the function keeps its retention (none, until one is set) and its tags, and takes the function's lines", async () => {
